@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { envelopeFields, Identifier, SourceTimestamp } from './envelope';
+
+/** The message types, one per topic. */
+export const MessageType = {
+  tableChanged: 'table.changed',
+  tableExtracted: 'table.extracted',
+  modelBuilt: 'model.built',
+  modelLoaded: 'model.loaded',
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** A position in a source table: rows are ordered by (last_updated, primary key). */
+export const Watermark = z.object({ lastUpdated: SourceTimestamp, id: z.number().int().nonnegative() });
+export type Watermark = z.infer<typeof Watermark>;
+
+/** The rows of a table changed after `after` (exclusive) and up to `upTo` (inclusive). */
+export const ChangeWindow = z.object({ after: Watermark.nullable(), upTo: SourceTimestamp });
+export type ChangeWindow = z.infer<typeof ChangeWindow>;
+
+/** A Parquet dataset in the lake: one or more part files, each bounded in rows. */
+export const LakeObject = z.object({
+  /** The lake key of the folder that holds the parts, relative to the lake root. */
+  key: z.string().min(1).max(1024),
+  parts: z.array(z.string().min(1).max(1024)).max(10_000),
+  rows: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export type LakeObject = z.infer<typeof LakeObject>;
+
+/** change-detector → `changes`: a table has rows past its watermark. */
+export const TableChanged = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.tableChanged),
+  table: Identifier,
+  window: ChangeWindow,
+  /** Rows counted in the window at detection time. */
+  rows: z.number().int().nonnegative(),
+});
+export type TableChanged = z.infer<typeof TableChanged>;
+
+/** table-extractor → `extracted`: the changed rows of a table landed in the raw zone. */
+export const TableExtracted = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.tableExtracted),
+  table: Identifier,
+  window: ChangeWindow,
+  /** The position after the last extracted row: the table's new watermark. */
+  watermark: Watermark,
+  object: LakeObject,
+});
+export type TableExtracted = z.infer<typeof TableExtracted>;
+
+/** The two kinds of warehouse model. */
+export const ModelKind = { dimension: 'dimension', fact: 'fact' } as const;
+export type ModelKind = (typeof ModelKind)[keyof typeof ModelKind];
+
+/** dimension-builder or fact-builder → `built`: processed rows of one model landed in the processed zone. */
+export const ModelBuilt = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.modelBuilt),
+  model: Identifier,
+  kind: z.enum([ModelKind.dimension, ModelKind.fact]),
+  /** The source table whose change caused this build. */
+  table: Identifier,
+  object: LakeObject,
+});
+export type ModelBuilt = z.infer<typeof ModelBuilt>;
+
+/** warehouse-loader → `load-complete`: a model's rows are in the warehouse. */
+export const ModelLoaded = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.modelLoaded),
+  model: Identifier,
+  kind: z.enum([ModelKind.dimension, ModelKind.fact]),
+  table: Identifier,
+  rows: z.object({
+    /** Rows read from the processed zone. */
+    received: z.number().int().nonnegative(),
+    /** Rows inserted or updated in the warehouse. */
+    written: z.number().int().nonnegative(),
+  }),
+  /** False when the same built message had been loaded before: nothing was written twice. */
+  firstDelivery: z.boolean(),
+  durationMs: z.number().nonnegative(),
+});
+export type ModelLoaded = z.infer<typeof ModelLoaded>;
+
+/** Every message the platform sends, told apart by `type`. */
+export const PlatformMessage = z.discriminatedUnion('type', [TableChanged, TableExtracted, ModelBuilt, ModelLoaded]);
+export type PlatformMessage = z.infer<typeof PlatformMessage>;

@@ -1,0 +1,23 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalPostgres, startLocalPostgres } from './embedded-postgres';
+
+/** A throwaway embedded Postgres in a temporary folder, for one integration test file. */
+export interface TestPostgres extends LocalPostgres {
+  /** Stops the server and removes its folder. */
+  dispose(): Promise<void>;
+}
+
+/** Starts a fresh embedded Postgres on a free port in a new temporary folder. */
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const root = await mkdtemp(join(tmpdir(), 'totes-pg-'));
+  const server = await startLocalPostgres({ dataDir: join(root, 'pg') });
+  return {
+    ...server,
+    dispose: async () => {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
