@@ -6,10 +6,13 @@ import type {
   CalendarPart,
   Derivation,
   FactModel,
+  LakeColumn,
   LakeValue,
   Row,
   TableDimension,
+  WarehouseModel,
 } from './types';
+import { LakeType } from './types';
 
 /** The hidden column of every dimension that orders competing versions of one row; see {@link sourceVersionOf}. */
 export const sourceVersionColumn = '_source_version';
@@ -145,4 +148,13 @@ function parseSourceDate(text: string, from: string): string {
     throw new ModelError(ModelErrorCode.invalidValue, `${from} holds "${text}", which is not a YYYY-MM-DD date`);
   }
   return text.trim();
+}
+
+/** The columns of a model's processed Parquet: its warehouse columns, plus the source version of a dimension. */
+export function processedColumnsOf(model: WarehouseModel): LakeColumn[] {
+  const columns: LakeColumn[] = model.columns.map(({ name, lake, nullable }) => ({ name, lake, nullable }));
+  if (model.kind === 'dimension' && model.build === 'table') {
+    columns.push({ name: sourceVersionColumn, lake: LakeType.string, nullable: false });
+  }
+  return columns;
 }

@@ -6,6 +6,7 @@ export {
   deriveDimensionRow,
   deriveFactRow,
   deriveValue,
+  processedColumnsOf,
   sourceVersionColumn,
   sourceVersionOf,
 } from './derive';

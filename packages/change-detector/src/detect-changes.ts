@@ -1,0 +1,42 @@
+import { MessageType, newEnvelope, type TableChanged } from '@totes/contracts';
+import type { SourceTable } from '@totes/model';
+import { type DetectionResult, type DetectorPorts, SkipReason } from './types';
+
+/**
+ * The detector's core: one detection cycle. For each table it compares the source with the table's durable
+ * watermark and asks for the extraction of what lies past it. A table that did not change publishes nothing; a
+ * table whose extraction is still in flight is not asked twice until its claim's lease runs out.
+ */
+export async function detectChanges(runId: string, ports: DetectorPorts): Promise<DetectionResult> {
+  const changes: TableChanged[] = [];
+  const skipped: DetectionResult['skipped'][number][] = [];
+  for (const table of ports.tables) {
+    try {
+      const change = await detectTable(runId, table, ports);
+      if (typeof change === 'string') skipped.push({ table: table.name, reason: change });
+      else changes.push(change);
+    } catch (error) {
+      // One unreachable or drifted table must not stop the others.
+      skipped.push({ table: table.name, reason: SkipReason.failed, error });
+    }
+  }
+  return { runId, changes, skipped };
+}
+
+async function detectTable(runId: string, table: SourceTable, ports: DetectorPorts): Promise<TableChanged | SkipReason> {
+  const now = ports.now();
+  const state = await ports.watermarks.get(table.name);
+  if (state.claim && now.getTime() - state.claim.claimedAt.getTime() < ports.claimLeaseMs) {
+    return SkipReason.extractionInFlight;
+  }
+  const pending = await ports.findPendingChanges(table, state.watermark);
+  if (!pending) return SkipReason.unchanged;
+  await ports.watermarks.claim(table.name, pending.upTo, now);
+  return {
+    ...newEnvelope({ runId, causationId: null }),
+    type: MessageType.tableChanged,
+    table: table.name,
+    window: { after: state.watermark, upTo: pending.upTo },
+    rows: pending.rows,
+  };
+}

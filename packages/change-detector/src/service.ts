@@ -1,0 +1,55 @@
+import { ServiceName, TopicName } from '@totes/model';
+import type { Logger, Publisher } from '@totes/runtime';
+import { detectChanges } from './detect-changes';
+import type { DetectionResult, DetectorPorts } from './types';
+
+export interface ChangeDetectorServiceOptions {
+  ports: DetectorPorts;
+  publisher: Publisher;
+  logger: Logger;
+}
+
+/** Runs one detection cycle under a new runId and publishes a `changes` message per changed table. */
+export async function runDetectionCycle(options: ChangeDetectorServiceOptions): Promise<DetectionResult> {
+  const runId = crypto.randomUUID();
+  const logger = options.logger.child({ service: ServiceName.changeDetector, runId });
+  const result = await detectChanges(runId, options.ports);
+  for (const change of result.changes) {
+    await options.publisher.publish(TopicName.changes, change);
+    logger.info('table changed', { table: change.table, messageId: change.id, rows: change.rows, window: change.window });
+  }
+  for (const skip of result.skipped.filter((entry) => entry.reason === 'failed')) {
+    logger.error('detection failed for table', { table: skip.table, error: skip.error });
+  }
+  return result;
+}
+
+/** A detector running on an interval. */
+export interface DetectorLoop {
+  stop(): Promise<void>;
+}
+
+/** The detector's local entry: a cycle every `intervalMs`, never two at once. */
+export function startChangeDetector(
+  options: ChangeDetectorServiceOptions & { intervalMs: number; onCycle?: (result: DetectionResult) => void },
+): DetectorLoop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    current = runDetectionCycle(options)
+      .then((result) => options.onCycle?.(result))
+      .catch((error) => options.logger.error('detection cycle failed', { service: ServiceName.changeDetector, error }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs);
+      });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { causedBy, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
+import { deriveFactRow, type FactModel, findSourceTable, processedColumnsOf, type Row } from '@totes/model';
+import { processedKey } from '@totes/runtime';
+import { NotFactSourceError } from './errors';
+import type { FactBuilderPorts } from './types';
+
+/**
+ * The fact builder's core: one fact row per changed source row, streamed batch by batch, so its cost follows the
+ * size of the change, never the size of the fact.
+ */
+export async function buildFact(message: TableExtracted, model: FactModel, ports: FactBuilderPorts): Promise<ModelBuilt> {
+  const table = findSourceTable(message.table);
+  if (!table || table.name !== model.primaryTable) throw new NotFactSourceError(model.name, message.table);
+  const object = await ports.writeDataset(
+    processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
+    processedColumnsOf(model),
+    deriveBatches(model, ports.readDataset(message.object, table.columns)),
+  );
+  const built: ModelBuilt = {
+    ...causedBy(message),
+    type: MessageType.modelBuilt,
+    model: model.name,
+    kind: model.kind,
+    table: table.name,
+    object,
+  };
+  await ports.publish(built);
+  return built;
+}
+
+async function* deriveBatches(model: FactModel, batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+  for await (const rows of batches) yield rows.map((row) => deriveFactRow(model, row));
+}

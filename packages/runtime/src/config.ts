@@ -1,0 +1,84 @@
+import { InvalidConfigError } from './errors';
+import { redactSecrets } from './redact';
+
+/** The platform's settings, read from the environment. */
+export interface PlatformConfig {
+  /** The app stage: names of topics, queues and lake prefixes are scoped by it. */
+  readonly stage: string;
+  readonly sourceUrl: string;
+  readonly warehouseUrl: string;
+  readonly lakeUrl: string;
+  /** The warehouse schema that holds the star schemas. */
+  readonly warehouseSchema: string;
+  /** The warehouse schema that holds the platform's own state: watermarks and the load ledger. */
+  readonly stateSchema: string;
+  readonly detectIntervalMs: number;
+  readonly region: string;
+}
+
+/** Environment variables the platform reads. */
+export const ConfigVariable = {
+  stage: 'TOTES_STAGE',
+  sourceUrl: 'TOTES_SOURCE_URL',
+  warehouseUrl: 'TOTES_WAREHOUSE_URL',
+  lakeUrl: 'TOTES_LAKE_URL',
+  warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
+  stateSchema: 'TOTES_STATE_SCHEMA',
+  detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the config from env, with `defaults` for what the local stack provides. Throws an
+ * {@link InvalidConfigError} naming the variable when a value is missing or malformed.
+ */
+export function loadConfig(env: Env = process.env, defaults: Partial<PlatformConfig> = {}): PlatformConfig {
+  const pick = (name: string, fallback: string | undefined) => {
+    const value = env[name]?.trim() || fallback;
+    if (!value) throw new InvalidConfigError(`${name} is not set`);
+    return value;
+  };
+  return {
+    stage: identifier(ConfigVariable.stage, pick(ConfigVariable.stage, defaults.stage ?? 'local'), /^[a-z][a-z0-9-]{0,30}$/),
+    sourceUrl: postgresUrl(ConfigVariable.sourceUrl, pick(ConfigVariable.sourceUrl, defaults.sourceUrl)),
+    warehouseUrl: postgresUrl(ConfigVariable.warehouseUrl, pick(ConfigVariable.warehouseUrl, defaults.warehouseUrl)),
+    lakeUrl: pick(ConfigVariable.lakeUrl, defaults.lakeUrl),
+    warehouseSchema: identifier(
+      ConfigVariable.warehouseSchema,
+      pick(ConfigVariable.warehouseSchema, defaults.warehouseSchema ?? 'public'),
+    ),
+    stateSchema: identifier(ConfigVariable.stateSchema, pick(ConfigVariable.stateSchema, defaults.stateSchema ?? 'totes')),
+    detectIntervalMs: positiveInt(
+      ConfigVariable.detectIntervalMs,
+      pick(ConfigVariable.detectIntervalMs, String(defaults.detectIntervalMs ?? 1000)),
+    ),
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region ?? 'us-east-1',
+  };
+}
+
+/** Checks that a value is a PostgreSQL connection URL, without ever echoing its password. */
+export function postgresUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidConfigError(`${name} is not a URL: "${redactSecrets(value)}"; expected postgres://user:password@host:port/database`);
+  }
+  if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+    throw new InvalidConfigError(`${name} must be a postgres:// URL, got ${url.protocol}//…`);
+  }
+  if (url.pathname.length <= 1) throw new InvalidConfigError(`${name} names no database: add /<database> to the URL`);
+  return value;
+}
+
+function identifier(name: string, value: string, pattern = /^[a-z_][a-z0-9_]{0,62}$/): string {
+  if (!pattern.test(value)) throw new InvalidConfigError(`${name} must match ${pattern}, got "${value}"`);
+  return value;
+}
+
+function positiveInt(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new InvalidConfigError(`${name} must be a positive integer, got "${value}"`);
+  return number;
+}

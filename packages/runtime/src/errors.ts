@@ -1,0 +1,70 @@
+/** Codes carried by every {@link RuntimeError}. */
+export const RuntimeErrorCode = {
+  invalidConfig: 'INVALID_CONFIG',
+  sourceUnreachable: 'SOURCE_UNREACHABLE',
+  sourceSchemaMismatch: 'SOURCE_SCHEMA_MISMATCH',
+  unknownTable: 'UNKNOWN_TABLE',
+  topologyMissing: 'TOPOLOGY_MISSING',
+  publishFailed: 'PUBLISH_FAILED',
+  messageRejected: 'MESSAGE_REJECTED',
+} as const;
+export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];
+
+/** Base error of the shared runtime. */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A setting in the environment is missing or malformed. */
+export class InvalidConfigError extends RuntimeError {
+  override name = 'InvalidConfigError';
+  constructor(message: string) {
+    super(RuntimeErrorCode.invalidConfig, message);
+  }
+}
+
+/** A source table no longer has the columns the catalog expects. */
+export class SourceSchemaMismatchError extends RuntimeError {
+  override name = 'SourceSchemaMismatchError';
+  constructor(
+    readonly table: string,
+    message: string,
+  ) {
+    super(RuntimeErrorCode.sourceSchemaMismatch, message);
+  }
+}
+
+/** A table name that the catalog does not know: refused before any SQL is built from it. */
+export class UnknownTableError extends RuntimeError {
+  override name = 'UnknownTableError';
+  constructor(readonly table: string) {
+    super(RuntimeErrorCode.unknownTable, `"${table}" is not a totesys table the platform knows`);
+  }
+}
+
+/**
+ * A message that can never succeed, whatever the retries: malformed, of an unknown version, naming an unknown
+ * table or model. The worker moves it to the dead-letter queue at once, with this error as its reason.
+ */
+export class RejectedMessageError extends RuntimeError {
+  override name = 'RejectedMessageError';
+  readonly permanent = true;
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(RuntimeErrorCode.messageRejected, message);
+  }
+}
+
+/** Whether retrying cannot help: the error says so itself. */
+export function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import type { ChangeWindow } from '@totes/contracts';
+
+/** The zones of the lake. */
+export const LakeZone = { raw: 'raw', processed: 'processed' } as const;
+
+/** Where the raw rows of a table live. */
+export function rawPrefix(table: string): string {
+  return `${LakeZone.raw}/${table}/`;
+}
+
+/**
+ * The folder of one extracted window. It is named by the window itself, so a retried extraction overwrites its own
+ * parts instead of adding a second copy. Folders sort by the window's upper bound.
+ */
+export function rawKey(table: string, window: ChangeWindow): string {
+  const digest = createHash('sha256').update(JSON.stringify(window)).digest('hex').slice(0, 12);
+  return `${rawPrefix(table)}${window.upTo.slice(0, 10)}/${window.upTo.replaceAll(':', '')}-${digest}`;
+}
+
+/** The folder of one build of a model, named by the message that caused it, so a retried build overwrites itself. */
+export function processedKey(model: string, causeMessageId: string, day: string): string {
+  return `${LakeZone.processed}/${model}/${day}/${causeMessageId}`;
+}

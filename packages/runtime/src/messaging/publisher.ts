@@ -1,0 +1,43 @@
+import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PlatformMessage } from '@totes/contracts';
+import type { TopicName } from '@totes/model';
+import { RuntimeError, RuntimeErrorCode } from '../errors';
+
+/** Publishes platform messages to the platform's topics. */
+export interface Publisher {
+  publish(topic: TopicName, message: PlatformMessage): Promise<void>;
+}
+
+/**
+ * The attributes that subscriptions filter on: a model queue on `table`, a downstream consumer on `model` or
+ * `kind`. They are taken from the message, so they can never disagree with it.
+ */
+export function messageAttributesOf(message: PlatformMessage): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, string> = { type: message.type };
+  if ('table' in message) attributes.table = message.table;
+  if ('model' in message) attributes.model = message.model;
+  if ('kind' in message) attributes.kind = message.kind;
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+  );
+}
+
+/** An SNS publisher that validates each message against its contract before it leaves. */
+export function createPublisher(sns: SNSClient, topics: Readonly<Record<TopicName, string>>): Publisher {
+  return {
+    async publish(topic, message) {
+      const valid = PlatformMessage.parse(message);
+      try {
+        await sns.send(
+          new PublishCommand({
+            TopicArn: topics[topic],
+            Message: JSON.stringify(valid),
+            MessageAttributes: messageAttributesOf(valid),
+          }),
+        );
+      } catch (cause) {
+        throw new RuntimeError(RuntimeErrorCode.publishFailed, `could not publish ${message.type} to ${topic}`, { cause });
+      }
+    },
+  };
+}

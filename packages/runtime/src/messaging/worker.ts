@@ -1,0 +1,87 @@
+import { type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { parseMessage, type PlatformMessage } from '@totes/contracts';
+import { isPermanent, RejectedMessageError } from '../errors';
+import type { Logger } from '../logger';
+import { redactSecrets } from '../redact';
+import { type Consumer, startConsumer } from './consumer';
+import type { QueueEndpoint } from './provision';
+
+/** Message attributes that carry why a message was dead-lettered. */
+export const FailureAttribute = {
+  errorName: 'totes-error-name',
+  errorCode: 'totes-error-code',
+  errorMessage: 'totes-error-message',
+  service: 'totes-service',
+  failedAt: 'totes-failed-at',
+} as const;
+
+type MessageOf<T extends PlatformMessage['type']> = Extract<PlatformMessage, { type: T }>;
+
+/**
+ * Parses a raw body into one of the accepted message types, or throws a {@link RejectedMessageError} with a
+ * readable reason.
+ */
+export function acceptMessage<T extends PlatformMessage['type']>(body: string | undefined, accepts: readonly T[]): MessageOf<T> {
+  const parsed = parseMessage(body ?? '', accepts);
+  if (!parsed.ok) throw new RejectedMessageError(parsed.reason, `rejected message: ${parsed.detail}`);
+  return parsed.message as MessageOf<T>;
+}
+
+export interface WorkerOptions<T extends PlatformMessage['type']> {
+  service: string;
+  sqs: SQSClient;
+  queue: QueueEndpoint;
+  accepts: readonly T[];
+  logger: Logger;
+  concurrency?: number;
+  handle: (message: MessageOf<T>, logger: Logger) => Promise<void>;
+}
+
+/**
+ * The local poller of a service: consumes its queue, validates each message against the contracts and hands it to
+ * the service's core. A message that can never succeed goes straight to the dead-letter queue with its reason;
+ * any other failure is left to the queue's retries and redrive.
+ */
+export function startWorker<T extends PlatformMessage['type']>(options: WorkerOptions<T>): Consumer {
+  const { sqs, queue, logger } = options;
+  return startConsumer({
+    sqs,
+    queueUrl: queue.url,
+    logger,
+    concurrency: options.concurrency ?? 4,
+    handle: async (raw) => {
+      const started = Date.now();
+      try {
+        const message = acceptMessage(raw.Body, options.accepts);
+        const log = logger.child({ runId: message.runId, messageId: message.id, type: message.type });
+        await options.handle(message, log);
+        log.debug('handled', { durationMs: Date.now() - started });
+      } catch (error) {
+        if (!isPermanent(error)) throw error;
+        logger.error('message rejected; moved to the dead-letter queue', { messageId: raw.MessageId, error });
+        await deadLetter(sqs, queue, raw, error as Error, options.service);
+      }
+    },
+  });
+}
+
+/** Copies a message to the queue's dead-letter queue with the reason; the consumer then deletes the original. */
+export async function deadLetter(sqs: SQSClient, queue: QueueEndpoint, raw: Message, error: Error, service: string) {
+  const reason: Record<string, string> = {
+    [FailureAttribute.errorName]: error.name,
+    [FailureAttribute.errorCode]: String((error as { code?: unknown }).code ?? 'UNKNOWN'),
+    [FailureAttribute.errorMessage]: redactSecrets(error.message).slice(0, 1000),
+    [FailureAttribute.service]: service,
+    [FailureAttribute.failedAt]: new Date().toISOString(),
+  };
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queue.deadLetterUrl,
+      MessageBody: raw.Body || '(empty body)',
+      MessageAttributes: {
+        ...raw.MessageAttributes,
+        ...Object.fromEntries(Object.entries(reason).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+      },
+    }),
+  );
+}

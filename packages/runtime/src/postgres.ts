@@ -1,0 +1,54 @@
+import pg from 'pg';
+
+/** The `timestamp without time zone` type: kept as text so no zone ever shifts it. */
+const timestampOid = 1114;
+const dateOid = 1082;
+const timeOid = 1083;
+
+/**
+ * Normalises Postgres' timestamp text (`2024-11-15 09:30:00.1`) to the lake's fixed form
+ * (`2024-11-15T09:30:00.100`), whose text order is its time order.
+ */
+export function canonicalTimestamp(text: string): string {
+  const [date, time = '00:00:00'] = text.split(' ');
+  const [whole, fraction = ''] = time.split('.');
+  return `${date}T${whole}.${fraction.padEnd(3, '0').slice(0, 3)}`;
+}
+
+/** Normalises Postgres' time text to `HH:MM:SS.mmm`. */
+export function canonicalTime(text: string): string {
+  const [whole, fraction = ''] = text.split('.');
+  return `${whole}.${fraction.padEnd(3, '0').slice(0, 3)}`;
+}
+
+/** Type parsers that keep values as the lake holds them: timestamps, dates and numerics as exact text. */
+export const lakeTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === timestampOid) return canonicalTimestamp;
+    if (oid === timeOid) return canonicalTime;
+    if (oid === dateOid) return (text: string) => text;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface PoolOptions {
+  /** Every session is read-only: the platform never writes to the source. */
+  readOnly?: boolean;
+  max?: number;
+  applicationName?: string;
+}
+
+/** A connection pool whose sessions run in UTC and parse values as the lake holds them. */
+export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 4,
+    types: lakeTypes,
+    application_name: options.applicationName ?? 'totes',
+    options: `-c TimeZone=UTC${options.readOnly ? ' -c default_transaction_read_only=on' : ''}`,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}

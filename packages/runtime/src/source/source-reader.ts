@@ -1,0 +1,133 @@
+import type { ChangeWindow, Watermark } from '@totes/contracts';
+import { LakeType, type Row, type SourceTable } from '@totes/model';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { SourceSchemaMismatchError } from '../errors';
+import { lakeTypes } from '../postgres';
+
+/** Rows of a table past its watermark, counted by the detector. */
+export interface PendingChanges {
+  readonly rows: number;
+  /** The newest `last_updated` among them: the upper bound of the window to extract. */
+  readonly upTo: string;
+}
+
+const q = pg.escapeIdentifier;
+
+function pastWatermark(source: SourceTable, after: Watermark | null, firstParameter: number): string {
+  if (!after) return 'TRUE';
+  return `(${q(source.cursor)}, ${q(source.primaryKey)}) > ($${firstParameter}::timestamp, $${firstParameter + 1}::integer)`;
+}
+
+function watermarkValues(after: Watermark | null): unknown[] {
+  return after ? [after.lastUpdated, after.id] : [];
+}
+
+/** Counts the rows past the watermark; null when the table has not changed. Reads only; writes nothing. */
+export async function findPendingChanges(
+  pool: pg.Pool,
+  source: SourceTable,
+  after: Watermark | null,
+): Promise<PendingChanges | null> {
+  const { rows } = await pool.query<{ rows: number; up_to: string | null }>({
+    text: `SELECT count(*)::integer AS rows, max(${q(source.cursor)}) AS up_to FROM ${q(source.name)} WHERE ${pastWatermark(source, after, 1)}`,
+    values: watermarkValues(after),
+    types: lakeTypes,
+  });
+  const found = rows[0];
+  return found?.up_to ? { rows: found.rows, upTo: found.up_to } : null;
+}
+
+/**
+ * Streams the rows of a change window in bounded batches, ordered by (last_updated, primary key), through a
+ * server-side cursor: memory holds one batch, whatever the table's size. Columns come from the catalog only.
+ */
+export async function* readChangeWindow(
+  pool: pg.Pool,
+  source: SourceTable,
+  window: ChangeWindow,
+  batchSize = 10_000,
+): AsyncGenerator<Row[]> {
+  const client = await pool.connect();
+  try {
+    // One snapshot for the whole read, so the batches agree with each other.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const columns = source.columns.map((column) => q(column.name)).join(', ');
+    const upToParameter = window.after ? 3 : 1;
+    const cursor = client.query(
+      new Cursor(
+        `SELECT ${columns} FROM ${q(source.name)}
+         WHERE ${pastWatermark(source, window.after, 1)} AND ${q(source.cursor)} <= $${upToParameter}::timestamp
+         ORDER BY ${q(source.cursor)}, ${q(source.primaryKey)}`,
+        [...watermarkValues(window.after), window.upTo],
+        { types: lakeTypes },
+      ),
+    );
+    try {
+      while (true) {
+        const rows = (await cursor.read(batchSize)) as Row[];
+        if (rows.length === 0) break;
+        yield rows;
+      }
+    } finally {
+      await cursor.close();
+      await client.query('COMMIT');
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** The lake type a Postgres column type reads as, for schema drift checks. */
+function lakeTypeOfSql(dataType: string): string {
+  switch (dataType) {
+    case 'integer':
+    case 'smallint':
+      return LakeType.int32;
+    case 'numeric':
+      return LakeType.decimal;
+    case 'boolean':
+      return LakeType.boolean;
+    case 'timestamp without time zone':
+      return LakeType.timestamp;
+    case 'text':
+    case 'character varying':
+    case 'character':
+    case 'USER-DEFINED':
+      return LakeType.string;
+    default:
+      return dataType;
+  }
+}
+
+/** What a drift check found that does not stop the table: columns the source has and the catalog does not. */
+export interface SchemaCheck {
+  readonly addedColumns: readonly string[];
+}
+
+/**
+ * Compares the live source table with the catalog. A missing table, a dropped column or a column whose type
+ * reads differently throws a {@link SourceSchemaMismatchError}; added columns are reported and ignored.
+ */
+export async function checkSourceSchema(pool: pg.Pool, source: SourceTable): Promise<SchemaCheck> {
+  const { rows } = await pool.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = $1`,
+    [source.name],
+  );
+  if (rows.length === 0) {
+    throw new SourceSchemaMismatchError(source.name, `source table "${source.name}" does not exist or is not readable`);
+  }
+  const live = new Map(rows.map((row) => [row.column_name, lakeTypeOfSql(row.data_type)]));
+  const problems: string[] = [];
+  for (const column of source.columns) {
+    const found = live.get(column.name);
+    if (!found) problems.push(`column ${column.name} is missing`);
+    else if (found !== column.lake) problems.push(`column ${column.name} reads as ${found}, expected ${column.lake}`);
+  }
+  if (problems.length > 0) {
+    throw new SourceSchemaMismatchError(source.name, `source table "${source.name}" has drifted: ${problems.join('; ')}`);
+  }
+  const known = new Set(source.columns.map((column) => column.name));
+  return { addedColumns: rows.map((row) => row.column_name).filter((name) => !known.has(name)) };
+}

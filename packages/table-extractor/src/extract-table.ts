@@ -1,0 +1,44 @@
+import { causedBy, MessageType, type TableChanged, type Watermark } from '@totes/contracts';
+import { findSourceTable, type Row, type SourceTable } from '@totes/model';
+import { rawKey } from '@totes/runtime';
+import { UnknownSourceTableError } from './errors';
+import type { ExtractionResult, ExtractorPorts } from './types';
+
+/**
+ * The extractor's core: streams a table's change window from the source into the raw zone, announces it, and only
+ * then moves the watermark. A crash anywhere before the watermark moves makes the window be extracted again
+ * (the raw folder is named by the window, so it is overwritten, not duplicated); it is never skipped.
+ */
+export async function extractTable(message: TableChanged, ports: ExtractorPorts): Promise<ExtractionResult> {
+  const table = findSourceTable(message.table);
+  if (!table) throw new UnknownSourceTableError(message.table);
+  const { addedColumns } = await ports.checkSchema(table);
+  let lastRow: Watermark | null = null;
+  const tracked = trackLastRow(table, ports.readWindow(table, message.window), (row) => {
+    lastRow = row;
+  });
+  const object = await ports.writeDataset(rawKey(table.name, message.window), table.columns, tracked);
+  const extracted = {
+    ...causedBy(message),
+    type: MessageType.tableExtracted,
+    table: table.name,
+    window: message.window,
+    watermark: lastRow ?? message.window.after ?? { lastUpdated: message.window.upTo, id: 0 },
+    object,
+  } as const;
+  await ports.publish(extracted);
+  await ports.watermarks.advance(table.name, lastRow, message.window.upTo);
+  return { extracted, lastRow, addedColumns };
+}
+
+async function* trackLastRow(
+  table: SourceTable,
+  batches: AsyncIterable<Row[]>,
+  onLast: (position: Watermark) => void,
+): AsyncGenerator<Row[]> {
+  for await (const rows of batches) {
+    const last = rows.at(-1);
+    if (last) onLast({ lastUpdated: String(last[table.cursor]), id: Number(last[table.primaryKey]) });
+    yield rows;
+  }
+}

@@ -1,0 +1,38 @@
+/** Codes carried by every {@link WarehouseLoaderError}. */
+export const WarehouseLoaderErrorCode = {
+  unknownModel: 'UNKNOWN_MODEL',
+  kindMismatch: 'KIND_MISMATCH',
+  loadFailed: 'LOAD_FAILED',
+} as const;
+export type WarehouseLoaderErrorCode = (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
+
+/** Base error of the warehouse loader. */
+export class WarehouseLoaderError extends Error {
+  override name = 'WarehouseLoaderError';
+  constructor(
+    readonly code: WarehouseLoaderErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A built message names a model the warehouse does not declare: refused before any SQL is built. */
+export class UnknownModelError extends WarehouseLoaderError {
+  override name = 'UnknownModelError';
+  /** Retrying cannot help: the worker dead-letters the message at once. */
+  readonly permanent = true;
+  constructor(readonly model: string) {
+    super(WarehouseLoaderErrorCode.unknownModel, `"${model}" is not a warehouse model`);
+  }
+}
+
+/** A built message says a model is of the other kind than the declarations: refused before any SQL runs. */
+export class KindMismatchError extends WarehouseLoaderError {
+  override name = 'KindMismatchError';
+  readonly permanent = true;
+  constructor(model: string, declared: string, claimed: string) {
+    super(WarehouseLoaderErrorCode.kindMismatch, `${model} is a ${declared}, but the message says ${claimed}`);
+  }
+}

@@ -1,0 +1,10 @@
+export { copyLines, copyValue } from './copy-text';
+export { qualifiedTable, warehouseDdl } from './ddl';
+export { KindMismatchError, UnknownModelError, WarehouseLoaderError, WarehouseLoaderErrorCode } from './errors';
+export { loadBuiltModel } from './load-model';
+export type { LoaderPorts } from './load-model';
+export { migrateWarehouse } from './migrate';
+export { startWarehouseLoader } from './service';
+export type { WarehouseLoaderServiceOptions } from './service';
+export { createWarehouseWriter, mergeSql } from './warehouse-writer';
+export type { LoadEntry, LoadOutcome, WarehouseWriter, WarehouseWriterOptions } from './warehouse-writer';

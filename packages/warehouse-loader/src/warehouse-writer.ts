@@ -1,0 +1,153 @@
+import type { LakeObject } from '@totes/contracts';
+import {
+  factVersionKey,
+  processedColumnsOf,
+  sourceVersionColumn,
+  type LakeColumn,
+  type Row,
+  type WarehouseModel,
+} from '@totes/model';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { copyLines } from './copy-text';
+import { qualifiedTable } from './ddl';
+
+const q = pg.escapeIdentifier;
+
+/** The ledger entry that makes a load idempotent. */
+export interface LoadEntry {
+  readonly messageId: string;
+  readonly runId: string;
+  readonly model: WarehouseModel;
+  readonly table: string;
+}
+
+/** What a load did. */
+export interface LoadOutcome {
+  readonly received: number;
+  readonly written: number;
+  /** False when the ledger already held this message: nothing was written. */
+  readonly firstDelivery: boolean;
+}
+
+/** Loads processed rows into the warehouse. */
+export interface WarehouseWriter {
+  load(entry: LoadEntry, batches: AsyncIterable<Row[]>): Promise<LoadOutcome>;
+}
+
+export interface WarehouseWriterOptions {
+  pool: pg.Pool;
+  warehouseSchema: string;
+  stateSchema: string;
+}
+
+/**
+ * A writer that, in one transaction, records the message in the load ledger, COPYs the rows into a temporary
+ * staging table and merges them: dimensions are upserted by key unless the warehouse holds a newer version,
+ * facts are inserted unless that version of the source row is already there.
+ */
+export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
+  const { pool, warehouseSchema, stateSchema } = options;
+  const ledger = `${q(stateSchema)}.load_ledger`;
+  return {
+    async load(entry, batches) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        // The ledger row comes first: a concurrent second delivery waits on it, then sees it and skips.
+        const claimed = await client.query(
+          `INSERT INTO ${ledger} (message_id, run_id, model, source_table, rows_received, rows_written)
+           VALUES ($1, $2, $3, $4, 0, 0) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+          [entry.messageId, entry.runId, entry.model.name, entry.table],
+        );
+        if (claimed.rowCount === 0) {
+          await client.query('ROLLBACK');
+          return { received: 0, written: 0, firstDelivery: false };
+        }
+        const columns = processedColumnsOf(entry.model);
+        await client.query(stagingDdl(columns));
+        const received = await copyIntoStaging(client, columns, batches);
+        const merged = await client.query(mergeSql(warehouseSchema, entry.model));
+        const written = merged.rowCount ?? 0;
+        await client.query(`UPDATE ${ledger} SET rows_received = $2, rows_written = $3 WHERE message_id = $1`, [
+          entry.messageId,
+          received,
+          written,
+        ]);
+        await client.query('COMMIT');
+        return { received, written, firstDelivery: true };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+const stagingTable = 'totes_staging';
+
+const stagingType: Record<LakeColumn['lake'], string> = {
+  int32: 'integer',
+  string: 'text',
+  decimal: 'numeric',
+  boolean: 'boolean',
+  timestamp: 'timestamp(3)',
+  date: 'date',
+  time: 'time(3)',
+};
+
+function stagingDdl(columns: readonly LakeColumn[]): string {
+  const list = columns.map((column) => `${q(column.name)} ${stagingType[column.lake]}`).join(', ');
+  return `CREATE TEMP TABLE ${stagingTable} (${list}) ON COMMIT DROP`;
+}
+
+async function copyIntoStaging(
+  client: pg.PoolClient,
+  columns: readonly LakeColumn[],
+  batches: AsyncIterable<Row[]>,
+): Promise<number> {
+  let received = 0;
+  async function* lines() {
+    for await (const rows of batches) {
+      received += rows.length;
+      yield copyLines(columns, rows);
+    }
+  }
+  const list = columns.map((column) => q(column.name)).join(', ');
+  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN`));
+  await pipeline(Readable.from(lines()), sink);
+  return received;
+}
+
+/** The merge of the staging table into the model's table; its row count is the rows written. */
+export function mergeSql(schema: string, model: WarehouseModel): string {
+  const target = qualifiedTable(schema, model);
+  const columns = processedColumnsOf(model).map((column) => q(column.name));
+  const list = columns.join(', ');
+  if (model.kind === 'fact') {
+    const key = factVersionKey(model).map(q).join(', ');
+    return `INSERT INTO ${target} (${list})
+      SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}
+      ON CONFLICT (${key}) DO NOTHING`;
+  }
+  const key = q(model.key);
+  if (model.build === 'calendar') {
+    return `INSERT INTO ${target} (${list})
+      SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}
+      ON CONFLICT (${key}) DO NOTHING`;
+  }
+  const version = q(sourceVersionColumn);
+  const values = columns.filter((column) => column !== key);
+  const current = values.map((column) => `${target}.${column}`).join(', ');
+  const incoming = values.map((column) => `EXCLUDED.${column}`).join(', ');
+  // A load never replaces a row built from newer sources, and an identical row is not counted as written.
+  return `INSERT INTO ${target} (${list})
+    SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}, ${version} DESC
+    ON CONFLICT (${key}) DO UPDATE SET ${values.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
+    WHERE ${target}.${version} < EXCLUDED.${version}
+       OR (${target}.${version} = EXCLUDED.${version} AND (${current}) IS DISTINCT FROM (${incoming}))`;
+}
