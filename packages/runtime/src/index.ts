@@ -12,6 +12,8 @@ export {
   UnknownTableError,
 } from './errors';
 export { LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
+export { readCurrentState } from './lake-state';
+export type { LakeReader } from './lake-state';
 export { createLogger, LogLevel } from './logger';
 export type { LogContext, Logger, LoggerOptions } from './logger';
 export { startConsumer } from './messaging/consumer';
@@ -29,4 +31,15 @@ export { checkSourceSchema, findPendingChanges, readChangeWindow } from './sourc
 export type { PendingChanges, SchemaCheck } from './source/source-reader';
 export { createWatermarkStore, migrateState, stateDdl } from './state/watermark-store';
 export type { TableState, WatermarkStore } from './state/watermark-store';
-export * from './lake/index';
+export {
+  CorruptLakeObjectError,
+  createLake,
+  InvalidLakeUrlError,
+  LakeError,
+  LakeErrorCode,
+  LakeObjectNotFoundError,
+  LakeSchemaMismatchError,
+  LakeWriteFailedError,
+  parseLakeUrl,
+} from './lake/index';
+export type { Lake, LakeLocation, LakeStore } from './lake/index';

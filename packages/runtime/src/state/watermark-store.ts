@@ -20,6 +20,8 @@ export interface WatermarkStore {
    * releases a claim that the extracted window covered.
    */
   advance(table: string, to: Watermark | null, windowUpTo: string): Promise<void>;
+  /** Forgets every claim: for a restart whose queues are new and empty, so no requested extraction is in flight. */
+  releaseAllClaims(): Promise<void>;
 }
 
 /** The state schema's DDL: watermarks and the load ledger. */
@@ -75,6 +77,9 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
          ON CONFLICT (table_name) DO UPDATE SET claimed_up_to = $2, claimed_at = $3, updated_at = now()`,
         [name, upTo, now],
       );
+    },
+    async releaseAllClaims() {
+      await pool.query(`UPDATE ${table} SET claimed_up_to = NULL, claimed_at = NULL WHERE claimed_up_to IS NOT NULL`);
     },
     async advance(name, to, windowUpTo) {
       // Row comparison keeps the watermark monotonic when two extractions of one table overlap.

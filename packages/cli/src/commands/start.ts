@@ -1,0 +1,63 @@
+import { mutateTotesys } from '@totes/totesys';
+import { startPlatform } from '../platform';
+import { openEnvironment } from '../stack';
+import { waitForDrain } from '../wait-for-drain';
+
+export interface StartOptions {
+  seed: number;
+  scale: number;
+  intervalMs: number;
+  /** Milliseconds between live mutations of the embedded totesys; none when undefined. */
+  mutateEveryMs: number | undefined;
+}
+
+/**
+ * `pnpm start`: boots the local stack, seeds totesys on first start, runs the five services and detects changes
+ * continuously, printing a line per load. Ctrl-C stops detection, lets the queues drain and stops everything.
+ */
+export async function start(options: StartOptions): Promise<void> {
+  const environment = await openEnvironment(options);
+  const { config, stack, logger } = environment;
+  const say = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
+  const platform = await startPlatform({
+    config,
+    awsEndpoint: stack.awsEndpoint,
+    logger,
+    freshQueues: stack.aws !== undefined,
+    events: {
+      onDetected: (result) => {
+        if (result.changes.length > 0) say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
+      },
+      onLoaded: (loaded) => say(`loaded ${loaded.model} from ${loaded.table}: ${loaded.rows.written} rows written`),
+    },
+  });
+  say(`platform running (stage ${config.stage}); warehouse ${redactedDatabase(config.warehouseUrl)}; lake ${config.lakeUrl}`);
+  say(`detecting changes every ${options.intervalMs} ms. Ctrl-C stops.`);
+  const detector = platform.startDetector(options.intervalMs);
+  const mutator =
+    options.mutateEveryMs && stack.embeddedSource
+      ? setInterval(() => {
+          mutateTotesys(config.sourceUrl, { seed: Date.now(), count: 1 }).catch((error) =>
+            logger.warn('live mutation failed', { error }),
+          );
+        }, options.mutateEveryMs)
+      : undefined;
+  if (options.mutateEveryMs && !stack.embeddedSource) say('live mutations are off: the source is not the embedded totesys');
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  say('stopping: detection off, draining the queues…');
+  clearInterval(mutator);
+  await detector.stop();
+  await waitForDrain(platform, { timeoutMs: 30_000 }).catch((error) => say(`not drained: ${(error as Error).message}`));
+  await platform.stop();
+  await stack.stop();
+  say('stopped.');
+}
+
+function redactedDatabase(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port}${parsed.pathname}`;
+}

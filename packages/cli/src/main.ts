@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { redactSecrets } from '@totes/runtime';
+import { runOnce } from './commands/run-once';
+import { start } from './commands/start';
+import { CliError, CliErrorCode } from './errors';
+
+/** The help text of `totes`. */
+export const usage = `totes: the Totes Data Platform
+
+Usage:
+  totes start [--interval MS] [--mutate [MS]] [--scale N] [--seed S]
+      Boot the local stack (or use the URLs in env), seed totesys on first start, run the five
+      services and load changes continuously. --mutate changes the embedded totesys live.
+  totes run --once [--timeout S] [--scale N] [--seed S]
+      One detection cycle; waits until everything it caused is loaded, prints a summary.
+  totes help
+
+Environment:
+  TOTES_SOURCE_URL      totesys (read only). Default: the embedded Postgres, seeded on first start.
+  TOTES_WAREHOUSE_URL   the warehouse. Default: the embedded Postgres.
+  TOTES_LAKE_URL        s3://bucket/prefix or a folder. Default: .totes/lake
+  TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
+  TOTES_STAGE           names topics and queues. Default: local
+  AWS_ENDPOINT_URL      SNS/SQS/S3 endpoint; unset runs fauxqs in process.
+`;
+
+const options = {
+  once: { type: 'boolean' },
+  interval: { type: 'string' },
+  mutate: { type: 'string' },
+  scale: { type: 'string' },
+  seed: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Runs the `totes` command with these arguments; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    // `--mutate` may stand alone: give it its default before parsing.
+    const args = argv.map((arg, index) => (arg === '--mutate' && (argv[index + 1] ?? '--').startsWith('--') ? '--mutate=2000' : arg));
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const [command = 'help'] = positionals;
+    const seed = numberOption('--seed', values.seed, 1);
+    const scale = numberOption('--scale', values.scale, 1);
+    if (values.help || command === 'help') {
+      process.stdout.write(usage);
+      return 0;
+    }
+    if (command === 'start') {
+      await start({
+        seed,
+        scale,
+        intervalMs: numberOption('--interval', values.interval, 1000),
+        mutateEveryMs: values.mutate === undefined ? undefined : numberOption('--mutate', values.mutate, 2000),
+      });
+      return 0;
+    }
+    if (command === 'run') {
+      if (!values.once) throw new CliError(CliErrorCode.usage, '`totes run` needs --once (use `totes start` to run continuously)');
+      await runOnce({ seed, scale, timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000 });
+      return 0;
+    }
+    throw new CliError(CliErrorCode.usage, `unknown command "${command}"`);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(`totes: ${redactSecrets(message)}\n`);
+    if (error instanceof CliError && error.code === CliErrorCode.usage) process.stderr.write(`\n${usage}`);
+    return error instanceof CliError && error.code === CliErrorCode.usage ? 2 : 1;
+  }
+}
+
+function numberOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new CliError(CliErrorCode.usage, `${name} must be a positive number, got "${value}"`);
+  return number;
+}

@@ -1,0 +1,196 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { type DetectionResult, runDetectionCycle, startChangeDetector, type DetectorLoop } from '@totes/change-detector';
+import type { ModelBuilt, ModelLoaded, TableExtracted } from '@totes/contracts';
+import { startDimensionBuilder } from '@totes/dimension-builder';
+import { startFactBuilder } from '@totes/fact-builder';
+import { platformTopology, ServiceName, sourceTables, TopicName } from '@totes/model';
+import {
+  checkSourceSchema,
+  type Consumer,
+  createAwsClients,
+  createLake,
+  createPool,
+  createPublisher,
+  createWatermarkStore,
+  findPendingChanges,
+  type Logger,
+  type PlatformConfig,
+  provisionTopology,
+  readChangeWindow,
+  readCurrentState,
+  type TopologyEndpoints,
+} from '@totes/runtime';
+import { startTableExtractor } from '@totes/table-extractor';
+import { createWarehouseWriter, migrateWarehouse, startWarehouseLoader } from '@totes/warehouse-loader';
+
+/** What the services report as they work, for progress displays and run summaries. */
+export interface PlatformEvents {
+  onDetected?: (result: DetectionResult) => void;
+  onExtracted?: (extracted: TableExtracted) => void;
+  onBuilt?: (built: ModelBuilt) => void;
+  onLoaded?: (loaded: ModelLoaded) => void;
+}
+
+/** The five services running in this process over the real SNS/SQS protocol, and the means to drive them. */
+export interface Platform {
+  readonly endpoints: TopologyEndpoints;
+  /** One detection cycle, now. */
+  detectOnce(): Promise<DetectionResult>;
+  /** Detection on an interval, until stopped. */
+  startDetector(intervalMs: number): DetectorLoop;
+  /** Messages waiting or in flight on every queue, and dead-lettered on every dead-letter queue. */
+  queueDepths(): Promise<{ pending: number; deadLettered: number }>;
+  /** Stops the services, letting messages in hand finish, and closes the pools. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  config: PlatformConfig;
+  /** An emulator endpoint (fauxqs) for SNS, SQS and S3; unset on AWS. */
+  awsEndpoint?: string | undefined;
+  logger: Logger;
+  events?: PlatformEvents;
+  /** How long an extraction may run before the detector asks again. */
+  claimLeaseMs?: number;
+  /**
+   * The queues are new and empty (the in-process emulator keeps them in memory), so extractions claimed before a
+   * restart are not in flight any more and are asked for again at once.
+   */
+  freshQueues?: boolean;
+}
+
+/**
+ * Starts the platform: migrates the warehouse and the state schema, provisions the topology derived from the
+ * model, and runs the extractor, the builders and the loader as local pollers.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config, logger, events = {} } = options;
+  const clients = createAwsClients({ region: config.region, endpoint: options.awsEndpoint });
+  const lake = await createLake(config.lakeUrl, { s3Client: clients.s3 });
+  const source = createPool(config.sourceUrl, { readOnly: true, applicationName: 'totes-source' });
+  const warehouse = createPool(config.warehouseUrl, { max: 8, applicationName: 'totes-warehouse' });
+  await migrateWarehouse(warehouse, config);
+  const endpoints = await provisionTopology({
+    sns: clients.sns,
+    sqs: clients.sqs,
+    stage: config.stage,
+    topology: platformTopology(),
+  });
+  const publisher = createPublisher(clients.sns, endpoints.topics);
+  const watermarks = createWatermarkStore(warehouse, config.stateSchema);
+  if (options.freshQueues) await watermarks.releaseAllClaims();
+  const queuesOf = (consumer: string) => Object.values(endpoints.queues).filter((queue) => queue.spec.consumer === consumer);
+  const only = (consumer: string) => {
+    const [queue] = queuesOf(consumer);
+    if (!queue) throw new Error(`the topology has no queue for ${consumer}`);
+    return queue;
+  };
+  const lakePorts = {
+    readDataset: lake.readDataset,
+    writeDataset: lake.writeDataset,
+    readCurrentState: (table: (typeof sourceTables)[number], keep?: Parameters<typeof readCurrentState>[2]) =>
+      readCurrentState(lake, table, keep),
+  };
+
+  const consumers: Consumer[] = [
+    startTableExtractor({
+      sqs: clients.sqs,
+      queue: only(ServiceName.tableExtractor),
+      logger,
+      onExtracted: (result) => events.onExtracted?.(result.extracted),
+      ports: {
+        checkSchema: (table) => checkSourceSchema(source, table),
+        readWindow: (table, window) => readChangeWindow(source, table, window),
+        writeDataset: lake.writeDataset,
+        publish: (message) => publisher.publish(TopicName.extracted, message),
+        watermarks,
+      },
+    }),
+    ...startDimensionBuilder({
+      sqs: clients.sqs,
+      queues: queuesOf(ServiceName.dimensionBuilder),
+      ports: lakePorts,
+      publisher,
+      logger,
+      onBuilt: events.onBuilt,
+    }),
+    ...startFactBuilder({
+      sqs: clients.sqs,
+      queues: queuesOf(ServiceName.factBuilder),
+      ports: lakePorts,
+      publisher,
+      logger,
+      onBuilt: events.onBuilt,
+    }),
+    startWarehouseLoader({
+      sqs: clients.sqs,
+      queue: only(ServiceName.warehouseLoader),
+      publisher,
+      logger,
+      onLoaded: events.onLoaded,
+      ports: {
+        readDataset: lake.readDataset,
+        writer: createWarehouseWriter({ pool: warehouse, ...config }),
+      },
+    }),
+  ];
+
+  const detector = {
+    ports: {
+      tables: sourceTables,
+      findPendingChanges: (table: (typeof sourceTables)[number], after: Parameters<typeof findPendingChanges>[2]) =>
+        findPendingChanges(source, table, after),
+      watermarks,
+      now: () => new Date(),
+      claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
+    },
+    publisher,
+    logger,
+  };
+  const loops: DetectorLoop[] = [];
+
+  return {
+    endpoints,
+    detectOnce: async () => {
+      const result = await runDetectionCycle(detector);
+      events.onDetected?.(result);
+      return result;
+    },
+    startDetector: (intervalMs) => {
+      const loop = startChangeDetector({ ...detector, intervalMs, onCycle: events.onDetected });
+      loops.push(loop);
+      return loop;
+    },
+    queueDepths: async () => {
+      let pending = 0;
+      let deadLettered = 0;
+      for (const queue of Object.values(endpoints.queues)) {
+        pending += await depth(clients.sqs, queue.url);
+        deadLettered += await depth(clients.sqs, queue.deadLetterUrl);
+      }
+      return { pending: pending + consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0), deadLettered };
+    },
+    stop: async () => {
+      await Promise.all(loops.map((loop) => loop.stop()));
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await Promise.all([source.end(), warehouse.end()]);
+      clients.sqs.destroy();
+      clients.sns.destroy();
+      clients.s3.destroy();
+    },
+  };
+}
+
+async function depth(sqs: ReturnType<typeof createAwsClients>['sqs'], queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}

@@ -1,0 +1,63 @@
+import type { DetectionResult } from '@totes/change-detector';
+import type { ModelBuilt, ModelLoaded, TableExtracted } from '@totes/contracts';
+import type { PlatformEvents } from './platform';
+
+/** What one detection cycle caused, end to end. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly tablesChanged: readonly { table: string; rows: number }[];
+  readonly rowsExtracted: number;
+  readonly modelsBuilt: readonly string[];
+  readonly loads: number;
+  readonly rowsLoaded: number;
+  readonly durationMs: number;
+}
+
+export interface RunTracker {
+  readonly events: PlatformEvents;
+  summary(runId: string, durationMs: number): RunSummary;
+  /** The built messages of a run, in the order they were announced. */
+  builds(runId: string): readonly ModelBuilt[];
+}
+
+/** Collects the events of every run, so a summary can be told for any runId. */
+export function createRunTracker(): RunTracker {
+  const detections = new Map<string, DetectionResult>();
+  const extracted: TableExtracted[] = [];
+  const built: ModelBuilt[] = [];
+  const loaded: ModelLoaded[] = [];
+  return {
+    events: {
+      onDetected: (result) => detections.set(result.runId, result),
+      onExtracted: (message) => extracted.push(message),
+      onBuilt: (message) => built.push(message),
+      onLoaded: (message) => loaded.push(message),
+    },
+    builds: (runId) => built.filter((message) => message.runId === runId),
+    summary(runId, durationMs) {
+      const ofRun = <T extends { runId: string }>(messages: T[]) => messages.filter((message) => message.runId === runId);
+      return {
+        runId,
+        tablesChanged: (detections.get(runId)?.changes ?? []).map((change) => ({ table: change.table, rows: change.rows })),
+        rowsExtracted: ofRun(extracted).reduce((sum, message) => sum + message.object.rows, 0),
+        modelsBuilt: [...new Set(ofRun(built).map((message) => message.model))].sort(),
+        loads: ofRun(loaded).length,
+        rowsLoaded: ofRun(loaded).reduce((sum, message) => sum + message.rows.written, 0),
+        durationMs,
+      };
+    },
+  };
+}
+
+/** The summary as a person reads it. */
+export function formatSummary(summary: RunSummary): string {
+  if (summary.tablesChanged.length === 0) return `run ${summary.runId}: no table changed; nothing to do.`;
+  const tables = summary.tablesChanged.map((change) => `${change.table} (${change.rows})`).join(', ');
+  return [
+    `run ${summary.runId} finished in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `  tables changed:  ${summary.tablesChanged.length}: ${tables}`,
+    `  rows extracted:  ${summary.rowsExtracted}`,
+    `  models built:    ${summary.modelsBuilt.length}: ${summary.modelsBuilt.join(', ')}`,
+    `  rows loaded:     ${summary.rowsLoaded} in ${summary.loads} loads`,
+  ].join('\n');
+}

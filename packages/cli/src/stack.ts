@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { type LocalStack, startLocalStack } from '@totes/local-stack';
+import { createLogger, type Logger, loadConfig, type PlatformConfig } from '@totes/runtime';
+import { isSeeded, seedTotesys } from '@totes/totesys';
+
+/** The folder that holds the local stack's state across restarts. */
+export function stateDirOf(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return resolve(env.TOTES_STATE_DIR ?? '.totes');
+}
+
+/** The local stack and the config that points at it. */
+export interface Environment {
+  readonly stack: LocalStack;
+  readonly config: PlatformConfig;
+  readonly logger: Logger;
+}
+
+/**
+ * Boots what env does not point elsewhere and seeds the embedded totesys on first start. A source named by
+ * TOTES_SOURCE_URL is never written to.
+ */
+export async function openEnvironment(options: { seed: number; scale: number; logger?: Logger }): Promise<Environment> {
+  const logger = options.logger ?? createLogger();
+  const stack = await startLocalStack({ stateDir: stateDirOf() });
+  try {
+    const config = loadConfig(process.env, {
+      sourceUrl: stack.sourceUrl,
+      warehouseUrl: stack.warehouseUrl,
+      lakeUrl: stack.lakeUrl,
+    });
+    if (stack.embeddedSource && !(await isSeeded(config.sourceUrl))) {
+      logger.info('seeding the embedded totesys', { seed: options.seed, scale: options.scale });
+      await seedTotesys(config.sourceUrl, { seed: options.seed, scale: options.scale });
+    }
+    return { stack, config, logger };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalAws, startTestPostgres } from '@totes/local-stack';
+import { createLogger, createPool, loadConfig, type PlatformConfig } from '@totes/runtime';
+import { seedTotesys } from '@totes/totesys';
+import type pg from 'pg';
+import { startPlatform, type Platform } from '../src/platform';
+import { createRunTracker } from '../src/run-tracker';
+import { waitForDrain } from '../src/wait-for-drain';
+
+/** A whole platform over embedded Postgres, fauxqs and a temporary lake folder, for one test file. */
+export interface TestPlatform {
+  readonly platform: Platform;
+  readonly config: PlatformConfig;
+  readonly tracker: ReturnType<typeof createRunTracker>;
+  readonly source: pg.Pool;
+  readonly warehouse: pg.Pool;
+  readonly logLines: string[];
+  /** The fauxqs endpoint, for tests that talk to SNS and SQS themselves. */
+  readonly awsEndpoint: string;
+  /** One detection cycle, waited on until every message it caused is handled; returns its runId. */
+  runOnce(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export async function startTestPlatform(options: { scale: number; seed?: number }): Promise<TestPlatform> {
+  const postgres = await startTestPostgres();
+  await postgres.ensureDatabase('totesys');
+  await postgres.ensureDatabase('warehouse');
+  await seedTotesys(postgres.url('totesys'), { seed: options.seed ?? 7, scale: options.scale });
+  const aws = await startLocalAws();
+  const lakeDir = await mkdtemp(join(tmpdir(), 'totes-lake-'));
+  const config = loadConfig(
+    {},
+    { sourceUrl: postgres.url('totesys'), warehouseUrl: postgres.url('warehouse'), lakeUrl: lakeDir, stage: 'test' },
+  );
+  const logLines: string[] = [];
+  const tracker = createRunTracker();
+  const platform = await startPlatform({
+    config,
+    awsEndpoint: aws.endpoint,
+    logger: createLogger({}, { write: (line) => logLines.push(line) }),
+    events: tracker.events,
+    freshQueues: true,
+  });
+  const source = createPool(config.sourceUrl);
+  const warehouse = createPool(config.warehouseUrl);
+  return {
+    platform,
+    config,
+    tracker,
+    source,
+    warehouse,
+    logLines,
+    awsEndpoint: aws.endpoint,
+    async runOnce() {
+      const detection = await platform.detectOnce();
+      await waitForDrain(platform, { timeoutMs: 60_000 });
+      return detection.runId;
+    },
+    async dispose() {
+      await platform.stop();
+      await Promise.all([source.end(), warehouse.end()]);
+      await aws.stop();
+      await postgres.dispose();
+      await rm(lakeDir, { recursive: true, force: true });
+    },
+  };
+}

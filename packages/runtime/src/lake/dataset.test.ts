@@ -1,0 +1,221 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LakeColumn, Row } from '@totes/model';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLake, type Lake, lakeOn } from './dataset';
+import { LakeObjectNotFoundError } from './errors';
+import { createLocalStore } from './local-store';
+
+const columns: readonly LakeColumn[] = [
+  { name: 'sales_order_id', lake: 'int32', nullable: false },
+  { name: 'unit_price', lake: 'decimal', nullable: false },
+  { name: 'last_updated', lake: 'timestamp', nullable: false },
+  { name: 'agreed_delivery_date', lake: 'date', nullable: true },
+];
+
+function salesRows(count: number, from = 1): Row[] {
+  return Array.from({ length: count }, (_, index) => ({
+    sales_order_id: from + index,
+    unit_price: `${from + index}.10`,
+    last_updated: new Date(Date.UTC(2024, 0, 1) + (from + index) * 1001).toISOString().slice(0, 23),
+    agreed_delivery_date: index % 3 === 0 ? null : '2024-03-01',
+  }));
+}
+
+async function collect(lake: Lake, parts: readonly string[]): Promise<Row[][]> {
+  const batches: Row[][] = [];
+  for await (const batch of lake.readDataset({ parts: [...parts] }, columns)) batches.push(batch);
+  return batches;
+}
+
+describe('datasets in a local lake', () => {
+  let root: string;
+  let lake: Lake;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'totes-dataset-'));
+    lake = createLake(root);
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('splits 25 rows into three parts of at most 10', async () => {
+    const rows = salesRows(25);
+
+    const object = await lake.writeDataset('raw/sales_order/run-1', columns, [rows], { rowsPerPart: 10 });
+
+    expect(object.parts).toEqual([
+      'raw/sales_order/run-1/part-00000.parquet',
+      'raw/sales_order/run-1/part-00001.parquet',
+      'raw/sales_order/run-1/part-00002.parquet',
+    ]);
+    expect(object).toMatchObject({ key: 'raw/sales_order/run-1', rows: 25 });
+    expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([10, 10, 5]);
+  });
+
+  it('reads back every row in order, one batch per part', async () => {
+    const rows = salesRows(25);
+    const object = await lake.writeDataset('ds', columns, [rows], { rowsPerPart: 10 });
+
+    const batches = await collect(lake, object.parts);
+
+    expect(batches.flat()).toEqual(rows);
+    expect(await lake.readAll(object, columns)).toEqual(rows);
+  });
+
+  it('re-chunks uneven incoming batches, sync or async, into full parts', async () => {
+    const rows = salesRows(23);
+    async function* uneven() {
+      yield rows.slice(0, 3);
+      yield [];
+      yield rows.slice(3, 17);
+      yield rows.slice(17);
+    }
+
+    const object = await lake.writeDataset('ds', columns, uneven(), { rowsPerPart: 10 });
+
+    expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([10, 10, 3]);
+    expect(await lake.readAll(object, columns)).toEqual(rows);
+  });
+
+  it('reports the total bytes of the parts it wrote', async () => {
+    const object = await lake.writeDataset('ds', columns, [salesRows(25)], { rowsPerPart: 10 });
+
+    const sizes = await Promise.all(
+      object.parts.map(async (part) => (await lake.store.get(part)).byteLength),
+    );
+
+    expect(object.bytes).toBe(sizes.reduce((sum, size) => sum + size, 0));
+    expect(object.bytes).toBeGreaterThan(0);
+  });
+
+  it('writes each part as soon as it is full, before asking for more rows', async () => {
+    const puts: string[] = [];
+    const store = createLocalStore(root);
+    const counting = lakeOn(
+      {
+        ...store,
+        put: async (key, bytes) => {
+          puts.push(key);
+          await store.put(key, bytes);
+        },
+      },
+      { kind: 'local', root },
+    );
+    const putsSeenBeforeBatch: number[] = [];
+    function* batches() {
+      for (let batch = 0; batch < 3; batch++) {
+        putsSeenBeforeBatch.push(puts.length);
+        yield salesRows(10, batch * 10 + 1);
+      }
+    }
+
+    await counting.writeDataset('ds', columns, batches(), { rowsPerPart: 10 });
+
+    expect(putsSeenBeforeBatch).toEqual([0, 1, 2]);
+    expect(puts).toHaveLength(3);
+  });
+
+  it('overwrites the same parts with the same bytes when the same rows are written again', async () => {
+    const first = await lake.writeDataset('ds', columns, [salesRows(25)], { rowsPerPart: 10 });
+    const firstBytes = await Promise.all(first.parts.map((part) => lake.store.get(part)));
+
+    const second = await lake.writeDataset('ds', columns, [salesRows(25)], { rowsPerPart: 10 });
+
+    expect(second).toEqual(first);
+    expect(await lake.list('ds/')).toEqual(first.parts);
+    expect(await Promise.all(second.parts.map((part) => lake.store.get(part)))).toEqual(firstBytes);
+  });
+
+  it('deletes parts left over from an earlier, larger write at the same key', async () => {
+    await lake.writeDataset('ds', columns, [salesRows(25)], { rowsPerPart: 10 });
+
+    const second = await lake.writeDataset('ds', columns, [salesRows(12)], { rowsPerPart: 10 });
+
+    expect(await lake.list('ds/')).toEqual(['ds/part-00000.parquet', 'ds/part-00001.parquet']);
+    expect(await lake.readAll(second, columns)).toEqual(salesRows(12));
+  });
+
+  it('leaves alone other files under the key and datasets at sibling keys', async () => {
+    await lake.writeDataset('ds', columns, [salesRows(25)], { rowsPerPart: 10 });
+    await lake.writeDataset('ds2', columns, [salesRows(25)], { rowsPerPart: 10 });
+    await lake.store.put('ds/_manifest.json', new TextEncoder().encode('{}'));
+
+    await lake.writeDataset('ds', columns, [salesRows(5)], { rowsPerPart: 10 });
+
+    expect(await lake.list('ds/')).toEqual(['ds/_manifest.json', 'ds/part-00000.parquet']);
+    expect(await lake.list('ds2/')).toHaveLength(3);
+  });
+
+  it('writes zero parts for zero rows, and clears the parts of an earlier write', async () => {
+    await lake.writeDataset('ds', columns, [salesRows(5)]);
+
+    const object = await lake.writeDataset('ds', columns, [[], []]);
+
+    expect(object).toEqual({ key: 'ds', parts: [], rows: 0, bytes: 0 });
+    expect(await lake.list('ds/')).toEqual([]);
+    expect(await collect(lake, object.parts)).toEqual([]);
+  });
+
+  it('fills one part per 50,000 rows by default: 200,000 rows make four parts', async () => {
+    const rows = salesRows(200_000);
+    const batches = Array.from({ length: 20 }, (_, index) =>
+      rows.slice(index * 10_000, (index + 1) * 10_000),
+    );
+
+    const object = await lake.writeDataset('big', columns, batches);
+
+    expect(object.parts).toHaveLength(4);
+    expect(object.rows).toBe(200_000);
+    const lastPart = await lake.readAll({ parts: [object.parts[3]!] }, columns);
+    expect(lastPart.at(-1)).toEqual(rows.at(-1));
+  });
+
+  it('throws LakeObjectNotFoundError when a part of the dataset is missing', async () => {
+    const object = await lake.writeDataset('ds', columns, [salesRows(25)], { rowsPerPart: 10 });
+    await lake.store.delete(object.parts[1]!);
+
+    const error = await lake.readAll(object, columns).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(LakeObjectNotFoundError);
+    expect(error).toMatchObject({ key: 'ds/part-00001.parquet' });
+  });
+
+  it('works with its methods detached from the lake object', async () => {
+    const { writeDataset, readAll } = lake;
+
+    const object = await writeDataset('ds', columns, [salesRows(3)]);
+
+    expect(await readAll(object, columns)).toEqual(salesRows(3));
+  });
+
+  it('refuses a rowsPerPart that is not a positive integer', async () => {
+    await expect(lake.writeDataset('ds', columns, [salesRows(1)], { rowsPerPart: 0 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it('names the part of a corrupt object it reads', async () => {
+    await lake.store.put('bad/part-00000.parquet', new TextEncoder().encode('not parquet'));
+
+    await expect(lake.readAll({ parts: ['bad/part-00000.parquet'] }, columns)).rejects.toThrow(
+      `Parquet part bad/part-00000.parquet in lake file://${root} is not a readable Parquet file`,
+    );
+  });
+});
+
+describe('createLake', () => {
+  it('opens an s3 lake without touching the network', () => {
+    const lake = createLake('s3://totes-lake/data/');
+
+    expect(lake.url).toBe('s3://totes-lake/data');
+    expect(lake.store.describe()).toBe('s3://totes-lake/data');
+  });
+
+  it('opens a local lake from a relative path', () => {
+    const lake = createLake('some/lake');
+
+    expect(lake.location).toEqual({ kind: 'local', root: join(process.cwd(), 'some/lake') });
+  });
+});

@@ -1,0 +1,151 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { LakeObject } from '@totes/contracts';
+import type { LakeColumn, Row } from '@totes/model';
+import { assertLakeKey, type LakeStore } from './lake-store';
+import { formatLakeUrl, type LakeLocation, parseLakeUrl } from './lake-url';
+import { createLocalStore } from './local-store';
+import { decodeParquet, encodeParquet } from './parquet-codec';
+import { createS3Store } from './s3-store';
+
+/** Rows per Parquet part unless the writer says otherwise. */
+export const defaultRowsPerPart = 50_000;
+
+/** How {@link Lake.writeDataset} splits rows. */
+export interface WriteDatasetOptions {
+  /** At most this many rows per part file; defaults to {@link defaultRowsPerPart}. */
+  readonly rowsPerPart?: number;
+}
+
+/** What {@link createLake} may be given besides the URL. */
+export interface CreateLakeOptions {
+  /** The client for an `s3://` lake; by default one is created from the environment. */
+  readonly s3Client?: S3Client;
+}
+
+/** A lake of Parquet datasets: folders of bounded part files. */
+export interface Lake {
+  /** The lake's canonical URL (`s3://bucket/prefix` or `file:///root`). */
+  readonly url: string;
+  readonly location: LakeLocation;
+  readonly store: LakeStore;
+  /**
+   * Writes rows as `<key>/part-00000.parquet`, `part-00001`, …, each of at most `rowsPerPart` rows, writing
+   * each part as soon as it is full, so memory holds one part's rows whatever the dataset's size. Names are
+   * deterministic: a retry overwrites the same parts, and parts left over from a larger earlier write at the
+   * same key are deleted. Zero rows give zero parts.
+   */
+  writeDataset(
+    key: string,
+    columns: readonly LakeColumn[],
+    batches: Iterable<Row[]> | AsyncIterable<Row[]>,
+    options?: WriteDatasetOptions,
+  ): Promise<LakeObject>;
+  /** Reads a dataset one part at a time: one batch of rows per part, in part order. */
+  readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  /** Every row of a dataset in one array: only for datasets known to be small. */
+  readAll(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): Promise<Row[]>;
+  /** Every key under the prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+const partPattern = /^part-\d{5,}\.parquet$/;
+
+/** The key of a dataset's part: `<key>/part-00042.parquet`. */
+export function partKey(key: string, index: number): string {
+  return `${key}/part-${String(index).padStart(5, '0')}.parquet`;
+}
+
+/**
+ * Opens the lake at `url` (see {@link parseLakeUrl}). Nothing is touched until the first read or write.
+ *
+ * @throws {@link InvalidLakeUrlError}
+ */
+export function createLake(url: string, options: CreateLakeOptions = {}): Lake {
+  const location = parseLakeUrl(url);
+  const store =
+    location.kind === 'local'
+      ? createLocalStore(location.root)
+      : createS3Store({
+          bucket: location.bucket,
+          prefix: location.prefix,
+          ...(options.s3Client ? { client: options.s3Client } : {}),
+        });
+  return lakeOn(store, location);
+}
+
+/** A lake over any store, e.g. one that wraps another to count or fail calls. */
+export function lakeOn(store: LakeStore, location: LakeLocation): Lake {
+  const readDataset = (object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]) =>
+    readParts(store, object.parts, columns);
+  return {
+    url: formatLakeUrl(location),
+    location,
+    store,
+    writeDataset: (key, columns, batches, options = {}) =>
+      writeDataset(store, key, columns, batches, options.rowsPerPart ?? defaultRowsPerPart),
+    readDataset,
+    async readAll(object, columns) {
+      const rows: Row[] = [];
+      for await (const batch of readDataset(object, columns)) for (const row of batch) rows.push(row);
+      return rows;
+    },
+    list: (prefix) => store.list(prefix),
+  };
+}
+
+async function writeDataset(
+  store: LakeStore,
+  key: string,
+  columns: readonly LakeColumn[],
+  batches: Iterable<Row[]> | AsyncIterable<Row[]>,
+  rowsPerPart: number,
+): Promise<LakeObject> {
+  assertLakeKey(key, store.describe());
+  if (!Number.isInteger(rowsPerPart) || rowsPerPart < 1) {
+    throw new RangeError(`rowsPerPart must be a positive integer, got ${rowsPerPart}`);
+  }
+  const parts: string[] = [];
+  let rows = 0;
+  let bytes = 0;
+  let pending: Row[] = [];
+
+  const flush = async () => {
+    const part = partKey(key, parts.length);
+    const encoded = encodeParquet(columns, pending, `${part} in lake ${store.describe()}`);
+    // Let go of the rows before the upload, so only the encoded part is held while it travels.
+    rows += pending.length;
+    pending = [];
+    await store.put(part, encoded);
+    parts.push(part);
+    bytes += encoded.byteLength;
+  };
+
+  for await (const batch of batches) {
+    for (let start = 0; start < batch.length; ) {
+      const end = Math.min(batch.length, start + rowsPerPart - pending.length);
+      for (let index = start; index < end; index++) pending.push(batch[index]!);
+      start = end;
+      if (pending.length === rowsPerPart) await flush();
+    }
+  }
+  if (pending.length > 0) await flush();
+
+  // After the new parts are in place: a retry that wrote fewer parts must not leave old rows behind.
+  const current = new Set(parts);
+  for (const existing of await store.list(`${key}/`)) {
+    const name = existing.slice(key.length + 1);
+    if (partPattern.test(name) && !current.has(existing)) await store.delete(existing);
+  }
+  return { key, parts, rows, bytes };
+}
+
+async function* readParts(
+  store: LakeStore,
+  parts: readonly string[],
+  columns: readonly LakeColumn[],
+): AsyncIterable<Row[]> {
+  for (const part of parts) {
+    const bytes = await store.get(part);
+    yield decodeParquet(bytes, columns, `${part} in lake ${store.describe()}`);
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidLakeKeyError, LakeErrorCode, LakeObjectNotFoundError, LakeWriteFailedError } from './errors';
+import type { LakeStore } from './lake-store';
+import { createLocalStore } from './local-store';
+
+describe('local lake store', () => {
+  let root: string;
+  let store: LakeStore;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'totes-lake-'));
+    store = createLocalStore(root);
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('writes bytes under nested folders it creates and reads them back', async () => {
+    await store.put('raw/sales_order/part-00000.parquet', new Uint8Array([1, 2, 3]));
+
+    const bytes = await store.get('raw/sales_order/part-00000.parquet');
+
+    expect(bytes).toEqual(new Uint8Array([1, 2, 3]));
+    expect(await readdir(join(root, 'raw', 'sales_order'))).toEqual(['part-00000.parquet']);
+  });
+
+  it('replaces an object whole and leaves no temporary file behind', async () => {
+    await store.put('a/b', new Uint8Array([1, 2, 3, 4]));
+
+    await store.put('a/b', new Uint8Array([9]));
+
+    expect(await store.get('a/b')).toEqual(new Uint8Array([9]));
+    expect(await readdir(join(root, 'a'))).toEqual(['b']);
+  });
+
+  it('throws LakeObjectNotFoundError naming the key and the lake for a missing object', async () => {
+    const error = await store.get('raw/none').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(LakeObjectNotFoundError);
+    expect(error).toMatchObject({ code: LakeErrorCode.lakeObjectNotFound, key: 'raw/none' });
+    expect((error as Error).message).toBe(`No object raw/none in lake file://${root}`);
+  });
+
+  it('tells whether an object exists, a folder not counting as one', async () => {
+    await store.put('a/b', new Uint8Array([1]));
+
+    expect(await store.exists('a/b')).toBe(true);
+    expect(await store.exists('a')).toBe(false);
+    expect(await store.exists('a/c')).toBe(false);
+  });
+
+  it('lists every key under a string prefix, sorted, across folders', async () => {
+    for (const key of ['t/b/2', 't/a', 't/b/1', 'tx/1', 'u/1']) await store.put(key, new Uint8Array([1]));
+
+    expect(await store.list('t/')).toEqual(['t/a', 't/b/1', 't/b/2']);
+    expect(await store.list('t')).toEqual(['t/a', 't/b/1', 't/b/2', 'tx/1']);
+    expect(await store.list('t/b')).toEqual(['t/b/1', 't/b/2']);
+    expect(await store.list('')).toEqual(['t/a', 't/b/1', 't/b/2', 'tx/1', 'u/1']);
+    expect(await store.list('nothing/')).toEqual([]);
+  });
+
+  it('does not list temporary files of writes in progress', async () => {
+    await store.put('d/part-00000.parquet', new Uint8Array([1]));
+    await writeFile(join(root, 'd', '.part-00001.parquet.0b6f6f1e-2a4c-4b8e-9a51-3f0e4c1d2b7a.tmp'), 'half');
+
+    expect(await store.list('d/')).toEqual(['d/part-00000.parquet']);
+  });
+
+  it('deletes an object, and deleting it again does nothing', async () => {
+    await store.put('a/b', new Uint8Array([1]));
+
+    await store.delete('a/b');
+    await store.delete('a/b');
+
+    expect(await store.exists('a/b')).toBe(false);
+  });
+
+  it('throws LakeWriteFailedError naming the lake, with the cause, when the lake cannot be written', async () => {
+    await writeFile(join(root, 'blocker'), 'a file where a folder should be');
+    const blocked = createLocalStore(join(root, 'blocker', 'lake'));
+
+    const error = await blocked.put('a/b', new Uint8Array([1])).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(LakeWriteFailedError);
+    expect(error).toMatchObject({ code: LakeErrorCode.lakeWriteFailed, key: 'a/b' });
+    expect((error as Error).message).toContain(`in lake file://${root}/blocker/lake`);
+    expect((error as Error).cause).toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  it.each(['../escape', 'a/../../escape', '/etc/passwd', 'a//b', '', 'a/./b', 'a/'])(
+    'refuses the key %j, which could escape the root',
+    async (key) => {
+      const error = await store.put(key, new Uint8Array([1])).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(InvalidLakeKeyError);
+      expect(await readdir(join(root, '..'))).not.toContain('escape');
+    },
+  );
+
+  it('describes itself by its file URL', () => {
+    expect(store.describe()).toBe(`file://${root}`);
+  });
+});

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LakeObjectNotFoundError, LakeReadFailedError, LakeWriteFailedError } from './errors';
+import { assertLakeKey, assertLakePrefix, compareKeys, type LakeStore } from './lake-store';
+
+// Temporary files live next to their target (same file system, so rename is atomic) and are never listed.
+const tempFilePattern = /^\..+\.[0-9a-f-]{36}\.tmp$/;
+
+/**
+ * A lake in a local folder: each key is a file under `root`. Writes go to a temporary file that is then
+ * renamed over the target, so a reader never sees half an object. Folders are created as needed.
+ */
+export function createLocalStore(root: string): LakeStore {
+  const absoluteRoot = resolve(root);
+  const lake = pathToFileURL(absoluteRoot).href;
+  const pathOf = (key: string) => join(absoluteRoot, ...key.split('/'));
+
+  return {
+    describe: () => lake,
+
+    async put(key, bytes) {
+      assertLakeKey(key, lake);
+      const path = pathOf(key);
+      const temp = join(dirname(path), `.${key.split('/').at(-1)}.${randomUUID()}.tmp`);
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(temp, bytes);
+        await rename(temp, path);
+      } catch (cause) {
+        await rm(temp, { force: true }).catch(() => {});
+        throw new LakeWriteFailedError(key, lake, { cause });
+      }
+    },
+
+    async get(key) {
+      assertLakeKey(key, lake);
+      try {
+        const buffer = await readFile(pathOf(key));
+        // A plain Uint8Array view, so callers compare and pass it like any other bytes.
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      } catch (cause) {
+        if (isMissing(cause)) throw new LakeObjectNotFoundError(key, lake, { cause });
+        throw new LakeReadFailedError(key, lake, { cause });
+      }
+    },
+
+    async exists(key) {
+      assertLakeKey(key, lake);
+      try {
+        return (await stat(pathOf(key))).isFile();
+      } catch (cause) {
+        if (isMissing(cause)) return false;
+        throw new LakeReadFailedError(key, lake, { cause });
+      }
+    },
+
+    async list(prefix) {
+      assertLakePrefix(prefix, lake);
+      // Walk only the deepest folder the prefix names; the rest of the prefix filters file names.
+      const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+      const keys: string[] = [];
+      await walk({ root: absoluteRoot, lake, prefix }, folder, keys);
+      return keys.sort(compareKeys);
+    },
+
+    async delete(key) {
+      assertLakeKey(key, lake);
+      try {
+        const path = pathOf(key);
+        if ((await stat(path).catch(() => undefined))?.isDirectory()) return;
+        await rm(path, { force: true });
+      } catch (cause) {
+        throw new LakeWriteFailedError(key, lake, { cause, action: 'delete' });
+      }
+    },
+  };
+}
+
+async function walk(
+  { root, lake, prefix }: { root: string; lake: string; prefix: string },
+  folder: string,
+  into: string[],
+): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder === '' ? root : join(root, ...folder.split('/')), { withFileTypes: true });
+  } catch (cause) {
+    if (isMissing(cause)) return;
+    throw new LakeReadFailedError(folder, lake, { cause });
+  }
+  for (const entry of entries) {
+    const key = folder === '' ? entry.name : `${folder}/${entry.name}`;
+    if (entry.isDirectory()) {
+      // Descend only where keys can still start with the prefix.
+      const inside = `${key}/`;
+      if (inside.startsWith(prefix) || prefix.startsWith(inside))
+        await walk({ root, lake, prefix }, key, into);
+    } else if (entry.isFile() && key.startsWith(prefix) && !tempFilePattern.test(entry.name)) {
+      into.push(key);
+    }
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // ENOTDIR: a path segment is a file; EISDIR: the key names a folder. Either way there is no object.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}

@@ -1,0 +1,256 @@
+import type { LakeColumn, Row } from '@totes/model';
+import { Compression, ParquetFile } from 'parquet-wasm/node';
+import { describe, expect, it } from 'vitest';
+import {
+  CorruptLakeObjectError,
+  InvalidLakeValueError,
+  LakeErrorCode,
+  LakeSchemaMismatchError,
+} from './errors';
+import { decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
+
+const everyType: readonly LakeColumn[] = [
+  { name: 'id', lake: 'int32', nullable: false },
+  { name: 'name', lake: 'string', nullable: true },
+  { name: 'price', lake: 'decimal', nullable: true },
+  { name: 'paid', lake: 'boolean', nullable: true },
+  { name: 'last_updated', lake: 'timestamp', nullable: true },
+  { name: 'agreed_on', lake: 'date', nullable: true },
+  { name: 'agreed_at', lake: 'time', nullable: true },
+];
+
+const everyTypeRows: Row[] = [
+  {
+    id: 1,
+    name: 'Zoë Ñúñez – 東京 🚚',
+    price: '0.10',
+    paid: true,
+    last_updated: '2024-02-29T23:59:59.999',
+    agreed_on: '2024-02-29',
+    agreed_at: '23:59:59.999',
+  },
+  { id: 2, name: null, price: null, paid: null, last_updated: null, agreed_on: null, agreed_at: null },
+  {
+    id: -2147483648,
+    name: '',
+    price: '99999999.99',
+    paid: false,
+    last_updated: '1969-12-31T23:59:59.001',
+    agreed_on: '1969-12-31',
+    agreed_at: '00:00:00.001',
+  },
+  {
+    id: 2147483647,
+    name: 'O\'Brien "quoted"\nnew line',
+    price: '-12345678901234567890.123456789',
+    paid: true,
+    last_updated: '0001-01-01T00:00:00.000',
+    agreed_on: '9999-12-31',
+    agreed_at: '24:00:00.000',
+  },
+];
+
+describe('encodeParquet and decodeParquet', () => {
+  it('round-trip every lake type exactly, nulls and millisecond precision included', () => {
+    const bytes = encodeParquet(everyType, everyTypeRows);
+
+    const rows = decodeParquet(bytes, everyType);
+
+    expect(rows).toEqual(everyTypeRows);
+  });
+
+  it('keep decimal text exactly as written, trailing zeros included', () => {
+    const columns: LakeColumn[] = [{ name: 'amount', lake: 'decimal', nullable: false }];
+    const amounts = ['0.10', '99999999.99', '12.30', '0', '-0.01', '100'];
+
+    const rows = decodeParquet(
+      encodeParquet(
+        columns,
+        amounts.map((amount) => ({ amount })),
+      ),
+      columns,
+    );
+
+    expect(rows.map((row) => row.amount)).toEqual(amounts);
+  });
+
+  it('write a Parquet file, magic bytes at both ends', () => {
+    const bytes = encodeParquet(everyType, everyTypeRows);
+
+    const magic = new TextDecoder().decode(bytes.subarray(0, 4));
+    const trailer = new TextDecoder().decode(bytes.subarray(bytes.length - 4));
+
+    expect([magic, trailer]).toEqual(['PAR1', 'PAR1']);
+  });
+
+  it('compress every column with zstd', async () => {
+    const bytes = encodeParquet(everyType, everyTypeRows);
+
+    const file = await ParquetFile.fromFile(new Blob([bytes]));
+    const rowGroup = file.metadata().rowGroup(0);
+    const compressions = rowGroup.columns().map((column) => column.compression());
+    file.free();
+
+    expect(parquetCompression).toBe('zstd');
+    expect(compressions).toEqual(everyType.map(() => Compression.ZSTD));
+  });
+
+  it('round-trip zero rows', () => {
+    expect(decodeParquet(encodeParquet(everyType, []), everyType)).toEqual([]);
+  });
+
+  it('give back only the expected columns, in their order, ignoring extra ones in the file', () => {
+    const bytes = encodeParquet(everyType, everyTypeRows);
+    const wanted = [everyType[4]!, everyType[0]!];
+
+    const rows = decodeParquet(bytes, wanted);
+
+    expect(rows[0]).toEqual({ last_updated: '2024-02-29T23:59:59.999', id: 1 });
+    expect(Object.keys(rows[0]!)).toEqual(['last_updated', 'id']);
+  });
+
+  it('rejects a null read into a non-nullable expected column, naming the row', () => {
+    const bytes = encodeParquet(
+      [{ name: 'name', lake: 'string', nullable: true }],
+      [{ name: 'a' }, { name: null }],
+    );
+
+    const error = captureError(() =>
+      decodeParquet(bytes, [{ name: 'name', lake: 'string', nullable: false }], 'p'),
+    );
+
+    expect(error).toBeInstanceOf(InvalidLakeValueError);
+    expect(error).toMatchObject({ part: 'p', column: 'name', row: 1 });
+  });
+
+  it('read a non-nullable expected column from a nullable one that holds no nulls', () => {
+    const bytes = encodeParquet([{ name: 'name', lake: 'string', nullable: true }], [{ name: 'a' }]);
+
+    const rows = decodeParquet(bytes, [{ name: 'name', lake: 'string', nullable: false }]);
+
+    expect(rows).toEqual([{ name: 'a' }]);
+  });
+});
+
+describe('decodeParquet schema checks', () => {
+  const bytes = encodeParquet(everyType, everyTypeRows);
+
+  it('names the part, column and expected type when a column is missing', () => {
+    const columns: LakeColumn[] = [...everyType, { name: 'currency', lake: 'string', nullable: false }];
+
+    const error = captureError(() => decodeParquet(bytes, columns, 'raw/sales/part-00000.parquet'));
+
+    expect(error).toBeInstanceOf(LakeSchemaMismatchError);
+    expect(error).toMatchObject({
+      code: LakeErrorCode.lakeSchemaMismatch,
+      name: 'LakeSchemaMismatchError',
+      part: 'raw/sales/part-00000.parquet',
+      column: 'currency',
+      found: 'missing',
+    });
+    expect((error as Error).message).toContain('raw/sales/part-00000.parquet has no column currency');
+  });
+
+  it('names the expected and found types when a column has another type', () => {
+    const columns: LakeColumn[] = everyType.map((column) =>
+      column.name === 'last_updated' ? { ...column, lake: 'date' } : column,
+    );
+
+    const error = captureError(() => decodeParquet(bytes, columns, 'part-7'));
+
+    expect(error).toBeInstanceOf(LakeSchemaMismatchError);
+    expect(error).toMatchObject({
+      part: 'part-7',
+      column: 'last_updated',
+      expected: 'date (Date32<DAY>)',
+      found: 'Timestamp<MILLISECOND>',
+    });
+  });
+
+  it('tells a decimal stored as text from an int32 column', () => {
+    const error = captureError(() =>
+      decodeParquet(bytes, [{ name: 'price', lake: 'int32', nullable: true }]),
+    );
+
+    expect(error).toMatchObject({ column: 'price', expected: 'int32 (Int32)', found: 'Utf8' });
+  });
+});
+
+describe('decodeParquet on damaged bytes', () => {
+  const bytes = encodeParquet(everyType, everyTypeRows);
+
+  it.each([
+    ['truncated', bytes.subarray(0, bytes.length - 20)],
+    ['not Parquet at all', new TextEncoder().encode('{"this":"is json"}')],
+    ['empty', new Uint8Array(0)],
+  ])('throws CorruptLakeObjectError for %s bytes, naming the part', (_, damaged) => {
+    const error = captureError(() => decodeParquet(damaged, everyType, 'raw/x/part-00001.parquet'));
+
+    expect(error).toBeInstanceOf(CorruptLakeObjectError);
+    expect(error).toMatchObject({ code: LakeErrorCode.corruptLakeObject, part: 'raw/x/part-00001.parquet' });
+    expect((error as Error).cause).toBeDefined();
+  });
+});
+
+describe('encodeParquet value checks', () => {
+  it.each<[string, LakeColumn, Row['x'], string]>([
+    ['a null in a non-nullable column', { name: 'x', lake: 'string', nullable: false }, null, 'is null'],
+    [
+      'a missing value in a non-nullable column',
+      { name: 'x', lake: 'int32', nullable: false },
+      undefined as never,
+      'is missing',
+    ],
+    [
+      'a fraction in an int32 column',
+      { name: 'x', lake: 'int32', nullable: true },
+      1.5,
+      'not a 32-bit integer',
+    ],
+    ['an int32 overflow', { name: 'x', lake: 'int32', nullable: true }, 2 ** 31, 'not a 32-bit integer'],
+    ['a number in a decimal column', { name: 'x', lake: 'decimal', nullable: true }, 0.1, 'not decimal text'],
+    [
+      'an exponent in a decimal column',
+      { name: 'x', lake: 'decimal', nullable: true },
+      '1e5',
+      'not decimal text',
+    ],
+    [
+      'a zoned timestamp',
+      { name: 'x', lake: 'timestamp', nullable: true },
+      '2024-01-01T00:00:00.000Z',
+      'not a timestamp',
+    ],
+    [
+      'a timestamp without milliseconds',
+      { name: 'x', lake: 'timestamp', nullable: true },
+      '2024-01-01T00:00:00',
+      'not a timestamp',
+    ],
+    ['a day that does not exist', { name: 'x', lake: 'date', nullable: true }, '2023-02-29', 'not a date'],
+    ['a minute past 59', { name: 'x', lake: 'time', nullable: true }, '10:60:00.000', 'not a time'],
+    ['a string in a boolean column', { name: 'x', lake: 'boolean', nullable: true }, 'true', 'not a boolean'],
+  ])('rejects %s with InvalidLakeValueError naming the column and row', (_, column, value, reason) => {
+    const rows: Row[] = [{ x: null }, { x: value }];
+    if (!column.nullable) rows.shift();
+
+    const error = captureError(() => encodeParquet([column], rows, 'new-part'));
+
+    expect(error).toBeInstanceOf(InvalidLakeValueError);
+    expect(error).toMatchObject({
+      code: LakeErrorCode.invalidLakeValue,
+      column: 'x',
+      row: column.nullable ? 1 : 0,
+    });
+    expect((error as Error).message).toContain(reason);
+  });
+});
+
+function captureError(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
