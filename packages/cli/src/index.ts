@@ -1,13 +1,13 @@
-export { runOnce } from './commands/run-once';
 export type { RunOnceOptions } from './commands/run-once';
-export { start } from './commands/start';
+export { runOnce } from './commands/run-once';
 export type { StartOptions } from './commands/start';
+export { start } from './commands/start';
 export { CliError, CliErrorCode } from './errors';
 export { main, usage } from './main';
-export { startPlatform } from './platform';
 export type { Platform, PlatformEvents, PlatformOptions } from './platform';
-export { createRunTracker, formatSummary } from './run-tracker';
+export { startPlatform } from './platform';
 export type { RunSummary, RunTracker } from './run-tracker';
-export { openEnvironment, stateDirOf } from './stack';
+export { createRunTracker, formatSummary } from './run-tracker';
 export type { Environment } from './stack';
+export { openEnvironment, stateDirOf } from './stack';
 export { waitForDrain } from './wait-for-drain';

@@ -37,8 +37,11 @@ const options = {
 /** Runs the `totes` command with these arguments; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    // `--mutate` may stand alone: give it its default before parsing.
-    const args = argv.map((arg, index) => (arg === '--mutate' && (argv[index + 1] ?? '--').startsWith('--') ? '--mutate=2000' : arg));
+    // `pnpm start -- --flag` passes the `--` on; `--mutate` may stand alone: give it its default before parsing.
+    const given = argv.filter((arg) => arg !== '--');
+    const args = given.map((arg, index) =>
+      arg === '--mutate' && (given[index + 1] ?? '--').startsWith('--') ? '--mutate=2000' : arg,
+    );
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     const [command = 'help'] = positionals;
     const seed = numberOption('--seed', values.seed, 1);
@@ -52,12 +55,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         seed,
         scale,
         intervalMs: numberOption('--interval', values.interval, 1000),
-        mutateEveryMs: values.mutate === undefined ? undefined : numberOption('--mutate', values.mutate, 2000),
+        mutateEveryMs:
+          values.mutate === undefined ? undefined : numberOption('--mutate', values.mutate, 2000),
       });
       return 0;
     }
     if (command === 'run') {
-      if (!values.once) throw new CliError(CliErrorCode.usage, '`totes run` needs --once (use `totes start` to run continuously)');
+      if (!values.once)
+        throw new CliError(
+          CliErrorCode.usage,
+          '`totes run` needs --once (use `totes start` to run continuously)',
+        );
       await runOnce({ seed, scale, timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000 });
       return 0;
     }
@@ -73,6 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 function numberOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new CliError(CliErrorCode.usage, `${name} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new CliError(CliErrorCode.usage, `${name} must be a positive number, got "${value}"`);
   return number;
 }

@@ -1,12 +1,17 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { type DetectionResult, runDetectionCycle, startChangeDetector, type DetectorLoop } from '@totes/change-detector';
+import {
+  type DetectionResult,
+  type DetectorLoop,
+  runDetectionCycle,
+  startChangeDetector,
+} from '@totes/change-detector';
 import type { ModelBuilt, ModelLoaded, TableExtracted } from '@totes/contracts';
 import { startDimensionBuilder } from '@totes/dimension-builder';
 import { startFactBuilder } from '@totes/fact-builder';
 import { platformTopology, ServiceName, sourceTables, TopicName } from '@totes/model';
 import {
-  checkSourceSchema,
   type Consumer,
+  checkSourceSchema,
   createAwsClients,
   createLake,
   createPool,
@@ -79,7 +84,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const publisher = createPublisher(clients.sns, endpoints.topics);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   if (options.freshQueues) await watermarks.releaseAllClaims();
-  const queuesOf = (consumer: string) => Object.values(endpoints.queues).filter((queue) => queue.spec.consumer === consumer);
+  const queuesOf = (consumer: string) =>
+    Object.values(endpoints.queues).filter((queue) => queue.spec.consumer === consumer);
   const only = (consumer: string) => {
     const [queue] = queuesOf(consumer);
     if (!queue) throw new Error(`the topology has no queue for ${consumer}`);
@@ -138,8 +144,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const detector = {
     ports: {
       tables: sourceTables,
-      findPendingChanges: (table: (typeof sourceTables)[number], after: Parameters<typeof findPendingChanges>[2]) =>
-        findPendingChanges(source, table, after),
+      findPendingChanges: (
+        table: (typeof sourceTables)[number],
+        after: Parameters<typeof findPendingChanges>[2],
+      ) => findPendingChanges(source, table, after),
       watermarks,
       now: () => new Date(),
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
@@ -168,7 +176,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         pending += await depth(clients.sqs, queue.url);
         deadLettered += await depth(clients.sqs, queue.deadLetterUrl);
       }
-      return { pending: pending + consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0), deadLettered };
+      return {
+        pending: pending + consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0),
+        deadLettered,
+      };
     },
     stop: async () => {
       await Promise.all(loops.map((loop) => loop.stop()));
@@ -185,7 +196,11 @@ async function depth(sqs: ReturnType<typeof createAwsClients>['sqs'], queueUrl: 
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return (

@@ -35,10 +35,14 @@ export function createRunTracker(): RunTracker {
     },
     builds: (runId) => built.filter((message) => message.runId === runId),
     summary(runId, durationMs) {
-      const ofRun = <T extends { runId: string }>(messages: T[]) => messages.filter((message) => message.runId === runId);
+      const ofRun = <T extends { runId: string }>(messages: T[]) =>
+        messages.filter((message) => message.runId === runId);
       return {
         runId,
-        tablesChanged: (detections.get(runId)?.changes ?? []).map((change) => ({ table: change.table, rows: change.rows })),
+        tablesChanged: (detections.get(runId)?.changes ?? []).map((change) => ({
+          table: change.table,
+          rows: change.rows,
+        })),
         rowsExtracted: ofRun(extracted).reduce((sum, message) => sum + message.object.rows, 0),
         modelsBuilt: [...new Set(ofRun(built).map((message) => message.model))].sort(),
         loads: ofRun(loaded).length,

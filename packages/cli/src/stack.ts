@@ -19,7 +19,11 @@ export interface Environment {
  * Boots what env does not point elsewhere and seeds the embedded totesys on first start. A source named by
  * TOTES_SOURCE_URL is never written to.
  */
-export async function openEnvironment(options: { seed: number; scale: number; logger?: Logger }): Promise<Environment> {
+export async function openEnvironment(options: {
+  seed: number;
+  scale: number;
+  logger?: Logger;
+}): Promise<Environment> {
   const logger = options.logger ?? createLogger();
   const stack = await startLocalStack({ stateDir: stateDirOf() });
   try {

@@ -5,7 +5,7 @@ import { startLocalAws, startTestPostgres } from '@totes/local-stack';
 import { createLogger, createPool, loadConfig, type PlatformConfig } from '@totes/runtime';
 import { seedTotesys } from '@totes/totesys';
 import type pg from 'pg';
-import { startPlatform, type Platform } from '../src/platform';
+import { type Platform, startPlatform } from '../src/platform';
 import { createRunTracker } from '../src/run-tracker';
 import { waitForDrain } from '../src/wait-for-drain';
 
@@ -33,7 +33,12 @@ export async function startTestPlatform(options: { scale: number; seed?: number 
   const lakeDir = await mkdtemp(join(tmpdir(), 'totes-lake-'));
   const config = loadConfig(
     {},
-    { sourceUrl: postgres.url('totesys'), warehouseUrl: postgres.url('warehouse'), lakeUrl: lakeDir, stage: 'test' },
+    {
+      sourceUrl: postgres.url('totesys'),
+      warehouseUrl: postgres.url('warehouse'),
+      lakeUrl: lakeDir,
+      stage: 'test',
+    },
   );
   const logLines: string[] = [];
   const tracker = createRunTracker();

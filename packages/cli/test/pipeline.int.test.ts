@@ -35,12 +35,18 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
       'SELECT staff_id, first_name, last_name, department_name, location, email_address FROM dim_staff ORDER BY staff_id',
     );
     expect(dimStaff).toEqual(staff);
-    const { rows: designs } = await t.source.query('SELECT design_id, design_name, file_location, file_name FROM design ORDER BY 1');
-    const { rows: dimDesign } = await t.warehouse.query('SELECT design_id, design_name, file_location, file_name FROM dim_design ORDER BY 1');
+    const { rows: designs } = await t.source.query(
+      'SELECT design_id, design_name, file_location, file_name FROM design ORDER BY 1',
+    );
+    const { rows: dimDesign } = await t.warehouse.query(
+      'SELECT design_id, design_name, file_location, file_name FROM dim_design ORDER BY 1',
+    );
     expect(dimDesign).toEqual(designs);
     expect(await count(t.warehouse, 'dim_location')).toBe(await count(t.source, 'address'));
     expect(await count(t.warehouse, 'dim_counterparty')).toBe(await count(t.source, 'counterparty'));
-    const { rows: currencies } = await t.warehouse.query('SELECT currency_code, currency_name FROM dim_currency ORDER BY currency_id');
+    const { rows: currencies } = await t.warehouse.query(
+      'SELECT currency_code, currency_name FROM dim_currency ORDER BY currency_id',
+    );
     expect(currencies).toEqual([
       { currency_code: 'GBP', currency_name: 'Pound Sterling' },
       { currency_code: 'USD', currency_name: 'US Dollar' },
@@ -67,7 +73,9 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
        WHERE NOT EXISTS (SELECT 1 FROM dim_date WHERE date_id = v.d)`,
     );
     expect(missing).toEqual([]);
-    const { rows } = await t.warehouse.query(`SELECT day_of_week, day_name FROM dim_date WHERE extract(isodow FROM date_id) = 7 LIMIT 1`);
+    const { rows } = await t.warehouse.query(
+      `SELECT day_of_week, day_name FROM dim_date WHERE extract(isodow FROM date_id) = 7 LIMIT 1`,
+    );
     expect(rows[0]).toEqual({ day_of_week: 7, day_name: 'Sunday' });
   });
 
@@ -85,15 +93,18 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     );
     const runId = await t.runOnce();
     expect(await count(t.warehouse, 'fact_sales_order')).toBe(before + 1);
-    const { rows: fact } = await t.warehouse.query('SELECT units_sold, unit_price::text FROM fact_sales_order WHERE sales_order_id = $1', [
-      rows[0]?.sales_order_id,
-    ]);
+    const { rows: fact } = await t.warehouse.query(
+      'SELECT units_sold, unit_price::text FROM fact_sales_order WHERE sales_order_id = $1',
+      [rows[0]?.sales_order_id],
+    );
     expect(fact).toEqual([{ units_sold: 5000, unit_price: '2.50' }]);
     expect(t.tracker.summary(runId, 0).tablesChanged).toEqual([{ table: 'sales_order', rows: 1 }]);
   });
 
   it('rebuilds and loads dim_design and nothing else when a design is renamed', async () => {
-    await t.source.query(`UPDATE design SET design_name = 'Renamed', last_updated = now() WHERE design_id = 2`);
+    await t.source.query(
+      `UPDATE design SET design_name = 'Renamed', last_updated = now() WHERE design_id = 2`,
+    );
     const runId = await t.runOnce();
     expect(t.tracker.summary(runId, 0).modelsBuilt).toEqual(['dim_design']);
     const { rows } = await t.warehouse.query('SELECT design_name FROM dim_design WHERE design_id = 2');
@@ -101,8 +112,12 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
   });
 
   it('rebuilds the staff of a department from the lake when the department is renamed', async () => {
-    const { rows: members } = await t.source.query<{ staff_id: number }>('SELECT staff_id FROM staff WHERE department_id = 1');
-    await t.source.query(`UPDATE department SET department_name = 'Sales & Marketing', last_updated = now() WHERE department_id = 1`);
+    const { rows: members } = await t.source.query<{ staff_id: number }>(
+      'SELECT staff_id FROM staff WHERE department_id = 1',
+    );
+    await t.source.query(
+      `UPDATE department SET department_name = 'Sales & Marketing', last_updated = now() WHERE department_id = 1`,
+    );
     const runId = await t.runOnce();
     expect(t.tracker.summary(runId, 0).modelsBuilt).toEqual(['dim_staff']);
     const { rows } = await t.warehouse.query<{ staff_id: number }>(
@@ -112,12 +127,18 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
   });
 
   it('writes no duplicate rows when a built message is delivered twice', async () => {
-    await t.source.query(`UPDATE sales_order SET units_sold = units_sold + 1, last_updated = now() WHERE sales_order_id = 3`);
+    await t.source.query(
+      `UPDATE sales_order SET units_sold = units_sold + 1, last_updated = now() WHERE sales_order_id = 3`,
+    );
     const runId = await t.runOnce();
     const before = await count(t.warehouse, 'fact_sales_order');
     const built = t.tracker.builds(runId).find((message) => message.model === 'fact_sales_order');
     expect(built).toBeDefined();
-    const sns = new SNSClient({ endpoint: t.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sns = new SNSClient({
+      endpoint: t.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     await sns.send(
       new PublishCommand({
         TopicArn: t.platform.endpoints.topics.built,
@@ -127,22 +148,39 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     );
     await t.runOnce();
     expect(await count(t.warehouse, 'fact_sales_order')).toBe(before);
-    const { rows } = await t.warehouse.query('SELECT count(*)::int AS n FROM totes.load_ledger WHERE message_id = $1', [built?.id]);
+    const { rows } = await t.warehouse.query(
+      'SELECT count(*)::int AS n FROM totes.load_ledger WHERE message_id = $1',
+      [built?.id],
+    );
     expect(rows).toEqual([{ n: 1 }]);
   });
 
   it('dead-letters a malformed message at once with a readable reason, and keeps working', async () => {
-    const sqs = new SQSClient({ endpoint: t.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sqs = new SQSClient({
+      endpoint: t.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const loader = t.platform.endpoints.queues['warehouse-loader'];
-    await sqs.send(new SendMessageCommand({ QueueUrl: loader?.url, MessageBody: '{"type": "model.built", "version": 1' }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: loader?.url, MessageBody: '{"type": "model.built", "version": 1' }),
+    );
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: loader?.deadLetterUrl, MessageAttributeNames: ['All'], WaitTimeSeconds: 10 }),
+      new ReceiveMessageCommand({
+        QueueUrl: loader?.deadLetterUrl,
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 10,
+      }),
     );
     expect(Messages).toHaveLength(1);
     expect(Messages[0]?.MessageAttributes?.['totes-error-code']?.StringValue).toBe('MESSAGE_REJECTED');
     expect(Messages[0]?.MessageAttributes?.['totes-error-message']?.StringValue).toMatch(/not JSON/);
-    expect(t.logLines.some((line) => line.includes('message rejected') && line.includes('not JSON'))).toBe(true);
-    await t.source.query(`UPDATE design SET design_name = 'Still working', last_updated = now() WHERE design_id = 3`);
+    expect(t.logLines.some((line) => line.includes('message rejected') && line.includes('not JSON'))).toBe(
+      true,
+    );
+    await t.source.query(
+      `UPDATE design SET design_name = 'Still working', last_updated = now() WHERE design_id = 3`,
+    );
     await t.runOnce();
     const { rows } = await t.warehouse.query('SELECT design_name FROM dim_design WHERE design_id = 3');
     expect(rows).toEqual([{ design_name: 'Still working' }]);
@@ -155,7 +193,12 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
         .filter((line) => line.runId === firstRun)
         .map((line) => line.service),
     );
-    expect([...services].sort()).toEqual(['change-detector', 'dimension-builder', 'fact-builder', 'table-extractor', 'warehouse-loader']);
+    expect([...services].sort()).toEqual([
+      'change-detector',
+      'dimension-builder',
+      'fact-builder',
+      'table-extractor',
+      'warehouse-loader',
+    ]);
   });
 });
-

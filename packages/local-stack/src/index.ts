@@ -1,10 +1,10 @@
-export { startLocalPostgres } from './embedded-postgres';
 export type { LocalPostgres, LocalPostgresOptions } from './embedded-postgres';
+export { startLocalPostgres } from './embedded-postgres';
 export { LocalStackError, LocalStackErrorCode } from './errors';
-export { startLocalAws } from './fauxqs';
 export type { LocalAws } from './fauxqs';
+export { startLocalAws } from './fauxqs';
 export { findFreePort } from './free-port';
-export { startLocalStack } from './local-stack';
 export type { LocalStack, LocalStackOptions, StackUrls } from './local-stack';
-export { startTestPostgres } from './testing';
+export { startLocalStack } from './local-stack';
 export type { TestPostgres } from './testing';
+export { startTestPostgres } from './testing';

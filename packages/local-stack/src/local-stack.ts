@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type LocalPostgres, startLocalPostgres } from './embedded-postgres';
+import { LocalStackError, LocalStackErrorCode } from './errors';
 import { type LocalAws, startLocalAws } from './fauxqs';
 
 /** Where each part of the platform lives: the embedded parts, or real ones named in env. */
@@ -36,8 +37,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const env = options.env ?? process.env;
   const stateDir = resolve(options.stateDir);
   await mkdir(stateDir, { recursive: true });
+  const lock = await lockStateDir(stateDir);
   const needsPostgres = !env.TOTES_SOURCE_URL || !env.TOTES_WAREHOUSE_URL;
-  const postgres = needsPostgres ? await startLocalPostgres({ dataDir: join(stateDir, 'postgres') }) : undefined;
+  const postgres = needsPostgres
+    ? await startLocalPostgres({ dataDir: join(stateDir, 'postgres') })
+    : undefined;
   if (postgres) {
     await postgres.ensureDatabase('totesys');
     await postgres.ensureDatabase('warehouse');
@@ -55,6 +59,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       await aws?.stop();
       await postgres?.stop();
+      await lock.release();
     },
   };
+}
+
+/**
+ * One platform process per state folder: a second one would stop the first one's database. A lock left by a
+ * process that died is taken over.
+ */
+async function lockStateDir(stateDir: string): Promise<{ release(): Promise<void> }> {
+  const path = join(stateDir, 'platform.pid');
+  const holder = Number(await readFile(path, 'utf8').catch(() => ''));
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new LocalStackError(
+      LocalStackErrorCode.alreadyRunning,
+      `another totes process (pid ${holder}) is running on ${stateDir}; stop it first, or set TOTES_STATE_DIR`,
+    );
+  }
+  await writeFile(path, String(process.pid));
+  return { release: () => rm(path, { force: true }) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

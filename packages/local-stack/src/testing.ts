@@ -12,7 +12,7 @@ export interface TestPostgres extends LocalPostgres {
 /** Starts a fresh embedded Postgres on a free port in a new temporary folder. */
 export async function startTestPostgres(): Promise<TestPostgres> {
   const root = await mkdtemp(join(tmpdir(), 'totes-pg-'));
-  const server = await startLocalPostgres({ dataDir: join(root, 'pg') });
+  const server = await startLocalPostgres({ dataDir: join(root, 'pg'), fast: true });
   return {
     ...server,
     dispose: async () => {

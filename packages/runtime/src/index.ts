@@ -1,7 +1,7 @@
-export { createAwsClients } from './aws-clients';
 export type { AwsClientOptions, AwsClients } from './aws-clients';
-export { ConfigVariable, loadConfig, postgresUrl } from './config';
+export { createAwsClients } from './aws-clients';
 export type { PlatformConfig } from './config';
+export { ConfigVariable, loadConfig, postgresUrl } from './config';
 export {
   InvalidConfigError,
   isPermanent,
@@ -11,26 +11,7 @@ export {
   SourceSchemaMismatchError,
   UnknownTableError,
 } from './errors';
-export { LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
-export { readCurrentState } from './lake-state';
-export type { LakeReader } from './lake-state';
-export { createLogger, LogLevel } from './logger';
-export type { LogContext, Logger, LoggerOptions } from './logger';
-export { startConsumer } from './messaging/consumer';
-export type { Consumer, ConsumerOptions, MessageHandler } from './messaging/consumer';
-export { provisionTopology } from './messaging/provision';
-export type { ProvisionOptions, QueueEndpoint, TopologyEndpoints } from './messaging/provision';
-export { createPublisher, messageAttributesOf } from './messaging/publisher';
-export type { Publisher } from './messaging/publisher';
-export { acceptMessage, deadLetter, FailureAttribute, startWorker } from './messaging/worker';
-export type { WorkerOptions } from './messaging/worker';
-export { canonicalTime, canonicalTimestamp, createPool, lakeTypes } from './postgres';
-export type { PoolOptions } from './postgres';
-export { redactSecrets } from './redact';
-export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
-export type { PendingChanges, SchemaCheck } from './source/source-reader';
-export { createWatermarkStore, migrateState, stateDdl } from './state/watermark-store';
-export type { TableState, WatermarkStore } from './state/watermark-store';
+export type { Lake, LakeLocation, LakeStore } from './lake/index';
 export {
   CorruptLakeObjectError,
   createLake,
@@ -42,4 +23,23 @@ export {
   LakeWriteFailedError,
   parseLakeUrl,
 } from './lake/index';
-export type { Lake, LakeLocation, LakeStore } from './lake/index';
+export { LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
+export type { LakeReader } from './lake-state';
+export { readCurrentState } from './lake-state';
+export type { LogContext, Logger, LoggerOptions } from './logger';
+export { createLogger, LogLevel } from './logger';
+export type { Consumer, ConsumerOptions, MessageHandler } from './messaging/consumer';
+export { startConsumer } from './messaging/consumer';
+export type { ProvisionOptions, QueueEndpoint, TopologyEndpoints } from './messaging/provision';
+export { provisionTopology } from './messaging/provision';
+export type { Publisher } from './messaging/publisher';
+export { createPublisher, messageAttributesOf } from './messaging/publisher';
+export type { WorkerOptions } from './messaging/worker';
+export { acceptMessage, deadLetter, FailureAttribute, startWorker } from './messaging/worker';
+export type { PoolOptions } from './postgres';
+export { canonicalTime, canonicalTimestamp, createPool, lakeTypes } from './postgres';
+export { redactSecrets } from './redact';
+export type { PendingChanges, SchemaCheck } from './source/source-reader';
+export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
+export type { TableState, WatermarkStore } from './state/watermark-store';
+export { createWatermarkStore, migrateState, stateDdl } from './state/watermark-store';

@@ -1,6 +1,6 @@
-import { openEnvironment } from '../stack';
 import { startPlatform } from '../platform';
 import { createRunTracker, formatSummary, type RunSummary } from '../run-tracker';
+import { openEnvironment } from '../stack';
 import { waitForDrain } from '../wait-for-drain';
 
 export interface RunOnceOptions {

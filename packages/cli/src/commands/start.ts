@@ -26,12 +26,16 @@ export async function start(options: StartOptions): Promise<void> {
     freshQueues: stack.aws !== undefined,
     events: {
       onDetected: (result) => {
-        if (result.changes.length > 0) say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
+        if (result.changes.length > 0)
+          say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
       },
-      onLoaded: (loaded) => say(`loaded ${loaded.model} from ${loaded.table}: ${loaded.rows.written} rows written`),
+      onLoaded: (loaded) =>
+        say(`loaded ${loaded.model} from ${loaded.table}: ${loaded.rows.written} rows written`),
     },
   });
-  say(`platform running (stage ${config.stage}); warehouse ${redactedDatabase(config.warehouseUrl)}; lake ${config.lakeUrl}`);
+  say(
+    `platform running (stage ${config.stage}); warehouse ${redactedDatabase(config.warehouseUrl)}; lake ${config.lakeUrl}`,
+  );
   say(`detecting changes every ${options.intervalMs} ms. Ctrl-C stops.`);
   const detector = platform.startDetector(options.intervalMs);
   const mutator =
@@ -42,7 +46,8 @@ export async function start(options: StartOptions): Promise<void> {
           );
         }, options.mutateEveryMs)
       : undefined;
-  if (options.mutateEveryMs && !stack.embeddedSource) say('live mutations are off: the source is not the embedded totesys');
+  if (options.mutateEveryMs && !stack.embeddedSource)
+    say('live mutations are off: the source is not the embedded totesys');
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -51,7 +56,9 @@ export async function start(options: StartOptions): Promise<void> {
   say('stopping: detection off, draining the queues…');
   clearInterval(mutator);
   await detector.stop();
-  await waitForDrain(platform, { timeoutMs: 30_000 }).catch((error) => say(`not drained: ${(error as Error).message}`));
+  await waitForDrain(platform, { timeoutMs: 30_000 }).catch((error) =>
+    say(`not drained: ${(error as Error).message}`),
+  );
   await platform.stop();
   await stack.stop();
   say('stopped.');
