@@ -23,7 +23,11 @@ export async function detectChanges(runId: string, ports: DetectorPorts): Promis
   return { runId, changes, skipped };
 }
 
-async function detectTable(runId: string, table: SourceTable, ports: DetectorPorts): Promise<TableChanged | SkipReason> {
+async function detectTable(
+  runId: string,
+  table: SourceTable,
+  ports: DetectorPorts,
+): Promise<TableChanged | SkipReason> {
   const now = ports.now();
   const state = await ports.watermarks.get(table.name);
   if (state.claim && now.getTime() - state.claim.claimedAt.getTime() < ports.claimLeaseMs) {

@@ -1,6 +1,6 @@
 export { detectChanges } from './detect-changes';
 export { ChangeDetectorError, ChangeDetectorErrorCode } from './errors';
-export { runDetectionCycle, startChangeDetector } from './service';
 export type { ChangeDetectorServiceOptions, DetectorLoop } from './service';
-export { SkipReason } from './types';
+export { runDetectionCycle, startChangeDetector } from './service';
 export type { DetectionResult, DetectorPorts } from './types';
+export { SkipReason } from './types';

@@ -16,7 +16,12 @@ export async function runDetectionCycle(options: ChangeDetectorServiceOptions): 
   const result = await detectChanges(runId, options.ports);
   for (const change of result.changes) {
     await options.publisher.publish(TopicName.changes, change);
-    logger.info('table changed', { table: change.table, messageId: change.id, rows: change.rows, window: change.window });
+    logger.info('table changed', {
+      table: change.table,
+      messageId: change.id,
+      rows: change.rows,
+      window: change.window,
+    });
   }
   for (const skip of result.skipped.filter((entry) => entry.reason === 'failed')) {
     logger.error('detection failed for table', { table: skip.table, error: skip.error });
@@ -39,7 +44,9 @@ export function startChangeDetector(
   const tick = () => {
     current = runDetectionCycle(options)
       .then((result) => options.onCycle?.(result))
-      .catch((error) => options.logger.error('detection cycle failed', { service: ServiceName.changeDetector, error }))
+      .catch((error) =>
+        options.logger.error('detection cycle failed', { service: ServiceName.changeDetector, error }),
+      )
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, options.intervalMs);
       });

@@ -24,5 +24,9 @@ export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 export interface DetectionResult {
   readonly runId: string;
   readonly changes: readonly TableChanged[];
-  readonly skipped: readonly { readonly table: string; readonly reason: SkipReason; readonly error?: unknown }[];
+  readonly skipped: readonly {
+    readonly table: string;
+    readonly reason: SkipReason;
+    readonly error?: unknown;
+  }[];
 }

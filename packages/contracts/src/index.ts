@@ -1,4 +1,11 @@
-export { causedBy, contractVersion, envelopeFields, Identifier, newEnvelope, SourceTimestamp } from './envelope';
+export {
+  causedBy,
+  contractVersion,
+  envelopeFields,
+  Identifier,
+  newEnvelope,
+  SourceTimestamp,
+} from './envelope';
 export {
   ChangeWindow,
   LakeObject,
@@ -11,5 +18,5 @@ export {
   TableExtracted,
   Watermark,
 } from './messages';
-export { maxBodyBytes, parseMessage, RejectionReason } from './parse';
 export type { ParseResult } from './parse';
+export { maxBodyBytes, parseMessage, RejectionReason } from './parse';

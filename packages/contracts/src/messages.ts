@@ -87,5 +87,10 @@ export const ModelLoaded = z.object({
 export type ModelLoaded = z.infer<typeof ModelLoaded>;
 
 /** Every message the platform sends, told apart by `type`. */
-export const PlatformMessage = z.discriminatedUnion('type', [TableChanged, TableExtracted, ModelBuilt, ModelLoaded]);
+export const PlatformMessage = z.discriminatedUnion('type', [
+  TableChanged,
+  TableExtracted,
+  ModelBuilt,
+  ModelLoaded,
+]);
 export type PlatformMessage = z.infer<typeof PlatformMessage>;

@@ -14,7 +14,9 @@ export const RejectionReason = {
 export type RejectionReason = (typeof RejectionReason)[keyof typeof RejectionReason];
 
 /** The outcome of parsing a body: a message, or a readable reason it is not one. */
-export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: RejectionReason; detail: string };
+export type ParseResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; reason: RejectionReason; detail: string };
 
 /** SNS and SQS cap a message at 256 KiB; anything larger cannot have come from the platform. */
 export const maxBodyBytes = 256 * 1024;
@@ -28,13 +30,21 @@ export function parseMessage<T extends PlatformMessage['type']>(
   expected?: readonly T[],
 ): ParseResult<Extract<PlatformMessage, { type: T }>> {
   if (Buffer.byteLength(body, 'utf8') > maxBodyBytes) {
-    return { ok: false, reason: RejectionReason.tooLarge, detail: `body is larger than ${maxBodyBytes} bytes` };
+    return {
+      ok: false,
+      reason: RejectionReason.tooLarge,
+      detail: `body is larger than ${maxBodyBytes} bytes`,
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return { ok: false, reason: RejectionReason.notJson, detail: `body is not JSON: ${(error as Error).message}` };
+    return {
+      ok: false,
+      reason: RejectionReason.notJson,
+      detail: `body is not JSON: ${(error as Error).message}`,
+    };
   }
   const head = z.object({ type: z.string(), version: z.unknown() }).safeParse(json);
   if (!head.success) {
@@ -42,7 +52,11 @@ export function parseMessage<T extends PlatformMessage['type']>(
   }
   const knownTypes = PlatformMessageSchema.options.map((option) => option.shape.type.value) as string[];
   if (!knownTypes.includes(head.data.type)) {
-    return { ok: false, reason: RejectionReason.unknownType, detail: `unknown message type "${head.data.type}"` };
+    return {
+      ok: false,
+      reason: RejectionReason.unknownType,
+      detail: `unknown message type "${head.data.type}"`,
+    };
   }
   if (head.data.version !== contractVersion) {
     return {

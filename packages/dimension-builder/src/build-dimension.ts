@@ -1,11 +1,11 @@
 import { causedBy, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
 import {
   type CalendarDimension,
+  type DimensionModel,
   datesReferenced,
   dependenciesOf,
   deriveCalendarRow,
   deriveDimensionRow,
-  type DimensionModel,
   factModels,
   findSourceTable,
   processedColumnsOf,
@@ -28,9 +28,13 @@ export async function buildDimension(
   ports: BuilderPorts,
 ): Promise<ModelBuilt> {
   const table = findSourceTable(message.table);
-  if (!table || !dependenciesOf(model).includes(message.table)) throw new NotADependencyError(model.name, message.table);
+  if (!table || !dependenciesOf(model).includes(message.table))
+    throw new NotADependencyError(model.name, message.table);
   const changed = ports.readDataset(message.object, table.columns);
-  const rows = model.build === 'calendar' ? calendarRows(model, table, changed) : await tableRows(model, table, changed, ports);
+  const rows =
+    model.build === 'calendar'
+      ? calendarRows(model, table, changed)
+      : await tableRows(model, table, changed, ports);
   const object = await ports.writeDataset(
     processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
     processedColumnsOf(model),
@@ -55,7 +59,9 @@ async function* calendarRows(
 ): AsyncGenerator<Row[]> {
   const seen = new Set<string>();
   for await (const rows of changed) {
-    const fresh = rows.flatMap((row) => datesReferenced(factModels, table.name, row)).filter((date) => !seen.has(date) && seen.add(date));
+    const fresh = rows
+      .flatMap((row) => datesReferenced(factModels, table.name, row))
+      .filter((date) => !seen.has(date) && seen.add(date));
     if (fresh.length > 0) yield fresh.sort().map((date) => deriveCalendarRow(model, date));
   }
 }
@@ -72,7 +78,8 @@ async function tableRows(
   const build = (rows: readonly Row[]) =>
     rows.flatMap((row) => {
       const sources: Record<string, Row | undefined> = { [primary.name]: row };
-      for (const join of model.joins) sources[join.table] = partners.get(join.table)?.get(Number(row[join.foreignKey]));
+      for (const join of model.joins)
+        sources[join.table] = partners.get(join.table)?.get(Number(row[join.foreignKey]));
       const built = deriveDimensionRow(model, sources);
       return built ? [built] : [];
     });
@@ -81,12 +88,17 @@ async function tableRows(
   const join = model.joins.find((candidate) => candidate.table === table.name);
   const changedIds = new Set<number>();
   for await (const rows of changed) for (const row of rows) changedIds.add(Number(row[table.primaryKey]));
-  const affected = await ports.readCurrentState(primary, (row) => changedIds.has(Number(row[join?.foreignKey ?? ''])));
+  const affected = await ports.readCurrentState(primary, (row) =>
+    changedIds.has(Number(row[join?.foreignKey ?? ''])),
+  );
   return mapBatches(batchesOf([...affected.values()]), build);
 }
 
 /** The current rows of every joined table, by key; joined tables are small lookups (departments, addresses). */
-async function readPartners(model: TableDimension, ports: BuilderPorts): Promise<Map<string, ReadonlyMap<number, Row>>> {
+async function readPartners(
+  model: TableDimension,
+  ports: BuilderPorts,
+): Promise<Map<string, ReadonlyMap<number, Row>>> {
   const partners = new Map<string, ReadonlyMap<number, Row>>();
   for (const join of model.joins) {
     const source = findSourceTable(join.table);
@@ -96,7 +108,10 @@ async function readPartners(model: TableDimension, ports: BuilderPorts): Promise
   return partners;
 }
 
-async function* mapBatches(batches: AsyncIterable<Row[]>, map: (rows: readonly Row[]) => Row[]): AsyncGenerator<Row[]> {
+async function* mapBatches(
+  batches: AsyncIterable<Row[]>,
+  map: (rows: readonly Row[]) => Row[],
+): AsyncGenerator<Row[]> {
   for await (const rows of batches) {
     const mapped = map(rows);
     if (mapped.length > 0) yield mapped;

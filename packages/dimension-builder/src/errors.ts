@@ -1,6 +1,10 @@
 /** Codes carried by every {@link DimensionBuilderError}. */
-export const DimensionBuilderErrorCode = { notADependency: 'NOT_A_DEPENDENCY', notADimension: 'NOT_A_DIMENSION' } as const;
-export type DimensionBuilderErrorCode = (typeof DimensionBuilderErrorCode)[keyof typeof DimensionBuilderErrorCode];
+export const DimensionBuilderErrorCode = {
+  notADependency: 'NOT_A_DEPENDENCY',
+  notADimension: 'NOT_A_DIMENSION',
+} as const;
+export type DimensionBuilderErrorCode =
+  (typeof DimensionBuilderErrorCode)[keyof typeof DimensionBuilderErrorCode];
 
 /** Base error of the dimension builder. */
 export class DimensionBuilderError extends Error {

@@ -1,8 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type ModelBuilt, MessageType } from '@totes/contracts';
-import { type DimensionModel, findModel, ServiceName, TopicName } from '@totes/model';
+import { MessageType, type ModelBuilt } from '@totes/contracts';
+import { findModel, ServiceName, TopicName } from '@totes/model';
 import { type Consumer, type Logger, type Publisher, type QueueEndpoint, startWorker } from '@totes/runtime';
 import { buildDimension } from './build-dimension';
+import { DimensionBuilderError, DimensionBuilderErrorCode } from './errors';
 import type { BuilderPorts } from './types';
 
 export interface DimensionBuilderServiceOptions {
@@ -18,10 +19,18 @@ export interface DimensionBuilderServiceOptions {
 /** The dimension-builder's local poller: one worker per dimension queue; `extracted` in, `built` out. */
 export function startDimensionBuilder(options: DimensionBuilderServiceOptions): Consumer[] {
   const logger = options.logger.child({ service: ServiceName.dimensionBuilder });
-  const ports: BuilderPorts = { ...options.ports, publish: (built) => options.publisher.publish(TopicName.built, built) };
+  const ports: BuilderPorts = {
+    ...options.ports,
+    publish: (built) => options.publisher.publish(TopicName.built, built),
+  };
   return options.queues.map((queue) => {
-    const model = findModel(queue.spec.model ?? '') as DimensionModel | undefined;
-    if (!model || model.kind !== 'dimension') throw new Error(`queue ${queue.spec.name} carries no dimension`);
+    const model = findModel(queue.spec.model ?? '');
+    if (model?.kind !== 'dimension') {
+      throw new DimensionBuilderError(
+        DimensionBuilderErrorCode.notADimension,
+        `queue ${queue.spec.name} carries no dimension`,
+      );
+    }
     return startWorker({
       service: ServiceName.dimensionBuilder,
       sqs: options.sqs,

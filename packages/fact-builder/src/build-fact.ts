@@ -8,7 +8,11 @@ import type { FactBuilderPorts } from './types';
  * The fact builder's core: one fact row per changed source row, streamed batch by batch, so its cost follows the
  * size of the change, never the size of the fact.
  */
-export async function buildFact(message: TableExtracted, model: FactModel, ports: FactBuilderPorts): Promise<ModelBuilt> {
+export async function buildFact(
+  message: TableExtracted,
+  model: FactModel,
+  ports: FactBuilderPorts,
+): Promise<ModelBuilt> {
   const table = findSourceTable(message.table);
   if (!table || table.name !== model.primaryTable) throw new NotFactSourceError(model.name, message.table);
   const object = await ports.writeDataset(

@@ -1,5 +1,5 @@
 /** Codes carried by every {@link FactBuilderError}. */
-export const FactBuilderErrorCode = { notADependency: 'NOT_A_DEPENDENCY' } as const;
+export const FactBuilderErrorCode = { notADependency: 'NOT_A_DEPENDENCY', notAFact: 'NOT_A_FACT' } as const;
 export type FactBuilderErrorCode = (typeof FactBuilderErrorCode)[keyof typeof FactBuilderErrorCode];
 
 /** Base error of the fact builder. */

@@ -1,5 +1,5 @@
 export { buildFact } from './build-fact';
 export { FactBuilderError, FactBuilderErrorCode, NotFactSourceError } from './errors';
-export { startFactBuilder } from './service';
 export type { FactBuilderServiceOptions } from './service';
+export { startFactBuilder } from './service';
 export type { FactBuilderPorts } from './types';

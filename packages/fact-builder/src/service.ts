@@ -1,8 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { MessageType, type ModelBuilt } from '@totes/contracts';
-import { type FactModel, findModel, ServiceName, TopicName } from '@totes/model';
+import { findModel, ServiceName, TopicName } from '@totes/model';
 import { type Consumer, type Logger, type Publisher, type QueueEndpoint, startWorker } from '@totes/runtime';
 import { buildFact } from './build-fact';
+import { FactBuilderError, FactBuilderErrorCode } from './errors';
 import type { FactBuilderPorts } from './types';
 
 export interface FactBuilderServiceOptions {
@@ -18,10 +19,15 @@ export interface FactBuilderServiceOptions {
 /** The fact-builder's local poller: one worker per fact queue; `extracted` in, `built` out. */
 export function startFactBuilder(options: FactBuilderServiceOptions): Consumer[] {
   const logger = options.logger.child({ service: ServiceName.factBuilder });
-  const ports: FactBuilderPorts = { ...options.ports, publish: (built) => options.publisher.publish(TopicName.built, built) };
+  const ports: FactBuilderPorts = {
+    ...options.ports,
+    publish: (built) => options.publisher.publish(TopicName.built, built),
+  };
   return options.queues.map((queue) => {
-    const model = findModel(queue.spec.model ?? '') as FactModel | undefined;
-    if (!model || model.kind !== 'fact') throw new Error(`queue ${queue.spec.name} carries no fact`);
+    const model = findModel(queue.spec.model ?? '');
+    if (model?.kind !== 'fact') {
+      throw new FactBuilderError(FactBuilderErrorCode.notAFact, `queue ${queue.spec.name} carries no fact`);
+    }
     return startWorker({
       service: ServiceName.factBuilder,
       sqs: options.sqs,

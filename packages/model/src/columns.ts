@@ -1,10 +1,4 @@
-import {
-  type CalendarPart,
-  type ColumnRef,
-  type Derivation,
-  LakeType,
-  type WarehouseColumn,
-} from './types';
+import { type CalendarPart, type ColumnRef, type Derivation, LakeType, type WarehouseColumn } from './types';
 
 interface ColumnOptions {
   nullable?: boolean;

@@ -42,7 +42,10 @@ const missingVersion = '0000-01-01T00:00:00.000';
 /** Computes one warehouse value from the source rows. */
 export function deriveValue(derive: Derivation, rows: SourceRows): LakeValue {
   if (derive.kind === 'calendar') {
-    throw new ModelError(ModelErrorCode.invalidValue, 'calendar columns are derived from a date, not source rows');
+    throw new ModelError(
+      ModelErrorCode.invalidValue,
+      'calendar columns are derived from a date, not source rows',
+    );
   }
   const value = rows[tableOf(derive.from)]?.[columnOf(derive.from)] ?? null;
   if (value === null) return null;
@@ -96,7 +99,10 @@ export function deriveCalendarRow(calendar: CalendarDimension, date: string): Ro
   return Object.fromEntries(
     calendar.columns.map((column) => {
       if (column.derive.kind !== 'calendar') {
-        throw new ModelError(ModelErrorCode.invalidValue, `${calendar.name}.${column.name} must be a calendar part`);
+        throw new ModelError(
+          ModelErrorCode.invalidValue,
+          `${calendar.name}.${column.name} must be a calendar part`,
+        );
       }
       return [column.name, calendarPart(date, column.derive.part)];
     }),
@@ -145,7 +151,10 @@ function parseSourceDate(text: string, from: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
   const parsed = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00.000Z`) : null;
   if (!match || !parsed || Number.isNaN(parsed.getTime()) || parsed.getUTCDate() !== Number(match[3])) {
-    throw new ModelError(ModelErrorCode.invalidValue, `${from} holds "${text}", which is not a YYYY-MM-DD date`);
+    throw new ModelError(
+      ModelErrorCode.invalidValue,
+      `${from} holds "${text}", which is not a YYYY-MM-DD date`,
+    );
   }
   return text.trim();
 }

@@ -60,7 +60,11 @@ export function filterPolicyOf(model: WarehouseModel): { table: string[] } {
 /** The columns of a fact that identify one version of one source row: loads skip a version they already hold. */
 export function factVersionKey(fact: FactModel): readonly string[] {
   const source = sourceTables.find((table) => table.name === fact.primaryTable);
-  if (!source) throw new ModelError(ModelErrorCode.unknownTable, `fact ${fact.name} names unknown table ${fact.primaryTable}`);
+  if (!source)
+    throw new ModelError(
+      ModelErrorCode.unknownTable,
+      `fact ${fact.name} names unknown table ${fact.primaryTable}`,
+    );
   const keyRef = `${source.name}.${source.primaryKey}`;
   const cursorRef = `${source.name}.${source.cursor}`;
   return fact.columns

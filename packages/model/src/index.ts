@@ -1,5 +1,6 @@
 export { wh } from './columns';
 export { currencyName, currencyNames } from './currencies';
+export type { SourceRows } from './derive';
 export {
   datesReferenced,
   deriveCalendarRow,
@@ -10,7 +11,6 @@ export {
   sourceVersionColumn,
   sourceVersionOf,
 } from './derive';
-export type { SourceRows } from './derive';
 export { ModelError, ModelErrorCode } from './errors';
 export {
   columnOf,
@@ -23,18 +23,17 @@ export {
   modelsDependingOn,
   tableOf,
 } from './graph';
-export { sourceTableNames, sourceTables } from './source-catalog';
 export type { SourceTableName } from './source-catalog';
+export { sourceTableNames, sourceTables } from './source-catalog';
+export type { QueueSpec, Topology } from './topology';
 export {
   defaultMaxReceiveCount,
   modelQueueName,
   platformTopology,
-  scopedName,
   ServiceName,
+  scopedName,
   TopicName,
 } from './topology';
-export type { QueueSpec, Topology } from './topology';
-export { CalendarPart, LakeType, StarSchema } from './types';
 export type {
   CalendarDimension,
   ColumnRef,
@@ -51,5 +50,6 @@ export type {
   WarehouseColumn,
   WarehouseModel,
 } from './types';
-export { warehouseModels } from './warehouse-model';
+export { CalendarPart, LakeType, StarSchema } from './types';
 export type { ModelName } from './warehouse-model';
+export { warehouseModels } from './warehouse-model';

@@ -1,10 +1,35 @@
 import { LakeType, type SourceColumn, type SourceTable } from './types';
 
-const int = (name: string, nullable = false): SourceColumn => ({ name, sql: 'integer', lake: LakeType.int32, nullable });
-const text = (name: string, nullable = false): SourceColumn => ({ name, sql: 'text', lake: LakeType.string, nullable });
-const money = (name: string): SourceColumn => ({ name, sql: 'numeric(10,2)', lake: LakeType.decimal, nullable: false });
-const stamp = (name: string): SourceColumn => ({ name, sql: 'timestamp(3)', lake: LakeType.timestamp, nullable: false });
-const enumOf = (name: string, type: string): SourceColumn => ({ name, sql: type, lake: LakeType.string, nullable: false });
+const int = (name: string, nullable = false): SourceColumn => ({
+  name,
+  sql: 'integer',
+  lake: LakeType.int32,
+  nullable,
+});
+const text = (name: string, nullable = false): SourceColumn => ({
+  name,
+  sql: 'text',
+  lake: LakeType.string,
+  nullable,
+});
+const money = (name: string): SourceColumn => ({
+  name,
+  sql: 'numeric(10,2)',
+  lake: LakeType.decimal,
+  nullable: false,
+});
+const stamp = (name: string): SourceColumn => ({
+  name,
+  sql: 'timestamp(3)',
+  lake: LakeType.timestamp,
+  nullable: false,
+});
+const enumOf = (name: string, type: string): SourceColumn => ({
+  name,
+  sql: type,
+  lake: LakeType.string,
+  nullable: false,
+});
 
 /** Every totesys table has a serial key and the two audit timestamps around its own columns. */
 function table(name: string, description: string, own: readonly SourceColumn[]): SourceTable {

@@ -44,8 +44,20 @@ export interface Topology {
 /** How often a message is tried before it is dead-lettered. */
 export const defaultMaxReceiveCount = 5;
 
-function queue(name: string, topic: TopicName, consumer: ServiceName, extra: Partial<QueueSpec> = {}): QueueSpec {
-  return { name, topic, consumer, deadLetterQueue: `${name}-dlq`, maxReceiveCount: defaultMaxReceiveCount, ...extra };
+function queue(
+  name: string,
+  topic: TopicName,
+  consumer: ServiceName,
+  extra: Partial<QueueSpec> = {},
+): QueueSpec {
+  return {
+    name,
+    topic,
+    consumer,
+    deadLetterQueue: `${name}-dlq`,
+    maxReceiveCount: defaultMaxReceiveCount,
+    ...extra,
+  };
 }
 
 /** The queue that carries the builds of one model. */

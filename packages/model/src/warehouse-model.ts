@@ -1,7 +1,7 @@
 import { wh } from './columns';
 import {
-  CalendarPart,
   type CalendarDimension,
+  CalendarPart,
   type FactModel,
   LakeType,
   StarSchema,
@@ -93,7 +93,9 @@ const dimCounterparty: TableDimension = {
     wh.text('counterparty_legal_address_line_2', 'address.address_line_2', 'Legal address, second line.', {
       nullable: true,
     }),
-    wh.text('counterparty_legal_district', 'address.district', 'Legal address, district.', { nullable: true }),
+    wh.text('counterparty_legal_district', 'address.district', 'Legal address, district.', {
+      nullable: true,
+    }),
     wh.text('counterparty_legal_city', 'address.city', 'Legal address, city.'),
     wh.text('counterparty_legal_postal_code', 'address.postal_code', 'Legal address, postal code.'),
     wh.text('counterparty_legal_country', 'address.country', 'Legal address, country.'),
@@ -126,7 +128,9 @@ const dimTransaction: TableDimension = {
   columns: [
     wh.int('transaction_id', 'transaction.transaction_id', 'The transaction.'),
     wh.text('transaction_type', 'transaction.transaction_type', 'SALE or PURCHASE.'),
-    wh.int('sales_order_id', 'transaction.sales_order_id', 'The sales order, for a sale.', { nullable: true }),
+    wh.int('sales_order_id', 'transaction.sales_order_id', 'The sales order, for a sale.', {
+      nullable: true,
+    }),
     wh.int('purchase_order_id', 'transaction.purchase_order_id', 'The purchase order, for a purchase.', {
       nullable: true,
     }),
@@ -144,7 +148,13 @@ const dimDate: CalendarDimension = {
     wh.calendar('year', CalendarPart.year, 'integer', LakeType.int32, 'Year.'),
     wh.calendar('month', CalendarPart.month, 'integer', LakeType.int32, 'Month, 1 = January.'),
     wh.calendar('day', CalendarPart.day, 'integer', LakeType.int32, 'Day of the month.'),
-    wh.calendar('day_of_week', CalendarPart.dayOfWeek, 'integer', LakeType.int32, 'ISO day: 1 = Monday … 7 = Sunday.'),
+    wh.calendar(
+      'day_of_week',
+      CalendarPart.dayOfWeek,
+      'integer',
+      LakeType.int32,
+      'ISO day: 1 = Monday … 7 = Sunday.',
+    ),
     wh.calendar('day_name', CalendarPart.dayName, 'varchar', LakeType.string, 'Monday … Sunday.'),
     wh.calendar('month_name', CalendarPart.monthName, 'varchar', LakeType.string, 'January … December.'),
     wh.calendar('quarter', CalendarPart.quarter, 'integer', LakeType.int32, 'Quarter, 1 … 4.'),
@@ -166,10 +176,14 @@ const factSalesOrder: FactModel = {
     wh.datePart('last_updated_date', 'sales_order.last_updated', 'Day of this version.'),
     wh.timePart('last_updated_time', 'sales_order.last_updated', 'Time of this version.'),
     wh.int('sales_staff_id', 'sales_order.staff_id', 'The salesperson.', { references: 'dim_staff' }),
-    wh.int('counterparty_id', 'sales_order.counterparty_id', 'The buyer.', { references: 'dim_counterparty' }),
+    wh.int('counterparty_id', 'sales_order.counterparty_id', 'The buyer.', {
+      references: 'dim_counterparty',
+    }),
     wh.int('units_sold', 'sales_order.units_sold', 'Units sold.'),
     wh.money('unit_price', 'sales_order.unit_price', 'Price per unit.'),
-    wh.int('currency_id', 'sales_order.currency_id', 'Currency of the price.', { references: 'dim_currency' }),
+    wh.int('currency_id', 'sales_order.currency_id', 'Currency of the price.', {
+      references: 'dim_currency',
+    }),
     wh.int('design_id', 'sales_order.design_id', 'The design sold.', { references: 'dim_design' }),
     wh.parseDate('agreed_payment_date', 'sales_order.agreed_payment_date', 'Agreed payment day.'),
     wh.parseDate('agreed_delivery_date', 'sales_order.agreed_delivery_date', 'Agreed delivery day.'),
@@ -194,11 +208,15 @@ const factPurchaseOrder: FactModel = {
     wh.datePart('last_updated_date', 'purchase_order.last_updated', 'Day of this version.'),
     wh.timePart('last_updated_time', 'purchase_order.last_updated', 'Time of this version.'),
     wh.int('staff_id', 'purchase_order.staff_id', 'The buyer on our side.', { references: 'dim_staff' }),
-    wh.int('counterparty_id', 'purchase_order.counterparty_id', 'The supplier.', { references: 'dim_counterparty' }),
+    wh.int('counterparty_id', 'purchase_order.counterparty_id', 'The supplier.', {
+      references: 'dim_counterparty',
+    }),
     wh.text('item_code', 'purchase_order.item_code', 'Code of the item bought.'),
     wh.int('item_quantity', 'purchase_order.item_quantity', 'Quantity bought.'),
     wh.money('item_unit_price', 'purchase_order.item_unit_price', 'Price per item.'),
-    wh.int('currency_id', 'purchase_order.currency_id', 'Currency of the price.', { references: 'dim_currency' }),
+    wh.int('currency_id', 'purchase_order.currency_id', 'Currency of the price.', {
+      references: 'dim_currency',
+    }),
     wh.parseDate('agreed_delivery_date', 'purchase_order.agreed_delivery_date', 'Agreed delivery day.'),
     wh.parseDate('agreed_payment_date', 'purchase_order.agreed_payment_date', 'Agreed payment day.'),
     wh.int('agreed_delivery_location_id', 'purchase_order.agreed_delivery_location_id', 'Delivery address.', {
@@ -221,11 +239,17 @@ const factPayment: FactModel = {
     wh.timePart('created_time', 'payment.created_at', 'Time the payment was created.'),
     wh.datePart('last_updated_date', 'payment.last_updated', 'Day of this version.'),
     wh.timePart('last_updated_time', 'payment.last_updated', 'Time of this version.'),
-    wh.int('transaction_id', 'payment.transaction_id', 'The transaction paid.', { references: 'dim_transaction' }),
-    wh.int('counterparty_id', 'payment.counterparty_id', 'The payer or payee.', { references: 'dim_counterparty' }),
+    wh.int('transaction_id', 'payment.transaction_id', 'The transaction paid.', {
+      references: 'dim_transaction',
+    }),
+    wh.int('counterparty_id', 'payment.counterparty_id', 'The payer or payee.', {
+      references: 'dim_counterparty',
+    }),
     wh.money('payment_amount', 'payment.payment_amount', 'Amount.'),
     wh.int('currency_id', 'payment.currency_id', 'Currency of the amount.', { references: 'dim_currency' }),
-    wh.int('payment_type_id', 'payment.payment_type_id', 'Kind of payment.', { references: 'dim_payment_type' }),
+    wh.int('payment_type_id', 'payment.payment_type_id', 'Kind of payment.', {
+      references: 'dim_payment_type',
+    }),
     wh.bool('paid', 'payment.paid', 'Whether the money has arrived.'),
     wh.parseDate('payment_date', 'payment.payment_date', 'Day of payment.'),
   ],

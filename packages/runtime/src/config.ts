@@ -40,15 +40,25 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
     return value;
   };
   return {
-    stage: identifier(ConfigVariable.stage, pick(ConfigVariable.stage, defaults.stage ?? 'local'), /^[a-z][a-z0-9-]{0,30}$/),
+    stage: identifier(
+      ConfigVariable.stage,
+      pick(ConfigVariable.stage, defaults.stage ?? 'local'),
+      /^[a-z][a-z0-9-]{0,30}$/,
+    ),
     sourceUrl: postgresUrl(ConfigVariable.sourceUrl, pick(ConfigVariable.sourceUrl, defaults.sourceUrl)),
-    warehouseUrl: postgresUrl(ConfigVariable.warehouseUrl, pick(ConfigVariable.warehouseUrl, defaults.warehouseUrl)),
+    warehouseUrl: postgresUrl(
+      ConfigVariable.warehouseUrl,
+      pick(ConfigVariable.warehouseUrl, defaults.warehouseUrl),
+    ),
     lakeUrl: pick(ConfigVariable.lakeUrl, defaults.lakeUrl),
     warehouseSchema: identifier(
       ConfigVariable.warehouseSchema,
       pick(ConfigVariable.warehouseSchema, defaults.warehouseSchema ?? 'public'),
     ),
-    stateSchema: identifier(ConfigVariable.stateSchema, pick(ConfigVariable.stateSchema, defaults.stateSchema ?? 'totes')),
+    stateSchema: identifier(
+      ConfigVariable.stateSchema,
+      pick(ConfigVariable.stateSchema, defaults.stateSchema ?? 'totes'),
+    ),
     detectIntervalMs: positiveInt(
       ConfigVariable.detectIntervalMs,
       pick(ConfigVariable.detectIntervalMs, String(defaults.detectIntervalMs ?? 1000)),
@@ -63,12 +73,15 @@ export function postgresUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidConfigError(`${name} is not a URL: "${redactSecrets(value)}"; expected postgres://user:password@host:port/database`);
+    throw new InvalidConfigError(
+      `${name} is not a URL: "${redactSecrets(value)}"; expected postgres://user:password@host:port/database`,
+    );
   }
   if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
     throw new InvalidConfigError(`${name} must be a postgres:// URL, got ${url.protocol}//…`);
   }
-  if (url.pathname.length <= 1) throw new InvalidConfigError(`${name} names no database: add /<database> to the URL`);
+  if (url.pathname.length <= 1)
+    throw new InvalidConfigError(`${name} names no database: add /<database> to the URL`);
   return value;
 }
 
@@ -79,6 +92,7 @@ function identifier(name: string, value: string, pattern = /^[a-z_][a-z0-9_]{0,6
 
 function positiveInt(name: string, value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidConfigError(`${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new InvalidConfigError(`${name} must be a positive integer, got "${value}"`);
   return number;
 }

@@ -31,13 +31,19 @@ export interface LoggerOptions {
 
 /** Creates a JSON-lines logger. Connection passwords are redacted from every line. */
 export function createLogger(context: LogContext = {}, options: LoggerOptions = {}): Logger {
-  const threshold = LogLevel[options.level ?? (process.env.TOTES_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? 20;
+  const threshold =
+    LogLevel[options.level ?? (process.env.TOTES_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? 20;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = (level: LogLevel) => (message: string, fields: LogContext = {}) => {
-    if (LogLevel[level] < threshold) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...context, ...fields }, errorsAsJson);
-    write(redactSecrets(line));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogContext = {}) => {
+      if (LogLevel[level] < threshold) return;
+      const line = JSON.stringify(
+        { time: new Date().toISOString(), level, message, ...context, ...fields },
+        errorsAsJson,
+      );
+      write(redactSecrets(line));
+    };
   return {
     debug: log('debug'),
     info: log('info'),
@@ -50,7 +56,12 @@ export function createLogger(context: LogContext = {}, options: LoggerOptions = 
 function errorsAsJson(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: value.message, ...(code ? { code } : {}), stack: value.stack?.split('\n').slice(0, 4).join('\n') };
+    return {
+      name: value.name,
+      message: value.message,
+      ...(code ? { code } : {}),
+      stack: value.stack?.split('\n').slice(0, 4).join('\n'),
+    };
   }
   return value;
 }

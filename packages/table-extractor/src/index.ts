@@ -1,5 +1,5 @@
 export { TableExtractorError, TableExtractorErrorCode, UnknownSourceTableError } from './errors';
 export { extractTable } from './extract-table';
-export { startTableExtractor } from './service';
 export type { TableExtractorServiceOptions } from './service';
+export { startTableExtractor } from './service';
 export type { ExtractionResult, ExtractorPorts } from './types';

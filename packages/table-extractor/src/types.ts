@@ -6,7 +6,11 @@ import type { SchemaCheck, WatermarkStore } from '@totes/runtime';
 export interface ExtractorPorts {
   checkSchema(table: SourceTable): Promise<SchemaCheck>;
   readWindow(table: SourceTable, window: ChangeWindow): AsyncIterable<Row[]>;
-  writeDataset(key: string, columns: readonly LakeColumn[], batches: AsyncIterable<Row[]>): Promise<LakeObject>;
+  writeDataset(
+    key: string,
+    columns: readonly LakeColumn[],
+    batches: AsyncIterable<Row[]>,
+  ): Promise<LakeObject>;
   publish(message: TableExtracted): Promise<void>;
   readonly watermarks: WatermarkStore;
 }

@@ -4,7 +4,8 @@ export const WarehouseLoaderErrorCode = {
   kindMismatch: 'KIND_MISMATCH',
   loadFailed: 'LOAD_FAILED',
 } as const;
-export type WarehouseLoaderErrorCode = (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
+export type WarehouseLoaderErrorCode =
+  (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
 
 /** Base error of the warehouse loader. */
 export class WarehouseLoaderError extends Error {
@@ -33,6 +34,9 @@ export class KindMismatchError extends WarehouseLoaderError {
   override name = 'KindMismatchError';
   readonly permanent = true;
   constructor(model: string, declared: string, claimed: string) {
-    super(WarehouseLoaderErrorCode.kindMismatch, `${model} is a ${declared}, but the message says ${claimed}`);
+    super(
+      WarehouseLoaderErrorCode.kindMismatch,
+      `${model} is a ${declared}, but the message says ${claimed}`,
+    );
   }
 }

@@ -1,10 +1,15 @@
 export { copyLines, copyValue } from './copy-text';
 export { qualifiedTable, warehouseDdl } from './ddl';
-export { KindMismatchError, UnknownModelError, WarehouseLoaderError, WarehouseLoaderErrorCode } from './errors';
-export { loadBuiltModel } from './load-model';
+export {
+  KindMismatchError,
+  UnknownModelError,
+  WarehouseLoaderError,
+  WarehouseLoaderErrorCode,
+} from './errors';
 export type { LoaderPorts } from './load-model';
+export { loadBuiltModel } from './load-model';
 export { migrateWarehouse } from './migrate';
-export { startWarehouseLoader } from './service';
 export type { WarehouseLoaderServiceOptions } from './service';
-export { createWarehouseWriter, mergeSql } from './warehouse-writer';
+export { startWarehouseLoader } from './service';
 export type { LoadEntry, LoadOutcome, WarehouseWriter, WarehouseWriterOptions } from './warehouse-writer';
+export { createWarehouseWriter, mergeSql } from './warehouse-writer';

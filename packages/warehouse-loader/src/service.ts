@@ -1,7 +1,7 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { MessageType } from '@totes/contracts';
 import { ServiceName, TopicName } from '@totes/model';
 import { type Consumer, type Logger, type Publisher, type QueueEndpoint, startWorker } from '@totes/runtime';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type LoaderPorts, loadBuiltModel } from './load-model';
 
 export interface WarehouseLoaderServiceOptions {
@@ -26,7 +26,12 @@ export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Co
     handle: async (message, log) => {
       const loaded = await loadBuiltModel(message, options.ports);
       await options.publisher.publish(TopicName.loadComplete, loaded);
-      log.info('model loaded', { model: loaded.model, table: loaded.table, rows: loaded.rows, firstDelivery: loaded.firstDelivery });
+      log.info('model loaded', {
+        model: loaded.model,
+        table: loaded.table,
+        rows: loaded.rows,
+        firstDelivery: loaded.firstDelivery,
+      });
       options.onLoaded?.(loaded);
     },
   });

@@ -1,16 +1,15 @@
-import type { LakeObject } from '@totes/contracts';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   factVersionKey,
-  processedColumnsOf,
-  sourceVersionColumn,
   type LakeColumn,
+  processedColumnsOf,
   type Row,
+  sourceVersionColumn,
   type WarehouseModel,
 } from '@totes/model';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { copyLines } from './copy-text';
 import { qualifiedTable } from './ddl';
 
@@ -71,11 +70,10 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
         const received = await copyIntoStaging(client, columns, batches);
         const merged = await client.query(mergeSql(warehouseSchema, entry.model));
         const written = merged.rowCount ?? 0;
-        await client.query(`UPDATE ${ledger} SET rows_received = $2, rows_written = $3 WHERE message_id = $1`, [
-          entry.messageId,
-          received,
-          written,
-        ]);
+        await client.query(
+          `UPDATE ${ledger} SET rows_received = $2, rows_written = $3 WHERE message_id = $1`,
+          [entry.messageId, received, written],
+        );
         await client.query('COMMIT');
         return { received, written, firstDelivery: true };
       } catch (error) {

@@ -52,10 +52,19 @@ export async function provisionTopology(options: ProvisionOptions): Promise<Topo
     });
     const queue = await createQueue(sqs, scopedName(stage, spec.name), {
       VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetter.arn, maxReceiveCount: spec.maxReceiveCount }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: deadLetter.arn,
+        maxReceiveCount: spec.maxReceiveCount,
+      }),
     });
     await subscribe(sns, topics[spec.topic], queue.arn, spec.filterPolicy);
-    queues[spec.name] = { spec, url: queue.url, arn: queue.arn, deadLetterUrl: deadLetter.url, deadLetterArn: deadLetter.arn };
+    queues[spec.name] = {
+      spec,
+      url: queue.url,
+      arn: queue.arn,
+      deadLetterUrl: deadLetter.url,
+      deadLetterArn: deadLetter.arn,
+    };
   }
   return { stage, topics, queues };
 }
@@ -63,7 +72,9 @@ export async function provisionTopology(options: ProvisionOptions): Promise<Topo
 async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>) {
   const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   const url = required(created.QueueUrl, `queue ${name}`);
-  const described = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const described = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
   return { url, arn: required(described.Attributes?.QueueArn, `ARN of queue ${name}`) };
 }
 
@@ -76,11 +87,25 @@ async function subscribe(
   const existing = await findSubscription(sns, topicArn, queueArn);
   const subscriptionArn =
     existing ??
-    (await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, ReturnSubscriptionArn: true })))
-      .SubscriptionArn;
+    (
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: queueArn,
+          ReturnSubscriptionArn: true,
+        }),
+      )
+    ).SubscriptionArn;
   const arn = required(subscriptionArn, `subscription of ${queueArn}`);
   // Raw delivery: the queue receives the platform's JSON as is, not wrapped in an SNS envelope.
-  await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' }));
+  await sns.send(
+    new SetSubscriptionAttributesCommand({
+      SubscriptionArn: arn,
+      AttributeName: 'RawMessageDelivery',
+      AttributeValue: 'true',
+    }),
+  );
   if (filterPolicy) {
     await sns.send(
       new SetSubscriptionAttributesCommand({
@@ -92,10 +117,16 @@ async function subscribe(
   }
 }
 
-async function findSubscription(sns: SNSClient, topicArn: string, queueArn: string): Promise<string | undefined> {
+async function findSubscription(
+  sns: SNSClient,
+  topicArn: string,
+  queueArn: string,
+): Promise<string | undefined> {
   let token: string | undefined;
   do {
-    const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
+    const page = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
+    );
     const found = page.Subscriptions?.find((subscription) => subscription.Endpoint === queueArn);
     if (found?.SubscriptionArn) return found.SubscriptionArn;
     token = page.NextToken;
@@ -104,6 +135,7 @@ async function findSubscription(sns: SNSClient, topicArn: string, queueArn: stri
 }
 
 function required(value: string | undefined, what: string): string {
-  if (!value) throw new RuntimeError(RuntimeErrorCode.topologyMissing, `AWS returned no identifier for ${what}`);
+  if (!value)
+    throw new RuntimeError(RuntimeErrorCode.topologyMissing, `AWS returned no identifier for ${what}`);
   return value;
 }

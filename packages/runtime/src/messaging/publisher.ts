@@ -36,7 +36,11 @@ export function createPublisher(sns: SNSClient, topics: Readonly<Record<TopicNam
           }),
         );
       } catch (cause) {
-        throw new RuntimeError(RuntimeErrorCode.publishFailed, `could not publish ${message.type} to ${topic}`, { cause });
+        throw new RuntimeError(
+          RuntimeErrorCode.publishFailed,
+          `could not publish ${message.type} to ${topic}`,
+          { cause },
+        );
       }
     },
   };

@@ -1,5 +1,5 @@
 import { type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { parseMessage, type PlatformMessage } from '@totes/contracts';
+import { type PlatformMessage, parseMessage } from '@totes/contracts';
 import { isPermanent, RejectedMessageError } from '../errors';
 import type { Logger } from '../logger';
 import { redactSecrets } from '../redact';
@@ -21,7 +21,10 @@ type MessageOf<T extends PlatformMessage['type']> = Extract<PlatformMessage, { t
  * Parses a raw body into one of the accepted message types, or throws a {@link RejectedMessageError} with a
  * readable reason.
  */
-export function acceptMessage<T extends PlatformMessage['type']>(body: string | undefined, accepts: readonly T[]): MessageOf<T> {
+export function acceptMessage<T extends PlatformMessage['type']>(
+  body: string | undefined,
+  accepts: readonly T[],
+): MessageOf<T> {
   const parsed = parseMessage(body ?? '', accepts);
   if (!parsed.ok) throw new RejectedMessageError(parsed.reason, `rejected message: ${parsed.detail}`);
   return parsed.message as MessageOf<T>;
@@ -66,7 +69,13 @@ export function startWorker<T extends PlatformMessage['type']>(options: WorkerOp
 }
 
 /** Copies a message to the queue's dead-letter queue with the reason; the consumer then deletes the original. */
-export async function deadLetter(sqs: SQSClient, queue: QueueEndpoint, raw: Message, error: Error, service: string) {
+export async function deadLetter(
+  sqs: SQSClient,
+  queue: QueueEndpoint,
+  raw: Message,
+  error: Error,
+  service: string,
+) {
   const reason: Record<string, string> = {
     [FailureAttribute.errorName]: error.name,
     [FailureAttribute.errorCode]: String((error as { code?: unknown }).code ?? 'UNKNOWN'),
@@ -80,7 +89,9 @@ export async function deadLetter(sqs: SQSClient, queue: QueueEndpoint, raw: Mess
       MessageBody: raw.Body || '(empty body)',
       MessageAttributes: {
         ...raw.MessageAttributes,
-        ...Object.fromEntries(Object.entries(reason).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+        ...Object.fromEntries(
+          Object.entries(reason).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+        ),
       },
     }),
   );

@@ -116,17 +116,24 @@ export async function checkSourceSchema(pool: pg.Pool, source: SourceTable): Pro
     [source.name],
   );
   if (rows.length === 0) {
-    throw new SourceSchemaMismatchError(source.name, `source table "${source.name}" does not exist or is not readable`);
+    throw new SourceSchemaMismatchError(
+      source.name,
+      `source table "${source.name}" does not exist or is not readable`,
+    );
   }
   const live = new Map(rows.map((row) => [row.column_name, lakeTypeOfSql(row.data_type)]));
   const problems: string[] = [];
   for (const column of source.columns) {
     const found = live.get(column.name);
     if (!found) problems.push(`column ${column.name} is missing`);
-    else if (found !== column.lake) problems.push(`column ${column.name} reads as ${found}, expected ${column.lake}`);
+    else if (found !== column.lake)
+      problems.push(`column ${column.name} reads as ${found}, expected ${column.lake}`);
   }
   if (problems.length > 0) {
-    throw new SourceSchemaMismatchError(source.name, `source table "${source.name}" has drifted: ${problems.join('; ')}`);
+    throw new SourceSchemaMismatchError(
+      source.name,
+      `source table "${source.name}" has drifted: ${problems.join('; ')}`,
+    );
   }
   const known = new Set(source.columns.map((column) => column.name));
   return { addedColumns: rows.map((row) => row.column_name).filter((name) => !known.has(name)) };

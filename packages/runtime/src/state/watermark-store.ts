@@ -63,12 +63,17 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
         last_id: number | null;
         claimed_up_to: string | null;
         claimed_at: Date | null;
-      }>(`SELECT last_updated, last_id, claimed_up_to, claimed_at FROM ${table} WHERE table_name = $1`, [name]);
+      }>(`SELECT last_updated, last_id, claimed_up_to, claimed_at FROM ${table} WHERE table_name = $1`, [
+        name,
+      ]);
       const row = rows[0];
       return {
         table: name,
         watermark: row?.last_updated ? { lastUpdated: row.last_updated, id: row.last_id ?? 0 } : null,
-        claim: row?.claimed_up_to && row.claimed_at ? { upTo: row.claimed_up_to, claimedAt: row.claimed_at } : null,
+        claim:
+          row?.claimed_up_to && row.claimed_at
+            ? { upTo: row.claimed_up_to, claimedAt: row.claimed_at }
+            : null,
       };
     },
     async claim(name, upTo, now) {
@@ -79,7 +84,9 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
       );
     },
     async releaseAllClaims() {
-      await pool.query(`UPDATE ${table} SET claimed_up_to = NULL, claimed_at = NULL WHERE claimed_up_to IS NOT NULL`);
+      await pool.query(
+        `UPDATE ${table} SET claimed_up_to = NULL, claimed_at = NULL WHERE claimed_up_to IS NOT NULL`,
+      );
     },
     async advance(name, to, windowUpTo) {
       // Row comparison keeps the watermark monotonic when two extractions of one table overlap.
