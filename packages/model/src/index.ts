@@ -11,6 +11,8 @@ export {
   sourceVersionColumn,
   sourceVersionOf,
 } from './derive';
+export { describeDerivation } from './docs/derivation-words';
+export { renderModelDocs } from './docs/render-model-docs';
 export { ModelError, ModelErrorCode } from './errors';
 export {
   columnOf,
