@@ -1,11 +1,12 @@
 import { ServiceName, TopicName } from '@totes/model';
-import type { Logger, Publisher } from '@totes/runtime';
+import type { Logger, Publisher, RunLedger } from '@totes/runtime';
 import { detectChanges } from './detect-changes';
 import type { DetectionResult, DetectorPorts } from './types';
 
 export interface ChangeDetectorServiceOptions {
   ports: DetectorPorts;
   publisher: Publisher;
+  runs: Pick<RunLedger, 'startRun'>;
   logger: Logger;
 }
 
@@ -14,6 +15,12 @@ export async function runDetectionCycle(options: ChangeDetectorServiceOptions): 
   const runId = crypto.randomUUID();
   const logger = options.logger.child({ service: ServiceName.changeDetector, runId });
   const result = await detectChanges(runId, options.ports);
+  // The run is recorded before its first message leaves, so its completion can always be judged.
+  if (result.changes.length > 0)
+    await options.runs.startRun(
+      runId,
+      result.changes.map((change) => change.table),
+    );
   for (const change of result.changes) {
     await options.publisher.publish(TopicName.changes, change);
     logger.info('table changed', {

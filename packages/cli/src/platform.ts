@@ -5,10 +5,10 @@ import {
   runDetectionCycle,
   startChangeDetector,
 } from '@totes/change-detector';
-import type { ModelBuilt, ModelLoaded, TableExtracted } from '@totes/contracts';
+import type { ModelBuilt, ModelLoaded, RunCompleted, TableExtracted } from '@totes/contracts';
 import { startDimensionBuilder } from '@totes/dimension-builder';
 import { startFactBuilder } from '@totes/fact-builder';
-import { platformTopology, ServiceName, sourceTables, TopicName } from '@totes/model';
+import { platformTopology, ServiceName, sourceTableNames, sourceTables, TopicName } from '@totes/model';
 import {
   type Consumer,
   checkSourceSchema,
@@ -16,6 +16,7 @@ import {
   createLake,
   createPool,
   createPublisher,
+  createRunLedger,
   createWatermarkStore,
   findPendingChanges,
   type Logger,
@@ -23,6 +24,7 @@ import {
   provisionTopology,
   readChangeWindow,
   readCurrentState,
+  runCompletedMessage,
   type TopologyEndpoints,
 } from '@totes/runtime';
 import { startTableExtractor } from '@totes/table-extractor';
@@ -34,6 +36,7 @@ export interface PlatformEvents {
   onExtracted?: (extracted: TableExtracted) => void;
   onBuilt?: (built: ModelBuilt) => void;
   onLoaded?: (loaded: ModelLoaded) => void;
+  onRunCompleted?: (run: RunCompleted) => void;
 }
 
 /** The five services running in this process over the real SNS/SQS protocol, and the means to drive them. */
@@ -83,7 +86,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   const publisher = createPublisher(clients.sns, endpoints.topics);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
-  if (options.freshQueues) await watermarks.releaseAllClaims();
+  const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
+  if (options.freshQueues) {
+    const rewound = await runs.rewindUnfinished();
+    await watermarks.releaseAllClaims();
+    if (rewound.length > 0)
+      logger.warn('extractions unfinished at the last stop are extracted again', { tables: rewound });
+  }
+  const completeRun = (cause: { id: string; runId: string }) =>
+    runs
+      .completeRun(cause.runId, async (run) => {
+        const completed = runCompletedMessage(run, cause);
+        await publisher.publish(TopicName.loadComplete, completed);
+        events.onRunCompleted?.(completed);
+      })
+      .then(() => undefined);
   const queuesOf = (consumer: string) =>
     Object.values(endpoints.queues).filter((queue) => queue.spec.consumer === consumer);
   const only = (consumer: string) => {
@@ -110,6 +127,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         writeDataset: lake.writeDataset,
         publish: (message) => publisher.publish(TopicName.extracted, message),
         watermarks,
+        runs,
+        completeRun,
       },
     }),
     ...startDimensionBuilder({
@@ -133,10 +152,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       queue: only(ServiceName.warehouseLoader),
       publisher,
       logger,
+      runs,
       onLoaded: events.onLoaded,
+      onRunCompleted: events.onRunCompleted,
       ports: {
         readDataset: lake.readDataset,
-        writer: createWarehouseWriter({ pool: warehouse, ...config }),
+        writer: createWarehouseWriter({ pool: warehouse, runs, ...config }),
       },
     }),
   ];
@@ -153,6 +174,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
     },
     publisher,
+    runs,
     logger,
   };
   const loops: DetectorLoop[] = [];

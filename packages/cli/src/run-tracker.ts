@@ -1,5 +1,5 @@
 import type { DetectionResult } from '@totes/change-detector';
-import type { ModelBuilt, ModelLoaded, TableExtracted } from '@totes/contracts';
+import type { ModelBuilt, ModelLoaded, RunCompleted, TableExtracted } from '@totes/contracts';
 import type { PlatformEvents } from './platform';
 
 /** What one detection cycle caused, end to end. */
@@ -11,6 +11,8 @@ export interface RunSummary {
   readonly loads: number;
   readonly rowsLoaded: number;
   readonly durationMs: number;
+  /** The run's completion event, once every model it triggered is loaded. */
+  readonly completed: RunCompleted | undefined;
 }
 
 export interface RunTracker {
@@ -26,12 +28,14 @@ export function createRunTracker(): RunTracker {
   const extracted: TableExtracted[] = [];
   const built: ModelBuilt[] = [];
   const loaded: ModelLoaded[] = [];
+  const completed = new Map<string, RunCompleted>();
   return {
     events: {
       onDetected: (result) => detections.set(result.runId, result),
       onExtracted: (message) => extracted.push(message),
       onBuilt: (message) => built.push(message),
       onLoaded: (message) => loaded.push(message),
+      onRunCompleted: (message) => completed.set(message.runId, message),
     },
     builds: (runId) => built.filter((message) => message.runId === runId),
     summary(runId, durationMs) {
@@ -48,6 +52,7 @@ export function createRunTracker(): RunTracker {
         loads: ofRun(loaded).length,
         rowsLoaded: ofRun(loaded).reduce((sum, message) => sum + message.rows.written, 0),
         durationMs,
+        completed: completed.get(runId),
       };
     },
   };

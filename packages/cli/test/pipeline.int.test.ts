@@ -186,6 +186,22 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     expect(rows).toEqual([{ design_name: 'Still working' }]);
   });
 
+  it('publishes one run-completed event carrying the watermark of every table', async () => {
+    const { rows } = await t.source.query<{ design_id: number; last_updated: string }>(
+      `INSERT INTO design (design_name, file_location, file_name) VALUES ('Fern', '/designs', 'fern.png')
+       RETURNING design_id, to_char(last_updated, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS last_updated`,
+    );
+    const runId = await t.runOnce();
+    const completed = t.tracker.summary(runId, 0).completed;
+    expect(completed?.tables).toEqual(['design']);
+    expect(completed?.models).toEqual(['dim_design']);
+    expect(completed?.watermarks).toHaveLength(11);
+    expect(completed?.watermarks.find((entry) => entry.table === 'design')?.watermark).toEqual({
+      lastUpdated: rows[0]?.last_updated,
+      id: rows[0]?.design_id,
+    });
+  });
+
   it('follows a run across the services by its runId in the logs', () => {
     const services = new Set(
       t.logLines

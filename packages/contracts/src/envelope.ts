@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** The version of the message contracts this code speaks. A message of another version is rejected. */
@@ -43,4 +44,21 @@ export function newEnvelope(cause: { runId: string; causationId: string | null }
 /** The envelope of a message caused by `parent`: same run, caused by the parent's id. */
 export function causedBy(parent: { id: string; runId: string }) {
   return newEnvelope({ runId: parent.runId, causationId: parent.id });
+}
+
+/**
+ * A UUID that is the same every time for the same name (v5-style, from SHA-1). A retried step that names its
+ * output after its input produces the same message id, so consumers see a retry as the same message.
+ */
+export function uuidFor(name: string): string {
+  const hash = createHash('sha1').update(`totes:${name}`).digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The envelope of the one message that `parent` causes under `name`: retries give the same id. */
+export function derivedFrom(parent: { id: string; runId: string }, name: string) {
+  return { ...causedBy(parent), id: uuidFor(`${name}:${parent.id}`) };
 }

@@ -1,10 +1,12 @@
 export {
   causedBy,
   contractVersion,
+  derivedFrom,
   envelopeFields,
   Identifier,
   newEnvelope,
   SourceTimestamp,
+  uuidFor,
 } from './envelope';
 export {
   ChangeWindow,
@@ -14,8 +16,10 @@ export {
   ModelKind,
   ModelLoaded,
   PlatformMessage,
+  RunCompleted,
   TableChanged,
   TableExtracted,
+  TableWatermark,
   Watermark,
 } from './messages';
 export type { ParseResult } from './parse';

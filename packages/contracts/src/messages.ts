@@ -7,6 +7,7 @@ export const MessageType = {
   tableExtracted: 'table.extracted',
   modelBuilt: 'model.built',
   modelLoaded: 'model.loaded',
+  runCompleted: 'run.completed',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -86,11 +87,31 @@ export const ModelLoaded = z.object({
 });
 export type ModelLoaded = z.infer<typeof ModelLoaded>;
 
+/** The point up to which the warehouse is consistent with one source table. */
+export const TableWatermark = z.object({ table: Identifier, watermark: Watermark.nullable() });
+export type TableWatermark = z.infer<typeof TableWatermark>;
+
+/**
+ * warehouse-loader → `load-complete`: every model that one detection cycle triggered is loaded. The watermarks say,
+ * for each of the 11 source tables, up to where the warehouse now holds everything the source had.
+ */
+export const RunCompleted = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.runCompleted),
+  tables: z.array(Identifier),
+  models: z.array(Identifier),
+  watermarks: z.array(TableWatermark),
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+});
+export type RunCompleted = z.infer<typeof RunCompleted>;
+
 /** Every message the platform sends, told apart by `type`. */
 export const PlatformMessage = z.discriminatedUnion('type', [
   TableChanged,
   TableExtracted,
   ModelBuilt,
   ModelLoaded,
+  RunCompleted,
 ]);
 export type PlatformMessage = z.infer<typeof PlatformMessage>;

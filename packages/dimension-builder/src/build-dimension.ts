@@ -1,4 +1,4 @@
-import { causedBy, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
+import { derivedFrom, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
 import {
   type CalendarDimension,
   type DimensionModel,
@@ -41,7 +41,7 @@ export async function buildDimension(
     rows,
   );
   const built: ModelBuilt = {
-    ...causedBy(message),
+    ...derivedFrom(message, `built:${model.name}`),
     type: MessageType.modelBuilt,
     model: model.name,
     kind: model.kind,

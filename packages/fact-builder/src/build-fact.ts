@@ -1,4 +1,4 @@
-import { causedBy, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
+import { derivedFrom, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
 import { deriveFactRow, type FactModel, findSourceTable, processedColumnsOf, type Row } from '@totes/model';
 import { processedKey } from '@totes/runtime';
 import { NotFactSourceError } from './errors';
@@ -21,7 +21,7 @@ export async function buildFact(
     deriveBatches(model, ports.readDataset(message.object, table.columns)),
   );
   const built: ModelBuilt = {
-    ...causedBy(message),
+    ...derivedFrom(message, `built:${model.name}`),
     type: MessageType.modelBuilt,
     model: model.name,
     kind: model.kind,

@@ -41,5 +41,8 @@ export { canonicalTime, canonicalTimestamp, createPool, lakeTypes } from './post
 export { redactSecrets } from './redact';
 export type { PendingChanges, SchemaCheck } from './source/source-reader';
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
+export { runCompletedMessage } from './state/run-completed';
+export type { CompletedRun, ExtractionEntry, RunLedger } from './state/run-ledger';
+export { createRunLedger } from './state/run-ledger';
 export type { TableState, WatermarkStore } from './state/watermark-store';
 export { createWatermarkStore, migrateState, stateDdl } from './state/watermark-store';

@@ -1,6 +1,6 @@
-import type { ChangeWindow, LakeObject, TableExtracted, Watermark } from '@totes/contracts';
+import type { ChangeWindow, LakeObject, TableChanged, TableExtracted, Watermark } from '@totes/contracts';
 import type { LakeColumn, Row, SourceTable } from '@totes/model';
-import type { SchemaCheck, WatermarkStore } from '@totes/runtime';
+import type { RunLedger, SchemaCheck, WatermarkStore } from '@totes/runtime';
 
 /** What the extractor's core needs from the world. */
 export interface ExtractorPorts {
@@ -13,6 +13,9 @@ export interface ExtractorPorts {
   ): Promise<LakeObject>;
   publish(message: TableExtracted): Promise<void>;
   readonly watermarks: WatermarkStore;
+  readonly runs: Pick<RunLedger, 'recordExtraction'>;
+  /** Completes the run if this extraction was its last open piece (an empty window completes at once). */
+  completeRun(cause: TableChanged): Promise<void>;
 }
 
 /** The outcome of one extraction. */

@@ -21,7 +21,13 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
   if (!model) throw new UnknownModelError(message.model);
   if (model.kind !== message.kind) throw new KindMismatchError(model.name, model.kind, message.kind);
   const outcome = await ports.writer.load(
-    { messageId: message.id, runId: message.runId, model, table: message.table },
+    {
+      messageId: message.id,
+      runId: message.runId,
+      model,
+      table: message.table,
+      extractionId: message.causationId,
+    },
     ports.readDataset(message.object, processedColumnsOf(model)),
   );
   return {

@@ -1,7 +1,15 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { MessageType } from '@totes/contracts';
+import { MessageType, type ModelLoaded, type RunCompleted } from '@totes/contracts';
 import { ServiceName, TopicName } from '@totes/model';
-import { type Consumer, type Logger, type Publisher, type QueueEndpoint, startWorker } from '@totes/runtime';
+import {
+  type Consumer,
+  type Logger,
+  type Publisher,
+  type QueueEndpoint,
+  type RunLedger,
+  runCompletedMessage,
+  startWorker,
+} from '@totes/runtime';
 import { type LoaderPorts, loadBuiltModel } from './load-model';
 
 export interface WarehouseLoaderServiceOptions {
@@ -9,12 +17,17 @@ export interface WarehouseLoaderServiceOptions {
   queue: QueueEndpoint;
   publisher: Publisher;
   ports: LoaderPorts;
+  runs: Pick<RunLedger, 'completeRun'>;
   logger: Logger;
-  /** Told of every load, for progress displays and run accounting. */
-  onLoaded?: (loaded: import('@totes/contracts').ModelLoaded) => void;
+  /** Told of every load and every completed run, for progress displays and run accounting. */
+  onLoaded?: (loaded: ModelLoaded) => void;
+  onRunCompleted?: (run: RunCompleted) => void;
 }
 
-/** The warehouse-loader's local poller: `built` messages in, rows in the warehouse, `load-complete` out. */
+/**
+ * The warehouse-loader's local poller: `built` messages in, rows in the warehouse, `model.loaded` out, and
+ * `run.completed` once the last model that a detection cycle triggered is loaded.
+ */
 export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Consumer {
   const logger = options.logger.child({ service: ServiceName.warehouseLoader });
   return startWorker({
@@ -33,6 +46,16 @@ export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Co
         firstDelivery: loaded.firstDelivery,
       });
       options.onLoaded?.(loaded);
+      await options.runs.completeRun(message.runId, async (run) => {
+        const completed = runCompletedMessage(run, loaded);
+        await options.publisher.publish(TopicName.loadComplete, completed);
+        log.info('run completed', {
+          tables: run.tables,
+          models: run.models,
+          durationMs: completed.durationMs,
+        });
+        options.onRunCompleted?.(completed);
+      });
     },
   });
 }

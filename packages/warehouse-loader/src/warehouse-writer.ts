@@ -8,6 +8,7 @@ import {
   sourceVersionColumn,
   type WarehouseModel,
 } from '@totes/model';
+import type { RunLedger } from '@totes/runtime';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyLines } from './copy-text';
@@ -21,6 +22,8 @@ export interface LoadEntry {
   readonly runId: string;
   readonly model: WarehouseModel;
   readonly table: string;
+  /** The extraction this load completes a part of, in the run ledger. */
+  readonly extractionId: string | null;
 }
 
 /** What a load did. */
@@ -40,15 +43,16 @@ export interface WarehouseWriterOptions {
   pool: pg.Pool;
   warehouseSchema: string;
   stateSchema: string;
+  runs: Pick<RunLedger, 'markLoaded'>;
 }
 
 /**
  * A writer that, in one transaction, records the message in the load ledger, COPYs the rows into a temporary
- * staging table and merges them: dimensions are upserted by key unless the warehouse holds a newer version,
+ * staging table, merges them and marks the model loaded for its extraction in the run ledger: dimensions are upserted by key unless the warehouse holds a newer version,
  * facts are inserted unless that version of the source row is already there.
  */
 export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
-  const { pool, warehouseSchema, stateSchema } = options;
+  const { pool, warehouseSchema, stateSchema, runs } = options;
   const ledger = `${q(stateSchema)}.load_ledger`;
   return {
     async load(entry, batches) {
@@ -57,9 +61,9 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
         await client.query('BEGIN');
         // The ledger row comes first: a concurrent second delivery waits on it, then sees it and skips.
         const claimed = await client.query(
-          `INSERT INTO ${ledger} (message_id, run_id, model, source_table, rows_received, rows_written)
-           VALUES ($1, $2, $3, $4, 0, 0) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-          [entry.messageId, entry.runId, entry.model.name, entry.table],
+          `INSERT INTO ${ledger} (message_id, run_id, extraction_id, model, source_table, rows_received, rows_written)
+           VALUES ($1, $2, $3, $4, $5, 0, 0) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+          [entry.messageId, entry.runId, entry.extractionId, entry.model.name, entry.table],
         );
         if (claimed.rowCount === 0) {
           await client.query('ROLLBACK');
@@ -74,6 +78,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
           `UPDATE ${ledger} SET rows_received = $2, rows_written = $3 WHERE message_id = $1`,
           [entry.messageId, received, written],
         );
+        if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
         await client.query('COMMIT');
         return { received, written, firstDelivery: true };
       } catch (error) {

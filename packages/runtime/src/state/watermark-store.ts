@@ -37,9 +37,33 @@ CREATE TABLE IF NOT EXISTS ${s}.watermark (
   claimed_at timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS ${s}.run (
+  run_id uuid PRIMARY KEY,
+  tables text[] NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  completed_at timestamptz,
+  abandoned_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS ${s}.extraction (
+  extraction_id uuid PRIMARY KEY,
+  run_id uuid NOT NULL,
+  table_name text NOT NULL,
+  window_after_last_updated timestamp(3),
+  window_after_id integer,
+  last_updated timestamp(3),
+  last_id integer,
+  rows integer NOT NULL,
+  models text[] NOT NULL,
+  loaded_models text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  completed_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS extraction_run ON ${s}.extraction (run_id);
+CREATE INDEX IF NOT EXISTS extraction_open ON ${s}.extraction (table_name) WHERE completed_at IS NULL;
 CREATE TABLE IF NOT EXISTS ${s}.load_ledger (
   message_id uuid PRIMARY KEY,
   run_id uuid NOT NULL,
+  extraction_id uuid,
   model text NOT NULL,
   source_table text NOT NULL,
   rows_received integer NOT NULL,
