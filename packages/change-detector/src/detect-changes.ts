@@ -1,5 +1,6 @@
 import { MessageType, newEnvelope, type TableChanged } from '@totes/contracts';
 import type { SourceTable } from '@totes/model';
+import { shiftTimestamp } from '@totes/runtime';
 import { type DetectionResult, type DetectorPorts, SkipReason } from './types';
 
 /**
@@ -33,14 +34,19 @@ async function detectTable(
   if (state.claim && now.getTime() - state.claim.claimedAt.getTime() < ports.claimLeaseMs) {
     return SkipReason.extractionInFlight;
   }
-  const pending = await ports.findPendingChanges(table, state.watermark);
-  if (!pending) return SkipReason.unchanged;
+  const marginFrom = state.watermark
+    ? shiftTimestamp(state.watermark.lastUpdated, -ports.lateCommitMarginMs)
+    : null;
+  const pending = await ports.findPendingChanges(table, state.watermark, marginFrom);
+  // More rows in the margin than the last extraction saw there: a transaction committed late, below the watermark.
+  const lateRows = Math.max(0, pending.marginRows - state.marginRows);
+  if (!pending.upTo || pending.rows + lateRows === 0) return SkipReason.unchanged;
   await ports.watermarks.claim(table.name, pending.upTo, now);
   return {
     ...newEnvelope({ runId, causationId: null }),
     type: MessageType.tableChanged,
     table: table.name,
-    window: { after: state.watermark, upTo: pending.upTo },
-    rows: pending.rows,
+    window: { after: state.watermark, rereadFrom: marginFrom, upTo: pending.upTo },
+    rows: pending.rows + lateRows,
   };
 }

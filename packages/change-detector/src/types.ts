@@ -5,11 +5,17 @@ import type { PendingChanges, WatermarkStore } from '@totes/runtime';
 /** What the detector's core needs from the world. */
 export interface DetectorPorts {
   readonly tables: readonly SourceTable[];
-  findPendingChanges(table: SourceTable, after: Watermark | null): Promise<PendingChanges | null>;
+  findPendingChanges(
+    table: SourceTable,
+    after: Watermark | null,
+    marginFrom: string | null,
+  ): Promise<PendingChanges>;
   readonly watermarks: WatermarkStore;
   now(): Date;
   /** How long a requested extraction may take before the detector asks again. */
   readonly claimLeaseMs: number;
+  /** How far below the watermark a row committed late is still caught. */
+  readonly lateCommitMarginMs: number;
 }
 
 /** Why a table published nothing this cycle. */

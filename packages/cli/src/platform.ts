@@ -129,6 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         watermarks,
         runs,
         completeRun,
+        lateCommitMarginMs: config.lateCommitMarginMs,
       },
     }),
     ...startDimensionBuilder({
@@ -168,7 +169,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       findPendingChanges: (
         table: (typeof sourceTables)[number],
         after: Parameters<typeof findPendingChanges>[2],
-      ) => findPendingChanges(source, table, after),
+        marginFrom: string | null,
+      ) => findPendingChanges(source, table, after, marginFrom),
+      lateCommitMarginMs: config.lateCommitMarginMs,
       watermarks,
       now: () => new Date(),
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,

@@ -202,6 +202,26 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     });
   });
 
+  it('loads a row committed late, by a transaction older than the watermark', async () => {
+    const slow = await t.source.connect();
+    await slow.query('BEGIN');
+    await slow.query(
+      `INSERT INTO design (design_name, file_location, file_name) VALUES ('Slow', '/designs', 'slow.png')`,
+    );
+    await t.source.query(
+      `INSERT INTO design (design_name, file_location, file_name) VALUES ('Quick', '/designs', 'quick.png')`,
+    );
+    await t.runOnce();
+    await slow.query('COMMIT');
+    slow.release();
+    const runId = await t.runOnce();
+    const { rows } = await t.warehouse.query(
+      `SELECT design_name FROM dim_design WHERE design_name IN ('Slow', 'Quick') ORDER BY 1`,
+    );
+    expect(rows).toEqual([{ design_name: 'Quick' }, { design_name: 'Slow' }]);
+    expect(t.tracker.summary(runId, 0).tablesChanged).toEqual([{ table: 'design', rows: 1 }]);
+  });
+
   it('follows a run across the services by its runId in the logs', () => {
     const services = new Set(
       t.logLines

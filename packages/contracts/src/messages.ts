@@ -15,8 +15,16 @@ export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 export const Watermark = z.object({ lastUpdated: SourceTimestamp, id: z.number().int().nonnegative() });
 export type Watermark = z.infer<typeof Watermark>;
 
-/** The rows of a table changed after `after` (exclusive) and up to `upTo` (inclusive). */
-export const ChangeWindow = z.object({ after: Watermark.nullable(), upTo: SourceTimestamp });
+/**
+ * The rows of a table changed after `after` (exclusive) and up to `upTo` (inclusive). `rereadFrom`, when set, widens
+ * the window back to every row with a `last_updated` after it: the safety margin that catches rows committed late
+ * with a `last_updated` at or below the watermark. Rows read twice are removed downstream.
+ */
+export const ChangeWindow = z.object({
+  after: Watermark.nullable(),
+  rereadFrom: SourceTimestamp.nullable(),
+  upTo: SourceTimestamp,
+});
 export type ChangeWindow = z.infer<typeof ChangeWindow>;
 
 /** A Parquet dataset in the lake: one or more part files, each bounded in rows. */

@@ -13,6 +13,8 @@ export interface PlatformConfig {
   /** The warehouse schema that holds the platform's own state: watermarks and the load ledger. */
   readonly stateSchema: string;
   readonly detectIntervalMs: number;
+  /** How far below a table's watermark a row committed late is still caught (the longest source transaction). */
+  readonly lateCommitMarginMs: number;
   readonly region: string;
 }
 
@@ -25,6 +27,7 @@ export const ConfigVariable = {
   warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
   stateSchema: 'TOTES_STATE_SCHEMA',
   detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
+  lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -62,6 +65,10 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
     detectIntervalMs: positiveInt(
       ConfigVariable.detectIntervalMs,
       pick(ConfigVariable.detectIntervalMs, String(defaults.detectIntervalMs ?? 1000)),
+    ),
+    lateCommitMarginMs: positiveInt(
+      ConfigVariable.lateCommitMarginMs,
+      pick(ConfigVariable.lateCommitMarginMs, String(defaults.lateCommitMarginMs ?? 60_000)),
     ),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region ?? 'us-east-1',
   };

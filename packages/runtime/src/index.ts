@@ -37,7 +37,7 @@ export { createPublisher, messageAttributesOf } from './messaging/publisher';
 export type { WorkerOptions } from './messaging/worker';
 export { acceptMessage, deadLetter, FailureAttribute, startWorker } from './messaging/worker';
 export type { PoolOptions } from './postgres';
-export { canonicalTime, canonicalTimestamp, createPool, lakeTypes } from './postgres';
+export { canonicalTime, canonicalTimestamp, createPool, lakeTypes, shiftTimestamp } from './postgres';
 export { redactSecrets } from './redact';
 export type { PendingChanges, SchemaCheck } from './source/source-reader';
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';

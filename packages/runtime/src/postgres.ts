@@ -52,3 +52,8 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   pool.on('error', () => {});
   return pool;
 }
+
+/** A lake timestamp moved by `ms` milliseconds (negative for earlier), in the same fixed form. */
+export function shiftTimestamp(timestamp: string, ms: number): string {
+  return new Date(new Date(`${timestamp}Z`).getTime() + ms).toISOString().slice(0, 23);
+}

@@ -1,6 +1,6 @@
 import { derivedFrom, MessageType, type TableChanged, type Watermark } from '@totes/contracts';
 import { findSourceTable, modelsDependingOn, type Row, type SourceTable } from '@totes/model';
-import { rawKey } from '@totes/runtime';
+import { rawKey, shiftTimestamp } from '@totes/runtime';
 import { UnknownSourceTableError } from './errors';
 import type { ExtractionResult, ExtractorPorts } from './types';
 
@@ -13,11 +13,10 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
   const table = findSourceTable(message.table);
   if (!table) throw new UnknownSourceTableError(message.table);
   const { addedColumns } = await ports.checkSchema(table);
-  let lastRow: Watermark | null = null;
-  const tracked = trackLastRow(table, ports.readWindow(table, message.window), (row) => {
-    lastRow = row;
-  });
+  const tracker = trackLastRows(table, ports.lateCommitMarginMs);
+  const tracked = tracker.observe(ports.readWindow(table, message.window));
   const object = await ports.writeDataset(rawKey(table.name, message.window), table.columns, tracked);
+  const lastRow = tracker.lastRow();
   const extracted = {
     ...derivedFrom(message, 'extracted'),
     type: MessageType.tableExtracted,
@@ -38,19 +37,35 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
     models,
   });
   if (models.length > 0) await ports.publish(extracted);
-  await ports.watermarks.advance(table.name, lastRow, message.window.upTo);
+  await ports.watermarks.advance(table.name, lastRow, message.window.upTo, tracker.marginRows());
   if (models.length === 0) await ports.completeRun(message);
   return { extracted, lastRow, addedColumns };
 }
 
-async function* trackLastRow(
-  table: SourceTable,
-  batches: AsyncIterable<Row[]>,
-  onLast: (position: Watermark) => void,
-): AsyncGenerator<Row[]> {
-  for await (const rows of batches) {
-    const last = rows.at(-1);
-    if (last) onLast({ lastUpdated: String(last[table.cursor]), id: Number(last[table.primaryKey]) });
-    yield rows;
-  }
+/**
+ * Follows the rows as they stream past, in (last_updated, key) order: the last one is the new watermark, and the
+ * ones within the safety margin below it are what the detector compares with later to spot a late commit. Only
+ * those are held, so memory follows the margin, not the window.
+ */
+function trackLastRows(table: SourceTable, marginMs: number) {
+  let last: Watermark | null = null;
+  const inMargin: string[] = [];
+  let head = 0;
+  return {
+    async *observe(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+      for await (const rows of batches) {
+        for (const row of rows) {
+          const lastUpdated = String(row[table.cursor]);
+          inMargin.push(lastUpdated);
+          const floor = shiftTimestamp(lastUpdated, -marginMs);
+          while (head < inMargin.length && (inMargin[head] ?? '') <= floor) head += 1;
+          if (head > 4096) inMargin.splice(0, head), (head = 0);
+          last = { lastUpdated, id: Number(row[table.primaryKey]) };
+        }
+        yield rows;
+      }
+    },
+    lastRow: () => last,
+    marginRows: () => inMargin.length - head,
+  };
 }

@@ -14,6 +14,8 @@ export interface ExtractorPorts {
   publish(message: TableExtracted): Promise<void>;
   readonly watermarks: WatermarkStore;
   readonly runs: Pick<RunLedger, 'recordExtraction'>;
+  /** The detector's safety margin: the extractor counts the rows it saw within it below the new watermark. */
+  readonly lateCommitMarginMs: number;
   /** Completes the run if this extraction was its last open piece (an empty window completes at once). */
   completeRun(cause: TableChanged): Promise<void>;
 }

@@ -5,11 +5,14 @@ import Cursor from 'pg-cursor';
 import { SourceSchemaMismatchError } from '../errors';
 import { lakeTypes } from '../postgres';
 
-/** Rows of a table past its watermark, counted by the detector. */
+/** What the detector counts in a table: the rows past its watermark, and the rows in its safety margin. */
 export interface PendingChanges {
+  /** Rows past the watermark. */
   readonly rows: number;
-  /** The newest `last_updated` among them: the upper bound of the window to extract. */
-  readonly upTo: string;
+  /** Rows at or below the watermark but after `marginFrom`: more than were extracted means a late commit. */
+  readonly marginRows: number;
+  /** The newest `last_updated` among them: the upper bound of the window to extract; null for an empty table. */
+  readonly upTo: string | null;
 }
 
 const q = pg.escapeIdentifier;
@@ -23,19 +26,34 @@ function watermarkValues(after: Watermark | null): unknown[] {
   return after ? [after.lastUpdated, after.id] : [];
 }
 
-/** Counts the rows past the watermark; null when the table has not changed. Reads only; writes nothing. */
+/**
+ * Counts the rows past the watermark, and the rows in the safety margin `(marginFrom, watermark]`, in one snapshot.
+ * Reads only; writes nothing.
+ */
 export async function findPendingChanges(
   pool: pg.Pool,
   source: SourceTable,
   after: Watermark | null,
-): Promise<PendingChanges | null> {
-  const { rows } = await pool.query<{ rows: number; up_to: string | null }>({
-    text: `SELECT count(*)::integer AS rows, max(${q(source.cursor)}) AS up_to FROM ${q(source.name)} WHERE ${pastWatermark(source, after, 1)}`,
-    values: watermarkValues(after),
+  marginFrom: string | null,
+): Promise<PendingChanges> {
+  const cursor = q(source.cursor);
+  const { rows } = await pool.query<{ rows: number; margin_rows: number; up_to: string | null }>({
+    text: after
+      ? `SELECT count(*) FILTER (WHERE ${pastWatermark(source, after, 1)})::integer AS rows,
+                count(*) FILTER (WHERE NOT ${pastWatermark(source, after, 1)})::integer AS margin_rows,
+                max(${cursor}) AS up_to
+         FROM ${q(source.name)} WHERE ${cursor} > $3::timestamp`
+      : `SELECT count(*)::integer AS rows, 0 AS margin_rows, max(${cursor}) AS up_to FROM ${q(source.name)}`,
+    values: after ? [...watermarkValues(after), marginFrom ?? after.lastUpdated] : [],
     types: lakeTypes,
   });
   const found = rows[0];
-  return found?.up_to ? { rows: found.rows, upTo: found.up_to } : null;
+  return { rows: found?.rows ?? 0, marginRows: found?.margin_rows ?? 0, upTo: found?.up_to ?? null };
+}
+
+function windowStart(source: SourceTable, window: ChangeWindow): { sql: string; values: unknown[] } {
+  if (window.rereadFrom) return { sql: `${q(source.cursor)} > $1::timestamp`, values: [window.rereadFrom] };
+  return { sql: pastWatermark(source, window.after, 1), values: watermarkValues(window.after) };
 }
 
 /**
@@ -53,13 +71,13 @@ export async function* readChangeWindow(
     // One snapshot for the whole read, so the batches agree with each other.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const columns = source.columns.map((column) => q(column.name)).join(', ');
-    const upToParameter = window.after ? 3 : 1;
+    const start = windowStart(source, window);
     const cursor = client.query(
       new Cursor(
         `SELECT ${columns} FROM ${q(source.name)}
-         WHERE ${pastWatermark(source, window.after, 1)} AND ${q(source.cursor)} <= $${upToParameter}::timestamp
+         WHERE ${start.sql} AND ${q(source.cursor)} <= $${start.values.length + 1}::timestamp
          ORDER BY ${q(source.cursor)}, ${q(source.primaryKey)}`,
-        [...watermarkValues(window.after), window.upTo],
+        [...start.values, window.upTo],
         { types: lakeTypes },
       ),
     );

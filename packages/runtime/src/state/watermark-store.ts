@@ -8,6 +8,8 @@ export interface TableState {
   readonly watermark: Watermark | null;
   /** An extraction asked for and not yet finished: the detector does not ask again while it is fresh. */
   readonly claim: { readonly upTo: string; readonly claimedAt: Date } | null;
+  /** Rows the last extraction saw in the safety margin below the watermark: more now means a late commit. */
+  readonly marginRows: number;
 }
 
 /** Durable watermarks, kept in the platform's own state schema, never in the source. */
@@ -19,7 +21,7 @@ export interface WatermarkStore {
    * Moves the watermark forward to the last extracted row (never back; null when the window held no rows) and
    * releases a claim that the extracted window covered.
    */
-  advance(table: string, to: Watermark | null, windowUpTo: string): Promise<void>;
+  advance(table: string, to: Watermark | null, windowUpTo: string, marginRows: number): Promise<void>;
   /** Forgets every claim: for a restart whose queues are new and empty, so no requested extraction is in flight. */
   releaseAllClaims(): Promise<void>;
 }
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS ${s}.watermark (
   table_name text PRIMARY KEY,
   last_updated timestamp(3),
   last_id integer,
+  margin_rows integer NOT NULL DEFAULT 0,
   claimed_up_to timestamp(3),
   claimed_at timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now()
@@ -85,11 +88,13 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
       const { rows } = await pool.query<{
         last_updated: string | null;
         last_id: number | null;
+        margin_rows: number;
         claimed_up_to: string | null;
         claimed_at: Date | null;
-      }>(`SELECT last_updated, last_id, claimed_up_to, claimed_at FROM ${table} WHERE table_name = $1`, [
-        name,
-      ]);
+      }>(
+        `SELECT last_updated, last_id, margin_rows, claimed_up_to, claimed_at FROM ${table} WHERE table_name = $1`,
+        [name],
+      );
       const row = rows[0];
       return {
         table: name,
@@ -98,6 +103,7 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
           row?.claimed_up_to && row.claimed_at
             ? { upTo: row.claimed_up_to, claimedAt: row.claimed_at }
             : null,
+        marginRows: row?.margin_rows ?? 0,
       };
     },
     async claim(name, upTo, now) {
@@ -112,19 +118,22 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
         `UPDATE ${table} SET claimed_up_to = NULL, claimed_at = NULL WHERE claimed_up_to IS NOT NULL`,
       );
     },
-    async advance(name, to, windowUpTo) {
+    async advance(name, to, windowUpTo, marginRows) {
       // Row comparison keeps the watermark monotonic when two extractions of one table overlap.
-      const newer = `${table}.last_updated IS NULL OR (${table}.last_updated, ${table}.last_id) < ($2::timestamp, $3::integer)`;
+      const current = `(${table}.last_updated, ${table}.last_id)`;
+      const newer = `$2::timestamp IS NOT NULL AND (${table}.last_updated IS NULL OR ${current} < ($2::timestamp, $3::integer))`;
+      const sameOrNewer = `$2::timestamp IS NOT NULL AND (${table}.last_updated IS NULL OR ${current} <= ($2::timestamp, $3::integer))`;
       const covered = `${table}.claimed_up_to <= $4::timestamp`;
       await pool.query(
-        `INSERT INTO ${table} (table_name, last_updated, last_id) VALUES ($1, $2, $3)
+        `INSERT INTO ${table} (table_name, last_updated, last_id, margin_rows) VALUES ($1, $2, $3, $5)
          ON CONFLICT (table_name) DO UPDATE SET
-           last_updated = CASE WHEN $2::timestamp IS NOT NULL AND (${newer}) THEN $2 ELSE ${table}.last_updated END,
-           last_id = CASE WHEN $2::timestamp IS NOT NULL AND (${newer}) THEN $3 ELSE ${table}.last_id END,
+           last_updated = CASE WHEN ${newer} THEN $2 ELSE ${table}.last_updated END,
+           last_id = CASE WHEN ${newer} THEN $3 ELSE ${table}.last_id END,
+           margin_rows = CASE WHEN ${sameOrNewer} THEN $5 ELSE ${table}.margin_rows END,
            claimed_up_to = CASE WHEN ${covered} THEN NULL ELSE ${table}.claimed_up_to END,
            claimed_at = CASE WHEN ${covered} THEN NULL ELSE ${table}.claimed_at END,
            updated_at = now()`,
-        [name, to?.lastUpdated ?? null, to?.id ?? null, windowUpTo],
+        [name, to?.lastUpdated ?? null, to?.id ?? null, windowUpTo, marginRows],
       );
     },
   };
