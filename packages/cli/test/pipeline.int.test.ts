@@ -1,6 +1,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type ModelBuilt, newEnvelope } from '@totes/contracts';
+import { deriveFactRow, findModel, processedColumnsOf, type Row } from '@totes/model';
+import { createLake } from '@totes/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForDrain } from '../src/wait-for-drain';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 async function count(pool: TestPlatform['warehouse'], table: string): Promise<number> {
@@ -220,6 +224,42 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     );
     expect(rows).toEqual([{ design_name: 'Quick' }, { design_name: 'Slow' }]);
     expect(t.tracker.summary(runId, 0).tablesChanged).toEqual([{ table: 'design', rows: 1 }]);
+  });
+
+  it('holds a fact back until the dimension rows it references are loaded', async () => {
+    const fact = findModel('fact_sales_order');
+    if (fact?.kind !== 'fact') throw new Error('fact_sales_order is not declared');
+    const { rows: source } = await t.source.query<Row>(
+      `SELECT sales_order_id, to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS created_at,
+              to_char(last_updated, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS last_updated, design_id, staff_id, counterparty_id,
+              units_sold, unit_price::text, currency_id, agreed_delivery_date, agreed_payment_date, agreed_delivery_location_id
+       FROM sales_order WHERE sales_order_id = 1`,
+    );
+    // A new version of order 1, on a day dim_date already holds, for a design the warehouse has not seen.
+    const createdDay = String(source[0]?.created_at).slice(0, 10);
+    const version = { ...source[0], design_id: 9999, last_updated: `${createdDay}T23:59:59.999` } as Row;
+    const lake = createLake(t.config.lakeUrl);
+    const object = await lake.writeDataset('processed/test/early-fact', processedColumnsOf(fact), [[deriveFactRow(fact, version)]]);
+    const built: ModelBuilt = {
+      ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+      type: 'model.built',
+      model: fact.name,
+      kind: 'fact',
+      table: 'sales_order',
+      object,
+    };
+    const sns = new SNSClient({ endpoint: t.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    await sns.send(new PublishCommand({ TopicArn: t.platform.endpoints.topics.built, Message: JSON.stringify(built) }));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const early = await t.warehouse.query('SELECT 1 FROM fact_sales_order WHERE design_id = 9999');
+    expect(early.rowCount).toBe(0);
+    expect(t.logLines.some((line) => line.includes('message deferred') && line.includes('dim_design 9999'))).toBe(true);
+    await t.warehouse.query(
+      `INSERT INTO dim_design (design_id, design_name, file_location, file_name, _source_version) VALUES (9999, 'Late', '/d', 'late.png', '')`,
+    );
+    await waitForDrain(t.platform, { timeoutMs: 30_000 });
+    const loaded = await t.warehouse.query('SELECT 1 FROM fact_sales_order WHERE design_id = 9999');
+    expect(loaded.rowCount).toBe(1);
   });
 
   it('follows a run across the services by its runId in the logs', () => {

@@ -1,6 +1,6 @@
 import { ModelError, ModelErrorCode } from './errors';
 import { sourceTables } from './source-catalog';
-import type { ColumnRef, FactModel, SourceTable, WarehouseModel } from './types';
+import type { ColumnRef, DimensionModel, FactModel, SourceTable, WarehouseModel } from './types';
 import { warehouseModels } from './warehouse-model';
 
 /** The table part of `table.column`. */
@@ -74,4 +74,25 @@ export function factVersionKey(fact: FactModel): readonly string[] {
 
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
+}
+
+/** A fact column that points at a dimension's key. */
+export interface FactReference {
+  readonly column: string;
+  readonly dimension: DimensionModel;
+}
+
+/** The dimensions a fact's columns reference: the warehouse's foreign keys, and what a fact load waits for. */
+export function factReferences(fact: FactModel): readonly FactReference[] {
+  return fact.columns.flatMap((column) => {
+    if (!column.references) return [];
+    const dimension = findModel(column.references);
+    if (dimension?.kind !== 'dimension') {
+      throw new ModelError(
+        ModelErrorCode.unknownModel,
+        `${fact.name}.${column.name} references unknown ${column.references}`,
+      );
+    }
+    return [{ column: column.name, dimension }];
+  });
 }

@@ -1,6 +1,7 @@
 export { wh } from './columns';
 export { currencyName, currencyNames } from './currencies';
 export type { SourceRows } from './derive';
+export type { FactReference } from './graph';
 export {
   datesReferenced,
   deriveCalendarRow,
@@ -18,6 +19,7 @@ export {
   columnOf,
   dependenciesOf,
   factModels,
+  factReferences,
   factVersionKey,
   filterPolicyOf,
   findModel,

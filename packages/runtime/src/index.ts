@@ -35,7 +35,7 @@ export { provisionTopology } from './messaging/provision';
 export type { Publisher } from './messaging/publisher';
 export { createPublisher, messageAttributesOf } from './messaging/publisher';
 export type { WorkerOptions } from './messaging/worker';
-export { acceptMessage, deadLetter, FailureAttribute, startWorker } from './messaging/worker';
+export { acceptMessage, deadLetter, FailureAttribute, maxDeferrals, startWorker } from './messaging/worker';
 export type { PoolOptions } from './postgres';
 export { canonicalTime, canonicalTimestamp, createPool, lakeTypes, shiftTimestamp } from './postgres';
 export { redactSecrets } from './redact';

@@ -1,6 +1,8 @@
 import {
   type DimensionModel,
   type FactModel,
+  factModels,
+  factReferences,
   factVersionKey,
   sourceVersionColumn,
   type WarehouseColumn,
@@ -36,10 +38,26 @@ function factDdl(schema: string, model: FactModel): string {
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, model)} (\n  ${columns.join(',\n  ')}\n);`;
 }
 
-/** The warehouse DDL, generated from the model: one table per model, created only if missing. */
+/** A fact's foreign keys to its dimensions, added once: a warehouse migrated before they existed gets them too. */
+function foreignKeysDdl(schema: string, model: FactModel): string[] {
+  return factReferences(model).map(({ column, dimension }) => {
+    const name = q(`${model.name}_${column}_fkey`);
+    return `DO $$ BEGIN
+  ALTER TABLE ${qualifiedTable(schema, model)} ADD CONSTRAINT ${name}
+    FOREIGN KEY (${q(column)}) REFERENCES ${qualifiedTable(schema, dimension)} (${q(dimension.key)});
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;`;
+  });
+}
+
+/**
+ * The warehouse DDL, generated from the model: one table per model, created only if missing, with primary keys and
+ * the foreign keys from the facts to the dimensions.
+ */
 export function warehouseDdl(schema: string): string {
   const tables = warehouseModels.map((model) =>
     model.kind === 'fact' ? factDdl(schema, model) : dimensionDdl(schema, model),
   );
-  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables].join('\n\n');
+  const foreignKeys = factModels.flatMap((fact) => foreignKeysDdl(schema, fact));
+  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables, ...foreignKeys].join('\n\n');
 }

@@ -3,6 +3,7 @@ export const WarehouseLoaderErrorCode = {
   unknownModel: 'UNKNOWN_MODEL',
   kindMismatch: 'KIND_MISMATCH',
   loadFailed: 'LOAD_FAILED',
+  dimensionsNotReady: 'DIMENSIONS_NOT_READY',
 } as const;
 export type WarehouseLoaderErrorCode =
   (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
@@ -37,6 +38,25 @@ export class KindMismatchError extends WarehouseLoaderError {
     super(
       WarehouseLoaderErrorCode.kindMismatch,
       `${model} is a ${declared}, but the message says ${claimed}`,
+    );
+  }
+}
+
+/**
+ * A fact batch references dimension rows the warehouse does not hold yet. Nothing was written: the load is tried
+ * again a little later, so a fact row is never visible before its dimension rows.
+ */
+export class DimensionsNotReadyError extends WarehouseLoaderError {
+  override name = 'DimensionsNotReadyError';
+  /** Asks the worker to put the message back with a delay instead of failing it. */
+  readonly deferSeconds = 2;
+  constructor(
+    readonly fact: string,
+    readonly missing: readonly { dimension: string; keys: readonly string[] }[],
+  ) {
+    super(
+      WarehouseLoaderErrorCode.dimensionsNotReady,
+      `${fact} waits for ${missing.map((entry) => `${entry.dimension} ${entry.keys.join(', ')}`).join('; ')}`,
     );
   }
 }

@@ -1,6 +1,7 @@
 export { copyLines, copyValue } from './copy-text';
 export { qualifiedTable, warehouseDdl } from './ddl';
 export {
+  DimensionsNotReadyError,
   KindMismatchError,
   UnknownModelError,
   WarehouseLoaderError,

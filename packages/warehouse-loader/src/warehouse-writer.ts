@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  type FactModel,
+  factReferences,
   factVersionKey,
   type LakeColumn,
   processedColumnsOf,
@@ -13,6 +15,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyLines } from './copy-text';
 import { qualifiedTable } from './ddl';
+import { DimensionsNotReadyError } from './errors';
 
 const q = pg.escapeIdentifier;
 
@@ -72,6 +75,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
         const columns = processedColumnsOf(entry.model);
         await client.query(stagingDdl(columns));
         const received = await copyIntoStaging(client, columns, batches);
+        if (entry.model.kind === 'fact') await assertDimensionsReady(client, warehouseSchema, entry.model);
         const merged = await client.query(mergeSql(warehouseSchema, entry.model));
         const written = merged.rowCount ?? 0;
         await client.query(
@@ -153,4 +157,19 @@ export function mergeSql(schema: string, model: WarehouseModel): string {
     ON CONFLICT (${key}) DO UPDATE SET ${values.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
     WHERE ${target}.${version} < EXCLUDED.${version}
        OR (${target}.${version} = EXCLUDED.${version} AND (${current}) IS DISTINCT FROM (${incoming}))`;
+}
+
+/** Throws {@link DimensionsNotReadyError} when a staged fact row references a dimension row not yet loaded. */
+async function assertDimensionsReady(client: pg.PoolClient, schema: string, fact: FactModel): Promise<void> {
+  const missing: { dimension: string; keys: string[] }[] = [];
+  for (const { column, dimension } of factReferences(fact)) {
+    const { rows } = await client.query<{ key: string }>(
+      `SELECT DISTINCT s.${q(column)}::text AS key FROM ${stagingTable} s
+       WHERE s.${q(column)} IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ${qualifiedTable(schema, dimension)} d WHERE d.${q(dimension.key)} = s.${q(column)})
+       ORDER BY 1 LIMIT 5`,
+    );
+    if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
+  }
+  if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
 }

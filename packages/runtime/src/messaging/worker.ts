@@ -13,6 +13,7 @@ export const FailureAttribute = {
   errorMessage: 'totes-error-message',
   service: 'totes-service',
   failedAt: 'totes-failed-at',
+  deferrals: 'totes-deferrals',
 } as const;
 
 type MessageOf<T extends PlatformMessage['type']> = Extract<PlatformMessage, { type: T }>;
@@ -60,12 +61,61 @@ export function startWorker<T extends PlatformMessage['type']>(options: WorkerOp
         await options.handle(message, log);
         log.debug('handled', { durationMs: Date.now() - started });
       } catch (error) {
-        if (!isPermanent(error)) throw error;
+        const deferrals = deferralsOf(raw);
+        if (deferSecondsOf(error) !== undefined && deferrals < maxDeferrals) {
+          const delay = Math.min(900, (deferSecondsOf(error) ?? 1) * 2 ** Math.min(deferrals, 4));
+          logger.info('message deferred', {
+            messageId: raw.MessageId,
+            deferrals: deferrals + 1,
+            delaySeconds: delay,
+            reason: (error as Error).message,
+          });
+          await defer(sqs, queue, raw, deferrals + 1, delay);
+          return;
+        }
+        if (!isPermanent(error) && deferSecondsOf(error) === undefined) throw error;
         logger.error('message rejected; moved to the dead-letter queue', { messageId: raw.MessageId, error });
         await deadLetter(sqs, queue, raw, error as Error, options.service);
       }
     },
   });
+}
+
+/** How often a message may be put back to wait (for dimension rows, say) before it is dead-lettered: about 15 minutes. */
+export const maxDeferrals = 60;
+
+/** An error that asks for the message to be tried again after a delay, not counted as a failure. */
+function deferSecondsOf(error: unknown): number | undefined {
+  const seconds = (error as { deferSeconds?: unknown } | null)?.deferSeconds;
+  return typeof seconds === 'number' ? seconds : undefined;
+}
+
+function deferralsOf(raw: Message): number {
+  return Number(raw.MessageAttributes?.[FailureAttribute.deferrals]?.StringValue ?? 0);
+}
+
+/**
+ * Puts a message back on its queue after a delay, as a copy that counts its deferrals; the consumer then deletes
+ * the original. Waiting this way does not spend the receives after which the queue dead-letters a message.
+ */
+async function defer(
+  sqs: SQSClient,
+  queue: QueueEndpoint,
+  raw: Message,
+  deferrals: number,
+  delaySeconds: number,
+) {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queue.url,
+      MessageBody: raw.Body ?? '',
+      DelaySeconds: delaySeconds,
+      MessageAttributes: {
+        ...raw.MessageAttributes,
+        [FailureAttribute.deferrals]: { DataType: 'Number', StringValue: String(deferrals) },
+      },
+    }),
+  );
 }
 
 /** Copies a message to the queue's dead-letter queue with the reason; the consumer then deletes the original. */
