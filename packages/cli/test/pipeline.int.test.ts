@@ -239,7 +239,9 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     const createdDay = String(source[0]?.created_at).slice(0, 10);
     const version = { ...source[0], design_id: 9999, last_updated: `${createdDay}T23:59:59.999` } as Row;
     const lake = createLake(t.config.lakeUrl);
-    const object = await lake.writeDataset('processed/test/early-fact', processedColumnsOf(fact), [[deriveFactRow(fact, version)]]);
+    const object = await lake.writeDataset('processed/test/early-fact', processedColumnsOf(fact), [
+      [deriveFactRow(fact, version)],
+    ]);
     const built: ModelBuilt = {
       ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
       type: 'model.built',
@@ -248,12 +250,20 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
       table: 'sales_order',
       object,
     };
-    const sns = new SNSClient({ endpoint: t.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    await sns.send(new PublishCommand({ TopicArn: t.platform.endpoints.topics.built, Message: JSON.stringify(built) }));
+    const sns = new SNSClient({
+      endpoint: t.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await sns.send(
+      new PublishCommand({ TopicArn: t.platform.endpoints.topics.built, Message: JSON.stringify(built) }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const early = await t.warehouse.query('SELECT 1 FROM fact_sales_order WHERE design_id = 9999');
     expect(early.rowCount).toBe(0);
-    expect(t.logLines.some((line) => line.includes('message deferred') && line.includes('dim_design 9999'))).toBe(true);
+    expect(
+      t.logLines.some((line) => line.includes('message deferred') && line.includes('dim_design 9999')),
+    ).toBe(true);
     await t.warehouse.query(
       `INSERT INTO dim_design (design_id, design_name, file_location, file_name, _source_version) VALUES (9999, 'Late', '/d', 'late.png', '')`,
     );
