@@ -3,6 +3,8 @@ export const CliErrorCode = {
   usage: 'USAGE',
   runFailed: 'RUN_FAILED',
   runTimedOut: 'RUN_TIMED_OUT',
+  notFound: 'NOT_FOUND',
+  thresholdExceeded: 'THRESHOLD_EXCEEDED',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
 

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { redactSecrets } from '@totes/runtime';
+import { dlq } from './commands/dlq';
 import { runOnce } from './commands/run-once';
 import { start } from './commands/start';
+import { status } from './commands/status';
 import { CliError, CliErrorCode } from './errors';
 
 /** The help text of `totes`. */
@@ -13,7 +15,21 @@ Usage:
       services and load changes continuously. --mutate changes the embedded totesys live.
   totes run --once [--timeout S] [--scale N] [--seed S]
       One detection cycle; waits until everything it caused is loaded, prints a summary.
+  totes dlq list [--json]
+      Every dead-letter queue with its depth and the age of its oldest message.
+  totes dlq show <queue> [--json]
+      The dead-lettered messages: why each failed (error, service, attempts, when) and its payload.
+  totes dlq replay <queue> [--filter type=|table=|model=|runId=…]… [--dry-run] [--limit N]
+      Moves matching messages back to their queue. Safe to run twice: consumers are idempotent.
+  totes dlq purge <queue> [--yes]
+      Deletes every message of a dead-letter queue, after asking.
+  totes status [--json] [--max-lag S] [--max-dlq N]
+      Per table and model: the last run, what changed, the lag; the depth of every queue.
+      Exits 1 when a lag or a dead-letter queue passes its threshold.
   totes help
+
+  The dlq and status commands act on the platform that \`pnpm start\` runs on this machine, or, with
+  --stage NAME, on that stage's resources on AWS. <queue> is a name from \`totes dlq list\`.
 
 Environment:
   TOTES_SOURCE_URL      totesys (read only). Default: the embedded Postgres, seeded on first start.
@@ -31,6 +47,14 @@ const options = {
   scale: { type: 'string' },
   seed: { type: 'string' },
   timeout: { type: 'string' },
+  stage: { type: 'string' },
+  json: { type: 'boolean' },
+  filter: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  limit: { type: 'string' },
+  yes: { type: 'boolean' },
+  'max-lag': { type: 'string' },
+  'max-dlq': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,6 +92,26 @@ export async function main(argv: readonly string[]): Promise<number> {
         );
       await runOnce({ seed, scale, timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000 });
       return 0;
+    }
+    if (command === 'dlq') {
+      return await dlq({
+        action: positionals[1],
+        queue: positionals[2],
+        stage: values.stage,
+        json: values.json ?? false,
+        filters: values.filter ?? [],
+        dryRun: values['dry-run'] ?? false,
+        limit: numberOption('--limit', values.limit, Number.MAX_SAFE_INTEGER),
+        yes: values.yes ?? false,
+      });
+    }
+    if (command === 'status') {
+      return await status({
+        stage: values.stage,
+        json: values.json ?? false,
+        maxLagSeconds: numberOption('--max-lag', values['max-lag'], 300),
+        maxDeadLetters: Number(values['max-dlq'] ?? 0),
+      });
     }
     throw new CliError(CliErrorCode.usage, `unknown command "${command}"`);
   } catch (error) {

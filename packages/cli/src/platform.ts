@@ -65,6 +65,8 @@ export interface PlatformOptions {
    * restart are not in flight any more and are asked for again at once.
    */
   freshQueues?: boolean;
+  /** How long a failed message stays hidden before it is tried again. */
+  visibilityTimeoutSeconds?: number;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     sqs: clients.sqs,
     stage: config.stage,
     topology: platformTopology(),
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
   });
   const publisher = createPublisher(clients.sns, endpoints.topics);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);

@@ -24,7 +24,11 @@ export interface TestPlatform {
   dispose(): Promise<void>;
 }
 
-export async function startTestPlatform(options: { scale: number; seed?: number }): Promise<TestPlatform> {
+export async function startTestPlatform(options: {
+  scale: number;
+  seed?: number;
+  visibilityTimeoutSeconds?: number;
+}): Promise<TestPlatform> {
   const postgres = await startTestPostgres();
   await postgres.ensureDatabase('totesys');
   await postgres.ensureDatabase('warehouse');
@@ -48,6 +52,7 @@ export async function startTestPlatform(options: { scale: number; seed?: number 
     logger: createLogger({}, { write: (line) => logLines.push(line) }),
     events: tracker.events,
     freshQueues: true,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
   });
   const source = createPool(config.sourceUrl);
   const warehouse = createPool(config.warehouseUrl);

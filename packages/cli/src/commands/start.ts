@@ -1,6 +1,7 @@
 import { mutateTotesys } from '@totes/totesys';
+import { writePlatformFile } from '../ops/platform-file';
 import { startPlatform } from '../platform';
-import { openEnvironment } from '../stack';
+import { openEnvironment, stateDirOf } from '../stack';
 import { waitForDrain } from '../wait-for-drain';
 
 export interface StartOptions {
@@ -26,6 +27,9 @@ export async function start(options: StartOptions): Promise<void> {
     freshQueues: stack.aws !== undefined,
     events: {
       onDetected: (result) => {
+        for (const skip of result.skipped.filter((entry) => entry.reason === 'failed')) {
+          say(`detection failed for ${skip.table}: ${(skip.error as Error)?.message ?? skip.error}`);
+        }
         if (result.changes.length > 0)
           say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
       },
@@ -36,7 +40,18 @@ export async function start(options: StartOptions): Promise<void> {
   say(
     `platform running (stage ${config.stage}); warehouse ${redactedDatabase(config.warehouseUrl)}; lake ${config.lakeUrl}`,
   );
-  say(`detecting changes every ${options.intervalMs} ms. Ctrl-C stops.`);
+  const removePlatformFile = await writePlatformFile(stateDirOf(), {
+    pid: process.pid,
+    stage: config.stage,
+    region: config.region,
+    startedAt: new Date().toISOString(),
+    ...(stack.aws ? { awsEndpoint: stack.awsEndpoint } : {}),
+    ...(stack.postgres && !process.env.TOTES_WAREHOUSE_URL ? { warehouseUrl: config.warehouseUrl } : {}),
+    ...(stack.postgres && !process.env.TOTES_SOURCE_URL ? { sourceUrl: config.sourceUrl } : {}),
+  });
+  say(
+    `detecting changes every ${options.intervalMs} ms. Ctrl-C stops. Operators: pnpm totes status | pnpm totes dlq list`,
+  );
   const detector = platform.startDetector(options.intervalMs);
   const mutator =
     options.mutateEveryMs && stack.embeddedSource
@@ -60,6 +75,7 @@ export async function start(options: StartOptions): Promise<void> {
     say(`not drained: ${(error as Error).message}`),
   );
   await platform.stop();
+  await removePlatformFile();
   await stack.stop();
   say('stopped.');
 }

@@ -62,7 +62,11 @@ export function startConsumer(options: ConsumerOptions): Consumer {
             QueueUrl: queueUrl,
             MaxNumberOfMessages: Math.min(10, concurrency),
             WaitTimeSeconds: options.waitTimeSeconds ?? 1,
-            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+            MessageSystemAttributeNames: [
+              'ApproximateReceiveCount',
+              'ApproximateFirstReceiveTimestamp',
+              'SentTimestamp',
+            ],
             MessageAttributeNames: ['All'],
           }),
           { abortSignal: abort.signal },

@@ -3,13 +3,13 @@ import { newEnvelope } from '@totes/contracts';
 import { describe, expect, it } from 'vitest';
 import { isPermanent, RejectedMessageError } from '../errors';
 import type { QueueEndpoint } from './provision';
-import { acceptMessage, deadLetter } from './worker';
+import { acceptMessage, deadLetter, failureAction } from './worker';
 
 const changed = {
   ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
   type: 'table.changed',
   table: 'staff',
-  window: { after: null, upTo: '2024-11-15T10:00:00.000' },
+  window: { after: null, rereadFrom: null, upTo: '2024-11-15T10:00:00.000' },
   rows: 2,
 };
 
@@ -43,6 +43,46 @@ describe('acceptMessage', () => {
   });
 });
 
+describe('failureAction', () => {
+  const received = (receives: number, deferrals?: number): Message => ({
+    Attributes: { ApproximateReceiveCount: String(receives) },
+    ...(deferrals === undefined
+      ? {}
+      : { MessageAttributes: { 'totes-deferrals': { DataType: 'Number', StringValue: String(deferrals) } } }),
+  });
+  const waiting = (deferSeconds: number) =>
+    Object.assign(new Error('dimensions not ready'), { deferSeconds });
+  const permanent = new RejectedMessageError('NOT_JSON', 'rejected message: body is not JSON');
+
+  it.each([
+    ['a passing failure before the last receive', new Error('timeout'), received(1), { kind: 'retry' }],
+    ['a passing failure on the last receive', new Error('timeout'), received(5), { kind: 'deadLetter' }],
+    ['a permanent failure on the first receive', permanent, received(1), { kind: 'deadLetter' }],
+    ['a first wait', waiting(2), received(1), { kind: 'defer', deferrals: 1, delaySeconds: 2 }],
+    [
+      'a fourth wait, doubling',
+      waiting(2),
+      received(1, 3),
+      { kind: 'defer', deferrals: 4, delaySeconds: 16 },
+    ],
+    [
+      'a later wait, capped at 16 times',
+      waiting(2),
+      received(1, 10),
+      { kind: 'defer', deferrals: 11, delaySeconds: 32 },
+    ],
+    [
+      'a long wait, capped at 15 minutes',
+      waiting(100),
+      received(1, 4),
+      { kind: 'defer', deferrals: 5, delaySeconds: 900 },
+    ],
+    ['a wait after 60 deferrals', waiting(2), received(1, 60), { kind: 'deadLetter' }],
+  ])('decides, for %s, to %j', (_case, error, raw, action) => {
+    expect(failureAction(error, raw, 5)).toEqual(action);
+  });
+});
+
 describe('deadLetter', () => {
   it('copies the message to the dead-letter queue with its reason, the password redacted', async () => {
     const sent: unknown[] = [];
@@ -58,25 +98,46 @@ describe('deadLetter', () => {
 
     await deadLetter(sqs, queue, raw, error, 'warehouse-loader');
 
-    expect(sent).toEqual([
-      {
-        QueueUrl: 'http://q/build-dlq',
-        MessageBody: '{"type":"model.built"}',
-        MessageAttributes: {
-          table: { DataType: 'String', StringValue: 'staff' },
-          'totes-error-name': { DataType: 'String', StringValue: 'Error' },
-          'totes-error-code': { DataType: 'String', StringValue: 'E_DOWN' },
-          'totes-error-message': {
-            DataType: 'String',
-            StringValue: 'cannot reach postgres://loader:***@dw/dw',
-          },
-          'totes-service': { DataType: 'String', StringValue: 'warehouse-loader' },
-          'totes-failed-at': {
-            DataType: 'String',
-            StringValue: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
-          },
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      QueueUrl: 'http://q/build-dlq',
+      MessageBody: '{"type":"model.built"}',
+      MessageAttributes: {
+        table: { DataType: 'String', StringValue: 'staff' },
+        'totes-error-name': { DataType: 'String', StringValue: 'Error' },
+        'totes-error-code': { DataType: 'String', StringValue: 'E_DOWN' },
+        'totes-error-message': {
+          DataType: 'String',
+          StringValue: 'cannot reach postgres://loader:***@dw/dw',
         },
+        'totes-service': { DataType: 'String', StringValue: 'warehouse-loader' },
+        'totes-failed-at': { DataType: 'String', StringValue: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
       },
-    ]);
+    });
+    expect(JSON.stringify(sent)).not.toContain('s3cret');
+  });
+
+  it('keeps a dead-lettered, deferred model.built within the 10 message attributes SQS allows', async () => {
+    const sent: { MessageAttributes?: Record<string, unknown> }[] = [];
+    const sqs = {
+      send: async (command: { input: { MessageAttributes?: Record<string, unknown> } }) =>
+        sent.push(command.input),
+    } as unknown as SQSClient;
+    const queue = { url: 'http://q/load', deadLetterUrl: 'http://q/load-dlq' } as QueueEndpoint;
+    const routed = (value: string) => ({ DataType: 'String', StringValue: value });
+    const raw: Message = {
+      Body: '{"type":"model.built"}',
+      MessageAttributes: {
+        type: routed('model.built'),
+        table: routed('sales_order'),
+        model: routed('fact_sales_order'),
+        kind: routed('fact'),
+        'totes-deferrals': { DataType: 'Number', StringValue: '60' },
+      },
+    };
+
+    await deadLetter(sqs, queue, raw, new Error('dimensions never arrived'), 'warehouse-loader');
+
+    expect(Object.keys(sent[0]?.MessageAttributes ?? {}).length).toBeLessThanOrEqual(10);
   });
 });

@@ -13,6 +13,9 @@ export const FailureAttribute = {
   errorMessage: 'totes-error-message',
   service: 'totes-service',
   failedAt: 'totes-failed-at',
+  firstFailedAt: 'totes-first-failed-at',
+  attempts: 'totes-attempts',
+  stack: 'totes-error-stack',
   deferrals: 'totes-deferrals',
 } as const;
 
@@ -39,6 +42,39 @@ export interface WorkerOptions<T extends PlatformMessage['type']> {
   logger: Logger;
   concurrency?: number;
   handle: (message: MessageOf<T>, logger: Logger) => Promise<void>;
+  /** Told of a message moved to the dead-letter queue, e.g. to announce a failed load. */
+  onDeadLetter?: (raw: Message, error: Error) => Promise<void>;
+}
+
+/** What to do with a message whose handling failed. */
+export type FailureAction =
+  | { readonly kind: 'retry' }
+  | { readonly kind: 'defer'; readonly deferrals: number; readonly delaySeconds: number }
+  | { readonly kind: 'deadLetter' };
+
+/**
+ * Decides a failed message's fate: an error that asks to wait is deferred (up to {@link maxDeferrals} times); an
+ * error that can never succeed, or a failure on the last receive the queue allows, is dead-lettered by the worker
+ * itself, so the reason travels with the message; anything else is left to the queue to retry.
+ */
+export function failureAction(error: unknown, raw: Message, maxReceiveCount: number): FailureAction {
+  const deferSeconds = deferSecondsOf(error);
+  const deferrals = deferralsOf(raw);
+  if (deferSeconds !== undefined && deferrals < maxDeferrals) {
+    return {
+      kind: 'defer',
+      deferrals: deferrals + 1,
+      delaySeconds: Math.min(900, deferSeconds * 2 ** Math.min(deferrals, 4)),
+    };
+  }
+  if (isPermanent(error) || deferSeconds !== undefined || receiveCountOf(raw) >= maxReceiveCount) {
+    return { kind: 'deadLetter' };
+  }
+  return { kind: 'retry' };
+}
+
+function receiveCountOf(raw: Message): number {
+  return Number(raw.Attributes?.ApproximateReceiveCount ?? 1);
 }
 
 /**
@@ -61,21 +97,25 @@ export function startWorker<T extends PlatformMessage['type']>(options: WorkerOp
         await options.handle(message, log);
         log.debug('handled', { durationMs: Date.now() - started });
       } catch (error) {
-        const deferrals = deferralsOf(raw);
-        if (deferSecondsOf(error) !== undefined && deferrals < maxDeferrals) {
-          const delay = Math.min(900, (deferSecondsOf(error) ?? 1) * 2 ** Math.min(deferrals, 4));
+        const action = failureAction(error, raw, queue.spec.maxReceiveCount);
+        if (action.kind === 'retry') throw error;
+        if (action.kind === 'defer') {
           logger.info('message deferred', {
             messageId: raw.MessageId,
-            deferrals: deferrals + 1,
-            delaySeconds: delay,
+            deferrals: action.deferrals,
+            delaySeconds: action.delaySeconds,
             reason: (error as Error).message,
           });
-          await defer(sqs, queue, raw, deferrals + 1, delay);
+          await defer(sqs, queue, raw, action.deferrals, action.delaySeconds);
           return;
         }
-        if (!isPermanent(error) && deferSecondsOf(error) === undefined) throw error;
-        logger.error('message rejected; moved to the dead-letter queue', { messageId: raw.MessageId, error });
+        logger.error('message failed for good; moved to the dead-letter queue', {
+          messageId: raw.MessageId,
+          attempts: receiveCountOf(raw),
+          error,
+        });
         await deadLetter(sqs, queue, raw, error as Error, options.service);
+        await options.onDeadLetter?.(raw, error as Error);
       }
     },
   });
@@ -132,6 +172,13 @@ export async function deadLetter(
     [FailureAttribute.errorMessage]: redactSecrets(error.message).slice(0, 1000),
     [FailureAttribute.service]: service,
     [FailureAttribute.failedAt]: new Date().toISOString(),
+    [FailureAttribute.firstFailedAt]: new Date(
+      Number(raw.Attributes?.ApproximateFirstReceiveTimestamp ?? Date.now()),
+    ).toISOString(),
+    [FailureAttribute.attempts]: String(receiveCountOf(raw)),
+    [FailureAttribute.stack]: redactSecrets(
+      error.stack?.split('\n').slice(0, 4).join('\n') ?? error.name,
+    ).slice(0, 1000),
   };
   await sqs.send(
     new SendMessageCommand({

@@ -72,7 +72,10 @@ CREATE TABLE IF NOT EXISTS ${s}.load_ledger (
   rows_received integer NOT NULL,
   rows_written integer NOT NULL,
   loaded_at timestamptz NOT NULL DEFAULT now()
-);`;
+);
+-- Columns added after the first release: a state schema from before gains them in place.
+ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;
+ALTER TABLE ${s}.load_ledger ADD COLUMN IF NOT EXISTS extraction_id uuid;`;
 }
 
 /** Creates the state schema unless it exists. */

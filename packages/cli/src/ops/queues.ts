@@ -1,0 +1,76 @@
+import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { platformTopology, type QueueSpec, scopedName } from '@totes/model';
+import { CliError, CliErrorCode } from '../errors';
+
+/** A platform queue and its dead-letter queue, found by name in one stage. */
+export interface StageQueue {
+  readonly spec: QueueSpec;
+  readonly name: string;
+  readonly url: string;
+  readonly deadLetterName: string;
+  readonly deadLetterUrl: string;
+}
+
+/** Finds every queue of the topology in a stage: the same names the platform created. */
+export async function findStageQueues(sqs: SQSClient, stage: string): Promise<StageQueue[]> {
+  return Promise.all(
+    platformTopology().queues.map(async (spec) => {
+      const name = scopedName(stage, spec.name);
+      const deadLetterName = scopedName(stage, spec.deadLetterQueue);
+      return {
+        spec,
+        name,
+        deadLetterName,
+        url: await queueUrl(sqs, name),
+        deadLetterUrl: await queueUrl(sqs, deadLetterName),
+      };
+    }),
+  );
+}
+
+/**
+ * Picks one queue by what an operator types: `warehouse-loader`, `warehouse-loader-dlq` or the full stage-scoped
+ * name. Anything else is refused with the list of names that would do.
+ */
+export function pickQueue(queues: readonly StageQueue[], typed: string): StageQueue {
+  const found = queues.find((queue) =>
+    [queue.spec.name, queue.spec.deadLetterQueue, queue.name, queue.deadLetterName].includes(typed),
+  );
+  if (!found) {
+    const names = queues.map((queue) => queue.spec.deadLetterQueue).join(', ');
+    throw new CliError(CliErrorCode.usage, `no queue "${typed}"; the dead-letter queues are: ${names}`);
+  }
+  return found;
+}
+
+async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (QueueUrl) return QueueUrl;
+  } catch {
+    // Reported below, with what to do about it.
+  }
+  throw new CliError(
+    CliErrorCode.notFound,
+    `queue ${name} does not exist: is the platform running (pnpm start), or is --stage right?`,
+  );
+}
+
+/** Messages waiting, in flight and delayed on a queue. */
+export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}

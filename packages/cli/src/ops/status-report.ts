@@ -1,0 +1,176 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Watermark } from '@totes/contracts';
+import { sourceTableNames, sourceTables, warehouseModels } from '@totes/model';
+import { createPool, createRunLedger, findPendingChanges } from '@totes/runtime';
+import pg from 'pg';
+import { findStageQueues, queueDepth } from './queues';
+
+/** One source table: how far the warehouse is behind it. */
+export interface TableStatus {
+  readonly table: string;
+  /** Up to here, every row of the table is in the warehouse. */
+  readonly consistentUpTo: Watermark | null;
+  /** Rows the source holds past that point: changes not in the warehouse yet. */
+  readonly pendingRows: number;
+  /** Seconds since the oldest change not in the warehouse was made; 0 when none is pending. */
+  readonly lagSeconds: number;
+  readonly lastRun: { readonly runId: string; readonly startedAt: string; readonly rows: number } | null;
+}
+
+/** One warehouse model: its last load. */
+export interface ModelStatus {
+  readonly model: string;
+  readonly lastLoadedAt: string | null;
+  readonly lastRowsWritten: number | null;
+  readonly loads: number;
+}
+
+/** The depth of a queue and of its dead-letter queue. */
+export interface QueueStatus {
+  readonly queue: string;
+  readonly depth: number;
+  readonly deadLetterQueue: string;
+  readonly deadLetters: number;
+}
+
+/** What `totes status` reports. */
+export interface StatusReport {
+  readonly stage: string;
+  readonly tables: readonly TableStatus[] | null;
+  readonly models: readonly ModelStatus[] | null;
+  readonly queues: readonly QueueStatus[];
+  /** Why the tables and models are missing, when they are. */
+  readonly note?: string;
+}
+
+/** Reads the queues of a stage, and, when the databases are known, the run ledger and the source. */
+export async function readStatus(options: {
+  sqs: SQSClient;
+  stage: string;
+  sourceUrl: string | undefined;
+  warehouseUrl: string | undefined;
+  stateSchema: string;
+}): Promise<StatusReport> {
+  const queues: QueueStatus[] = [];
+  for (const queue of await findStageQueues(options.sqs, options.stage)) {
+    queues.push({
+      queue: queue.spec.name,
+      depth: await queueDepth(options.sqs, queue.url),
+      deadLetterQueue: queue.spec.deadLetterQueue,
+      deadLetters: await queueDepth(options.sqs, queue.deadLetterUrl),
+    });
+  }
+  if (!options.sourceUrl || !options.warehouseUrl) {
+    return {
+      stage: options.stage,
+      tables: null,
+      models: null,
+      queues,
+      note: 'set TOTES_SOURCE_URL and TOTES_WAREHOUSE_URL to see tables and models',
+    };
+  }
+  const source = createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
+  const warehouse = createPool(options.warehouseUrl, { max: 2, applicationName: 'totes-status' });
+  try {
+    const s = pg.escapeIdentifier(options.stateSchema);
+    const consistent = await createRunLedger(
+      warehouse,
+      options.stateSchema,
+      sourceTableNames,
+    ).consistentWatermarks();
+    const tables: TableStatus[] = [];
+    for (const table of sourceTables) {
+      const upTo = consistent.find((entry) => entry.table === table.name)?.watermark ?? null;
+      const pending = await findPendingChanges(source, table, upTo, null);
+      const lag = await source.query<{ seconds: number | null }>(
+        `SELECT extract(epoch FROM localtimestamp - min(${pg.escapeIdentifier(table.cursor)}))::float AS seconds
+         FROM ${pg.escapeIdentifier(table.name)}
+         WHERE ${upTo ? `(${pg.escapeIdentifier(table.cursor)}, ${pg.escapeIdentifier(table.primaryKey)}) > ($1::timestamp, $2::integer)` : 'TRUE'}`,
+        upTo ? [upTo.lastUpdated, upTo.id] : [],
+      );
+      const run = await warehouse.query<{ run_id: string; started_at: Date; rows: number }>(
+        `SELECT r.run_id, r.started_at, coalesce(sum(e.rows), 0)::integer AS rows FROM ${s}.run r
+         LEFT JOIN ${s}.extraction e ON e.run_id = r.run_id AND e.table_name = $1
+         WHERE $1 = ANY (r.tables) GROUP BY r.run_id, r.started_at ORDER BY r.started_at DESC LIMIT 1`,
+        [table.name],
+      );
+      const last = run.rows[0];
+      tables.push({
+        table: table.name,
+        consistentUpTo: upTo,
+        pendingRows: pending.rows,
+        lagSeconds: pending.rows > 0 ? Math.max(0, Math.round(lag.rows[0]?.seconds ?? 0)) : 0,
+        lastRun: last
+          ? { runId: last.run_id, startedAt: last.started_at.toISOString(), rows: last.rows }
+          : null,
+      });
+    }
+    const loads = await warehouse.query<{ model: string; last: Date; written: number; loads: number }>(
+      `SELECT DISTINCT ON (model) model, loaded_at AS last, rows_written AS written, count(*) OVER (PARTITION BY model)::integer AS loads
+       FROM ${s}.load_ledger ORDER BY model, loaded_at DESC`,
+    );
+    const models = warehouseModels.map((model) => {
+      const row = loads.rows.find((entry) => entry.model === model.name);
+      return {
+        model: model.name,
+        lastLoadedAt: row ? row.last.toISOString() : null,
+        lastRowsWritten: row?.written ?? null,
+        loads: row?.loads ?? 0,
+      };
+    });
+    return { stage: options.stage, tables, models, queues };
+  } finally {
+    await Promise.all([source.end(), warehouse.end()]);
+  }
+}
+
+/** The report as a person reads it. */
+export function formatStatus(report: StatusReport): string {
+  const lines = [`status of stage ${report.stage}`];
+  if (report.tables) {
+    lines.push('', 'source tables              consistent up to            pending   lag s  last run');
+    for (const t of report.tables) {
+      const upTo = t.consistentUpTo
+        ? `${t.consistentUpTo.lastUpdated} #${t.consistentUpTo.id}`
+        : '(nothing yet)';
+      const run = t.lastRun ? `${t.lastRun.startedAt} (${t.lastRun.rows} rows)` : '-';
+      lines.push(
+        `  ${t.table.padEnd(24)} ${upTo.padEnd(28)} ${String(t.pendingRows).padStart(7)} ${String(t.lagSeconds).padStart(7)}  ${run}`,
+      );
+    }
+  }
+  if (report.models) {
+    lines.push('', 'models                     last load                  rows written   loads');
+    for (const m of report.models) {
+      lines.push(
+        `  ${m.model.padEnd(24)} ${(m.lastLoadedAt ?? '-').padEnd(26)} ${String(m.lastRowsWritten ?? '-').padStart(12)} ${String(m.loads).padStart(7)}`,
+      );
+    }
+  }
+  lines.push('', 'queues                     depth   dead-lettered');
+  for (const q of report.queues)
+    lines.push(
+      `  ${q.queue.padEnd(24)} ${String(q.depth).padStart(6)} ${String(q.deadLetters).padStart(15)}`,
+    );
+  if (report.note) lines.push('', `note: ${report.note}`);
+  return lines.join('\n');
+}
+
+/** Why the report should raise an alert, if it should. */
+export function alertsOf(
+  report: StatusReport,
+  thresholds: { maxLagSeconds: number; maxDeadLetters: number },
+): string[] {
+  const alerts: string[] = [];
+  for (const t of report.tables ?? []) {
+    if (t.lagSeconds > thresholds.maxLagSeconds)
+      alerts.push(`${t.table} is ${t.lagSeconds} s behind (threshold ${thresholds.maxLagSeconds} s)`);
+  }
+  for (const q of report.queues) {
+    if (q.deadLetters > thresholds.maxDeadLetters)
+      alerts.push(
+        `${q.deadLetterQueue} holds ${q.deadLetters} message(s) (threshold ${thresholds.maxDeadLetters})`,
+      );
+  }
+  return alerts;
+}

@@ -1,0 +1,205 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type ModelBuilt, newEnvelope } from '@totes/contracts';
+import { findModel, processedColumnsOf, sourceVersionColumn } from '@totes/model';
+import { createLake } from '@totes/runtime';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/main';
+import { listDeadLetters, replayDeadLetters } from '../src/ops/dead-letters';
+import { writePlatformFile } from '../src/ops/platform-file';
+import { findStageQueues, pickQueue } from '../src/ops/queues';
+import { waitForDrain } from '../src/wait-for-drain';
+import { startTestPlatform, type TestPlatform } from './harness';
+
+/** Runs the `totes` command as an operator would, capturing what it prints. */
+async function totes(...argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(argv), out };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('timed out waiting');
+}
+
+describe('operating the platform: dead letters, replay and status', () => {
+  let t: TestPlatform;
+  let stateDir: string;
+  let sqs: SQSClient;
+  let sns: SNSClient;
+
+  /** A built message for dim_design whose processed part is not in the lake: it fails every time. */
+  function poisonFor(model: 'dim_design' | 'dim_location', key: string): ModelBuilt {
+    return {
+      ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+      type: 'model.built',
+      model,
+      kind: 'dimension',
+      table: model === 'dim_design' ? 'design' : 'address',
+      object: { key, parts: [`${key}/part-00000.parquet`], rows: 1, bytes: 100 },
+    };
+  }
+
+  beforeAll(async () => {
+    t = await startTestPlatform({ scale: 0.01, visibilityTimeoutSeconds: 1 });
+    await t.runOnce();
+    stateDir = await mkdtemp(join(tmpdir(), 'totes-state-'));
+    vi.stubEnv('TOTES_STATE_DIR', stateDir);
+    await writePlatformFile(stateDir, {
+      pid: process.pid,
+      stage: t.config.stage,
+      region: 'us-east-1',
+      awsEndpoint: t.awsEndpoint,
+      sourceUrl: t.config.sourceUrl,
+      warehouseUrl: t.config.warehouseUrl,
+      startedAt: new Date().toISOString(),
+    });
+    const client = {
+      endpoint: t.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    };
+    sqs = new SQSClient(client);
+    sns = new SNSClient(client);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    sqs?.destroy();
+    sns?.destroy();
+    await t?.dispose();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('dead-letters a poison message after five attempts with its reason, and loads it once after the fix and a replay', async () => {
+    const poison = poisonFor('dim_design', 'processed/test/poison');
+    await sns.send(
+      new PublishCommand({ TopicArn: t.platform.endpoints.topics.built, Message: JSON.stringify(poison) }),
+    );
+    const loader = pickQueue(await findStageQueues(sqs, t.config.stage), 'warehouse-loader-dlq');
+    const [letter] = await waitFor(async () => {
+      const letters = await listDeadLetters(sqs, loader);
+      return letters.length > 0 ? letters : undefined;
+    });
+    expect(letter?.summary).toMatchObject({ type: 'model.built', model: 'dim_design' });
+    expect(letter?.reason).toMatchObject({
+      'error-code': 'LAKE_OBJECT_NOT_FOUND',
+      service: 'warehouse-loader',
+      attempts: '5',
+    });
+
+    const shown = await totes('dlq', 'show', 'warehouse-loader-dlq');
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(
+      'LakeObjectNotFoundError LAKE_OBJECT_NOT_FOUND in warehouse-loader after 5 attempt(s)',
+    );
+    expect(shown.out).toContain(poison.id);
+
+    const design = findModel('dim_design');
+    if (!design) throw new Error('dim_design is not declared');
+    const row = {
+      design_id: 7777,
+      design_name: 'Fixed',
+      file_location: '/d',
+      file_name: 'f.png',
+      [sourceVersionColumn]: '2026-01-01T00:00:00.000',
+    };
+    await createLake(t.config.lakeUrl).writeDataset('processed/test/poison', processedColumnsOf(design), [
+      [row],
+    ]);
+    const replayed = await totes('dlq', 'replay', 'warehouse-loader-dlq');
+    expect(replayed.out).toContain('moved 1 message(s)');
+    await waitForDrain(t.platform, { timeoutMs: 30_000 });
+    await totes('dlq', 'replay', 'warehouse-loader-dlq');
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: t.platform.endpoints.queues['warehouse-loader']?.url,
+        MessageBody: JSON.stringify(poison),
+      }),
+    );
+    await waitForDrain(t.platform, { timeoutMs: 30_000 });
+
+    const { rows } = await t.warehouse.query('SELECT design_name FROM dim_design WHERE design_id = 7777');
+    expect(rows).toEqual([{ design_name: 'Fixed' }]);
+    const ledger = await t.warehouse.query(
+      'SELECT count(*)::int AS n FROM totes.load_ledger WHERE message_id = $1',
+      [poison.id],
+    );
+    expect(ledger.rows).toEqual([{ n: 1 }]);
+    expect(await listDeadLetters(sqs, loader)).toEqual([]);
+  });
+
+  it('replays only the dead letters that match the filter', async () => {
+    const loader = pickQueue(await findStageQueues(sqs, t.config.stage), 'warehouse-loader');
+    for (const message of [
+      poisonFor('dim_design', 'processed/test/a'),
+      poisonFor('dim_location', 'processed/test/b'),
+    ]) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: loader.deadLetterUrl, MessageBody: JSON.stringify(message) }),
+      );
+    }
+    const dryRun = await replayDeadLetters(sqs, loader, {
+      filter: { model: 'dim_location' },
+      dryRun: true,
+      limit: 10,
+    });
+    expect(dryRun.moved.map((letter) => letter.summary.model)).toEqual(['dim_location']);
+    expect(await listDeadLetters(sqs, loader)).toHaveLength(2);
+
+    const { code, out } = await totes(
+      'dlq',
+      'replay',
+      'warehouse-loader-dlq',
+      '--filter',
+      'model=dim_location',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ skipped: 1, dryRun: false });
+    const left = await listDeadLetters(sqs, loader);
+    expect(left.map((letter) => letter.summary.model)).toEqual(['dim_design']);
+    await totes('dlq', 'purge', 'warehouse-loader-dlq', '--yes');
+    await waitFor(async () => ((await listDeadLetters(sqs, loader)).length === 0 ? true : undefined));
+  });
+
+  it('reports a lag created on purpose in status --json, and exits non-zero past the threshold', async () => {
+    await waitForDrain(t.platform, { timeoutMs: 30_000 }).catch(() => {});
+    const calm = await totes('status', '--json', '--max-lag', '300', '--max-dlq', '10');
+    expect(
+      JSON.parse(calm.out).tables.find((table: { table: string }) => table.table === 'currency'),
+    ).toMatchObject({ pendingRows: 0, lagSeconds: 0 });
+    expect(calm.code).toBe(0);
+
+    await t.source.query(
+      `UPDATE currency SET last_updated = localtimestamp - interval '10 minutes' WHERE currency_id = 1`,
+    );
+    const behind = await totes('status', '--json', '--max-lag', '300', '--max-dlq', '10');
+    const currency = JSON.parse(behind.out).tables.find(
+      (table: { table: string }) => table.table === 'currency',
+    );
+    expect(currency.pendingRows).toBe(1);
+    expect(currency.lagSeconds).toBeGreaterThanOrEqual(599);
+    expect(JSON.parse(behind.out).alerts).toEqual([expect.stringMatching(/^currency is \d+ s behind/)]);
+    expect(behind.code).toBe(1);
+
+    await t.runOnce();
+    const caughtUp = await totes('status', '--json', '--max-lag', '300', '--max-dlq', '10');
+    expect(caughtUp.code).toBe(0);
+  });
+});
