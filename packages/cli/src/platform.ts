@@ -20,6 +20,7 @@ import {
   createWatermarkStore,
   findPendingChanges,
   type Logger,
+  lineageNamespaces,
   type PlatformConfig,
   provisionTopology,
   readChangeWindow,
@@ -87,7 +88,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     topology: platformTopology(),
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
   });
-  const publisher = createPublisher(clients.sns, endpoints.topics);
+  const publisher = createPublisher(clients.sns, endpoints.topics, { stage: config.stage });
+  const namespaces = lineageNamespaces(config);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   if (options.freshQueues) {
@@ -99,7 +101,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const completeRun = (cause: { id: string; runId: string }) =>
     runs
       .completeRun(cause.runId, async (run) => {
-        const completed = runCompletedMessage(run, cause);
+        const completed = runCompletedMessage(run, cause, namespaces);
         await publisher.publish(TopicName.loadComplete, completed);
         events.onRunCompleted?.(completed);
       })
@@ -162,6 +164,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ports: {
         readDataset: lake.readDataset,
         writer: createWarehouseWriter({ pool: warehouse, runs, ...config }),
+        namespaces,
       },
     }),
   ];

@@ -98,9 +98,9 @@ describe('operating the platform: dead letters, replay and status', () => {
     });
     expect(letter?.summary).toMatchObject({ type: 'model.built', model: 'dim_design' });
     expect(letter?.reason).toMatchObject({
-      'error-code': 'LAKE_OBJECT_NOT_FOUND',
+      errorCode: 'LAKE_OBJECT_NOT_FOUND',
       service: 'warehouse-loader',
-      attempts: '5',
+      attempts: 5,
     });
 
     const shown = await totes('dlq', 'show', 'warehouse-loader-dlq');

@@ -177,11 +177,12 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
       }),
     );
     expect(Messages).toHaveLength(1);
-    expect(Messages[0]?.MessageAttributes?.['totes-error-code']?.StringValue).toBe('MESSAGE_REJECTED');
-    expect(Messages[0]?.MessageAttributes?.['totes-error-message']?.StringValue).toMatch(/not JSON/);
-    expect(t.logLines.some((line) => line.includes('message rejected') && line.includes('not JSON'))).toBe(
-      true,
-    );
+    const reason = JSON.parse(Messages[0]?.MessageAttributes?.['totes-failure']?.StringValue ?? '{}');
+    expect(reason).toMatchObject({ errorCode: 'MESSAGE_REJECTED', service: 'warehouse-loader', attempts: 1 });
+    expect(reason.errorMessage).toMatch(/not JSON/);
+    expect(
+      t.logLines.some((line) => line.includes('moved to the dead-letter queue') && line.includes('not JSON')),
+    ).toBe(true);
     await t.source.query(
       `UPDATE design SET design_name = 'Still working', last_updated = now() WHERE design_id = 3`,
     );

@@ -9,6 +9,13 @@ export {
   uuidFor,
 } from './envelope';
 export {
+  LineageDataset,
+  LineageEventType,
+  lineageFields,
+  openLineageProducer,
+  openLineageSchemaUrl,
+} from './lineage';
+export {
   ChangeWindow,
   LakeObject,
   MessageType,

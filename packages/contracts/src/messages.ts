@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeFields, Identifier, SourceTimestamp } from './envelope';
+import { lineageFields } from './lineage';
 
 /** The message types, one per topic. */
 export const MessageType = {
@@ -76,9 +77,13 @@ export const ModelBuilt = z.object({
 });
 export type ModelBuilt = z.infer<typeof ModelBuilt>;
 
-/** warehouse-loader → `load-complete`: a model's rows are in the warehouse. */
+/**
+ * warehouse-loader → `load-complete`: a model's rows are in the warehouse (eventType COMPLETE), or its load failed
+ * for good and went to the dead-letter queue (FAIL). Shaped as an OpenLineage RunEvent.
+ */
 export const ModelLoaded = z.object({
   ...envelopeFields,
+  ...lineageFields,
   type: z.literal(MessageType.modelLoaded),
   model: Identifier,
   kind: z.enum([ModelKind.dimension, ModelKind.fact]),
@@ -105,6 +110,7 @@ export type TableWatermark = z.infer<typeof TableWatermark>;
  */
 export const RunCompleted = z.object({
   ...envelopeFields,
+  ...lineageFields,
   type: z.literal(MessageType.runCompleted),
   tables: z.array(Identifier),
   models: z.array(Identifier),

@@ -1,7 +1,6 @@
 export { wh } from './columns';
 export { currencyName, currencyNames } from './currencies';
 export type { SourceRows } from './derive';
-export type { FactReference } from './graph';
 export {
   datesReferenced,
   deriveCalendarRow,
@@ -15,6 +14,7 @@ export {
 export { describeDerivation } from './docs/derivation-words';
 export { renderModelDocs } from './docs/render-model-docs';
 export { ModelError, ModelErrorCode } from './errors';
+export type { FactReference } from './graph';
 export {
   columnOf,
   dependenciesOf,

@@ -1,5 +1,4 @@
 import { InvalidConfigError } from './errors';
-import { redactSecrets } from './redact';
 
 /** The platform's settings, read from the environment. */
 export interface PlatformConfig {
@@ -80,8 +79,9 @@ export function postgresUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
+    // The value is not echoed: a malformed connection string may hold a password in any shape.
     throw new InvalidConfigError(
-      `${name} is not a URL: "${redactSecrets(value)}"; expected postgres://user:password@host:port/database`,
+      `${name} is not a URL; expected postgres://user:password@host:port/database`,
     );
   }
   if (!['postgres:', 'postgresql:'].includes(url.protocol)) {

@@ -26,6 +26,15 @@ export {
 export { LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
 export type { LakeReader } from './lake-state';
 export { readCurrentState } from './lake-state';
+export type { LineageNamespaces } from './lineage';
+export {
+  lakeDataset,
+  lineageFacet,
+  lineageNamespaces,
+  sourceDataset,
+  totesFacetSchemaUrl,
+  warehouseDataset,
+} from './lineage';
 export type { LogContext, Logger, LoggerOptions } from './logger';
 export { createLogger, LogLevel } from './logger';
 export type { Consumer, ConsumerOptions, MessageHandler } from './messaging/consumer';
@@ -34,9 +43,15 @@ export type { ProvisionOptions, QueueEndpoint, TopologyEndpoints } from './messa
 export { provisionTopology } from './messaging/provision';
 export type { Publisher } from './messaging/publisher';
 export { createPublisher, messageAttributesOf } from './messaging/publisher';
-export type { WorkerOptions } from './messaging/worker';
-export type { FailureAction } from './messaging/worker';
-export { acceptMessage, deadLetter, FailureAttribute, failureAction, maxDeferrals, startWorker } from './messaging/worker';
+export type { FailureAction, FailureReason, WorkerOptions } from './messaging/worker';
+export {
+  acceptMessage,
+  deadLetter,
+  FailureAttribute,
+  failureAction,
+  maxDeferrals,
+  startWorker,
+} from './messaging/worker';
 export type { PoolOptions } from './postgres';
 export { canonicalTime, canonicalTimestamp, createPool, lakeTypes, shiftTimestamp } from './postgres';
 export { redactSecrets } from './redact';

@@ -59,7 +59,10 @@ function trackLastRows(table: SourceTable, marginMs: number) {
           inMargin.push(lastUpdated);
           const floor = shiftTimestamp(lastUpdated, -marginMs);
           while (head < inMargin.length && (inMargin[head] ?? '') <= floor) head += 1;
-          if (head > 4096) inMargin.splice(0, head), (head = 0);
+          if (head > 4096) {
+            inMargin.splice(0, head);
+            head = 0;
+          }
           last = { lastUpdated, id: Number(row[table.primaryKey]) };
         }
         yield rows;

@@ -79,6 +79,19 @@ describe('warehouseDdl', () => {
     expect(statement).toContain('"agreed_delivery_date" date NOT NULL');
   });
 
+  it('adds one foreign key per fact column that references a dimension, tolerating a rerun', () => {
+    expect(ddl.match(/ADD CONSTRAINT /g)).toHaveLength(9 + 8 + 7);
+    expect(ddl).toContain(
+      'ALTER TABLE "warehouse"."fact_sales_order" ADD CONSTRAINT "fact_sales_order_sales_staff_id_fkey"\n' +
+        '    FOREIGN KEY ("sales_staff_id") REFERENCES "warehouse"."dim_staff" ("staff_id");\n' +
+        'EXCEPTION WHEN duplicate_object THEN NULL;',
+    );
+  });
+
+  it('creates every table before the foreign keys that point at them', () => {
+    expect(ddl.lastIndexOf('CREATE TABLE')).toBeLessThan(ddl.indexOf('FOREIGN KEY'));
+  });
+
   it('quotes the schema name, escaping a double quote inside it', () => {
     const odd = warehouseDdl('we"ird');
 

@@ -1,12 +1,16 @@
-import { causedBy, type LakeObject, MessageType, type ModelBuilt, type ModelLoaded } from '@totes/contracts';
+import { type LakeObject, LineageEventType, type ModelBuilt, type ModelLoaded } from '@totes/contracts';
 import { findModel, type LakeColumn, processedColumnsOf, type Row } from '@totes/model';
+import type { LineageNamespaces } from '@totes/runtime';
 import { KindMismatchError, UnknownModelError } from './errors';
+import { modelLoadedEvent } from './lineage-event';
 import type { WarehouseWriter } from './warehouse-writer';
 
 /** What the loader's core needs from the world. */
 export interface LoaderPorts {
   readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
   writer: WarehouseWriter;
+  /** Where the datasets live, for the OpenLineage event. */
+  namespaces: LineageNamespaces;
   now?: () => number;
 }
 
@@ -30,14 +34,9 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
     },
     ports.readDataset(message.object, processedColumnsOf(model)),
   );
-  return {
-    ...causedBy(message),
-    type: MessageType.modelLoaded,
-    model: model.name,
-    kind: model.kind,
-    table: message.table,
-    rows: { received: outcome.received, written: outcome.written },
-    firstDelivery: outcome.firstDelivery,
+  return modelLoadedEvent(message, ports.namespaces, {
+    eventType: LineageEventType.complete,
+    outcome,
     durationMs: now() - started,
-  };
+  });
 }

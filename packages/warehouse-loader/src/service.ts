@@ -1,5 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { MessageType, type ModelLoaded, type RunCompleted } from '@totes/contracts';
+import {
+  LineageEventType,
+  MessageType,
+  type ModelLoaded,
+  parseMessage,
+  type RunCompleted,
+} from '@totes/contracts';
 import { ServiceName, TopicName } from '@totes/model';
 import {
   type Consumer,
@@ -10,6 +16,7 @@ import {
   runCompletedMessage,
   startWorker,
 } from '@totes/runtime';
+import { modelLoadedEvent } from './lineage-event';
 import { type LoaderPorts, loadBuiltModel } from './load-model';
 
 export interface WarehouseLoaderServiceOptions {
@@ -36,6 +43,19 @@ export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Co
     queue: options.queue,
     accepts: [MessageType.modelBuilt],
     logger,
+    onDeadLetter: async (raw, error) => {
+      // Downstream hears of a load that failed for good, too: a FAIL event for the model.
+      const parsed = parseMessage(raw.Body ?? '', [MessageType.modelBuilt]);
+      if (!parsed.ok) return;
+      const failed = modelLoadedEvent(parsed.message, options.ports.namespaces, {
+        eventType: LineageEventType.fail,
+        outcome: { received: 0, written: 0, firstDelivery: false },
+        durationMs: 0,
+        error,
+      });
+      await options.publisher.publish(TopicName.loadComplete, failed);
+      options.onLoaded?.(failed);
+    },
     handle: async (message, log) => {
       const loaded = await loadBuiltModel(message, options.ports);
       await options.publisher.publish(TopicName.loadComplete, loaded);
@@ -47,7 +67,7 @@ export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Co
       });
       options.onLoaded?.(loaded);
       await options.runs.completeRun(message.runId, async (run) => {
-        const completed = runCompletedMessage(run, loaded);
+        const completed = runCompletedMessage(run, loaded, options.ports.namespaces);
         await options.publisher.publish(TopicName.loadComplete, completed);
         log.info('run completed', {
           tables: run.tables,

@@ -75,8 +75,9 @@ export async function dlq(options: DlqOptions): Promise<number> {
           `  ${[type, table && `table=${table}`, model && `model=${model}`, runId && `run=${runId}`].filter(Boolean).join('  ')}`,
         );
         write(`  why: ${reasonLine(letter)}`);
-        if (letter.reason['first-failed-at'])
-          write(`  first failed ${letter.reason['first-failed-at']}, last ${letter.reason['failed-at']}`);
+        if (letter.reason.firstFailedAt)
+          write(`  first failed ${letter.reason.firstFailedAt}, last ${letter.reason.failedAt}`);
+        if (letter.reason.stack) write(`  stack: ${letter.reason.stack.replaceAll('\n', '\n         ')}`);
         write(`  payload: ${letter.body.slice(0, 2000)}`);
       }
       return 0;

@@ -8,6 +8,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { FailureAttribute, type FailureReason } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
 import type { StageQueue } from './queues';
 
@@ -15,7 +16,7 @@ import type { StageQueue } from './queues';
 export interface DeadLetter {
   readonly messageId: string;
   readonly sentAt: string;
-  readonly reason: Readonly<Record<string, string>>;
+  readonly reason: Partial<FailureReason>;
   /** The fields an operator filters on, read from the body when it is JSON. */
   readonly summary: {
     readonly type?: string;
@@ -56,22 +57,27 @@ function summaryOf(body: string): DeadLetter['summary'] {
 }
 
 function toDeadLetter(message: Message): DeadLetter {
-  const reason = Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {})
-      .filter(([name]) => name.startsWith('totes-'))
-      .map(([name, value]) => [name.replace(/^totes-/, ''), value.StringValue ?? '']),
-  );
   const body = message.Body ?? '';
   return {
     messageId: message.MessageId ?? '',
     sentAt: new Date(Number(message.Attributes?.SentTimestamp ?? 0)).toISOString(),
-    reason:
-      Object.keys(reason).length > 0
-        ? reason
-        : { 'error-message': 'redriven by the queue after too many receives' },
+    reason: reasonOf(message),
     summary: summaryOf(body),
     body,
   };
+}
+
+/** The failure the worker recorded, or, for a message the queue's redrive moved, what is known of it. */
+function reasonOf(message: Message): Partial<FailureReason> {
+  const recorded = message.MessageAttributes?.[FailureAttribute.failure]?.StringValue;
+  if (recorded) {
+    try {
+      return JSON.parse(recorded) as FailureReason;
+    } catch {
+      return { errorMessage: recorded };
+    }
+  }
+  return { errorMessage: 'moved by the queue after too many receives; the service logs say why' };
 }
 
 function matches(letter: DeadLetter, filter: ReplayFilter): boolean {
@@ -197,7 +203,7 @@ export function reasonLine(letter: DeadLetter): string {
   const r = letter.reason;
   const where = r.service ? ` in ${r.service}` : '';
   const attempts = r.attempts ? ` after ${r.attempts} attempt(s)` : '';
-  return `${r['error-name'] ?? 'Error'} ${r['error-code'] ?? ''}${where}${attempts}: ${r['error-message'] ?? ''}`.replace(
+  return `${r.errorName ?? 'Error'} ${r.errorCode ?? ''}${where}${attempts}: ${r.errorMessage ?? ''}`.replace(
     /\s+/g,
     ' ',
   );

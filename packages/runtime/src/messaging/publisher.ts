@@ -9,21 +9,32 @@ export interface Publisher {
 }
 
 /**
- * The attributes that subscriptions filter on: a model queue on `table`, a downstream consumer on `model` or
- * `kind`. They are taken from the message, so they can never disagree with it.
+ * The attributes that subscriptions filter on: a model queue on `table`; a downstream consumer of `load-complete` on
+ * `model`, `kind` (dimension, fact or run), `status` (COMPLETE or FAIL) and `stage`. They are taken from the message,
+ * so they can never disagree with it.
  */
-export function messageAttributesOf(message: PlatformMessage): Record<string, MessageAttributeValue> {
+export function messageAttributesOf(
+  message: PlatformMessage,
+  stage?: string,
+): Record<string, MessageAttributeValue> {
   const attributes: Record<string, string> = { type: message.type };
   if ('table' in message) attributes.table = message.table;
   if ('model' in message) attributes.model = message.model;
   if ('kind' in message) attributes.kind = message.kind;
+  if (message.type === 'run.completed') attributes.kind = 'run';
+  if ('eventType' in message) attributes.status = message.eventType;
+  if (stage) attributes.stage = stage;
   return Object.fromEntries(
     Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
   );
 }
 
 /** An SNS publisher that validates each message against its contract before it leaves. */
-export function createPublisher(sns: SNSClient, topics: Readonly<Record<TopicName, string>>): Publisher {
+export function createPublisher(
+  sns: SNSClient,
+  topics: Readonly<Record<TopicName, string>>,
+  options: { stage?: string } = {},
+): Publisher {
   return {
     async publish(topic, message) {
       const valid = PlatformMessage.parse(message);
@@ -32,7 +43,7 @@ export function createPublisher(sns: SNSClient, topics: Readonly<Record<TopicNam
           new PublishCommand({
             TopicArn: topics[topic],
             Message: JSON.stringify(valid),
-            MessageAttributes: messageAttributesOf(valid),
+            MessageAttributes: messageAttributesOf(valid, options.stage),
           }),
         );
       } catch (cause) {

@@ -8,16 +8,25 @@ import type { QueueEndpoint } from './provision';
 
 /** Message attributes that carry why a message was dead-lettered. */
 export const FailureAttribute = {
-  errorName: 'totes-error-name',
+  /** The whole {@link FailureReason}, as JSON: one attribute, so a message stays within SQS's ten. */
+  failure: 'totes-failure',
+  /** The error code alone, for a quick look in a console. */
   errorCode: 'totes-error-code',
-  errorMessage: 'totes-error-message',
-  service: 'totes-service',
-  failedAt: 'totes-failed-at',
-  firstFailedAt: 'totes-first-failed-at',
-  attempts: 'totes-attempts',
-  stack: 'totes-error-stack',
   deferrals: 'totes-deferrals',
 } as const;
+
+/** Why a message was dead-lettered, kept with it. */
+export interface FailureReason {
+  readonly errorName: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  /** The first lines of the stack, secrets redacted. */
+  readonly stack: string;
+  readonly service: string;
+  readonly attempts: number;
+  readonly firstFailedAt: string;
+  readonly failedAt: string;
+}
 
 type MessageOf<T extends PlatformMessage['type']> = Extract<PlatformMessage, { type: T }>;
 
@@ -121,7 +130,10 @@ export function startWorker<T extends PlatformMessage['type']>(options: WorkerOp
   });
 }
 
-/** How often a message may be put back to wait (for dimension rows, say) before it is dead-lettered: about 15 minutes. */
+/**
+ * How often a message may be put back to wait (for dimension rows, say) before it is dead-lettered: with delays of
+ * 2, 4, 8, 16, then 32 s, about half an hour.
+ */
 export const maxDeferrals = 60;
 
 /** An error that asks for the message to be tried again after a delay, not counted as a failure. */
@@ -151,7 +163,6 @@ async function defer(
       MessageBody: raw.Body ?? '',
       DelaySeconds: delaySeconds,
       MessageAttributes: {
-        ...raw.MessageAttributes,
         [FailureAttribute.deferrals]: { DataType: 'Number', StringValue: String(deferrals) },
       },
     }),
@@ -166,29 +177,26 @@ export async function deadLetter(
   error: Error,
   service: string,
 ) {
-  const reason: Record<string, string> = {
-    [FailureAttribute.errorName]: error.name,
-    [FailureAttribute.errorCode]: String((error as { code?: unknown }).code ?? 'UNKNOWN'),
-    [FailureAttribute.errorMessage]: redactSecrets(error.message).slice(0, 1000),
-    [FailureAttribute.service]: service,
-    [FailureAttribute.failedAt]: new Date().toISOString(),
-    [FailureAttribute.firstFailedAt]: new Date(
+  const reason: FailureReason = {
+    errorName: error.name,
+    errorCode: String((error as { code?: unknown }).code ?? 'UNKNOWN'),
+    errorMessage: redactSecrets(error.message).slice(0, 1000),
+    stack: redactSecrets(error.stack?.split('\n').slice(0, 4).join('\n') ?? error.name).slice(0, 1000),
+    service,
+    attempts: receiveCountOf(raw),
+    firstFailedAt: new Date(
       Number(raw.Attributes?.ApproximateFirstReceiveTimestamp ?? Date.now()),
     ).toISOString(),
-    [FailureAttribute.attempts]: String(receiveCountOf(raw)),
-    [FailureAttribute.stack]: redactSecrets(
-      error.stack?.split('\n').slice(0, 4).join('\n') ?? error.name,
-    ).slice(0, 1000),
+    failedAt: new Date().toISOString(),
   };
+  // The body says everything the platform routes on, so the original attributes are not copied.
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queue.deadLetterUrl,
       MessageBody: raw.Body || '(empty body)',
       MessageAttributes: {
-        ...raw.MessageAttributes,
-        ...Object.fromEntries(
-          Object.entries(reason).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-        ),
+        [FailureAttribute.failure]: { DataType: 'String', StringValue: JSON.stringify(reason) },
+        [FailureAttribute.errorCode]: { DataType: 'String', StringValue: reason.errorCode },
       },
     }),
   );

@@ -1,0 +1,206 @@
+import { TableChanged, type Watermark } from '@totes/contracts';
+import { findSourceTable, type SourceTable } from '@totes/model';
+import type { PendingChanges, TableState, WatermarkStore } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { detectChanges } from './detect-changes';
+import type { DetectorPorts } from './types';
+
+const runId = '3f0c8a52-6d1e-4b7a-9c2f-5e8d1a4b7c90';
+const now = new Date('2024-11-15T10:00:05.000Z');
+const leaseMs = 60_000;
+const marginMs = 30_000;
+const upTo = '2024-11-15T10:00:00.000';
+const changedRows = (rows: number): PendingChanges => ({ rows, marginRows: 0, upTo });
+const nothingPending: PendingChanges = { rows: 0, marginRows: 0, upTo: null };
+
+function table(name: string): SourceTable {
+  const found = findSourceTable(name);
+  if (!found) throw new Error(`no table ${name}`);
+  return found;
+}
+
+/** An in-memory watermark store that claims the way the Postgres one does. */
+function memoryWatermarks(initial: Partial<Record<string, Partial<TableState>>> = {}) {
+  const states = new Map<string, TableState>(
+    Object.entries(initial).map(([name, state]): [string, TableState] => [
+      name,
+      { table: name, watermark: null, claim: null, marginRows: 0, ...state },
+    ]),
+  );
+  const claims: { table: string; upTo: string; at: Date }[] = [];
+  const store: WatermarkStore = {
+    async get(name) {
+      return states.get(name) ?? { table: name, watermark: null, claim: null, marginRows: 0 };
+    },
+    async claim(name, upTo, at) {
+      claims.push({ table: name, upTo, at });
+      const state = await store.get(name);
+      states.set(name, { ...state, claim: { upTo, claimedAt: at } });
+    },
+    async advance() {
+      throw new Error('the detector never advances a watermark');
+    },
+    async releaseAllClaims() {},
+  };
+  return { store, claims };
+}
+
+function ports(
+  tables: string[],
+  pending: (name: string) => PendingChanges,
+  watermarks: WatermarkStore,
+): DetectorPorts & { asked: { table: string; after: Watermark | null; marginFrom: string | null }[] } {
+  const asked: { table: string; after: Watermark | null; marginFrom: string | null }[] = [];
+  return {
+    tables: tables.map(table),
+    watermarks,
+    now: () => now,
+    claimLeaseMs: leaseMs,
+    lateCommitMarginMs: marginMs,
+    asked,
+    async findPendingChanges(source, after, marginFrom) {
+      asked.push({ table: source.name, after, marginFrom });
+      return pending(source.name);
+    },
+  };
+}
+
+describe('detectChanges', () => {
+  it.each([
+    ['an empty table', nothingPending, 0],
+    ['no rows past the watermark', { rows: 0, marginRows: 0, upTo: '2024-11-15T09:00:00.000' }, 0],
+    ['as many rows in the margin as the last extraction saw', { rows: 0, marginRows: 2, upTo }, 2],
+    ['fewer rows in the margin than the last extraction saw', { rows: 0, marginRows: 1, upTo }, 2],
+  ])('publishes nothing and claims nothing for %s', async (_case, pending, marginRows) => {
+    const watermark = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
+    const { store, claims } = memoryWatermarks({ staff: { watermark, marginRows } });
+
+    const result = await detectChanges(
+      runId,
+      ports(['staff'], () => pending, store),
+    );
+
+    expect(result).toEqual({ runId, changes: [], skipped: [{ table: 'staff', reason: 'unchanged' }] });
+    expect(claims).toEqual([]);
+  });
+
+  it('asks for the window from the stored watermark to the pending upTo, re-reading the margin, and claims it', async () => {
+    const watermark = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
+    const { store, claims } = memoryWatermarks({ staff: { watermark } });
+    const detector = ports(['staff'], () => changedRows(3), store);
+
+    const result = await detectChanges(runId, detector);
+
+    expect(detector.asked).toEqual([
+      { table: 'staff', after: watermark, marginFrom: '2024-11-15T08:59:30.000' },
+    ]);
+    expect(result.skipped).toEqual([]);
+    expect(result.changes).toHaveLength(1);
+    expect(result.changes[0]).toMatchObject({
+      type: 'table.changed',
+      version: 1,
+      runId,
+      causationId: null,
+      table: 'staff',
+      window: { after: watermark, rereadFrom: '2024-11-15T08:59:30.000', upTo },
+      rows: 3,
+    });
+    expect(TableChanged.safeParse(result.changes[0]).success).toBe(true);
+    expect(claims).toEqual([{ table: 'staff', upTo, at: now }]);
+  });
+
+  it('asks for a first extraction of the whole table when it has no watermark', async () => {
+    const { store } = memoryWatermarks();
+    const detector = ports(['design'], () => changedRows(10), store);
+
+    const result = await detectChanges(runId, detector);
+
+    expect(detector.asked).toEqual([{ table: 'design', after: null, marginFrom: null }]);
+    expect(result.changes[0]?.window).toEqual({ after: null, rereadFrom: null, upTo });
+  });
+
+  it('asks again for a table whose margin holds more rows than the last extraction saw: a late commit', async () => {
+    const watermark = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
+    const { store } = memoryWatermarks({ staff: { watermark, marginRows: 2 } });
+
+    const result = await detectChanges(
+      runId,
+      ports(['staff'], () => ({ rows: 0, marginRows: 3, upTo: '2024-11-15T09:00:00.000' }), store),
+    );
+
+    expect(result.changes.map((change) => [change.rows, change.window])).toEqual([
+      [1, { after: watermark, rereadFrom: '2024-11-15T08:59:30.000', upTo: '2024-11-15T09:00:00.000' }],
+    ]);
+  });
+
+  it('does not ask twice while its claim is fresh: the second cycle reports the extraction in flight', async () => {
+    const { store, claims } = memoryWatermarks();
+    const detector = ports(['staff'], () => changedRows(3), store);
+
+    await detectChanges(runId, detector);
+    const second = await detectChanges(runId, detector);
+
+    expect(second.changes).toEqual([]);
+    expect(second.skipped).toEqual([{ table: 'staff', reason: 'extraction-in-flight' }]);
+    expect(detector.asked).toHaveLength(1);
+    expect(claims).toHaveLength(1);
+  });
+
+  const claimedAgo = (age: number) =>
+    memoryWatermarks({
+      staff: { claim: { upTo: '2024-11-15T09:00:00.000', claimedAt: new Date(now.getTime() - age) } },
+    }).store;
+  const changedStaff = (store: WatermarkStore) => ports(['staff'], () => changedRows(1), store);
+
+  it.each([0, leaseMs - 1])('does not ask again while its claim is %i ms old', async (age) => {
+    const result = await detectChanges(runId, changedStaff(claimedAgo(age)));
+
+    expect(result).toEqual({
+      runId,
+      changes: [],
+      skipped: [{ table: 'staff', reason: 'extraction-in-flight' }],
+    });
+  });
+
+  it.each([leaseMs, leaseMs * 10])(
+    'asks again once its claim is %i ms old (the lease ran out)',
+    async (age) => {
+      const result = await detectChanges(runId, changedStaff(claimedAgo(age)));
+
+      expect(result.changes.map((change) => [change.table, change.window.upTo])).toEqual([
+        ['staff', '2024-11-15T10:00:00.000'],
+      ]);
+      expect(result.skipped).toEqual([]);
+    },
+  );
+
+  it('reports a failing table as failed, with its error, and still detects the others', async () => {
+    const { store } = memoryWatermarks();
+    const outage = new Error('relation "design" does not exist');
+    const detector = ports(
+      ['staff', 'design', 'currency'],
+      (name) => {
+        if (name === 'design') throw outage;
+        return changedRows(1);
+      },
+      store,
+    );
+
+    const result = await detectChanges(runId, detector);
+
+    expect(result.changes.map((change) => change.table)).toEqual(['staff', 'currency']);
+    expect(result.skipped).toEqual([{ table: 'design', reason: 'failed', error: outage }]);
+  });
+
+  it('gives every change of a cycle the cycle runId and its own message id', async () => {
+    const { store } = memoryWatermarks();
+
+    const result = await detectChanges(
+      runId,
+      ports(['staff', 'currency'], () => changedRows(1), store),
+    );
+
+    expect(result.changes.map((change) => change.runId)).toEqual([runId, runId]);
+    expect(new Set(result.changes.map((change) => change.id)).size).toBe(2);
+  });
+});

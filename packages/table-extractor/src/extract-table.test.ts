@@ -1,0 +1,245 @@
+import {
+  type ChangeWindow,
+  type LakeObject,
+  newEnvelope,
+  TableChanged,
+  type Watermark,
+} from '@totes/contracts';
+import type { Row } from '@totes/model';
+import { type ExtractionEntry, rawKey } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { UnknownSourceTableError } from './errors';
+import { extractTable } from './extract-table';
+import type { ExtractorPorts } from './types';
+
+const after = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
+const upTo = '2024-11-15T10:00:00.000';
+const window: ChangeWindow = { after, rereadFrom: '2024-11-15T08:59:00.000', upTo };
+
+function changed(table: string, changeWindow: ChangeWindow = window): TableChanged {
+  return TableChanged.parse({
+    ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+    type: 'table.changed',
+    table,
+    window: changeWindow,
+    rows: 3,
+  });
+}
+
+const staff = (id: number, lastUpdated: string): Row => ({
+  staff_id: id,
+  first_name: `S${id}`,
+  last_updated: lastUpdated,
+});
+
+/** Ports that record every call in order; the writer drains the rows it is given, as the lake does. */
+function fakePorts(
+  batches: Row[][],
+  options: { publish?: () => Promise<void>; addedColumns?: string[] } = {},
+) {
+  const calls: string[] = [];
+  const written: { key: string; columns: string[]; rows: Row[] }[] = [];
+  const published: unknown[] = [];
+  const advanced: [string, Watermark | null, string, number][] = [];
+  const recorded: ExtractionEntry[] = [];
+  const completed: string[] = [];
+  const object: LakeObject = { key: 'k', parts: ['k/part-00000.parquet'], rows: 0, bytes: 10 };
+  const ports: ExtractorPorts = {
+    async checkSchema(table) {
+      calls.push(`checkSchema ${table.name}`);
+      return { addedColumns: options.addedColumns ?? [] };
+    },
+    readWindow(table, read) {
+      calls.push(`readWindow ${table.name} ${JSON.stringify(read)}`);
+      return (async function* () {
+        yield* batches;
+      })();
+    },
+    async writeDataset(key, columns, rows) {
+      calls.push('writeDataset');
+      const all: Row[] = [];
+      for await (const batch of rows) all.push(...batch);
+      written.push({ key, columns: columns.map((column) => column.name), rows: all });
+      return { ...object, key, rows: all.length };
+    },
+    async publish(message) {
+      calls.push('publish');
+      published.push(message);
+      await options.publish?.();
+    },
+    watermarks: {
+      get: async () => {
+        throw new Error('the extractor never reads a watermark');
+      },
+      claim: async () => {
+        throw new Error('the extractor never claims');
+      },
+      async advance(table, to, windowUpTo, marginRows) {
+        calls.push('advance');
+        advanced.push([table, to, windowUpTo, marginRows]);
+      },
+      releaseAllClaims: async () => {},
+    },
+    runs: {
+      async recordExtraction(entry) {
+        calls.push('recordExtraction');
+        recorded.push(entry);
+      },
+    },
+    lateCommitMarginMs: 60_000,
+    async completeRun(cause) {
+      calls.push('completeRun');
+      completed.push(cause.id);
+    },
+  };
+  return { ports, calls, written, published, advanced, recorded, completed };
+}
+
+describe('extractTable', () => {
+  it('writes the window to a folder named by it, records and publishes it, and only then advances the watermark', async () => {
+    const message = changed('staff');
+    const fake = fakePorts([
+      [staff(5, '2024-11-15T09:10:00.000'), staff(2, '2024-11-15T09:20:00.000')],
+      [staff(7, '2024-11-15T10:00:00.000')],
+    ]);
+
+    await extractTable(message, fake.ports);
+
+    expect(fake.calls).toEqual([
+      'checkSchema staff',
+      `readWindow staff ${JSON.stringify(window)}`,
+      'writeDataset',
+      'recordExtraction',
+      'publish',
+      'advance',
+    ]);
+    expect(fake.written).toEqual([
+      {
+        key: rawKey('staff', window),
+        columns: [
+          'staff_id',
+          'created_at',
+          'first_name',
+          'last_name',
+          'department_id',
+          'email_address',
+          'last_updated',
+        ],
+        rows: [
+          staff(5, '2024-11-15T09:10:00.000'),
+          staff(2, '2024-11-15T09:20:00.000'),
+          staff(7, '2024-11-15T10:00:00.000'),
+        ],
+      },
+    ]);
+    expect(fake.written[0]?.key).toMatch(/^raw\/staff\/2024-11-15\/2024-11-15T100000\.000-[0-9a-f]{12}$/);
+    expect(fake.advanced).toEqual([['staff', { lastUpdated: '2024-11-15T10:00:00.000', id: 7 }, upTo, 1]]);
+  });
+
+  it('announces the extracted rows, caused by the change, with the last row as the new watermark', async () => {
+    const message = changed('staff');
+    const fake = fakePorts([[staff(7, '2024-11-15T09:59:59.999')]], { addedColumns: ['nickname'] });
+
+    const result = await extractTable(message, fake.ports);
+
+    expect(fake.published).toEqual([result.extracted]);
+    expect(result.extracted).toMatchObject({
+      type: 'table.extracted',
+      runId: message.runId,
+      causationId: message.id,
+      table: 'staff',
+      window,
+      watermark: { lastUpdated: '2024-11-15T09:59:59.999', id: 7 },
+      object: { key: rawKey('staff', window), rows: 1 },
+    });
+    expect(result.lastRow).toEqual({ lastUpdated: '2024-11-15T09:59:59.999', id: 7 });
+    expect(result.addedColumns).toEqual(['nickname']);
+  });
+
+  it('records the extraction in the run ledger with every model that must load it', async () => {
+    const message = changed('staff');
+    const fake = fakePorts([[staff(7, '2024-11-15T10:00:00.000')]]);
+
+    const result = await extractTable(message, fake.ports);
+
+    expect(fake.recorded).toEqual([
+      {
+        extractionId: result.extracted.id,
+        runId: message.runId,
+        table: 'staff',
+        windowAfter: after,
+        lastRow: { lastUpdated: '2024-11-15T10:00:00.000', id: 7 },
+        rows: 1,
+        models: ['dim_staff'],
+      },
+    ]);
+    expect(fake.completed).toEqual([]);
+  });
+
+  it('gives a retried extraction of the same change the same message id', async () => {
+    const message = changed('staff');
+
+    const first = await extractTable(message, fakePorts([[staff(7, upTo)]]).ports);
+    const retry = await extractTable(message, fakePorts([[staff(7, upTo)]]).ports);
+
+    expect(retry.extracted.id).toBe(first.extracted.id);
+    expect(first.extracted.id).not.toBe(message.id);
+  });
+
+  it('counts the rows it saw within the safety margin below the new watermark, for the detector', async () => {
+    const fake = fakePorts([
+      [staff(1, '2024-11-15T09:30:00.000'), staff(2, '2024-11-15T09:58:30.000')],
+      [staff(3, '2024-11-15T09:59:00.000'), staff(4, '2024-11-15T09:59:30.000')],
+      [staff(5, '2024-11-15T10:00:00.000'), staff(6, '2024-11-15T10:00:00.000')],
+    ]);
+
+    await extractTable(changed('staff'), fake.ports);
+
+    expect(fake.advanced).toEqual([['staff', { lastUpdated: '2024-11-15T10:00:00.000', id: 6 }, upTo, 3]]);
+  });
+
+  it('leaves the watermark where it was when publishing fails', async () => {
+    const outage = new Error('SNS is down');
+    const fake = fakePorts([[staff(7, '2024-11-15T10:00:00.000')]], {
+      publish: () => Promise.reject(outage),
+    });
+
+    await expect(extractTable(changed('staff'), fake.ports)).rejects.toBe(outage);
+
+    expect(fake.calls).not.toContain('advance');
+    expect(fake.advanced).toEqual([]);
+  });
+
+  it('refuses a table outside the catalog as a permanent UnknownSourceTableError before calling any port', async () => {
+    const fake = fakePorts([]);
+
+    const error = await extractTable(changed('secrets'), fake.ports).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UnknownSourceTableError);
+    expect(error).toMatchObject({ permanent: true, code: 'UNKNOWN_TABLE', table: 'secrets' });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('advances with null after an empty window, announces nothing and completes the run piece at once', async () => {
+    const message = changed('staff');
+    const fake = fakePorts([]);
+
+    const result = await extractTable(message, fake.ports);
+
+    expect(fake.calls.slice(2)).toEqual(['writeDataset', 'recordExtraction', 'advance', 'completeRun']);
+    expect(fake.advanced).toEqual([['staff', null, upTo, 0]]);
+    expect(fake.recorded[0]).toMatchObject({ lastRow: null, rows: 0, models: [] });
+    expect(fake.completed).toEqual([message.id]);
+    expect(result.lastRow).toBeNull();
+    expect(result.extracted.watermark).toEqual(after);
+  });
+
+  it('reports the window end as the watermark of an empty first window', async () => {
+    const fake = fakePorts([]);
+
+    const result = await extractTable(changed('staff', { after: null, rereadFrom: null, upTo }), fake.ports);
+
+    expect(fake.advanced).toEqual([['staff', null, upTo, 0]]);
+    expect(result.extracted.watermark).toEqual({ lastUpdated: upTo, id: 0 });
+  });
+});
