@@ -4,6 +4,7 @@ import { dlq } from './commands/dlq';
 import { runOnce } from './commands/run-once';
 import { start } from './commands/start';
 import { status } from './commands/status';
+import { verify } from './commands/verify';
 import { CliError, CliErrorCode } from './errors';
 
 /** The help text of `totes`. */
@@ -15,6 +16,10 @@ Usage:
       services and load changes continuously. --mutate changes the embedded totesys live.
   totes run --once [--timeout S] [--scale N] [--seed S]
       One detection cycle; waits until everything it caused is loaded, prints a summary.
+  totes verify
+      Reconciles the warehouse against the source: dimensions row for row, one fact row per source
+      row version, counts and sums per table, currency and day. Exits 1 with a readable diff on any
+      mismatch. TOTES_VERIFY_SAMPLE_LIMIT sets how many differences each failed check shows.
   totes dlq list [--json]
       Every dead-letter queue with its depth and the age of its oldest message.
   totes dlq show <queue> [--json]
@@ -93,6 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await runOnce({ seed, scale, timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000 });
       return 0;
     }
+    if (command === 'verify') return await verify({ seed, scale });
     if (command === 'dlq') {
       return await dlq({
         action: positionals[1],

@@ -23,6 +23,8 @@ export async function openEnvironment(options: {
   seed: number;
   scale: number;
   logger?: Logger;
+  /** Seed an empty embedded totesys (the default); a read-only command says no. */
+  seedIfEmpty?: boolean;
 }): Promise<Environment> {
   const logger = options.logger ?? createLogger();
   const stack = await startLocalStack({ stateDir: stateDirOf() });
@@ -32,7 +34,7 @@ export async function openEnvironment(options: {
       warehouseUrl: stack.warehouseUrl,
       lakeUrl: stack.lakeUrl,
     });
-    if (stack.embeddedSource && !(await isSeeded(config.sourceUrl))) {
+    if (options.seedIfEmpty !== false && stack.embeddedSource && !(await isSeeded(config.sourceUrl))) {
       logger.info('seeding the embedded totesys', { seed: options.seed, scale: options.scale });
       await seedTotesys(config.sourceUrl, { seed: options.seed, scale: options.scale });
     }
