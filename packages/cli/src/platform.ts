@@ -1,4 +1,3 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   type DetectionResult,
   type DetectorLoop,
@@ -30,6 +29,7 @@ import {
 } from '@totes/runtime';
 import { startTableExtractor } from '@totes/table-extractor';
 import { createWarehouseWriter, migrateWarehouse, startWarehouseLoader } from '@totes/warehouse-loader';
+import { queueDepth } from './ops/queues';
 
 /** What the services report as they work, for progress displays and run summaries. */
 export interface PlatformEvents {
@@ -204,8 +204,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       let pending = 0;
       let deadLettered = 0;
       for (const queue of Object.values(endpoints.queues)) {
-        pending += await depth(clients.sqs, queue.url);
-        deadLettered += await depth(clients.sqs, queue.deadLetterUrl);
+        pending += await queueDepth(clients.sqs, queue.url);
+        deadLettered += await queueDepth(clients.sqs, queue.deadLetterUrl);
       }
       return {
         pending: pending + consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0),
@@ -221,22 +221,4 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       clients.s3.destroy();
     },
   };
-}
-
-async function depth(sqs: ReturnType<typeof createAwsClients>['sqs'], queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
 }
