@@ -6,11 +6,31 @@ describe('dependency precision: a change rebuilds exactly the models that declar
   let t: TestPlatform;
 
   beforeAll(async () => {
-    t = await startTestPlatform({ scale: 0.01 });
+    // Read totesys as a role with SELECT only: the platform never needs more of the source.
+    t = await startTestPlatform({ scale: 0.01, selectOnlySource: true });
     await t.runOnce();
   });
   afterAll(async () => {
     await t?.dispose();
+  });
+
+  it('reads the source through a role that may only SELECT, and never writes to it', async () => {
+    expect(new URL(t.config.sourceUrl).username).toBe('totes_reader');
+    const { rows } = await t.source.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.table_privileges
+       WHERE grantee = 'totes_reader' AND privilege_type <> 'SELECT'`,
+    );
+    expect(rows).toEqual([{ n: 0 }]);
+    expect(await t.warehouse.query('SELECT count(*)::int AS n FROM fact_sales_order')).toMatchObject({
+      rows: [{ n: expect.any(Number) }],
+    });
+    const { rows: loaded } = await t.warehouse.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM fact_sales_order',
+    );
+    const { rows: source } = await t.source.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM sales_order',
+    );
+    expect(loaded).toEqual(source);
   });
 
   it.each(sourceTables.map((table) => [table.name, table.primaryKey] as const))(

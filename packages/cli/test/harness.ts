@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalAws, startTestPostgres } from '@totes/local-stack';
+import { sourceTableNames } from '@totes/model';
 import { createLogger, createPool, loadConfig, type PlatformConfig } from '@totes/runtime';
 import { seedTotesys } from '@totes/totesys';
 import type pg from 'pg';
@@ -28,6 +29,8 @@ export async function startTestPlatform(options: {
   scale: number;
   seed?: number;
   visibilityTimeoutSeconds?: number;
+  /** Reads totesys as a role that may only SELECT the 11 tables, as a real deployment should. */
+  selectOnlySource?: boolean;
 }): Promise<TestPlatform> {
   const postgres = await startTestPostgres();
   await postgres.ensureDatabase('totesys');
@@ -35,10 +38,13 @@ export async function startTestPlatform(options: {
   await seedTotesys(postgres.url('totesys'), { seed: options.seed ?? 7, scale: options.scale });
   const aws = await startLocalAws();
   const lakeDir = await mkdtemp(join(tmpdir(), 'totes-lake-'));
+  const sourceUrl = options.selectOnlySource
+    ? await createSelectOnlyRole(postgres.url('totesys'))
+    : postgres.url('totesys');
   const config = loadConfig(
     {},
     {
-      sourceUrl: postgres.url('totesys'),
+      sourceUrl,
       warehouseUrl: postgres.url('warehouse'),
       lakeUrl: lakeDir,
       stage: 'test',
@@ -54,7 +60,8 @@ export async function startTestPlatform(options: {
     freshQueues: true,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
   });
-  const source = createPool(config.sourceUrl);
+  // The tests' own handle on totesys may write, whatever role the platform reads with.
+  const source = createPool(postgres.url('totesys'));
   const warehouse = createPool(config.warehouseUrl);
   return {
     platform,
@@ -77,4 +84,23 @@ export async function startTestPlatform(options: {
       await rm(lakeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A login role with SELECT on the totesys tables and nothing else; returns its connection URL. */
+async function createSelectOnlyRole(superuserUrl: string): Promise<string> {
+  const admin = createPool(superuserUrl);
+  try {
+    await admin.query(`CREATE ROLE totes_reader LOGIN PASSWORD 'reader-secret'`);
+    await admin.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+    await admin.query('GRANT USAGE ON SCHEMA public TO totes_reader');
+    await admin.query(
+      `GRANT SELECT ON ${sourceTableNames.map((table) => `"${table}"`).join(', ')} TO totes_reader`,
+    );
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(superuserUrl);
+  url.username = 'totes_reader';
+  url.password = 'reader-secret';
+  return url.toString();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newEnvelope } from './envelope';
+import { openLineageProducer, openLineageSchemaUrl } from './lineage';
 import type { PlatformMessage } from './messages';
 import { maxBodyBytes, parseMessage } from './parse';
 
@@ -15,6 +16,36 @@ const object = {
   rows: 3,
   bytes: 900,
 };
+
+const warehouse = 'postgres://warehouse.example:5432';
+const source = 'postgres://source.example:5432';
+
+/** The OpenLineage RunEvent fields the load-complete events carry. */
+const lineage = (eventType: 'COMPLETE' | 'FAIL', job: string, table: string, model: string) => ({
+  eventType,
+  eventTime: '2024-11-15T10:00:02.000Z',
+  producer: openLineageProducer,
+  schemaURL: openLineageSchemaUrl,
+  run: { runId: crypto.randomUUID(), facets: { totes_duration: { durationMs: 950 } } },
+  job: { namespace: 'totes-dev', name: job },
+  inputs: [{ namespace: source, name: `totesys.public.${table}` }],
+  outputs: [
+    { namespace: warehouse, name: `dw.public.${model}`, facets: { outputStatistics: { rowCount: 2 } } },
+  ],
+});
+
+const modelLoaded = () =>
+  ({
+    ...envelope(),
+    ...lineage('FAIL', 'load.fact_payment', 'payment', 'fact_payment'),
+    type: 'model.loaded',
+    model: 'fact_payment',
+    kind: 'fact',
+    table: 'payment',
+    rows: { received: 3, written: 2 },
+    firstDelivery: true,
+    durationMs: 12.5,
+  }) satisfies PlatformMessage;
 
 const tableChanged = () =>
   ({ ...envelope(), type: 'table.changed', table: 'staff', window, rows: 3 }) satisfies PlatformMessage;
@@ -36,23 +67,12 @@ const validMessages: [string, PlatformMessage][] = [
     'model.built',
     { ...envelope(), type: 'model.built', model: 'dim_staff', kind: 'dimension', table: 'staff', object },
   ],
-  [
-    'model.loaded',
-    {
-      ...envelope(),
-      type: 'model.loaded',
-      model: 'fact_payment',
-      kind: 'fact',
-      table: 'payment',
-      rows: { received: 3, written: 2 },
-      firstDelivery: true,
-      durationMs: 12.5,
-    },
-  ],
+  ['model.loaded', modelLoaded()],
   [
     'run.completed',
     {
       ...envelope(),
+      ...lineage('COMPLETE', 'run', 'staff', 'dim_staff'),
       type: 'run.completed',
       tables: ['staff'],
       models: ['dim_staff'],
@@ -122,6 +142,24 @@ describe('parseMessage', () => {
     expect(result).toMatchObject({ ok: false, reason: 'INVALID_SHAPE' });
     expect(result.ok === false && result.detail).toContain(`→ at ${field}`);
   });
+
+  it.each([
+    ['eventType', { eventType: 'START' }],
+    ['eventTime', { eventTime: '2024-11-15 10:00:02' }],
+    ['producer', { producer: '' }],
+    ['run.runId', { run: { runId: 'run-1' } }],
+    ['job.name', { job: { namespace: 'totes-dev' } }],
+    ['inputs', { inputs: undefined }],
+    ['outputs[0].name', { outputs: [{ namespace: warehouse, name: '' }] }],
+  ])(
+    'rejects a model.loaded with a bad OpenLineage %s as INVALID_SHAPE, naming the field',
+    (field, change) => {
+      const result = parseMessage(JSON.stringify({ ...modelLoaded(), ...change }));
+
+      expect(result).toMatchObject({ ok: false, reason: 'INVALID_SHAPE' });
+      expect(result.ok === false && result.detail).toContain(`→ at ${field}`);
+    },
+  );
 
   it('rejects a table name that is not an identifier, naming the field and the rule', () => {
     const result = parseMessage(JSON.stringify({ ...tableChanged(), table: 'staff; DROP TABLE x' }));

@@ -5,5 +5,5 @@
 export function redactSecrets(text: string): string {
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)([^\s"']*)@/gi, '$1***@')
-    .replace(/(\bpassword\s*=\s*)('[^']*'|[^\s'"]+)/gi, '$1***');
+    .replace(/(\bpassword\s*=\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s'"]+)/gi, '$1***');
 }

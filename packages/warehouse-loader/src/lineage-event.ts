@@ -12,6 +12,7 @@ import {
   type LineageNamespaces,
   lakeDataset,
   lineageFacet,
+  redactSecrets,
   sourceDataset,
   totesFacetSchemaUrl,
   warehouseDataset,
@@ -67,9 +68,12 @@ export function modelLoadedEvent(
               errorMessage: lineageFacet(
                 'https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet',
                 {
-                  message: report.error.message,
+                  // Published to other teams: no secret and no unbounded text leaves the platform.
+                  message: redactSecrets(report.error.message).slice(0, 1000),
                   programmingLanguage: 'TypeScript',
-                  stackTrace: report.error.stack ?? '',
+                  stackTrace: redactSecrets(
+                    report.error.stack?.split('\n').slice(0, 8).join('\n') ?? '',
+                  ).slice(0, 2000),
                 },
               ),
             }

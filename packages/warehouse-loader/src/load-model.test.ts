@@ -1,5 +1,14 @@
-import { type ModelBuilt, ModelBuilt as ModelBuiltSchema, newEnvelope } from '@totes/contracts';
+import {
+  type ModelBuilt,
+  ModelBuilt as ModelBuiltSchema,
+  ModelLoaded,
+  newEnvelope,
+  openLineageProducer,
+  openLineageSchemaUrl,
+  uuidFor,
+} from '@totes/contracts';
 import type { LakeColumn, Row } from '@totes/model';
+import { lineageNamespaces } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { loadBuiltModel } from './load-model';
@@ -20,6 +29,14 @@ function built(model: string, kind: 'dimension' | 'fact', table: string): ModelB
     },
   });
 }
+
+const namespaces = lineageNamespaces({
+  stage: 'dev',
+  sourceUrl: 'postgres://reader:s3cret@source.example:5432/totesys',
+  warehouseUrl: 'postgres://loader:s3cret@warehouse.example/dw',
+  warehouseSchema: 'public',
+  lakeUrl: 's3://totes-lake/dev/',
+});
 
 /** A writer that drains the rows it is given and reports a fixed outcome. */
 function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}) {
@@ -42,6 +59,7 @@ function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}) {
       })();
     },
     writer,
+    namespaces,
     now: () => clock.shift() ?? 0,
   };
   return { ports, reads, loads };
@@ -89,6 +107,40 @@ describe('loadBuiltModel', () => {
       firstDelivery: false,
       durationMs: 250,
     });
+  });
+
+  it('reports the load as an OpenLineage COMPLETE event of the job load.<model>, a child of the run', async () => {
+    const message = built('fact_payment', 'fact', 'payment');
+    const fake = fakePorts([[{ payment_id: 1 }, { payment_id: 2 }]], { written: 1, firstDelivery: false });
+
+    const loaded = await loadBuiltModel(message, fake.ports);
+
+    expect(ModelLoaded.parse(loaded)).toEqual(loaded);
+    expect(loaded).toMatchObject({
+      eventType: 'COMPLETE',
+      eventTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      producer: openLineageProducer,
+      schemaURL: openLineageSchemaUrl,
+      job: { namespace: 'totes-dev', name: 'load.fact_payment' },
+      inputs: [
+        { namespace: 'postgres://source.example:5432', name: 'totesys.public.payment' },
+        { namespace: 's3://totes-lake/dev', name: 'processed/fact_payment/x' },
+      ],
+      outputs: [
+        {
+          namespace: 'postgres://warehouse.example:5432',
+          name: 'dw.public.fact_payment',
+          facets: { outputStatistics: { rowCount: 1 } },
+        },
+      ],
+    });
+    expect(loaded.run.runId).toBe(uuidFor(`load:${message.id}`));
+    expect(loaded.run.facets).toMatchObject({
+      parent: { run: { runId: message.runId }, job: { namespace: 'totes-dev', name: 'run' } },
+      totes_load: { rowsReceived: 2, rowsWritten: 1, firstDelivery: false, durationMs: 250 },
+    });
+    expect(loaded.run.facets).not.toHaveProperty('errorMessage');
+    expect(JSON.stringify(loaded)).not.toContain('s3cret');
   });
 
   it('refuses a model the warehouse does not declare, permanently, before reading or writing', async () => {

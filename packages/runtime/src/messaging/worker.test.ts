@@ -3,7 +3,7 @@ import { newEnvelope } from '@totes/contracts';
 import { describe, expect, it } from 'vitest';
 import { isPermanent, RejectedMessageError } from '../errors';
 import type { QueueEndpoint } from './provision';
-import { acceptMessage, deadLetter, failureAction } from './worker';
+import { acceptMessage, deadLetter, FailureAttribute, type FailureReason, failureAction } from './worker';
 
 const changed = {
   ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
@@ -85,13 +85,15 @@ describe('failureAction', () => {
 
 describe('deadLetter', () => {
   it('copies the message to the dead-letter queue with its reason, the password redacted', async () => {
-    const sent: unknown[] = [];
+    const sent: { QueueUrl?: string; MessageBody?: string; MessageAttributes?: Record<string, unknown> }[] =
+      [];
     const sqs = {
-      send: async (command: { input: unknown }) => sent.push(command.input),
+      send: async (command: { input: (typeof sent)[number] }) => sent.push(command.input),
     } as unknown as SQSClient;
     const queue = { url: 'http://q/build', deadLetterUrl: 'http://q/build-dlq' } as QueueEndpoint;
     const raw: Message = {
       Body: '{"type":"model.built"}',
+      Attributes: { ApproximateReceiveCount: '3', ApproximateFirstReceiveTimestamp: '1731664800000' },
       MessageAttributes: { table: { DataType: 'String', StringValue: 'staff' } },
     };
     const error = Object.assign(new Error('cannot reach postgres://loader:s3cret@dw/dw'), { code: 'E_DOWN' });
@@ -99,22 +101,49 @@ describe('deadLetter', () => {
     await deadLetter(sqs, queue, raw, error, 'warehouse-loader');
 
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({
+    expect(sent[0]).toEqual({
       QueueUrl: 'http://q/build-dlq',
       MessageBody: '{"type":"model.built"}',
       MessageAttributes: {
-        table: { DataType: 'String', StringValue: 'staff' },
-        'totes-error-name': { DataType: 'String', StringValue: 'Error' },
-        'totes-error-code': { DataType: 'String', StringValue: 'E_DOWN' },
-        'totes-error-message': {
-          DataType: 'String',
-          StringValue: 'cannot reach postgres://loader:***@dw/dw',
-        },
-        'totes-service': { DataType: 'String', StringValue: 'warehouse-loader' },
-        'totes-failed-at': { DataType: 'String', StringValue: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+        [FailureAttribute.failure]: { DataType: 'String', StringValue: expect.any(String) },
+        [FailureAttribute.errorCode]: { DataType: 'String', StringValue: 'E_DOWN' },
       },
     });
+    const failure = sent[0]?.MessageAttributes?.[FailureAttribute.failure] as { StringValue: string };
+    const reason = JSON.parse(failure.StringValue) as FailureReason;
+    expect(reason).toEqual({
+      errorName: 'Error',
+      errorCode: 'E_DOWN',
+      errorMessage: 'cannot reach postgres://loader:***@dw/dw',
+      stack: expect.stringMatching(/^Error: cannot reach postgres:\/\/loader:\*\*\*@dw\/dw\n {4}at /),
+      service: 'warehouse-loader',
+      attempts: 3,
+      firstFailedAt: '2024-11-15T10:00:00.000Z',
+      failedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    } satisfies Record<keyof FailureReason, unknown>);
+    expect(reason.stack.split('\n')).toHaveLength(4);
     expect(JSON.stringify(sent)).not.toContain('s3cret');
+  });
+
+  it('records an error without a code as UNKNOWN, a message received once as one attempt, an empty body as such', async () => {
+    const sent: { MessageBody?: string; MessageAttributes?: Record<string, { StringValue?: string }> }[] = [];
+    const sqs = {
+      send: async (command: { input: (typeof sent)[number] }) => sent.push(command.input),
+    } as unknown as SQSClient;
+    const queue = { url: 'http://q/build', deadLetterUrl: 'http://q/build-dlq' } as QueueEndpoint;
+
+    await deadLetter(sqs, queue, { Body: '' }, new TypeError('boom'), 'fact-builder');
+
+    expect(sent[0]?.MessageBody).toBe('(empty body)');
+    const attributes = sent[0]?.MessageAttributes ?? {};
+    expect(attributes[FailureAttribute.errorCode]?.StringValue).toBe('UNKNOWN');
+    expect(JSON.parse(attributes[FailureAttribute.failure]?.StringValue ?? '')).toMatchObject({
+      errorName: 'TypeError',
+      errorCode: 'UNKNOWN',
+      errorMessage: 'boom',
+      service: 'fact-builder',
+      attempts: 1,
+    });
   });
 
   it('keeps a dead-lettered, deferred model.built within the 10 message attributes SQS allows', async () => {
