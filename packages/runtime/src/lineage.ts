@@ -1,5 +1,6 @@
 import { type LakeObject, type LineageDataset, openLineageProducer } from '@totes/contracts';
 import type { PlatformConfig } from './config';
+import { formatLakeUrl, parseLakeUrl } from './lake/index';
 
 /** Where the platform's datasets live, named as OpenLineage names them (`postgres://host:port`, `s3://bucket`). */
 export interface LineageNamespaces {
@@ -22,9 +23,7 @@ function postgresNamespace(url: string): { namespace: string; database: string }
 export function lineageNamespaces(
   config: Pick<PlatformConfig, 'stage' | 'sourceUrl' | 'warehouseUrl' | 'warehouseSchema' | 'lakeUrl'>,
 ): LineageNamespaces {
-  const lake = config.lakeUrl.startsWith('s3://')
-    ? config.lakeUrl.replace(/\/+$/, '')
-    : `file://${config.lakeUrl}`;
+  const lake = formatLakeUrl(parseLakeUrl(config.lakeUrl));
   return {
     job: `totes-${config.stage}`,
     source: postgresNamespace(config.sourceUrl),
