@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { type LocalStack, startLocalStack } from '@totes/local-stack';
 import { createLogger, type Logger, loadConfig, type PlatformConfig } from '@totes/runtime';
 import { isSeeded, seedTotesys } from '@totes/totesys';
@@ -26,7 +28,7 @@ export async function openEnvironment(options: {
   /** Seed an empty embedded totesys (the default); a read-only command says no. */
   seedIfEmpty?: boolean;
 }): Promise<Environment> {
-  const logger = options.logger ?? createLogger();
+  const logger = options.logger ?? (await fileLogger());
   const stack = await startLocalStack({ stateDir: stateDirOf() });
   try {
     const config = loadConfig(process.env, {
@@ -43,4 +45,16 @@ export async function openEnvironment(options: {
     await stack.stop();
     throw error;
   }
+}
+
+/**
+ * The platform's JSON log lines go to `<state>/logs/totes.log`, so the terminal shows the progress a person follows;
+ * TOTES_LOG=stdout sends them to standard output instead (containers, CI).
+ */
+async function fileLogger(): Promise<Logger> {
+  if (process.env.TOTES_LOG === 'stdout') return createLogger();
+  const folder = join(stateDirOf(), 'logs');
+  await mkdir(folder, { recursive: true });
+  const stream = createWriteStream(join(folder, 'totes.log'), { flags: 'a' });
+  return createLogger({}, { write: (line) => stream.write(`${line}\n`) });
 }

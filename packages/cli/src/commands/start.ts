@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { mutateTotesys } from '@totes/totesys';
 import { writePlatformFile } from '../ops/platform-file';
 import { startPlatform } from '../platform';
@@ -51,6 +52,9 @@ export async function start(options: StartOptions): Promise<void> {
   });
   say(
     `detecting changes every ${options.intervalMs} ms. Ctrl-C stops. Operators: pnpm totes status | pnpm totes dlq list`,
+  );
+  say(
+    `logs: ${process.env.TOTES_LOG === 'stdout' ? 'standard output' : join(stateDirOf(), 'logs', 'totes.log')}`,
   );
   const detector = platform.startDetector(options.intervalMs);
   const mutator =
