@@ -24,7 +24,7 @@ export async function waitForDrain(
     if (deadLettered > before) {
       throw new CliError(
         CliErrorCode.runFailed,
-        `${deadLettered - before} message(s) were dead-lettered during the run; `totes dlq list` and `totes dlq show <queue>` say why`,
+        `${deadLettered - before} message(s) were dead-lettered during the run; 'totes dlq list' and 'totes dlq show <queue>' say why`,
       );
     }
     quietPolls = pending === 0 ? quietPolls + 1 : 0;
