@@ -47,6 +47,7 @@ export type { FailureAction, FailureReason, WorkerOptions } from './messaging/wo
 export {
   acceptMessage,
   deadLetter,
+  defer,
   FailureAttribute,
   failureAction,
   maxDeferrals,

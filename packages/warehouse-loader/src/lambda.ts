@@ -36,7 +36,11 @@ export function createWarehouseLoaderHandler(runtime: LambdaRuntime): SqsHandler
       await runs.completeRun(message.runId, async (run) => {
         const completed = runCompletedMessage(run, loaded, ports.namespaces);
         await publisher.publish(TopicName.loadComplete, completed);
-        logger.info('run completed', { tables: run.tables, models: run.models, durationMs: completed.durationMs });
+        logger.info('run completed', {
+          tables: run.tables,
+          models: run.models,
+          durationMs: completed.durationMs,
+        });
       });
     },
     async onDeadLetter(raw, error) {

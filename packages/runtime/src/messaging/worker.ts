@@ -150,7 +150,7 @@ function deferralsOf(raw: Message): number {
  * Puts a message back on its queue after a delay, as a copy that counts its deferrals; the consumer then deletes
  * the original. Waiting this way does not spend the receives after which the queue dead-letters a message.
  */
-async function defer(
+export async function defer(
   sqs: SQSClient,
   queue: QueueEndpoint,
   raw: Message,

@@ -1,0 +1,22 @@
+/// <reference path="./sst-env.d.ts" />
+import type { StagePlan } from './stage';
+
+/** The database credentials a stage uses, held in Secrets Manager and never in env or code. */
+export interface DatabaseSecrets {
+  /** Read-only credentials on totesys. */
+  readonly source: { readonly arn: SstOutput<string> };
+  /** Credentials on the warehouse database, which also holds the platform's state schema. */
+  readonly warehouse: { readonly arn: SstOutput<string> };
+}
+
+/**
+ * Looks up the stage's secrets. They are created once, outside any stage (`docs/deploy.md`, "Bootstrap"), so
+ * removing a stage never removes credentials, and a missing secret fails the deploy before anything changes.
+ * Functions get a secret's ARN and `secretsmanager:GetSecretValue` on it alone.
+ */
+export function databaseSecrets(plan: StagePlan): DatabaseSecrets {
+  return {
+    source: aws.secretsmanager.getSecretOutput({ name: plan.sourceSecretName }),
+    warehouse: aws.secretsmanager.getSecretOutput({ name: plan.warehouseSecretName }),
+  };
+}

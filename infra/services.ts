@@ -1,0 +1,272 @@
+/// <reference path="./sst-env.d.ts" />
+import { LambdaVariable, topicVariable } from '@totes/aws-entry/contract';
+import { ServiceName, scopedName, TopicName, type Topology } from '@totes/model';
+import runtimePackage from '../packages/runtime/package.json' with { type: 'json' };
+import type { Bus, BusQueue } from './bus';
+import { type LakeBuckets, Zone } from './lake';
+import { logicalName } from './naming';
+import type { DatabaseSecrets } from './secrets';
+import type { DeploySettings } from './settings';
+import type { StagePlan } from './stage';
+
+/** How a service runs on Lambda. */
+export interface ServiceSettings {
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+  readonly memory: SstSize;
+  /** Records per invocation, for the services fed by queues. */
+  readonly batchSize: number;
+  /** At most this many invocations at once per queue, which bounds the connections to the databases. */
+  readonly maxConcurrency: number;
+}
+
+/** Every service's Lambda settings. A queue's visibility timeout is six times its consumer's timeout. */
+export const serviceSettings: Readonly<Record<ServiceName, ServiceSettings>> = {
+  [ServiceName.changeDetector]: {
+    handler: 'packages/change-detector/src/lambda.handler',
+    timeoutSeconds: 60,
+    memory: '512 MB',
+    batchSize: 1,
+    maxConcurrency: 2,
+  },
+  [ServiceName.tableExtractor]: {
+    handler: 'packages/table-extractor/src/lambda.handler',
+    timeoutSeconds: 300,
+    memory: '2048 MB',
+    batchSize: 1,
+    maxConcurrency: 4,
+  },
+  [ServiceName.dimensionBuilder]: {
+    handler: 'packages/dimension-builder/src/lambda.handler',
+    timeoutSeconds: 120,
+    memory: '1024 MB',
+    batchSize: 5,
+    maxConcurrency: 2,
+  },
+  [ServiceName.factBuilder]: {
+    handler: 'packages/fact-builder/src/lambda.handler',
+    timeoutSeconds: 120,
+    memory: '1024 MB',
+    batchSize: 5,
+    maxConcurrency: 4,
+  },
+  [ServiceName.warehouseLoader]: {
+    handler: 'packages/warehouse-loader/src/lambda.handler',
+    timeoutSeconds: 120,
+    memory: '1024 MB',
+    batchSize: 5,
+    maxConcurrency: 4,
+  },
+};
+
+/** What a function may do in a zone of the lake. */
+export const LakeAction = {
+  get: 's3:GetObject',
+  put: 's3:PutObject',
+  /** A rewritten dataset deletes the parts of a larger earlier write. */
+  delete: 's3:DeleteObject',
+  /** Listing a prefix: the current state of a joined table, and a rewrite's stale parts. */
+  list: 's3:ListBucket',
+} as const;
+export type LakeAction = (typeof LakeAction)[keyof typeof LakeAction];
+
+/** The database credentials a function may read. */
+export const Credential = { source: 'source', warehouse: 'warehouse' } as const;
+export type Credential = (typeof Credential)[keyof typeof Credential];
+
+/** What a function touches besides the queues it consumes. Everything it is granted follows from this. */
+export interface ServiceAccess {
+  readonly secrets: readonly Credential[];
+  readonly publishes: readonly TopicName[];
+  readonly lake: Readonly<Partial<Record<Zone, readonly LakeAction[]>>>;
+  /** Puts messages back on its own queue with a delay: a fact load waiting for its dimension rows. */
+  readonly defers: boolean;
+  /** Emits OpenLineage events, so it is told where the source lives. */
+  readonly lineage: boolean;
+}
+
+/**
+ * Least privilege, service by service. The platform keeps its state (watermarks, the run and load ledgers) in the
+ * warehouse database's state schema, so whatever reads or moves a watermark holds the warehouse secret: the
+ * detector and the extractor as well as the loader. The extractor publishes to `load-complete` too: when the last
+ * open piece of a run is an empty window, it completes the run itself.
+ */
+export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
+  [ServiceName.changeDetector]: {
+    secrets: [Credential.source, Credential.warehouse],
+    publishes: [TopicName.changes],
+    lake: {},
+    defers: false,
+    lineage: false,
+  },
+  [ServiceName.tableExtractor]: {
+    secrets: [Credential.source, Credential.warehouse],
+    publishes: [TopicName.extracted, TopicName.loadComplete],
+    lake: { [Zone.raw]: [LakeAction.put, LakeAction.delete, LakeAction.list] },
+    defers: false,
+    lineage: true,
+  },
+  [ServiceName.dimensionBuilder]: {
+    secrets: [],
+    publishes: [TopicName.built],
+    lake: {
+      [Zone.raw]: [LakeAction.get, LakeAction.list],
+      [Zone.processed]: [LakeAction.put, LakeAction.delete, LakeAction.list],
+    },
+    defers: false,
+    lineage: false,
+  },
+  [ServiceName.factBuilder]: {
+    secrets: [],
+    publishes: [TopicName.built],
+    lake: {
+      [Zone.raw]: [LakeAction.get],
+      [Zone.processed]: [LakeAction.put, LakeAction.delete, LakeAction.list],
+    },
+    defers: false,
+    lineage: false,
+  },
+  [ServiceName.warehouseLoader]: {
+    secrets: [Credential.warehouse],
+    publishes: [TopicName.loadComplete],
+    lake: { [Zone.processed]: [LakeAction.get] },
+    defers: true,
+    lineage: true,
+  },
+};
+
+/** What the functions are built from. */
+export interface ServicesInput {
+  readonly plan: StagePlan;
+  readonly settings: DeploySettings;
+  readonly topology: Topology;
+  readonly lake: LakeBuckets;
+  readonly secrets: DatabaseSecrets;
+  readonly bus: Bus;
+}
+
+/**
+ * The five functions (Node.js 22 on arm64), each given exactly what {@link serviceAccess} says through
+ * `permissions` (never `link`, which grants `*` on a resource), and subscribed to the queues whose consumer it is,
+ * with partial batch responses.
+ */
+export function services(input: ServicesInput): Readonly<Record<ServiceName, sst.aws.Function>> {
+  const functions = {} as Record<ServiceName, sst.aws.Function>;
+  for (const service of Object.values(ServiceName)) {
+    const settings = serviceSettings[service];
+    const consumed = input.bus.queues.filter((queue) => queue.spec.consumer === service);
+    const fn = new sst.aws.Function(logicalName(service, 'function'), {
+      name: scopedName(input.plan.stage, service),
+      description: `totes ${service} (${input.plan.stage})`,
+      handler: settings.handler,
+      runtime: 'nodejs22.x',
+      architecture: 'arm64',
+      timeout: `${settings.timeoutSeconds} seconds`,
+      memory: settings.memory,
+      environment: environmentOf(service, input),
+      permissions: permissionsOf(service, consumed, input),
+      link: [],
+      logging: { retention: input.plan.retainData ? '1 year' : '1 month' },
+      nodejs: {
+        // parquet-wasm loads its .wasm from its own folder, so it ships as a package, not bundled.
+        install: { 'parquet-wasm': runtimePackage.dependencies['parquet-wasm'] },
+        // pg requires pg-native only when asked to; the platform never does.
+        esbuild: { external: ['pg-native'] },
+      },
+    });
+    for (const { queue } of consumed) {
+      queue.subscribe(fn.arn, {
+        batch: { size: settings.batchSize, partialResponses: true },
+        transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: settings.maxConcurrency } } },
+      });
+    }
+    functions[service] = fn;
+  }
+  return functions;
+}
+
+function environmentOf(service: ServiceName, input: ServicesInput): Record<string, SstInput<string>> {
+  const access = serviceAccess[service];
+  const { plan, lake, secrets, bus } = input;
+  const environment: Record<string, SstInput<string>> = {
+    [LambdaVariable.stage]: plan.stage,
+    [LambdaVariable.warehouseSchema]: plan.warehouseSchema,
+    [LambdaVariable.stateSchema]: plan.stateSchema,
+  };
+  if (access.lake.raw) {
+    environment[LambdaVariable.rawLakeUrl] = $interpolate`s3://${lake.buckets.raw.name}/${lake.prefix}`;
+  }
+  if (access.lake.processed) {
+    environment[LambdaVariable.processedLakeUrl] =
+      $interpolate`s3://${lake.buckets.processed.name}/${lake.prefix}`;
+  }
+  if (access.secrets.includes(Credential.source)) {
+    environment[LambdaVariable.sourceSecretArn] = secrets.source.arn;
+  }
+  if (access.secrets.includes(Credential.warehouse)) {
+    environment[LambdaVariable.warehouseSecretArn] = secrets.warehouse.arn;
+  }
+  if (access.lineage) environment[LambdaVariable.sourceLocation] = input.settings.sourceLocation;
+  for (const topic of access.publishes) environment[topicVariable(topic)] = bus.topics[topic].arn;
+  return environment;
+}
+
+function permissionsOf(
+  service: ServiceName,
+  consumed: readonly BusQueue[],
+  input: ServicesInput,
+): SstPermission[] {
+  const access = serviceAccess[service];
+  const { lake, secrets, bus } = input;
+  const permissions: SstPermission[] = [];
+  if (consumed.length > 0) {
+    const queues = consumed.map(({ queue }) => queue.arn);
+    const deadLetters = consumed.map(({ deadLetter }) => deadLetter.arn);
+    permissions.push(
+      // What the event source mapping needs to feed the function.
+      {
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: queues,
+      },
+      // The entry looks up its queue and dead-letter queue, and dead-letters what can never succeed.
+      { actions: ['sqs:GetQueueUrl'], resources: [...queues, ...deadLetters] },
+      { actions: ['sqs:SendMessage'], resources: access.defers ? [...queues, ...deadLetters] : deadLetters },
+    );
+  }
+  if (access.publishes.length > 0) {
+    permissions.push({
+      actions: ['sns:Publish'],
+      resources: access.publishes.map((topic) => bus.topics[topic].arn),
+    });
+  }
+  if (access.secrets.length > 0) {
+    permissions.push({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: access.secrets.map((credential) => secrets[credential].arn),
+    });
+  }
+  for (const zone of Object.values(Zone)) {
+    const actions = access.lake[zone] ?? [];
+    const bucket = lake.buckets[zone];
+    const objectActions = actions.filter((action) => action !== LakeAction.list);
+    if (objectActions.length > 0) {
+      permissions.push({
+        actions: objectActions,
+        resources: [$interpolate`${bucket.arn}/${lake.prefix}/${zone}/*`],
+      });
+    }
+    if (actions.includes(LakeAction.list)) {
+      permissions.push({
+        actions: [LakeAction.list],
+        resources: [bucket.arn],
+        conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${lake.prefix}/${zone}/*`] }],
+      });
+    }
+  }
+  return permissions;
+}

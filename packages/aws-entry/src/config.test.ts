@@ -1,0 +1,81 @@
+import { ConfigVariable, InvalidConfigError } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { granted, loadLambdaConfig } from './config';
+import { LambdaVariable, topicVariable } from './contract';
+import { NotGrantedError } from './errors';
+
+const base = {
+  TOTES_STAGE: 'pr-42',
+  TOTES_WAREHOUSE_SCHEMA: 'totes_pr_42',
+  TOTES_STATE_SCHEMA: 'totes_pr_42_state',
+};
+
+describe('loadLambdaConfig', () => {
+  it('reads the stage, the schemas and only the topics, zones and secrets this function was given', () => {
+    const config = loadLambdaConfig({
+      ...base,
+      AWS_REGION: 'eu-west-2',
+      TOTES_PROCESSED_LAKE_URL: 's3://totes-pr-42-processed-x/pr-42',
+      TOTES_WAREHOUSE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-warehouse-AbCdEf',
+      [topicVariable('load-complete')]: 'arn:aws:sns:eu-west-2:1:totes-pr-42-load-complete',
+    });
+
+    expect(config).toEqual({
+      stage: 'pr-42',
+      warehouseSchema: 'totes_pr_42',
+      stateSchema: 'totes_pr_42_state',
+      lateCommitMarginMs: 60_000,
+      region: 'eu-west-2',
+      rawLakeUrl: undefined,
+      processedLakeUrl: 's3://totes-pr-42-processed-x/pr-42',
+      sourceLocation: undefined,
+      sourceSecretArn: undefined,
+      warehouseSecretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-warehouse-AbCdEf',
+      topics: { 'load-complete': 'arn:aws:sns:eu-west-2:1:totes-pr-42-load-complete' },
+    });
+  });
+
+  it.each([
+    ['the stage is missing', { ...base, TOTES_STAGE: '' }, /TOTES_STAGE is not set/],
+    ['the stage is not a stage name', { ...base, TOTES_STAGE: 'PR 42' }, /TOTES_STAGE must match/],
+    ['a schema is missing', { ...base, TOTES_STATE_SCHEMA: undefined }, /TOTES_STATE_SCHEMA is not set/],
+    [
+      'a schema is not an identifier',
+      { ...base, TOTES_WAREHOUSE_SCHEMA: 'a;drop' },
+      /TOTES_WAREHOUSE_SCHEMA must/,
+    ],
+    ['the margin is not a number', { ...base, TOTES_LATE_COMMIT_MARGIN_MS: 'soon' }, /positive integer/],
+    [
+      'the source location holds credentials',
+      { ...base, TOTES_SOURCE_LOCATION: 'postgres://reader:pw@host:5432/totesys' },
+      /must not hold credentials/,
+    ],
+  ])('refuses the config when %s, naming the variable', (_case, env, message) => {
+    expect(() => loadLambdaConfig(env)).toThrow(InvalidConfigError);
+    expect(() => loadLambdaConfig(env)).toThrow(message);
+  });
+
+  it('shares its variable names with the local config, so one name means one thing everywhere', () => {
+    expect(LambdaVariable.stage).toBe(ConfigVariable.stage);
+    expect(LambdaVariable.warehouseSchema).toBe(ConfigVariable.warehouseSchema);
+    expect(LambdaVariable.stateSchema).toBe(ConfigVariable.stateSchema);
+    expect(LambdaVariable.lateCommitMarginMs).toBe(ConfigVariable.lateCommitMarginMs);
+  });
+});
+
+describe('granted', () => {
+  it('names the variable a function was not given when it tries to use it', () => {
+    expect(granted('x', 'the source secret', 'TOTES_SOURCE_SECRET_ARN')).toBe('x');
+    expect(() => granted(undefined, 'the source secret', 'TOTES_SOURCE_SECRET_ARN')).toThrow(NotGrantedError);
+    expect(() => granted(undefined, 'the source secret', 'TOTES_SOURCE_SECRET_ARN')).toThrow(
+      'this function was not given the source secret: TOTES_SOURCE_SECRET_ARN is not set',
+    );
+  });
+});
+
+describe('topicVariable', () => {
+  it('names a topic’s ARN variable after the topic', () => {
+    expect(topicVariable('changes')).toBe('TOTES_TOPIC_CHANGES_ARN');
+    expect(topicVariable('load-complete')).toBe('TOTES_TOPIC_LOAD_COMPLETE_ARN');
+  });
+});

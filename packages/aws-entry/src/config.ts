@@ -1,0 +1,86 @@
+import { TopicName } from '@totes/model';
+import { InvalidConfigError, postgresUrl } from '@totes/runtime';
+import { LambdaVariable, topicVariable } from './contract';
+import { NotGrantedError } from './errors';
+
+/** What a Lambda entry is given through env: names, URLs and ARNs only, never a credential. */
+export interface LambdaConfig {
+  readonly stage: string;
+  readonly warehouseSchema: string;
+  readonly stateSchema: string;
+  readonly lateCommitMarginMs: number;
+  readonly region: string;
+  /** `s3://…` of the raw zone, when this function reads or writes it. */
+  readonly rawLakeUrl?: string;
+  /** `s3://…` of the processed zone, when this function reads or writes it. */
+  readonly processedLakeUrl?: string;
+  /** Where the source lives, without credentials, for lineage events. */
+  readonly sourceLocation?: string;
+  /** The source credentials' secret, when this function reads the source. */
+  readonly sourceSecretArn?: string;
+  /** The warehouse credentials' secret, when this function touches the warehouse or the platform's state. */
+  readonly warehouseSecretArn?: string;
+  /** The ARNs of the topics this function publishes to; no others. */
+  readonly topics: Readonly<Partial<Record<TopicName, string>>>;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+// The same rules as the local config (`loadConfig` in @totes/runtime), so a stage valid locally is valid here.
+const stagePattern = /^[a-z][a-z0-9-]{0,30}$/;
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Reads a Lambda entry's config from env. Stage and schemas are required: a function never falls back to another
+ * stage's data. What a function was not given stays unset and is refused with a {@link NotGrantedError} when used.
+ *
+ * @throws {@link InvalidConfigError} naming the variable when a value is missing or malformed.
+ */
+export function loadLambdaConfig(env: Env): LambdaConfig {
+  const optional = (name: string) => env[name]?.trim() || undefined;
+  const required = (name: string, pattern: RegExp) => {
+    const value = optional(name);
+    if (!value) throw new InvalidConfigError(`${name} is not set`);
+    if (!pattern.test(value)) throw new InvalidConfigError(`${name} must match ${pattern}, got "${value}"`);
+    return value;
+  };
+  const margin = optional(LambdaVariable.lateCommitMarginMs) ?? '60000';
+  if (!/^[1-9]\d*$/.test(margin)) {
+    throw new InvalidConfigError(
+      `${LambdaVariable.lateCommitMarginMs} must be a positive integer, got "${margin}"`,
+    );
+  }
+  const topics: Partial<Record<TopicName, string>> = {};
+  for (const topic of Object.values(TopicName)) {
+    const arn = optional(topicVariable(topic));
+    if (arn) topics[topic] = arn;
+  }
+  return {
+    stage: required(LambdaVariable.stage, stagePattern),
+    warehouseSchema: required(LambdaVariable.warehouseSchema, schemaPattern),
+    stateSchema: required(LambdaVariable.stateSchema, schemaPattern),
+    lateCommitMarginMs: Number(margin),
+    region: optional('AWS_REGION') ?? optional('AWS_DEFAULT_REGION') ?? 'us-east-1',
+    rawLakeUrl: optional(LambdaVariable.rawLakeUrl),
+    processedLakeUrl: optional(LambdaVariable.processedLakeUrl),
+    sourceLocation: location(optional(LambdaVariable.sourceLocation)),
+    sourceSecretArn: optional(LambdaVariable.sourceSecretArn),
+    warehouseSecretArn: optional(LambdaVariable.warehouseSecretArn),
+    topics,
+  };
+}
+
+function location(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = postgresUrl(LambdaVariable.sourceLocation, value);
+  if (new URL(url).username || new URL(url).password) {
+    throw new InvalidConfigError(`${LambdaVariable.sourceLocation} must not hold credentials`);
+  }
+  return url;
+}
+
+/** The value of an optional setting that this function needs now, or a {@link NotGrantedError} naming it. */
+export function granted<T>(value: T | undefined, what: string, variable: string): T {
+  if (value === undefined) throw new NotGrantedError(what, variable);
+  return value;
+}

@@ -1,0 +1,38 @@
+import type { TopicName } from '@totes/model';
+
+/**
+ * The environment a Lambda entry reads: the contract between the infrastructure (`infra/services.ts`, which sets
+ * these) and the Lambda bootstrap (`createLambdaRuntime`, which reads them). Only names, ARNs and URLs travel in
+ * env; credentials never do: a function is given the ARN of a Secrets Manager secret and reads the secret itself.
+ *
+ * This module imports nothing heavy, so `sst.config.ts` can share it.
+ */
+export const LambdaVariable = {
+  /** The app stage; the same variable the local stack reads. */
+  stage: 'TOTES_STAGE',
+  /** The warehouse schema of the star schemas; one per stage. */
+  warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
+  /** The warehouse schema of the platform's state (watermarks, run and load ledgers); one per stage. */
+  stateSchema: 'TOTES_STATE_SCHEMA',
+  /** How far below a watermark a row committed late is still caught. */
+  lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
+  /** `s3://bucket/prefix` of the raw zone; set only for the functions that read or write it. */
+  rawLakeUrl: 'TOTES_RAW_LAKE_URL',
+  /** `s3://bucket/prefix` of the processed zone; set only for the functions that read or write it. */
+  processedLakeUrl: 'TOTES_PROCESSED_LAKE_URL',
+  /**
+   * Where the source lives, without credentials (`postgres://host:port/database`): names the source in the
+   * OpenLineage events of functions that are not given the source secret.
+   */
+  sourceLocation: 'TOTES_SOURCE_LOCATION',
+  /** The ARN of the secret holding the read-only source credentials. */
+  sourceSecretArn: 'TOTES_SOURCE_SECRET_ARN',
+  /** The ARN of the secret holding the warehouse credentials (the warehouse also holds the platform's state). */
+  warehouseSecretArn: 'TOTES_WAREHOUSE_SECRET_ARN',
+} as const;
+export type LambdaVariable = (typeof LambdaVariable)[keyof typeof LambdaVariable];
+
+/** The variable that carries the ARN of a topic a function publishes to: `TOTES_TOPIC_LOAD_COMPLETE_ARN`. */
+export function topicVariable(topic: TopicName): string {
+  return `TOTES_TOPIC_${topic.toUpperCase().replaceAll('-', '_')}_ARN`;
+}

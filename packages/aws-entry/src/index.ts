@@ -1,0 +1,23 @@
+export { withAdvisoryLock } from './advisory-lock';
+export type { LambdaConfig } from './config';
+export { granted, loadLambdaConfig } from './config';
+export { LambdaVariable, topicVariable } from './contract';
+export {
+  AwsEntryError,
+  AwsEntryErrorCode,
+  InvalidSecretError,
+  NotGrantedError,
+  SecretUnavailableError,
+  UnknownLakeZoneError,
+  UnknownQueueError,
+} from './errors';
+export type { LakeZones, ZonedLake } from './lake';
+export { zonedLake } from './lake';
+export type { LambdaRuntime, LambdaRuntimeOptions } from './lambda-runtime';
+export { createLambdaRuntime } from './lambda-runtime';
+export type { QueueResolver } from './queues';
+export { createQueueResolver } from './queues';
+export type { SecretReader } from './secrets';
+export { databaseUrlOf, secretsManagerReader } from './secrets';
+export type { RecordContext, SqsHandler, SqsHandlerOptions } from './sqs-batch';
+export { createSqsHandler, toSqsMessage } from './sqs-batch';

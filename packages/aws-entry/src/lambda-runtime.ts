@@ -1,0 +1,155 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ServiceName, TopicName } from '@totes/model';
+import {
+  type AwsClients,
+  createAwsClients,
+  createLake,
+  createLogger,
+  createPool,
+  createPublisher,
+  type LineageNamespaces,
+  type Logger,
+  lineageNamespaces,
+  type Publisher,
+} from '@totes/runtime';
+import type pg from 'pg';
+import { granted, type LambdaConfig, loadLambdaConfig } from './config';
+import { LambdaVariable, topicVariable } from './contract';
+import { NotGrantedError } from './errors';
+import { type ZonedLake, zonedLake } from './lake';
+import { createQueueResolver, type QueueResolver } from './queues';
+import { databaseUrlOf, type SecretReader, secretsManagerReader } from './secrets';
+
+/**
+ * What a Lambda entry needs from its container, each created on first use and then kept for the container's life:
+ * importing an entry connects to nothing, and warm invocations reuse clients, pools and secrets.
+ */
+export interface LambdaRuntime {
+  readonly service: ServiceName;
+  readonly logger: Logger;
+  config(): LambdaConfig;
+  aws(): AwsClients;
+  /** A read-only pool on the source, from the source secret. */
+  sourcePool(): Promise<pg.Pool>;
+  /** A pool on the warehouse (which also holds the platform's state), from the warehouse secret. */
+  warehousePool(): Promise<pg.Pool>;
+  /** The lake over the zones this function was given. */
+  lake(): ZonedLake;
+  /** Publishes to the topics this function was given, and refuses the others. */
+  publisher(): Publisher;
+  queues(): QueueResolver;
+  /** Where this stage's datasets live, for OpenLineage events: needs the warehouse secret and the source location. */
+  namespaces(): Promise<LineageNamespaces>;
+  /** Runs `task` once per container (a migration, say); a failed run is tried again on the next call. */
+  once(key: string, task: () => Promise<void>): Promise<void>;
+}
+
+/** How a {@link LambdaRuntime} is made: on AWS, from `process.env` alone. */
+export interface LambdaRuntimeOptions {
+  readonly service: ServiceName;
+  /** Defaults to `process.env`, read on first use. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Defaults to AWS Secrets Manager. */
+  readonly secrets?: SecretReader;
+  /** An emulator endpoint (fauxqs) for SQS, SNS and S3; unset on AWS. */
+  readonly awsEndpoint?: string;
+  readonly logger?: Logger;
+}
+
+/** Creates a Lambda entry's runtime. Nothing is read, created or connected until first asked for. */
+export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+  const { service } = options;
+  const logger = options.logger ?? createLogger({ service });
+  const config = lazy(() => loadLambdaConfig(options.env ?? process.env));
+  const aws = lazy(() => createAwsClients({ region: config().region, endpoint: options.awsEndpoint }));
+  const secrets = lazy(
+    () => options.secrets ?? secretsManagerReader(new SecretsManagerClient({ region: config().region })),
+  );
+  const databaseUrl = async (secretArn: string | undefined, what: string, variable: string) => {
+    const arn = granted(secretArn, what, variable);
+    return databaseUrlOf(arn, await secrets().read(arn));
+  };
+  const warehouseUrl = lazyAsync(() =>
+    databaseUrl(config().warehouseSecretArn, 'the warehouse secret', LambdaVariable.warehouseSecretArn),
+  );
+  const sourcePool = lazyAsync(async () =>
+    createPool(
+      await databaseUrl(config().sourceSecretArn, 'the source secret', LambdaVariable.sourceSecretArn),
+      { readOnly: true, max: 2, applicationName: `totes-${service}` },
+    ),
+  );
+  const warehousePool = lazyAsync(async () =>
+    createPool(await warehouseUrl(), { max: 2, applicationName: `totes-${service}` }),
+  );
+  const namespaces = lazyAsync(async () => {
+    const { stage, warehouseSchema, sourceLocation, rawLakeUrl, processedLakeUrl } = config();
+    return lineageNamespaces({
+      stage,
+      sourceUrl: granted(sourceLocation, 'the source location', LambdaVariable.sourceLocation),
+      warehouseUrl: await warehouseUrl(),
+      warehouseSchema,
+      lakeUrl: granted(processedLakeUrl ?? rawLakeUrl, 'a lake zone', LambdaVariable.processedLakeUrl),
+    });
+  });
+  const lake = lazy(() => {
+    const { rawLakeUrl, processedLakeUrl } = config();
+    const open = (url: string | undefined) => (url ? createLake(url, { s3Client: aws().s3 }) : undefined);
+    const raw = open(rawLakeUrl);
+    const processed = open(processedLakeUrl);
+    return zonedLake({ ...(raw ? { raw } : {}), ...(processed ? { processed } : {}) });
+  });
+  const publisher = lazy((): Publisher => {
+    const topics = config().topics;
+    const inner = createPublisher(aws().sns, topics as Record<TopicName, string>, { stage: config().stage });
+    return {
+      async publish(topic, message) {
+        if (!topics[topic]) throw new NotGrantedError(`the ${topic} topic`, topicVariable(topic));
+        await inner.publish(topic, message);
+      },
+    };
+  });
+  const queues = lazy(() => createQueueResolver(aws().sqs, config().stage));
+  const done = new Map<string, Promise<void>>();
+  return {
+    service,
+    logger,
+    config,
+    aws,
+    sourcePool,
+    warehousePool,
+    lake,
+    publisher,
+    queues,
+    namespaces,
+    once(key, task) {
+      let running = done.get(key);
+      if (!running) {
+        running = task();
+        running.catch(() => done.delete(key));
+        done.set(key, running);
+      }
+      return running;
+    },
+  };
+}
+
+function lazy<T>(create: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: create() };
+    return made.value;
+  };
+}
+
+function lazyAsync<T>(create: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    if (!made) {
+      made = create();
+      made.catch(() => {
+        made = undefined;
+      });
+    }
+    return made;
+  };
+}

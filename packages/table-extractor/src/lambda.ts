@@ -1,0 +1,66 @@
+import { createLambdaRuntime, createSqsHandler, type LambdaRuntime, type SqsHandler } from '@totes/aws-entry';
+import { MessageType } from '@totes/contracts';
+import { ServiceName, sourceTableNames, TopicName } from '@totes/model';
+import {
+  checkSourceSchema,
+  createRunLedger,
+  createWatermarkStore,
+  readChangeWindow,
+  runCompletedMessage,
+} from '@totes/runtime';
+import { extractTable } from './extract-table';
+import type { ExtractorPorts } from './types';
+
+/**
+ * The table-extractor's AWS entry: `changes` records in, raw Parquet in the raw zone, `extracted` out, through the
+ * same core (`extractTable`) as the local poller. The watermarks and the run ledger live in the warehouse's state
+ * schema, so this function reads the warehouse secret as well as the source secret.
+ */
+export function createExtractorHandler(runtime: LambdaRuntime): SqsHandler {
+  return createSqsHandler(runtime, {
+    accepts: [MessageType.tableChanged],
+    async handle(message, { logger }) {
+      const result = await extractTable(message, await portsOf(runtime));
+      if (result.addedColumns.length > 0) {
+        logger.warn('source table has columns the catalog does not know; they are ignored', {
+          table: message.table,
+          addedColumns: result.addedColumns,
+        });
+      }
+      logger.info('table extracted', {
+        table: message.table,
+        rows: result.extracted.object.rows,
+        parts: result.extracted.object.parts.length,
+        watermark: result.extracted.watermark,
+      });
+    },
+  });
+}
+
+async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
+  const config = runtime.config();
+  const [source, warehouse, namespaces] = await Promise.all([
+    runtime.sourcePool(),
+    runtime.warehousePool(),
+    runtime.namespaces(),
+  ]);
+  const publisher = runtime.publisher();
+  const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
+  return {
+    checkSchema: (table) => checkSourceSchema(source, table),
+    readWindow: (table, window) => readChangeWindow(source, table, window),
+    writeDataset: runtime.lake().writeDataset,
+    publish: (extracted) => publisher.publish(TopicName.extracted, extracted),
+    watermarks: createWatermarkStore(warehouse, config.stateSchema),
+    runs,
+    lateCommitMarginMs: config.lateCommitMarginMs,
+    completeRun: async (cause) => {
+      await runs.completeRun(cause.runId, (run) =>
+        publisher.publish(TopicName.loadComplete, runCompletedMessage(run, cause, namespaces)),
+      );
+    },
+  };
+}
+
+/** The Lambda handler: `packages/table-extractor/src/lambda.handler`. Importing it connects to nothing. */
+export const handler = createExtractorHandler(createLambdaRuntime({ service: ServiceName.tableExtractor }));
