@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchError } from './errors';
+import { benchUsage, parseBenchArgs } from './options';
+import { renderReportMarkdown } from './render-markdown';
+import { runBench } from './run-bench';
+import { writeReport } from './write-report';
+
+// `pnpm bench [options]`: see benchUsage.
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const argv = process.argv.slice(2);
+// Ctrl-C ends the platform process and lets the benchmark stop its PostgreSQL and remove its folders.
+const interrupted = new AbortController();
+process.once('SIGINT', () => interrupted.abort(new Error('interrupted')));
+process.once('SIGTERM', () => interrupted.abort(new Error('terminated')));
+try {
+  const options = parseBenchArgs(argv);
+  if (!options) {
+    process.stdout.write(`${benchUsage}\n`);
+  } else {
+    const report = await runBench(options, {
+      repoRoot,
+      command: ['pnpm bench', ...argv.filter((arg) => arg !== '--')].join(' '),
+      log: (line) => process.stderr.write(`[bench] ${line}\n`),
+      profileDir: join(repoRoot, '.totes', 'bench'),
+      signal: interrupted.signal,
+    });
+    if (options.out)
+      process.stderr.write(`[bench] report written to ${await writeReport(report, options.out)}\n`);
+    process.stdout.write(`${renderReportMarkdown(report)}\n`);
+  }
+} catch (error) {
+  const message = interrupted.signal.aborted
+    ? 'bench: stopped before the end; nothing was written'
+    : error instanceof BenchError
+      ? error.message
+      : String((error as Error)?.stack ?? error);
+  process.stderr.write(`${message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { BenchError } from './errors';
+import { defaultBenchOptions, parseBenchArgs } from './options';
+
+describe('parseBenchArgs', () => {
+  it('defaults to scale 1, 3 runs, 50 changes at the 1 s interval of pnpm start', () => {
+    expect(parseBenchArgs([])).toEqual(defaultBenchOptions);
+    expect(defaultBenchOptions).toMatchObject({ scale: 1, runs: 3, changes: 50, intervalMs: 1000 });
+  });
+
+  it('reads every option, spaced or with =, and ignores the -- that pnpm may pass on', () => {
+    expect(
+      parseBenchArgs([
+        '--',
+        '--scale',
+        '0.5',
+        '--runs=2',
+        '--changes',
+        '0',
+        '--interval-ms',
+        '500',
+        '--no-profile',
+      ]),
+    ).toMatchObject({ scale: 0.5, runs: 2, changes: 0, intervalMs: 500, profile: false });
+    expect(parseBenchArgs(['--out', 'somewhere'])?.out).toBe('somewhere');
+    expect(parseBenchArgs(['--no-out'])?.out).toBeNull();
+  });
+
+  it('answers --help with null, for the usage text', () => {
+    expect(parseBenchArgs(['--help'])).toBeNull();
+  });
+
+  it('refuses unknown arguments and values out of range, with the usage', () => {
+    expect(() => parseBenchArgs(['--scael', '1'])).toThrow(BenchError);
+    expect(() => parseBenchArgs(['--scale', '0'])).toThrow(/--scale must be a positive number/);
+    expect(() => parseBenchArgs(['--runs', '1.5'])).toThrow(/--runs must be an integer/);
+    expect(() => parseBenchArgs(['--runs'])).toThrow(/needs a value/);
+  });
+});

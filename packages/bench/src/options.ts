@@ -1,0 +1,126 @@
+import { BenchError, BenchErrorCode } from './errors';
+
+/** What one `pnpm bench` invocation measures. */
+export interface BenchOptions {
+  /** The totesys scale: 1 is the live size (about 11k sales orders), 100 about 100 times that. */
+  readonly scale: number;
+  /** Full loads (each with its floor and its incremental phase); the report gives median, min and max. */
+  readonly runs: number;
+  /** Single-row changes timed from commit to warehouse per run; 0 skips the incremental phase. */
+  readonly changes: number;
+  /** The detection interval of the incremental phase: `pnpm start` uses 1000 ms. */
+  readonly intervalMs: number;
+  /** Where the JSON report is written; null writes none. */
+  readonly out: string | null;
+  /** The generator's seed. */
+  readonly seed: number;
+  /** One more, untimed full load under the CPU profiler, summarised in the report. */
+  readonly profile: boolean;
+  /** The bound on each full load, each change and each drain. */
+  readonly timeoutMs: number;
+}
+
+/** The defaults of `pnpm bench`. */
+export const defaultBenchOptions: BenchOptions = {
+  scale: 1,
+  runs: 3,
+  changes: 50,
+  intervalMs: 1000,
+  out: 'docs/benchmarks',
+  seed: 7,
+  profile: true,
+  timeoutMs: 30 * 60_000,
+};
+
+/** The usage text of `pnpm bench`. */
+export const benchUsage = `Usage: pnpm bench [options]
+
+Runs the platform's full initial load against the COPY floor, then times single-row changes from commit to
+warehouse, on a fresh embedded PostgreSQL; writes a JSON report and prints a summary.
+
+Options:
+  --scale N          totesys scale (default 1; 1 = about 11k sales orders, 100 = about 1.1M)
+  --runs R           full loads, each with its floor and incremental phase (default 3)
+  --changes C        single-row changes timed per run (default 50; 0 skips the incremental phase)
+  --interval-ms MS   detection interval during the incremental phase (default 1000, as pnpm start)
+  --out DIR          folder of the JSON report (default docs/benchmarks)
+  --no-out           write no JSON report
+  --seed S           generator seed (default 7)
+  --no-profile       skip the extra, untimed profiled full load
+  --timeout-ms MS    bound on each full load, change and drain (default 1800000)
+  --help             this text`;
+
+/** Parses the arguments of `pnpm bench`. `--help` yields null. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...defaultBenchOptions };
+  const args = argv.filter((arg) => arg !== '--');
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg) : [arg, undefined];
+    const value = () => {
+      const next = inline ?? args[++i];
+      if (next === undefined) throw usage(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return null;
+      case '--scale':
+        options.scale = positiveNumber(flag, value());
+        break;
+      case '--runs':
+        options.runs = integer(flag, value(), 1);
+        break;
+      case '--changes':
+        options.changes = integer(flag, value(), 0);
+        break;
+      case '--interval-ms':
+        options.intervalMs = integer(flag, value(), 1);
+        break;
+      case '--out':
+        options.out = value();
+        break;
+      case '--no-out':
+        options.out = null;
+        break;
+      case '--seed':
+        options.seed = integer(flag, value(), 0);
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--no-profile':
+        options.profile = false;
+        break;
+      case '--timeout-ms':
+        options.timeoutMs = integer(flag, value(), 1);
+        break;
+      default:
+        throw usage(`unknown argument ${arg}`);
+    }
+  }
+  return options;
+}
+
+function splitOnce(arg: string): [string, string] {
+  const at = arg.indexOf('=');
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw usage(`${flag} must be a positive number, got ${text}`);
+  return value;
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw usage(`${flag} must be an integer ≥ ${min}, got ${text}`);
+  return value;
+}
+
+function usage(message: string): BenchError {
+  return new BenchError(BenchErrorCode.usage, `${message}\n\n${benchUsage}`);
+}

@@ -1,0 +1,117 @@
+import type { BenchReport } from './report-schema';
+import { type Spread, spreadOf } from './statistics';
+import { mebibytes } from './summarise-runs';
+
+/** The report as Markdown tables, for docs/benchmarks.md and the terminal. */
+export function renderReportMarkdown(report: BenchReport): string {
+  const { machine, summary, options } = report;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const spread = (value: Spread | null, format: (n: number) => string) =>
+    value ? [format(value.median), format(value.min), format(value.max)] : ['—', '—', '—'];
+  const rate = (n: number) => `${Math.round(n).toLocaleString('en-GB')}`;
+  const latency = (n: number) => `${Math.round(n)} ms`;
+  const verdicts = new Map(report.targets.map((target) => [target.name, target]));
+  const verdict = (name: string) => {
+    const target = verdicts.get(name);
+    return target ? `${target.target}: **${target.verdict}**` : '';
+  };
+  const lines = [
+    `### Scale ${options.scale}, ${options.runs} run(s), ${report.startedAt.slice(0, 10)}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| command | \`${report.command}\` |`,
+    `| date | ${report.startedAt} → ${report.finishedAt} (${seconds(report.durationMs)}) |`,
+    `| commit | \`${report.git?.commit ?? 'unknown'}\`${report.git?.dirty ? ' (working tree had uncommitted changes)' : ''} |`,
+    `| machine | ${machine.cpus} × ${machine.cpuModel}, ${mebibytes(machine.memoryBytes)}, ${machine.platform}/${machine.arch}, Node ${machine.node} |`,
+    `| load average (1/5/15 min) | at start ${report.loadAverage.atStart.join(' / ')}; at end ${report.loadAverage.atEnd.join(' / ')}; per run ${report.runs.map((run) => run.loadAverageAtStart[0]).join(', ')} |`,
+    `| PostgreSQL | ${report.postgres.version}, embedded, ${report.postgres.mode} mode (${Object.entries(
+      report.postgres.settings,
+    )
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')}) |`,
+    `| source | ${report.source.totalRows.toLocaleString('en-GB')} rows, ${mebibytes(report.source.bytesOnDisk)} on disk; seeded in ${seconds(report.source.seedMs)} |`,
+    `| platform | ${report.platform.process} |`,
+    '',
+    '| measure | median | min | max | target |',
+    '| --- | ---: | ---: | ---: | --- |',
+    `| COPY floor | ${spread(summary.floorMs, seconds).join(' | ')} | |`,
+    `| full load (first detection → run.completed) | ${spread(summary.fullLoadMs, seconds).join(' | ')} | |`,
+    `| full load ÷ floor | ${spread(summary.ratioToFloor, (n) => `${n.toFixed(1)}×`).join(' | ')} | ${verdict('full load vs COPY floor')} |`,
+    `| full load rows/s | ${spread(summary.rowsPerSecond, rate).join(' | ')} | |`,
+    `| floor rows/s | ${spread(summary.floorRowsPerSecond, rate).join(' | ')} | |`,
+    `| incremental p50 | ${spread(summary.incrementalP50Ms, latency).join(' | ')} | |`,
+    `| incremental p95 | ${spread(summary.incrementalP95Ms, latency).join(' | ')} | ${verdict('incremental p95')} |`,
+    `| incremental max | ${spread(summary.incrementalMaxMs, latency).join(' | ')} | |`,
+    `| peak RSS, full load (all five services, one process) | ${spread(summary.peakRssBytes, mebibytes).join(' | ')} | ${verdict('peak RSS per service')} |`,
+    `| RSS of the idle platform process, before the load | ${spread(
+      spreadOf(report.runs.map((run) => run.fullLoad.idleRssBytes)),
+      mebibytes,
+    ).join(' | ')} | |`,
+    `| peak RSS, incremental phase | ${spread(summary.incrementalPeakRssBytes, mebibytes).join(' | ')} | |`,
+    `| lake raw/ | ${spread(summary.lakeRawBytes, mebibytes).join(' | ')} | source on disk: ${mebibytes(report.source.bytesOnDisk)} |`,
+    `| lake processed/ | ${spread(summary.lakeProcessedBytes, mebibytes).join(' | ')} | |`,
+    '',
+    'Per run: stages of the full load (busy = sum of message handling times; span = first start → last end):',
+    '',
+    '| run | wall | detect | extract busy / span | build busy / span | load busy / span | deferrals | CPU node / postgres | incremental p50 / p95 / max | detect cycle p50 / max |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.runs.map((run) => {
+      const { stages, cpu } = run.fullLoad;
+      const pair = (stage: { busyMs: number; spanMs: number }) =>
+        `${seconds(stage.busyMs)} / ${seconds(stage.spanMs)}`;
+      const phase = run.incremental;
+      return `| ${run.run} | ${seconds(run.fullLoad.wallMs)} | ${seconds(stages.detect.busyMs)} | ${pair(stages.extract)} | ${pair(stages.build)} | ${pair(stages.load)} | ${run.fullLoad.deferrals} | ${seconds(cpu.platformMs)} / ${cpu.postgresMs === null ? '—' : seconds(cpu.postgresMs)} | ${
+        phase
+          ? [phase.p50Ms, phase.p95Ms, phase.maxMs].map((n) => (n === null ? '—' : latency(n))).join(' / ')
+          : '—'
+      } | ${
+        phase
+          ? [phase.detectCycle.p50Ms, phase.detectCycle.maxMs]
+              .map((n) => (n === null ? '—' : latency(n)))
+              .join(' / ')
+          : '—'
+      } |`;
+    }),
+  ];
+  const reasons = [...new Set(report.runs.flatMap((run) => run.fullLoad.deferralReasons))];
+  if (reasons.length > 0) {
+    lines.push(
+      '',
+      'Deferred during the full loads:',
+      '',
+      ...reasons.slice(0, 6).map((reason) => `- ${reason}`),
+    );
+  }
+  for (const target of report.targets.filter((entry) => entry.note)) {
+    lines.push('', `- **${target.name}** (${target.verdict}): ${target.note}.`);
+  }
+  if (report.profile) {
+    const { summary: profile } = report.profile;
+    lines.push(
+      '',
+      `CPU profile of one more full load (untimed; ${seconds(report.profile.wallMs)} under the profiler): busy ${seconds(profile.busyMs)} of ${seconds(profile.durationMs)}, GC ${seconds(profile.garbageCollectionMs)}.`,
+      '',
+      '| self time | % of busy | function |',
+      '| ---: | ---: | --- |',
+      ...profile.topSelf.map(
+        (entry) =>
+          `| ${seconds(entry.ms)} | ${entry.busyPercent.toFixed(1)} % | \`${entry.location}\`${entry.line ? ` (line ${entry.line})` : ''} |`,
+      ),
+      '',
+      '| inclusive time | % of busy | workspace function |',
+      '| ---: | ---: | --- |',
+      ...profile.topInclusive.map(
+        (entry) =>
+          `| ${seconds(entry.ms)} | ${entry.busyPercent.toFixed(1)} % | \`${entry.location}\`${entry.line ? ` (line ${entry.line})` : ''} |`,
+      ),
+      '',
+      '| owner | self time | % of busy |',
+      '| --- | ---: | ---: |',
+      ...profile.byOwner.map(
+        (entry) => `| ${entry.owner} | ${seconds(entry.selfMs)} | ${entry.busyPercent.toFixed(1)} % |`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}

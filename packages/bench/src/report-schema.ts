@@ -1,0 +1,209 @@
+import { z } from 'zod';
+
+/** A readonly array, as the measuring code hands its lists over. */
+const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+
+const milliseconds = z.number().nonnegative();
+const bytes = z.number().int().nonnegative();
+const count = z.number().int().nonnegative();
+
+/** Median, min and max of a measure over the runs. */
+export const SpreadSchema = z.object({ median: z.number(), min: z.number(), max: z.number() });
+
+const StageTimingSchema = z.object({
+  messages: count,
+  busyMs: milliseconds,
+  spanMs: milliseconds,
+  startOffsetMs: z.number(),
+  endOffsetMs: z.number(),
+});
+
+const MemoryPeaksSchema = z.object({
+  peakRssBytes: bytes,
+  maxRssBytes: bytes,
+  peakHeapUsedBytes: bytes,
+  peakExternalBytes: bytes,
+  startRssBytes: bytes,
+  samples: count,
+});
+
+const ProfiledFunctionSchema = z.object({
+  location: z.string(),
+  file: z.string(),
+  functionName: z.string(),
+  line: z.number().int(),
+  ms: milliseconds,
+  busyPercent: z.number().nonnegative(),
+});
+
+/** The summary of a CPU profile of a full load. */
+export const ProfileSummarySchema = z.object({
+  samplingIntervalUs: z.number().nonnegative(),
+  durationMs: milliseconds,
+  idleMs: milliseconds,
+  busyMs: milliseconds,
+  garbageCollectionMs: milliseconds,
+  topSelf: list(ProfiledFunctionSchema),
+  topInclusive: list(ProfiledFunctionSchema),
+  byOwner: list(z.object({ owner: z.string(), selfMs: milliseconds, busyPercent: z.number().nonnegative() })),
+});
+
+const FullLoadSchema = z.object({
+  runId: z.string(),
+  wallMs: milliseconds,
+  rowsExtracted: count,
+  rowsLoaded: count,
+  rowsPerSecond: z.number().nonnegative(),
+  tables: count,
+  models: count,
+  loads: count,
+  deferrals: count,
+  deferralReasons: list(z.string()),
+  retries: count,
+  stages: z.object({
+    detect: StageTimingSchema,
+    extract: StageTimingSchema,
+    build: StageTimingSchema,
+    load: StageTimingSchema,
+  }),
+  extractPerTable: list(z.object({ table: z.string(), rows: count, ms: milliseconds })),
+  buildPerModel: list(z.object({ model: z.string(), messages: count, ms: milliseconds })),
+  loadPerModel: list(z.object({ model: z.string(), rows: count, ms: milliseconds })),
+  cpu: z.object({ platformMs: milliseconds, postgresMs: milliseconds.nullable() }),
+  memory: MemoryPeaksSchema,
+  idleRssBytes: bytes,
+  profile: ProfileSummarySchema.nullable(),
+});
+
+const FloorSchema = z.object({
+  ms: milliseconds,
+  ddlMs: milliseconds,
+  rows: count,
+  rowsPerSecond: z.number().nonnegative(),
+  perTable: list(z.object({ table: z.string(), rows: count, ms: milliseconds })),
+});
+
+const IncrementalSchema = z.object({
+  intervalMs: z.number().int().positive(),
+  pollMs: z.number().int().positive(),
+  changes: list(
+    z.object({
+      table: z.string(),
+      kind: z.string(),
+      id: z.number().int(),
+      model: z.string(),
+      latencyMs: milliseconds.nullable(),
+    }),
+  ),
+  p50Ms: milliseconds.nullable(),
+  p95Ms: milliseconds.nullable(),
+  maxMs: milliseconds.nullable(),
+  notVisible: count,
+  /** The platform process while it detected on its interval and loaded the changes. */
+  memory: MemoryPeaksSchema,
+  /** How long the detection cycles took meanwhile (the detector waits the interval after each one). */
+  detectCycle: z.object({
+    cycles: count,
+    p50Ms: milliseconds.nullable(),
+    p95Ms: milliseconds.nullable(),
+    maxMs: milliseconds.nullable(),
+  }),
+});
+
+const ZoneSizeSchema = z.object({ bytes, files: count });
+const LoadAverageSchema = z.tuple([z.number(), z.number(), z.number()]).readonly();
+
+/** One run: its floor, its full load, its incremental phase and what the load left behind. */
+export const BenchRunSchema = z.object({
+  run: z.number().int().positive(),
+  loadAverageAtStart: LoadAverageSchema,
+  floor: FloorSchema,
+  fullLoad: FullLoadSchema,
+  /** fullLoad.wallMs / floor.ms. */
+  ratioToFloor: z.number().nonnegative(),
+  incremental: IncrementalSchema.nullable(),
+  lake: z.object({ raw: ZoneSizeSchema, processed: ZoneSizeSchema }),
+  warehouseBytes: bytes,
+});
+
+/** A target of the benchmark issue, and whether this report shows it met. */
+export const TargetSchema = z.object({
+  name: z.string(),
+  target: z.string(),
+  measured: z.string(),
+  /** 'met', 'not met', or 'not shown' when this run cannot tell (e.g. not at the target's scale). */
+  verdict: z.enum(['met', 'not met', 'not shown']),
+  note: z.string(),
+});
+
+/** The JSON report of one `pnpm bench` invocation. */
+export const BenchReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  command: z.string(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  durationMs: milliseconds,
+  options: z.object({
+    scale: z.number().positive(),
+    runs: z.number().int().positive(),
+    changes: count,
+    intervalMs: z.number().int().positive(),
+    seed: z.number().int(),
+    profile: z.boolean(),
+  }),
+  machine: z.object({
+    hostname: z.string(),
+    platform: z.string(),
+    arch: z.string(),
+    cpus: z.number().int().positive(),
+    cpuModel: z.string(),
+    memoryBytes: bytes,
+    node: z.string(),
+  }),
+  loadAverage: z.object({ atStart: LoadAverageSchema, atEnd: LoadAverageSchema }),
+  git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
+  postgres: z.object({
+    version: z.string(),
+    mode: z.literal('fast'),
+    settings: z.record(z.string(), z.string()),
+  }),
+  platform: z.object({
+    /** How the services ran: all five in one process, with the in-process fauxqs. */
+    process: z.string(),
+    lateCommitMarginMs: z.number().int().nonnegative(),
+  }),
+  source: z.object({
+    seedMs: milliseconds,
+    rows: z.record(z.string(), count),
+    totalRows: count,
+    bytesOnDisk: bytes,
+    bytesPerTable: z.record(z.string(), bytes),
+  }),
+  runs: z.array(BenchRunSchema).min(1).readonly(),
+  summary: z.object({
+    floorMs: SpreadSchema,
+    fullLoadMs: SpreadSchema,
+    ratioToFloor: SpreadSchema,
+    rowsPerSecond: SpreadSchema,
+    floorRowsPerSecond: SpreadSchema,
+    peakRssBytes: SpreadSchema,
+    incrementalP50Ms: SpreadSchema.nullable(),
+    incrementalP95Ms: SpreadSchema.nullable(),
+    incrementalMaxMs: SpreadSchema.nullable(),
+    incrementalPeakRssBytes: SpreadSchema.nullable(),
+    lakeRawBytes: SpreadSchema,
+    lakeProcessedBytes: SpreadSchema,
+  }),
+  targets: list(TargetSchema),
+  /** An extra, untimed full load under the CPU profiler. */
+  profile: z
+    .object({ wallMs: milliseconds, rawProfilePath: z.string().nullable(), summary: ProfileSummarySchema })
+    .nullable(),
+});
+
+/** The JSON report of one `pnpm bench` invocation. */
+export type BenchReport = z.infer<typeof BenchReportSchema>;
+/** One run of a {@link BenchReport}. */
+export type BenchRun = z.infer<typeof BenchRunSchema>;
+/** One target of a {@link BenchReport}. */
+export type Target = z.infer<typeof TargetSchema>;

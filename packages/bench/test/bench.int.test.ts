@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultBenchOptions } from '../src/options';
+import { renderReportMarkdown } from '../src/render-markdown';
+import { type BenchReport, BenchReportSchema } from '../src/report-schema';
+import { runBench } from '../src/run-bench';
+import { readReport, writeReport } from '../src/write-report';
+
+// A smoke run, not a timed test: it checks that the benchmark works end to end and that its report is well formed,
+// and asserts nothing about speed.
+describe('pnpm bench at scale 0.01, one run, three changes', () => {
+  let report: BenchReport;
+  let out: string;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'totes-bench-out-'));
+    report = await runBench(
+      { ...defaultBenchOptions, scale: 0.01, runs: 1, changes: 3, out, timeoutMs: 60_000 },
+      {
+        repoRoot: fileURLToPath(new URL('../../../', import.meta.url)),
+        command: 'pnpm bench --scale 0.01 --runs 1 --changes 3',
+        log: () => {},
+        profileDir: null,
+      },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('produces a report that matches its schema', () => {
+    expect(BenchReportSchema.safeParse(report).success).toBe(true);
+    expect(report.runs).toHaveLength(1);
+  });
+
+  it('loads every source row through the five services and compares the load with the COPY floor', () => {
+    const [run] = report.runs;
+    expect(run?.floor.rows).toBe(report.source.totalRows);
+    expect(run?.fullLoad.rowsExtracted).toBe(report.source.totalRows);
+    expect(run?.fullLoad).toMatchObject({ tables: 11, models: 11 });
+    expect(run?.ratioToFloor).toBeGreaterThan(0);
+    expect(run?.lake.raw.files).toBeGreaterThan(0);
+  });
+
+  it('times every change from the source to the warehouse', () => {
+    const incremental = report.runs[0]?.incremental;
+    expect(incremental?.changes.map((change) => change.table)).toEqual(['sales_order', 'payment', 'design']);
+    expect(incremental?.notVisible).toBe(0);
+  });
+
+  it('summarises a CPU profile of the full load and states a verdict for each target', () => {
+    expect(report.profile?.summary.topSelf.length).toBeGreaterThan(0);
+    expect(report.targets.map((target) => target.name)).toEqual([
+      'full load vs COPY floor',
+      'incremental p95',
+      'peak RSS per service',
+    ]);
+  });
+
+  it('writes the report as JSON that reads back the same, and renders it as Markdown', async () => {
+    const path = await writeReport(report, out);
+    expect(await readReport(path)).toEqual(report);
+    expect(renderReportMarkdown(report)).toContain('| full load ÷ floor |');
+  });
+});
