@@ -1,4 +1,3 @@
-export { withAdvisoryLock } from './advisory-lock';
 export type { LambdaConfig } from './config';
 export { granted, loadLambdaConfig } from './config';
 export { LambdaVariable, topicVariable } from './contract';

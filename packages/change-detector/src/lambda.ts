@@ -1,6 +1,12 @@
-import { createLambdaRuntime, type LambdaRuntime, withAdvisoryLock } from '@totes/aws-entry';
+import { createLambdaRuntime, type LambdaRuntime } from '@totes/aws-entry';
 import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
-import { createRunLedger, createWatermarkStore, findPendingChanges, migrateState } from '@totes/runtime';
+import {
+  createRunLedger,
+  createWatermarkStore,
+  findPendingChanges,
+  migrateState,
+  withAdvisoryLock,
+} from '@totes/runtime';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
 

@@ -1,11 +1,13 @@
 export type { RunOnceOptions } from './commands/run-once';
 export { runOnce } from './commands/run-once';
+export type { ServeOptions } from './commands/serve';
+export { serve } from './commands/serve';
 export type { StartOptions } from './commands/start';
 export { start } from './commands/start';
 export { CliError, CliErrorCode } from './errors';
 export { main, usage } from './main';
 export type { Platform, PlatformEvents, PlatformOptions } from './platform';
-export { startPlatform } from './platform';
+export { allServices, startPlatform } from './platform';
 export type { RunSummary, RunTracker } from './run-tracker';
 export { createRunTracker, formatSummary } from './run-tracker';
 export type { Environment } from './stack';

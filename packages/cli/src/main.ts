@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { redactSecrets } from '@totes/runtime';
 import { dlq } from './commands/dlq';
 import { runOnce } from './commands/run-once';
+import { serve } from './commands/serve';
 import { start } from './commands/start';
 import { status } from './commands/status';
 import { verify } from './commands/verify';
@@ -16,6 +17,10 @@ Usage:
       services and load changes continuously. --mutate changes the embedded totesys live.
   totes run --once [--timeout S] [--scale N] [--seed S]
       One detection cycle; waits until everything it caused is loaded, prints a summary.
+  totes serve [--service NAME]… [--interval MS]
+      Runs the named services (all five by default) in this process against the platform that env
+      names: TOTES_SOURCE_URL, TOTES_WAREHOUSE_URL, TOTES_LAKE_URL and AWS_ENDPOINT_URL (or AWS).
+      One process per service, as on AWS; JSON logs on standard output.
   totes verify
       Reconciles the warehouse against the source: dimensions row for row, one fact row per source
       row version, counts and sums per table, currency and day. Exits 1 with a readable diff on any
@@ -60,6 +65,7 @@ const options = {
   yes: { type: 'boolean' },
   'max-lag': { type: 'string' },
   'max-dlq': { type: 'string' },
+  service: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -96,6 +102,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           '`totes run` needs --once (use `totes start` to run continuously)',
         );
       await runOnce({ seed, scale, timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000 });
+      return 0;
+    }
+    if (command === 'serve') {
+      await serve({
+        services: values.service ?? [],
+        intervalMs:
+          values.interval === undefined ? undefined : numberOption('--interval', values.interval, 1000),
+      });
       return 0;
     }
     if (command === 'verify') return await verify({ seed, scale });

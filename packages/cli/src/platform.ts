@@ -26,6 +26,7 @@ import {
   readCurrentState,
   runCompletedMessage,
   type TopologyEndpoints,
+  withAdvisoryLock,
 } from '@totes/runtime';
 import { startTableExtractor } from '@totes/table-extractor';
 import { createWarehouseWriter, migrateWarehouse, startWarehouseLoader } from '@totes/warehouse-loader';
@@ -68,7 +69,15 @@ export interface PlatformOptions {
   freshQueues?: boolean;
   /** How long a failed message stays hidden before it is tried again. */
   visibilityTimeoutSeconds?: number;
+  /**
+   * The services this process runs; all five by default. Each process migrates and provisions (idempotently, one
+   * at a time), so the services can run one per process, as on AWS.
+   */
+  services?: readonly ServiceName[];
 }
+
+/** Every service, in the order data flows through them. */
+export const allServices: readonly ServiceName[] = Object.values(ServiceName);
 
 /**
  * Starts the platform: migrates the warehouse and the state schema, provisions the topology derived from the
@@ -80,7 +89,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const lake = await createLake(config.lakeUrl, { s3Client: clients.s3 });
   const source = createPool(config.sourceUrl, { readOnly: true, applicationName: 'totes-source' });
   const warehouse = createPool(config.warehouseUrl, { max: 8, applicationName: 'totes-warehouse' });
-  await migrateWarehouse(warehouse, config);
+  const services = new Set(options.services ?? allServices);
+  const serves = (service: ServiceName) => services.has(service);
+  await withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
+    migrateWarehouse(warehouse, config),
+  );
   const endpoints = await provisionTopology({
     sns: clients.sns,
     sqs: clients.sqs,
@@ -92,7 +105,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const namespaces = lineageNamespaces(config);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
-  if (options.freshQueues) {
+  // The detector owns the claims, so the process that runs it rewinds what a restart left unfinished.
+  if (options.freshQueues && serves(ServiceName.changeDetector)) {
     const rewound = await runs.rewindUnfinished();
     await watermarks.releaseAllClaims();
     if (rewound.length > 0)
@@ -120,54 +134,65 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       readCurrentState(lake, table, keep),
   };
 
-  const consumers: Consumer[] = [
-    startTableExtractor({
-      sqs: clients.sqs,
-      queue: only(ServiceName.tableExtractor),
-      logger,
-      onExtracted: (result) => events.onExtracted?.(result.extracted),
-      ports: {
-        checkSchema: (table) => checkSourceSchema(source, table),
-        readWindow: (table, window) => readChangeWindow(source, table, window),
-        writeDataset: lake.writeDataset,
-        publish: (message) => publisher.publish(TopicName.extracted, message),
-        watermarks,
+  const consumers: Consumer[] = [];
+  if (serves(ServiceName.tableExtractor))
+    consumers.push(
+      startTableExtractor({
+        sqs: clients.sqs,
+        queue: only(ServiceName.tableExtractor),
+        logger,
+        onExtracted: (result) => events.onExtracted?.(result.extracted),
+        ports: {
+          checkSchema: (table) => checkSourceSchema(source, table),
+          readWindow: (table, window) => readChangeWindow(source, table, window),
+          writeDataset: lake.writeDataset,
+          publish: (message) => publisher.publish(TopicName.extracted, message),
+          watermarks,
+          runs,
+          completeRun,
+          lateCommitMarginMs: config.lateCommitMarginMs,
+        },
+      }),
+    );
+  if (serves(ServiceName.dimensionBuilder))
+    consumers.push(
+      ...startDimensionBuilder({
+        sqs: clients.sqs,
+        queues: queuesOf(ServiceName.dimensionBuilder),
+        ports: lakePorts,
+        publisher,
+        logger,
+        onBuilt: events.onBuilt,
+      }),
+    );
+  if (serves(ServiceName.factBuilder))
+    consumers.push(
+      ...startFactBuilder({
+        sqs: clients.sqs,
+        queues: queuesOf(ServiceName.factBuilder),
+        ports: lakePorts,
+        publisher,
+        logger,
+        onBuilt: events.onBuilt,
+      }),
+    );
+  if (serves(ServiceName.warehouseLoader))
+    consumers.push(
+      startWarehouseLoader({
+        sqs: clients.sqs,
+        queue: only(ServiceName.warehouseLoader),
+        publisher,
+        logger,
         runs,
-        completeRun,
-        lateCommitMarginMs: config.lateCommitMarginMs,
-      },
-    }),
-    ...startDimensionBuilder({
-      sqs: clients.sqs,
-      queues: queuesOf(ServiceName.dimensionBuilder),
-      ports: lakePorts,
-      publisher,
-      logger,
-      onBuilt: events.onBuilt,
-    }),
-    ...startFactBuilder({
-      sqs: clients.sqs,
-      queues: queuesOf(ServiceName.factBuilder),
-      ports: lakePorts,
-      publisher,
-      logger,
-      onBuilt: events.onBuilt,
-    }),
-    startWarehouseLoader({
-      sqs: clients.sqs,
-      queue: only(ServiceName.warehouseLoader),
-      publisher,
-      logger,
-      runs,
-      onLoaded: events.onLoaded,
-      onRunCompleted: events.onRunCompleted,
-      ports: {
-        readDataset: lake.readDataset,
-        writer: createWarehouseWriter({ pool: warehouse, runs, ...config }),
-        namespaces,
-      },
-    }),
-  ];
+        onLoaded: events.onLoaded,
+        onRunCompleted: events.onRunCompleted,
+        ports: {
+          readDataset: lake.readDataset,
+          writer: createWarehouseWriter({ pool: warehouse, runs, ...config }),
+          namespaces,
+        },
+      }),
+    );
 
   const detector = {
     ports: {
@@ -196,6 +221,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       return result;
     },
     startDetector: (intervalMs) => {
+      if (!serves(ServiceName.changeDetector))
+        throw new Error('this process does not run the change-detector');
       const loop = startChangeDetector({ ...detector, intervalMs, onCycle: events.onDetected });
       loops.push(loop);
       return loop;

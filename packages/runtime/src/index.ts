@@ -1,3 +1,4 @@
+export { withAdvisoryLock } from './advisory-lock';
 export type { AwsClientOptions, AwsClients } from './aws-clients';
 export { createAwsClients } from './aws-clients';
 export type { PlatformConfig } from './config';

@@ -1,13 +1,7 @@
-import {
-  createLambdaRuntime,
-  createSqsHandler,
-  type LambdaRuntime,
-  type SqsHandler,
-  withAdvisoryLock,
-} from '@totes/aws-entry';
+import { createLambdaRuntime, createSqsHandler, type LambdaRuntime, type SqsHandler } from '@totes/aws-entry';
 import { LineageEventType, MessageType, parseMessage } from '@totes/contracts';
 import { ServiceName, sourceTableNames, TopicName } from '@totes/model';
-import { createRunLedger, runCompletedMessage } from '@totes/runtime';
+import { createRunLedger, runCompletedMessage, withAdvisoryLock } from '@totes/runtime';
 import { modelLoadedEvent } from './lineage-event';
 import { type LoaderPorts, loadBuiltModel } from './load-model';
 import { migrateWarehouse } from './migrate';

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 
 /**
- * Runs `task` while holding a PostgreSQL session advisory lock named `name`. Lambda containers start in parallel;
- * this makes their migrations (idempotent DDL) run one after another instead of racing on the catalog. The pool
+ * Runs `task` while holding a PostgreSQL session advisory lock named `name`. Lambda containers, and local
+ * service processes, start in parallel; this makes their migrations (idempotent DDL) run one after another instead of racing on the catalog. The pool
  * needs a second connection for the task, since the first one holds the lock.
  */
 export async function withAdvisoryLock<T>(pool: pg.Pool, name: string, task: () => Promise<T>): Promise<T> {

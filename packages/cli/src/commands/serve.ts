@@ -1,0 +1,51 @@
+import { ServiceName } from '@totes/model';
+import { createLogger, loadConfig } from '@totes/runtime';
+import { CliError, CliErrorCode } from '../errors';
+import { allServices, startPlatform } from '../platform';
+
+export interface ServeOptions {
+  /** The services this process runs; every one when empty. */
+  services: readonly string[];
+  /** The detection interval, when this process runs the change-detector; TOTES_DETECT_INTERVAL_MS otherwise. */
+  intervalMs: number | undefined;
+}
+
+/**
+ * `totes serve`: runs chosen services, in this process, against the platform that env names (a running local stack
+ * or real resources), the way one Lambda function runs one service. Start one process per service to see each
+ * service's own memory and to kill and restart it alone. JSON logs go to standard output. SIGINT or SIGTERM lets the
+ * messages in hand finish, then exits.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  const services = serviceNames(options.services);
+  const config = loadConfig(process.env);
+  const logger = createLogger({ services: services.join(',') });
+  const platform = await startPlatform({
+    config,
+    awsEndpoint: process.env.AWS_ENDPOINT_URL,
+    logger,
+    services,
+  });
+  const detector = services.includes(ServiceName.changeDetector)
+    ? platform.startDetector(options.intervalMs ?? config.detectIntervalMs)
+    : undefined;
+  logger.info('serving', { services, stage: config.stage });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await detector?.stop();
+  await platform.stop();
+  logger.info('stopped', { services });
+}
+
+function serviceNames(given: readonly string[]): ServiceName[] {
+  if (given.length === 0) return [...allServices];
+  const unknown = given.filter((name) => !allServices.includes(name as ServiceName));
+  if (unknown.length > 0)
+    throw new CliError(
+      CliErrorCode.usage,
+      `unknown service ${unknown.map((name) => `"${name}"`).join(', ')}: expected one of ${allServices.join(', ')}`,
+    );
+  return [...new Set(given as ServiceName[])];
+}
