@@ -1,6 +1,13 @@
 import { createLambdaRuntime, type LambdaRuntime, withAdvisoryLock } from '@totes/aws-entry';
 import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
-import { createRunLedger, createWatermarkStore, findPendingChanges, migrateState } from '@totes/runtime';
+import {
+  checkSourceSchema,
+  createRunLedger,
+  createSchemaDriftStore,
+  createWatermarkStore,
+  findPendingChanges,
+  migrateState,
+} from '@totes/runtime';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
 
@@ -42,6 +49,8 @@ export function createDetectorHandler(
         watermarks: createWatermarkStore(warehouse, config.stateSchema),
         now: () => new Date(),
         claimLeaseMs: lambdaClaimLeaseMs,
+        drift: createSchemaDriftStore(warehouse, config.stateSchema),
+        checkSchema: (table) => checkSourceSchema(source, table),
       },
       publisher: runtime.publisher(),
       runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),

@@ -16,6 +16,7 @@ import {
   createPool,
   createPublisher,
   createRunLedger,
+  createSchemaDriftStore,
   createWatermarkStore,
   findPendingChanges,
   type Logger,
@@ -92,6 +93,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const namespaces = lineageNamespaces(config);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
+  const drift = createSchemaDriftStore(warehouse, config.stateSchema);
   if (options.freshQueues) {
     const rewound = await runs.rewindUnfinished();
     await watermarks.releaseAllClaims();
@@ -133,6 +135,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         publish: (message) => publisher.publish(TopicName.extracted, message),
         watermarks,
         runs,
+        drift,
         completeRun,
         lateCommitMarginMs: config.lateCommitMarginMs,
       },
@@ -181,6 +184,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       watermarks,
       now: () => new Date(),
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
+      drift,
+      checkSchema: (table: (typeof sourceTables)[number]) => checkSourceSchema(source, table),
     },
     publisher,
     runs,
