@@ -1,6 +1,11 @@
 import { TableChanged, type Watermark } from '@totes/contracts';
 import { findSourceTable, type SourceTable } from '@totes/model';
-import type { PendingChanges, TableState, WatermarkStore } from '@totes/runtime';
+import {
+  type PendingChanges,
+  SourceSchemaMismatchError,
+  type TableState,
+  type WatermarkStore,
+} from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { detectChanges } from './detect-changes';
 import type { DetectorPorts } from './types';
@@ -45,13 +50,38 @@ function memoryWatermarks(initial: Partial<Record<string, Partial<TableState>>> 
   return { store, claims };
 }
 
+/** Tables stopped by drift, and the ones whose live schema still drifts (the others are fixed). */
+interface DriftState {
+  stopped: string[];
+  stillDrifted: string[];
+}
+
 function ports(
   tables: string[],
   pending: (name: string) => PendingChanges,
   watermarks: WatermarkStore,
-): DetectorPorts & { asked: { table: string; after: Watermark | null; marginFrom: string | null }[] } {
+  drift: DriftState = { stopped: [], stillDrifted: [] },
+): DetectorPorts & {
+  asked: { table: string; after: Watermark | null; marginFrom: string | null }[];
+  cleared: string[];
+} {
   const asked: { table: string; after: Watermark | null; marginFrom: string | null }[] = [];
+  const cleared: string[] = [];
   return {
+    cleared,
+    drift: {
+      list: async () =>
+        drift.stopped.map((table) => ({ table, problem: `${table} drifted`, detectedAt: now })),
+      async clear(table) {
+        cleared.push(table);
+        return true;
+      },
+    },
+    async checkSchema(source) {
+      if (drift.stillDrifted.includes(source.name))
+        throw new SourceSchemaMismatchError(source.name, 'drifted');
+      return { addedColumns: [] };
+    },
     tables: tables.map(table),
     watermarks,
     now: () => now,
@@ -80,7 +110,12 @@ describe('detectChanges', () => {
       ports(['staff'], () => pending, store),
     );
 
-    expect(result).toEqual({ runId, changes: [], skipped: [{ table: 'staff', reason: 'unchanged' }] });
+    expect(result).toEqual({
+      runId,
+      changes: [],
+      resumed: [],
+      skipped: [{ table: 'staff', reason: 'unchanged' }],
+    });
     expect(claims).toEqual([]);
   });
 
@@ -158,6 +193,7 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      resumed: [],
       skipped: [{ table: 'staff', reason: 'extraction-in-flight' }],
     });
   });
@@ -202,5 +238,32 @@ describe('detectChanges', () => {
 
     expect(result.changes.map((change) => change.runId)).toEqual([runId, runId]);
     expect(new Set(result.changes.map((change) => change.id)).size).toBe(2);
+  });
+
+  it('skips a table stopped by schema drift while it still drifts, and detects the others', async () => {
+    const { store, claims } = memoryWatermarks();
+    const detector = ports(['staff', 'design'], () => changedRows(1), store, {
+      stopped: ['staff'],
+      stillDrifted: ['staff'],
+    });
+
+    const result = await detectChanges(runId, detector);
+
+    expect(result.changes.map((change) => change.table)).toEqual(['design']);
+    expect(result.skipped).toEqual([{ table: 'staff', reason: 'schema-drift' }]);
+    expect(detector.asked.map((ask) => ask.table)).toEqual(['design']);
+    expect(claims.map((claim) => claim.table)).toEqual(['design']);
+    expect(detector.cleared).toEqual([]);
+  });
+
+  it('clears the drift of a stopped table whose schema is fixed, and asks for its changes in the same cycle', async () => {
+    const { store } = memoryWatermarks();
+    const detector = ports(['staff'], () => changedRows(2), store, { stopped: ['staff'], stillDrifted: [] });
+
+    const result = await detectChanges(runId, detector);
+
+    expect(detector.cleared).toEqual(['staff']);
+    expect(result.resumed).toEqual(['staff']);
+    expect(result.changes.map((change) => [change.table, change.rows])).toEqual([['staff', 2]]);
   });
 });

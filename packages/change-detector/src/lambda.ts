@@ -1,7 +1,9 @@
 import { createLambdaRuntime, type LambdaRuntime } from '@totes/aws-entry';
 import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
 import {
+  checkSourceSchema,
   createRunLedger,
+  createSchemaDriftStore,
   createWatermarkStore,
   findPendingChanges,
   migrateState,
@@ -48,6 +50,8 @@ export function createDetectorHandler(
         watermarks: createWatermarkStore(warehouse, config.stateSchema),
         now: () => new Date(),
         claimLeaseMs: lambdaClaimLeaseMs,
+        drift: createSchemaDriftStore(warehouse, config.stateSchema),
+        checkSchema: (table) => checkSourceSchema(source, table),
       },
       publisher: runtime.publisher(),
       runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),

@@ -30,6 +30,9 @@ export async function runDetectionCycle(options: ChangeDetectorServiceOptions): 
       window: change.window,
     });
   }
+  for (const table of result.resumed) {
+    logger.info('source table matches the catalog again; its extraction resumes', { table });
+  }
   for (const skip of result.skipped.filter((entry) => entry.reason === 'failed')) {
     logger.error('detection failed for table', { table: skip.table, error: skip.error });
   }

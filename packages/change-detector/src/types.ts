@@ -1,6 +1,6 @@
 import type { TableChanged, Watermark } from '@totes/contracts';
 import type { SourceTable } from '@totes/model';
-import type { PendingChanges, WatermarkStore } from '@totes/runtime';
+import type { PendingChanges, SchemaCheck, SchemaDriftStore, WatermarkStore } from '@totes/runtime';
 
 /** What the detector's core needs from the world. */
 export interface DetectorPorts {
@@ -16,6 +16,10 @@ export interface DetectorPorts {
   readonly claimLeaseMs: number;
   /** How far below the watermark a row committed late is still caught. */
   readonly lateCommitMarginMs: number;
+  /** The tables stopped by schema drift, as the extractor recorded them. */
+  readonly drift: Pick<SchemaDriftStore, 'list' | 'clear'>;
+  /** Compares a table's live columns with the catalog; only asked of stopped tables, to see if they are fixed. */
+  checkSchema(table: SourceTable): Promise<SchemaCheck>;
 }
 
 /** Why a table published nothing this cycle. */
@@ -23,6 +27,8 @@ export const SkipReason = {
   unchanged: 'unchanged',
   extractionInFlight: 'extraction-in-flight',
   failed: 'failed',
+  /** A column was dropped or retyped: the table stays stopped until its schema matches the catalog again. */
+  schemaDrift: 'schema-drift',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 
@@ -30,6 +36,8 @@ export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 export interface DetectionResult {
   readonly runId: string;
   readonly changes: readonly TableChanged[];
+  /** Tables stopped by schema drift whose schema matches again: their drift is cleared and they flow again. */
+  readonly resumed: readonly string[];
   readonly skipped: readonly {
     readonly table: string;
     readonly reason: SkipReason;

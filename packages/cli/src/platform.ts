@@ -16,6 +16,7 @@ import {
   createPool,
   createPublisher,
   createRunLedger,
+  createSchemaDriftStore,
   createWatermarkStore,
   findPendingChanges,
   type Logger,
@@ -105,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const namespaces = lineageNamespaces(config);
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
+  const drift = createSchemaDriftStore(warehouse, config.stateSchema);
   // The detector owns the claims, so the process that runs it rewinds what a restart left unfinished.
   if (options.freshQueues && serves(ServiceName.changeDetector)) {
     const rewound = await runs.rewindUnfinished();
@@ -149,6 +151,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
           runs,
+          drift,
           completeRun,
           lateCommitMarginMs: config.lateCommitMarginMs,
         },
@@ -206,6 +209,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       watermarks,
       now: () => new Date(),
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
+      drift,
+      checkSchema: (table: (typeof sourceTables)[number]) => checkSourceSchema(source, table),
     },
     publisher,
     runs,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalAws, startTestPostgres } from '@totes/local-stack';
 import { sourceTableNames } from '@totes/model';
-import { createLogger, createPool, loadConfig, type PlatformConfig } from '@totes/runtime';
+import { createLogger, createPool, type LogLevel, loadConfig, type PlatformConfig } from '@totes/runtime';
 import { seedTotesys } from '@totes/totesys';
-import type pg from 'pg';
+import pg from 'pg';
 import { type Platform, startPlatform } from '../src/platform';
 import { createRunTracker } from '../src/run-tracker';
 import { waitForDrain } from '../src/wait-for-drain';
@@ -31,15 +31,23 @@ export async function startTestPlatform(options: {
   visibilityTimeoutSeconds?: number;
   /** Reads totesys as a role that may only SELECT the 11 tables, as a real deployment should. */
   selectOnlySource?: boolean;
+  /** The Postgres superuser's password (in the warehouse URL, and the source URL unless select-only). */
+  postgresPassword?: string;
+  /** The select-only role's password, in the source URL. */
+  readerPassword?: string;
+  /** Log lines at this level and above are captured; by default TOTES_LOG_LEVEL, or info. */
+  logLevel?: LogLevel;
 }): Promise<TestPlatform> {
-  const postgres = await startTestPostgres();
+  const postgres = await startTestPostgres(
+    options.postgresPassword ? { password: options.postgresPassword } : {},
+  );
   await postgres.ensureDatabase('totesys');
   await postgres.ensureDatabase('warehouse');
   await seedTotesys(postgres.url('totesys'), { seed: options.seed ?? 7, scale: options.scale });
   const aws = await startLocalAws();
   const lakeDir = await mkdtemp(join(tmpdir(), 'totes-lake-'));
   const sourceUrl = options.selectOnlySource
-    ? await createSelectOnlyRole(postgres.url('totesys'))
+    ? await createSelectOnlyRole(postgres.url('totesys'), options.readerPassword ?? 'reader-secret')
     : postgres.url('totesys');
   const config = loadConfig(
     {},
@@ -55,7 +63,10 @@ export async function startTestPlatform(options: {
   const platform = await startPlatform({
     config,
     awsEndpoint: aws.endpoint,
-    logger: createLogger({}, { write: (line) => logLines.push(line) }),
+    logger: createLogger(
+      {},
+      { ...(options.logLevel ? { level: options.logLevel } : {}), write: (line) => logLines.push(line) },
+    ),
     events: tracker.events,
     freshQueues: true,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
@@ -87,10 +98,10 @@ export async function startTestPlatform(options: {
 }
 
 /** A login role with SELECT on the totesys tables and nothing else; returns its connection URL. */
-async function createSelectOnlyRole(superuserUrl: string): Promise<string> {
+async function createSelectOnlyRole(superuserUrl: string, password: string): Promise<string> {
   const admin = createPool(superuserUrl);
   try {
-    await admin.query(`CREATE ROLE totes_reader LOGIN PASSWORD 'reader-secret'`);
+    await admin.query(`CREATE ROLE totes_reader LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
     await admin.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
     await admin.query('GRANT USAGE ON SCHEMA public TO totes_reader');
     await admin.query(
@@ -101,6 +112,6 @@ async function createSelectOnlyRole(superuserUrl: string): Promise<string> {
   }
   const url = new URL(superuserUrl);
   url.username = 'totes_reader';
-  url.password = 'reader-secret';
+  url.password = password;
   return url.toString();
 }

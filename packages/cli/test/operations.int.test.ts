@@ -7,26 +7,12 @@ import { type ModelBuilt, newEnvelope } from '@totes/contracts';
 import { findModel, processedColumnsOf, sourceVersionColumn } from '@totes/model';
 import { createLake } from '@totes/runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/main';
 import { listDeadLetters, replayDeadLetters } from '../src/ops/dead-letters';
 import { writePlatformFile } from '../src/ops/platform-file';
 import { findStageQueues, pickQueue } from '../src/ops/queues';
 import { waitForDrain } from '../src/wait-for-drain';
 import { startTestPlatform, type TestPlatform } from './harness';
-
-/** Runs the `totes` command as an operator would, capturing what it prints. */
-async function totes(...argv: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out };
-  } finally {
-    spy.mockRestore();
-  }
-}
+import { totes } from './totes-command';
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -9,10 +9,17 @@ export interface TestPostgres extends LocalPostgres {
   dispose(): Promise<void>;
 }
 
-/** Starts a fresh embedded Postgres on a free port in a new temporary folder. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a fresh embedded Postgres on a free port in a new temporary folder. `password` sets the superuser's, so a
+ * test can look for it in what the platform writes.
+ */
+export async function startTestPostgres(options: { password?: string } = {}): Promise<TestPostgres> {
   const root = await mkdtemp(join(tmpdir(), 'totes-pg-'));
-  const server = await startLocalPostgres({ dataDir: join(root, 'pg'), fast: true });
+  const server = await startLocalPostgres({
+    dataDir: join(root, 'pg'),
+    fast: true,
+    ...(options.password ? { password: options.password } : {}),
+  });
   return {
     ...server,
     dispose: async () => {

@@ -62,5 +62,6 @@ export { checkSourceSchema, findPendingChanges, readChangeWindow } from './sourc
 export { runCompletedMessage } from './state/run-completed';
 export type { CompletedRun, ExtractionEntry, RunLedger } from './state/run-ledger';
 export { createRunLedger } from './state/run-ledger';
+export { createSchemaDriftStore, type SchemaDrift, type SchemaDriftStore } from './state/schema-drift-store';
 export type { TableState, WatermarkStore } from './state/watermark-store';
 export { createWatermarkStore, migrateState, stateDdl } from './state/watermark-store';

@@ -6,11 +6,11 @@ import {
   type Watermark,
 } from '@totes/contracts';
 import type { Row } from '@totes/model';
-import { type ExtractionEntry, rawKey } from '@totes/runtime';
+import { type ExtractionEntry, rawKey, SourceSchemaMismatchError } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { UnknownSourceTableError } from './errors';
 import { extractTable } from './extract-table';
-import type { ExtractorPorts } from './types';
+import type { ExtractionOutcome, ExtractionResult, ExtractorPorts } from './types';
 
 const after = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
 const upTo = '2024-11-15T10:00:00.000';
@@ -32,10 +32,16 @@ const staff = (id: number, lastUpdated: string): Row => ({
   last_updated: lastUpdated,
 });
 
+/** The outcome of an extraction that was expected to go through. */
+function extracted(outcome: ExtractionOutcome): ExtractionResult {
+  if (outcome.kind !== 'extracted') throw new Error(`expected an extraction, got ${outcome.kind}`);
+  return outcome;
+}
+
 /** Ports that record every call in order; the writer drains the rows it is given, as the lake does. */
 function fakePorts(
   batches: Row[][],
-  options: { publish?: () => Promise<void>; addedColumns?: string[] } = {},
+  options: { publish?: () => Promise<void>; addedColumns?: string[]; drift?: string } = {},
 ) {
   const calls: string[] = [];
   const written: { key: string; columns: string[]; rows: Row[] }[] = [];
@@ -43,10 +49,12 @@ function fakePorts(
   const advanced: [string, Watermark | null, string, number][] = [];
   const recorded: ExtractionEntry[] = [];
   const completed: string[] = [];
+  const drifts: [string, string][] = [];
   const object: LakeObject = { key: 'k', parts: ['k/part-00000.parquet'], rows: 0, bytes: 10 };
   const ports: ExtractorPorts = {
     async checkSchema(table) {
       calls.push(`checkSchema ${table.name}`);
+      if (options.drift) throw new SourceSchemaMismatchError(table.name, options.drift);
       return { addedColumns: options.addedColumns ?? [] };
     },
     readWindow(table, read) {
@@ -86,13 +94,19 @@ function fakePorts(
         recorded.push(entry);
       },
     },
+    drift: {
+      async record(table, problem) {
+        calls.push('recordDrift');
+        drifts.push([table, problem]);
+      },
+    },
     lateCommitMarginMs: 60_000,
     async completeRun(cause) {
       calls.push('completeRun');
       completed.push(cause.id);
     },
   };
-  return { ports, calls, written, published, advanced, recorded, completed };
+  return { ports, calls, written, published, advanced, recorded, completed, drifts };
 }
 
 describe('extractTable', () => {
@@ -140,7 +154,7 @@ describe('extractTable', () => {
     const message = changed('staff');
     const fake = fakePorts([[staff(7, '2024-11-15T09:59:59.999')]], { addedColumns: ['nickname'] });
 
-    const result = await extractTable(message, fake.ports);
+    const result = extracted(await extractTable(message, fake.ports));
 
     expect(fake.published).toEqual([result.extracted]);
     expect(result.extracted).toMatchObject({
@@ -160,7 +174,7 @@ describe('extractTable', () => {
     const message = changed('staff');
     const fake = fakePorts([[staff(7, '2024-11-15T10:00:00.000')]]);
 
-    const result = await extractTable(message, fake.ports);
+    const result = extracted(await extractTable(message, fake.ports));
 
     expect(fake.recorded).toEqual([
       {
@@ -179,8 +193,8 @@ describe('extractTable', () => {
   it('gives a retried extraction of the same change the same message id', async () => {
     const message = changed('staff');
 
-    const first = await extractTable(message, fakePorts([[staff(7, upTo)]]).ports);
-    const retry = await extractTable(message, fakePorts([[staff(7, upTo)]]).ports);
+    const first = extracted(await extractTable(message, fakePorts([[staff(7, upTo)]]).ports));
+    const retry = extracted(await extractTable(message, fakePorts([[staff(7, upTo)]]).ports));
 
     expect(retry.extracted.id).toBe(first.extracted.id);
     expect(first.extracted.id).not.toBe(message.id);
@@ -210,6 +224,18 @@ describe('extractTable', () => {
     expect(fake.advanced).toEqual([]);
   });
 
+  it('stops a drifted table: records the drift, reads and writes nothing, leaves the watermark where it was', async () => {
+    const problem = 'source table "staff" has drifted: column email_address is missing';
+    const fake = fakePorts([[staff(7, upTo)]], { drift: problem });
+
+    const outcome = await extractTable(changed('staff'), fake.ports);
+
+    expect(outcome).toEqual({ kind: 'stopped', table: 'staff', problem });
+    expect(fake.calls).toEqual(['checkSchema staff', 'recordDrift']);
+    expect(fake.drifts).toEqual([['staff', problem]]);
+    expect(fake.advanced).toEqual([]);
+  });
+
   it('refuses a table outside the catalog as a permanent UnknownSourceTableError before calling any port', async () => {
     const fake = fakePorts([]);
 
@@ -224,7 +250,7 @@ describe('extractTable', () => {
     const message = changed('staff');
     const fake = fakePorts([]);
 
-    const result = await extractTable(message, fake.ports);
+    const result = extracted(await extractTable(message, fake.ports));
 
     expect(fake.calls.slice(2)).toEqual(['writeDataset', 'recordExtraction', 'advance', 'completeRun']);
     expect(fake.advanced).toEqual([['staff', null, upTo, 0]]);
@@ -237,7 +263,9 @@ describe('extractTable', () => {
   it('reports the window end as the watermark of an empty first window', async () => {
     const fake = fakePorts([]);
 
-    const result = await extractTable(changed('staff', { after: null, rereadFrom: null, upTo }), fake.ports);
+    const result = extracted(
+      await extractTable(changed('staff', { after: null, rereadFrom: null, upTo }), fake.ports),
+    );
 
     expect(fake.advanced).toEqual([['staff', null, upTo, 0]]);
     expect(result.extracted.watermark).toEqual({ lastUpdated: upTo, id: 0 });

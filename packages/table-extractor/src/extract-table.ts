@@ -1,18 +1,27 @@
 import { derivedFrom, MessageType, type TableChanged, type Watermark } from '@totes/contracts';
 import { findSourceTable, modelsDependingOn, type Row, type SourceTable } from '@totes/model';
-import { rawKey, shiftTimestamp } from '@totes/runtime';
+import { rawKey, SourceSchemaMismatchError, shiftTimestamp } from '@totes/runtime';
 import { UnknownSourceTableError } from './errors';
-import type { ExtractionResult, ExtractorPorts } from './types';
+import type { ExtractionOutcome, ExtractorPorts } from './types';
 
 /**
  * The extractor's core: streams a table's change window from the source into the raw zone, records it in the run
- * ledger, announces it, and only then moves the watermark. A crash anywhere before the watermark moves makes the window be extracted again
+ * ledger, announces it, and only then moves the watermark. A table whose columns were dropped or retyped is not read:
+ * the drift is recorded and the outcome says the table stopped. A crash anywhere before the watermark moves makes the window be extracted again
  * (the raw folder is named by the window, so it is overwritten, not duplicated); it is never skipped.
  */
-export async function extractTable(message: TableChanged, ports: ExtractorPorts): Promise<ExtractionResult> {
+export async function extractTable(message: TableChanged, ports: ExtractorPorts): Promise<ExtractionOutcome> {
   const table = findSourceTable(message.table);
   if (!table) throw new UnknownSourceTableError(message.table);
-  const { addedColumns } = await ports.checkSchema(table);
+  let addedColumns: readonly string[];
+  try {
+    ({ addedColumns } = await ports.checkSchema(table));
+  } catch (error) {
+    // Drift is an outcome, not a failure of the message: retrying cannot help until someone fixes the schema.
+    if (!(error instanceof SourceSchemaMismatchError)) throw error;
+    await ports.drift.record(table.name, error.message);
+    return { kind: 'stopped', table: table.name, problem: error.message };
+  }
   const tracker = trackLastRows(table, ports.lateCommitMarginMs);
   const tracked = tracker.observe(ports.readWindow(table, message.window));
   const object = await ports.writeDataset(rawKey(table.name, message.window), table.columns, tracked);
@@ -39,7 +48,7 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
   if (models.length > 0) await ports.publish(extracted);
   await ports.watermarks.advance(table.name, lastRow, message.window.upTo, tracker.marginRows());
   if (models.length === 0) await ports.completeRun(message);
-  return { extracted, lastRow, addedColumns };
+  return { kind: 'extracted', extracted, lastRow, addedColumns };
 }
 
 /**

@@ -2,4 +2,4 @@ export { TableExtractorError, TableExtractorErrorCode, UnknownSourceTableError }
 export { extractTable } from './extract-table';
 export type { TableExtractorServiceOptions } from './service';
 export { startTableExtractor } from './service';
-export type { ExtractionResult, ExtractorPorts } from './types';
+export type { ExtractionOutcome, ExtractionResult, ExtractionStopped, ExtractorPorts } from './types';

@@ -4,11 +4,13 @@ import { ServiceName, sourceTableNames, TopicName } from '@totes/model';
 import {
   checkSourceSchema,
   createRunLedger,
+  createSchemaDriftStore,
   createWatermarkStore,
   readChangeWindow,
   runCompletedMessage,
 } from '@totes/runtime';
 import { extractTable } from './extract-table';
+import { logExtractionOutcome } from './log-outcome';
 import type { ExtractorPorts } from './types';
 
 /**
@@ -20,19 +22,7 @@ export function createExtractorHandler(runtime: LambdaRuntime): SqsHandler {
   return createSqsHandler(runtime, {
     accepts: [MessageType.tableChanged],
     async handle(message, { logger }) {
-      const result = await extractTable(message, await portsOf(runtime));
-      if (result.addedColumns.length > 0) {
-        logger.warn('source table has columns the catalog does not know; they are ignored', {
-          table: message.table,
-          addedColumns: result.addedColumns,
-        });
-      }
-      logger.info('table extracted', {
-        table: message.table,
-        rows: result.extracted.object.rows,
-        parts: result.extracted.object.parts.length,
-        watermark: result.extracted.watermark,
-      });
+      logExtractionOutcome(await extractTable(message, await portsOf(runtime)), logger);
     },
   });
 }
@@ -53,6 +43,7 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
     publish: (extracted) => publisher.publish(TopicName.extracted, extracted),
     watermarks: createWatermarkStore(warehouse, config.stateSchema),
     runs,
+    drift: createSchemaDriftStore(warehouse, config.stateSchema),
     lateCommitMarginMs: config.lateCommitMarginMs,
     completeRun: async (cause) => {
       await runs.completeRun(cause.runId, (run) =>

@@ -3,6 +3,7 @@ import { MessageType } from '@totes/contracts';
 import { ServiceName } from '@totes/model';
 import { type Consumer, type Logger, type QueueEndpoint, startWorker } from '@totes/runtime';
 import { extractTable } from './extract-table';
+import { logExtractionOutcome } from './log-outcome';
 import type { ExtractionResult, ExtractorPorts } from './types';
 
 export interface TableExtractorServiceOptions {
@@ -24,20 +25,9 @@ export function startTableExtractor(options: TableExtractorServiceOptions): Cons
     logger,
     concurrency: 2,
     handle: async (message, log) => {
-      const result = await extractTable(message, options.ports);
-      if (result.addedColumns.length > 0) {
-        log.warn('source table has columns the catalog does not know; they are ignored', {
-          table: message.table,
-          addedColumns: result.addedColumns,
-        });
-      }
-      log.info('table extracted', {
-        table: message.table,
-        rows: result.extracted.object.rows,
-        parts: result.extracted.object.parts.length,
-        watermark: result.extracted.watermark,
-      });
-      options.onExtracted?.(result);
+      const outcome = await extractTable(message, options.ports);
+      logExtractionOutcome(outcome, log);
+      if (outcome.kind === 'extracted') options.onExtracted?.(outcome);
     },
   });
 }

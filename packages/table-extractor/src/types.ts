@@ -1,6 +1,6 @@
 import type { ChangeWindow, LakeObject, TableChanged, TableExtracted, Watermark } from '@totes/contracts';
 import type { LakeColumn, Row, SourceTable } from '@totes/model';
-import type { RunLedger, SchemaCheck, WatermarkStore } from '@totes/runtime';
+import type { RunLedger, SchemaCheck, SchemaDriftStore, WatermarkStore } from '@totes/runtime';
 
 /** What the extractor's core needs from the world. */
 export interface ExtractorPorts {
@@ -14,14 +14,30 @@ export interface ExtractorPorts {
   publish(message: TableExtracted): Promise<void>;
   readonly watermarks: WatermarkStore;
   readonly runs: Pick<RunLedger, 'recordExtraction'>;
+  /** Where a table stopped by a dropped or retyped column is recorded, for the detector and `totes status`. */
+  readonly drift: Pick<SchemaDriftStore, 'record'>;
   /** The detector's safety margin: the extractor counts the rows it saw within it below the new watermark. */
   readonly lateCommitMarginMs: number;
   /** Completes the run if this extraction was its last open piece (an empty window completes at once). */
   completeRun(cause: TableChanged): Promise<void>;
 }
 
+/** What one `table.changed` message came to: the window extracted, or the table stopped by schema drift. */
+export type ExtractionOutcome = ExtractionResult | ExtractionStopped;
+
+/**
+ * The table's live columns no longer match the catalog (a column dropped or retyped): nothing was read, the drift
+ * is recorded and the watermark stays where it was, so the rows are extracted once the schema is fixed.
+ */
+export interface ExtractionStopped {
+  readonly kind: 'stopped';
+  readonly table: string;
+  readonly problem: string;
+}
+
 /** The outcome of one extraction. */
 export interface ExtractionResult {
+  readonly kind: 'extracted';
   readonly extracted: TableExtracted;
   /** The position of the last row extracted; null when the window was empty. */
   readonly lastRow: Watermark | null;

@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Watermark } from '@totes/contracts';
 import { sourceTableNames, sourceTables, warehouseModels } from '@totes/model';
-import { createPool, createRunLedger, findPendingChanges } from '@totes/runtime';
+import { createPool, createRunLedger, createSchemaDriftStore, findPendingChanges } from '@totes/runtime';
 import pg from 'pg';
 import { findStageQueues, queueDepth } from './queues';
 
@@ -15,6 +15,8 @@ export interface TableStatus {
   /** Seconds since the oldest change not in the warehouse was made; 0 when none is pending. */
   readonly lagSeconds: number;
   readonly lastRun: { readonly runId: string; readonly startedAt: string; readonly rows: number } | null;
+  /** Set when a column was dropped or retyped in the source: the table is stopped until its schema is fixed. */
+  readonly schemaDrift: { readonly problem: string; readonly since: string } | null;
 }
 
 /** One warehouse model: its last load. */
@@ -78,8 +80,10 @@ export async function readStatus(options: {
       options.stateSchema,
       sourceTableNames,
     ).consistentWatermarks();
+    const drifts = await createSchemaDriftStore(warehouse, options.stateSchema).list();
     const tables: TableStatus[] = [];
     for (const table of sourceTables) {
+      const drift = drifts.find((entry) => entry.table === table.name);
       const upTo = consistent.find((entry) => entry.table === table.name)?.watermark ?? null;
       const pending = await findPendingChanges(source, table, upTo, null);
       const lag = await source.query<{ seconds: number | null }>(
@@ -103,6 +107,7 @@ export async function readStatus(options: {
         lastRun: last
           ? { runId: last.run_id, startedAt: last.started_at.toISOString(), rows: last.rows }
           : null,
+        schemaDrift: drift ? { problem: drift.problem, since: drift.detectedAt.toISOString() } : null,
       });
     }
     const loads = await warehouse.query<{ model: string; last: Date; written: number; loads: number }>(
@@ -137,6 +142,7 @@ export function formatStatus(report: StatusReport): string {
       lines.push(
         `  ${t.table.padEnd(24)} ${upTo.padEnd(28)} ${String(t.pendingRows).padStart(7)} ${String(t.lagSeconds).padStart(7)}  ${run}`,
       );
+      if (t.schemaDrift) lines.push(`    STOPPED since ${t.schemaDrift.since}: ${t.schemaDrift.problem}`);
     }
   }
   if (report.models) {
@@ -163,6 +169,7 @@ export function alertsOf(
 ): string[] {
   const alerts: string[] = [];
   for (const t of report.tables ?? []) {
+    if (t.schemaDrift) alerts.push(`${t.table} is stopped by schema drift: ${t.schemaDrift.problem}`);
     if (t.lagSeconds > thresholds.maxLagSeconds)
       alerts.push(`${t.table} is ${t.lagSeconds} s behind (threshold ${thresholds.maxLagSeconds} s)`);
   }

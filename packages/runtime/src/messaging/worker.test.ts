@@ -13,7 +13,10 @@ const changed = {
   rows: 2,
 };
 
-function rejection(body: string | undefined, accepts: readonly ('table.changed' | 'model.built')[]): unknown {
+function rejection(
+  body: string | undefined,
+  accepts: readonly ('table.changed' | 'table.extracted' | 'model.built')[],
+): unknown {
   try {
     acceptMessage(body, accepts);
   } catch (error) {
@@ -40,6 +43,40 @@ describe('acceptMessage', () => {
     expect(error).toMatchObject({ reason, code: 'MESSAGE_REJECTED', permanent: true });
     expect((error as Error).message.startsWith('rejected message: ')).toBe(true);
     expect(isPermanent(error)).toBe(true);
+  });
+});
+
+describe('acceptMessage with SQL smuggled into a name', () => {
+  const extracted = {
+    ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+    type: 'table.extracted',
+    table: 'staff',
+    window: changed.window,
+    watermark: { lastUpdated: '2024-11-15T10:00:00.000', id: 3 },
+    object: { key: 'raw/staff/x', parts: ['raw/staff/x/part-00000.parquet'], rows: 1, bytes: 10 },
+  };
+  const built = {
+    ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+    type: 'model.built',
+    model: 'dim_staff',
+    kind: 'dimension',
+    table: 'staff',
+    object: extracted.object,
+  };
+
+  it.each([
+    ['the table of a table.changed', { ...changed, table: 'staff; DROP TABLE x' }],
+    ['the table of a table.extracted', { ...extracted, table: 'staff; DROP TABLE x' }],
+    ['the model of a model.built', { ...built, model: 'dim_staff"; DROP TABLE x; --' }],
+    ['the table of a model.built', { ...built, table: "staff' OR '1'='1" }],
+  ])('refuses SQL in %s as a permanent rejection, before any handler sees it', (_case, message) => {
+    const body = JSON.stringify(message);
+
+    const error = rejection(body, [message.type as 'table.changed' | 'table.extracted' | 'model.built']);
+
+    expect(error).toBeInstanceOf(RejectedMessageError);
+    expect(error).toMatchObject({ reason: 'INVALID_SHAPE', permanent: true });
+    expect((error as Error).message).toMatch(/must be a lowercase identifier/);
   });
 });
 

@@ -26,7 +26,7 @@ export interface WatermarkStore {
   releaseAllClaims(): Promise<void>;
 }
 
-/** The state schema's DDL: watermarks and the load ledger. */
+/** The state schema's DDL: watermarks, the run and load ledgers, and the tables stopped by schema drift. */
 export function stateDdl(schema: string): string {
   const s = pg.escapeIdentifier(schema);
   return `
@@ -72,6 +72,11 @@ CREATE TABLE IF NOT EXISTS ${s}.load_ledger (
   rows_received integer NOT NULL,
   rows_written integer NOT NULL,
   loaded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ${s}.schema_drift (
+  table_name text PRIMARY KEY,
+  problem text NOT NULL,
+  detected_at timestamptz NOT NULL DEFAULT now()
 );
 -- Columns added after the first release: a state schema from before gains them in place.
 ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;

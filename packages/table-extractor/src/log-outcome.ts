@@ -1,0 +1,29 @@
+import type { Logger } from '@totes/runtime';
+import type { ExtractionOutcome } from './types';
+
+/**
+ * Logs what one extraction came to, the same way locally and on AWS: a stopped table as an error naming the drift;
+ * columns the catalog does not know as a warning on every extraction that ignored them, so drift is never silent.
+ */
+export function logExtractionOutcome(outcome: ExtractionOutcome, log: Logger): void {
+  if (outcome.kind === 'stopped') {
+    log.error('source table has drifted; its extraction stops until the schema is fixed', {
+      table: outcome.table,
+      problem: outcome.problem,
+    });
+    return;
+  }
+  const { extracted } = outcome;
+  if (outcome.addedColumns.length > 0) {
+    log.warn('source table has columns the catalog does not know; they are ignored', {
+      table: extracted.table,
+      addedColumns: outcome.addedColumns,
+    });
+  }
+  log.info('table extracted', {
+    table: extracted.table,
+    rows: extracted.object.rows,
+    parts: extracted.object.parts.length,
+    watermark: extracted.watermark,
+  });
+}
