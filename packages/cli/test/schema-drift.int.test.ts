@@ -54,7 +54,7 @@ describe('schema drift in the source: an added column is ignored aloud, a droppe
     await t.source.query('ALTER TABLE design DROP COLUMN popularity');
   });
 
-  it('stops a table whose column was dropped, keeps its watermark, and loads the other tables', async () => {
+  it('stops a table whose column was dropped, keeps its watermark, loads the other tables and completes the run', async () => {
     const before = await watermarkOf('staff');
     await t.source.query('ALTER TABLE staff RENAME COLUMN email_address TO email');
     await t.source.query(`UPDATE staff SET first_name = 'Drifted', last_updated = now() WHERE staff_id = 1`);
@@ -62,12 +62,17 @@ describe('schema drift in the source: an added column is ignored aloud, a droppe
       `UPDATE design SET design_name = 'Unaffected', last_updated = now() WHERE design_id = 2`,
     );
 
-    await t.runOnce();
+    const runId = await t.runOnce();
 
     const { rows: designs } = await t.warehouse.query(
       'SELECT design_name FROM dim_design WHERE design_id = 2',
     );
     expect(designs).toEqual([{ design_name: 'Unaffected' }]);
+    const completed = t.tracker.summary(runId, 0).completed;
+    expect(completed?.tables).toEqual(expect.arrayContaining(['staff', 'design']));
+    expect(completed?.watermarks.find((entry) => entry.table === 'staff')?.watermark?.lastUpdated).toBe(
+      before[0]?.last_updated,
+    );
     const { rows: staff } = await t.warehouse.query('SELECT first_name FROM dim_staff WHERE staff_id = 1');
     expect(staff).not.toEqual([{ first_name: 'Drifted' }]);
     expect(await watermarkOf('staff')).toEqual(before);

@@ -231,9 +231,21 @@ describe('extractTable', () => {
     const outcome = await extractTable(changed('staff'), fake.ports);
 
     expect(outcome).toEqual({ kind: 'stopped', table: 'staff', problem });
-    expect(fake.calls).toEqual(['checkSchema staff', 'recordDrift']);
+    expect(fake.calls).toEqual(['checkSchema staff', 'recordDrift', 'recordExtraction', 'completeRun']);
     expect(fake.drifts).toEqual([['staff', problem]]);
     expect(fake.advanced).toEqual([]);
+  });
+
+  it('lets the run of a stopped table complete: its extraction is recorded empty, with no models to wait for', async () => {
+    const message = changed('staff');
+    const fake = fakePorts([[staff(7, upTo)]], { drift: 'column email_address is missing' });
+
+    await extractTable(message, fake.ports);
+
+    expect(fake.recorded).toEqual([
+      expect.objectContaining({ runId: message.runId, table: 'staff', lastRow: null, rows: 0, models: [] }),
+    ]);
+    expect(fake.completed).toEqual([message.id]);
   });
 
   it('refuses a table outside the catalog as a permanent UnknownSourceTableError before calling any port', async () => {

@@ -20,6 +20,7 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
     // Drift is an outcome, not a failure of the message: retrying cannot help until someone fixes the schema.
     if (!(error instanceof SourceSchemaMismatchError)) throw error;
     await ports.drift.record(table.name, error.message);
+    await closeStoppedExtraction(message, table, ports);
     return { kind: 'stopped', table: table.name, problem: error.message };
   }
   const tracker = trackLastRows(table, ports.lateCommitMarginMs);
@@ -49,6 +50,23 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
   await ports.watermarks.advance(table.name, lastRow, message.window.upTo, tracker.marginRows());
   if (models.length === 0) await ports.completeRun(message);
   return { kind: 'extracted', extracted, lastRow, addedColumns };
+}
+
+/**
+ * A stopped table extracts nothing in this run, so the run is not held open for it: its extraction is recorded
+ * complete and empty, the run can finish, and its consistent watermark for this table stays where it was.
+ */
+async function closeStoppedExtraction(message: TableChanged, table: SourceTable, ports: ExtractorPorts) {
+  await ports.runs.recordExtraction({
+    extractionId: derivedFrom(message, 'extracted').id,
+    runId: message.runId,
+    table: table.name,
+    windowAfter: message.window.after,
+    lastRow: null,
+    rows: 0,
+    models: [],
+  });
+  await ports.completeRun(message);
 }
 
 /**
