@@ -104,6 +104,10 @@ export async function runSoak(
         AWS_ENDPOINT_URL: lakeProxy.endpoint,
       },
       ...soakServiceSettings,
+      onCrash: (service, exitCode, lastLine) =>
+        log(
+          `${service} exited on its own (code ${exitCode}); restarting. Last line: ${lastLine.slice(0, 400)}`,
+        ),
     });
     cleanups.push(() => services.stop());
     const rig: Rig = {

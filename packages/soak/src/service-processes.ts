@@ -43,6 +43,8 @@ export interface ServiceProcessOptions {
   readonly claimLeaseSeconds: number;
   /** A process that exits on its own is started again after this long, as a supervisor would. */
   readonly restartDelayMs?: number;
+  /** Told of a process that exited without being asked to, with its last log line. */
+  readonly onCrash?: (service: ServiceName, exitCode: number | null, lastLine: string) => void;
 }
 
 /** The log messages of the workers that the counters follow (packages/runtime/src/messaging). */
@@ -118,10 +120,11 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     };
     child.stdout?.on('data', read);
     child.stderr?.on('data', read);
-    child.once('exit', () => {
+    child.once('exit', (exitCode) => {
       serving();
       if (stopping || expectedExits.has(child)) return;
       counters.crashes += 1;
+      options.onCrash?.(service, exitCode, recent.filter((line) => line.startsWith(service)).at(-1) ?? '');
       setTimeout(() => {
         if (!stopping) void launch(service);
       }, options.restartDelayMs ?? 1000);
