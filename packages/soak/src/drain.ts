@@ -50,7 +50,6 @@ export async function drainPipeline(options: DrainOptions): Promise<DrainResult>
       if ((await queueDepth(sqs, queue.deadLetterUrl)) === 0) continue;
       const dead = await listDeadLetters(sqs, queue);
       letters += dead.length;
-      deadLettered += dead.length;
       const corrupt = dead
         .map((letter) => corruptPartOf(letter.reason.errorMessage))
         .filter((part): part is string => part !== undefined);
@@ -67,6 +66,8 @@ export async function drainPipeline(options: DrainOptions): Promise<DrainResult>
         dryRun: false,
         limit: Number.MAX_SAFE_INTEGER,
       });
+      // Counted as the replay found them: the queue's redrive may have moved more since the listing.
+      deadLettered += result.moved.length + result.skipped;
       replayed += result.moved.length;
     }
     const caughtUp = await sourceCaughtUp(options);

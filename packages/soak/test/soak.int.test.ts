@@ -14,8 +14,8 @@ describe('pnpm soak, small', () => {
       faults: 0,
       force: allFaultKinds,
       kinds: allFaultKinds,
-      steps: 5,
-      stepMs: 1500,
+      steps: 4,
+      stepMs: 1200,
       scale: 0.01,
       // Shorter than the 30 s `pnpm soak` uses, to keep the test brief; the behaviour is the same.
       durations: {
