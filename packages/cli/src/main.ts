@@ -17,10 +17,12 @@ Usage:
       services and load changes continuously. --mutate changes the embedded totesys live.
   totes run --once [--timeout S] [--scale N] [--seed S]
       One detection cycle; waits until everything it caused is loaded, prints a summary.
-  totes serve [--service NAME]… [--interval MS]
+  totes serve [--service NAME]… [--interval MS] [--visibility-timeout S] [--claim-lease S]
       Runs the named services (all five by default) in this process against the platform that env
       names: TOTES_SOURCE_URL, TOTES_WAREHOUSE_URL, TOTES_LAKE_URL and AWS_ENDPOINT_URL (or AWS).
-      One process per service, as on AWS; JSON logs on standard output.
+      One process per service, as on AWS; JSON logs on standard output. --visibility-timeout (30 s)
+      is how long a failed message waits before its retry; --claim-lease (300 s) how long an
+      extraction may take before the detector asks for it again.
   totes verify
       Reconciles the warehouse against the source: dimensions row for row, one fact row per source
       row version, counts and sums per table, currency and day. Exits 1 with a readable diff on any
@@ -66,6 +68,8 @@ const options = {
   'max-lag': { type: 'string' },
   'max-dlq': { type: 'string' },
   service: { type: 'string', multiple: true },
+  'visibility-timeout': { type: 'string' },
+  'claim-lease': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -109,6 +113,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         services: values.service ?? [],
         intervalMs:
           values.interval === undefined ? undefined : numberOption('--interval', values.interval, 1000),
+        visibilityTimeoutSeconds:
+          values['visibility-timeout'] === undefined
+            ? undefined
+            : numberOption('--visibility-timeout', values['visibility-timeout'], 30),
+        claimLeaseMs:
+          values['claim-lease'] === undefined
+            ? undefined
+            : numberOption('--claim-lease', values['claim-lease'], 300) * 1000,
       });
       return 0;
     }

@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { canonicalTime, canonicalTimestamp, shiftTimestamp } from './postgres';
+import { canonicalTime, canonicalTimestamp, createPool, shiftTimestamp } from './postgres';
 
 describe('canonicalTimestamp', () => {
   it.each([
@@ -50,5 +51,18 @@ describe('shiftTimestamp', () => {
     ['2024-11-15T09:30:00.123', 0, '2024-11-15T09:30:00.123'],
   ])('moves %s by %i ms to %s, without any time zone', (timestamp, ms, shifted) => {
     expect(shiftTimestamp(timestamp, ms)).toBe(shifted);
+  });
+});
+
+describe('createPool', () => {
+  it('survives the connection error of a checked-out client, which its next query then reports', async () => {
+    const pool = createPool('postgres://totes@127.0.0.1:1/none');
+    const client = new EventEmitter();
+    pool.emit('connect', client);
+
+    const cut = () => client.emit('error', new Error('Connection terminated unexpectedly'));
+
+    expect(cut).not.toThrow();
+    await pool.end();
   });
 });

@@ -50,6 +50,12 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   });
   // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor may the error of a checked-out client whose connection is cut between two queries (found by the soak's
+  // warehouse outage: it crashed the loader). The next query on it fails, the handler's message is retried, and
+  // the pool discards the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

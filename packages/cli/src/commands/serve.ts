@@ -8,6 +8,10 @@ export interface ServeOptions {
   services: readonly string[];
   /** The detection interval, when this process runs the change-detector; TOTES_DETECT_INTERVAL_MS otherwise. */
   intervalMs: number | undefined;
+  /** How long a failed message stays hidden before it is tried again; 30 s by default. */
+  visibilityTimeoutSeconds?: number | undefined;
+  /** How long an extraction may run before the detector asks again; five minutes by default. */
+  claimLeaseMs?: number | undefined;
 }
 
 /**
@@ -25,6 +29,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     awsEndpoint: process.env.AWS_ENDPOINT_URL,
     logger,
     services,
+    ...(options.visibilityTimeoutSeconds === undefined
+      ? {}
+      : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
+    ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
   });
   const detector = services.includes(ServiceName.changeDetector)
     ? platform.startDetector(options.intervalMs ?? config.detectIntervalMs)

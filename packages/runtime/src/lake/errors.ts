@@ -116,9 +116,14 @@ export class LakeSchemaMismatchError extends LakeError {
   }
 }
 
-/** Bytes that are not a readable Parquet file: truncated, damaged, or something else entirely. */
+/**
+ * Bytes that are not a readable Parquet file: truncated, damaged, or something else entirely. Retrying the read
+ * cannot help, so it is permanent: the message that met it is dead-lettered at once, never dropped, and a
+ * re-extraction of the window that wrote the part repairs it (docs/reliability.md).
+ */
 export class CorruptLakeObjectError extends LakeError {
   override name = 'CorruptLakeObjectError';
+  readonly permanent = true;
   constructor(
     readonly part: string,
     options: ErrorOptions,

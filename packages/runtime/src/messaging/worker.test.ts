@@ -2,6 +2,7 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { newEnvelope } from '@totes/contracts';
 import { describe, expect, it } from 'vitest';
 import { isPermanent, RejectedMessageError } from '../errors';
+import { CorruptLakeObjectError } from '../lake/errors';
 import type { QueueEndpoint } from './provision';
 import { acceptMessage, deadLetter, FailureAttribute, type FailureReason, failureAction } from './worker';
 
@@ -95,6 +96,12 @@ describe('failureAction', () => {
     ['a passing failure before the last receive', new Error('timeout'), received(1), { kind: 'retry' }],
     ['a passing failure on the last receive', new Error('timeout'), received(5), { kind: 'deadLetter' }],
     ['a permanent failure on the first receive', permanent, received(1), { kind: 'deadLetter' }],
+    [
+      'a truncated lake part on the first receive',
+      new CorruptLakeObjectError('raw/staff/part-00000.parquet', { cause: new Error('EOF') }),
+      received(1),
+      { kind: 'deadLetter' },
+    ],
     ['a first wait', waiting(2), received(1), { kind: 'defer', deferrals: 1, delaySeconds: 2 }],
     [
       'a fourth wait, doubling',

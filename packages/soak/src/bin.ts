@@ -1,0 +1,23 @@
+import { SoakError } from './errors';
+import { parseSoakArgs, soakUsage } from './options';
+import { runSoak } from './run-soak';
+import { formatSoakSummary } from './summary';
+
+// `pnpm soak …`: exit 0 when verify passes after the faults, 1 when it does not, 2 on a usage error.
+try {
+  const options = parseSoakArgs(process.argv.slice(2));
+  if (options === 'help') {
+    process.stdout.write(soakUsage);
+    process.exit(0);
+  }
+  const summary = await runSoak(options);
+  if (!summary.verified) process.stdout.write(`${summary.verifyReport}\n`);
+  process.stdout.write(`${formatSoakSummary(summary)}\n`);
+  process.exit(summary.verified ? 0 : 1);
+} catch (error) {
+  process.stderr.write(
+    `soak: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+  );
+  if (error instanceof SoakError) process.stderr.write(`\n${soakUsage}`);
+  process.exit(2);
+}

@@ -1,0 +1,236 @@
+import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
+import { platformTopology, ServiceName } from '@totes/model';
+import { createAwsClients, createPool, createPublisher, loadConfig, provisionTopology } from '@totes/runtime';
+import { createRandom, seedTotesys } from '@totes/totesys';
+import { runVerify } from '@totes/verify';
+import pg from 'pg';
+import { drainPipeline } from './drain';
+import { countByKind, planFaults } from './fault-plan';
+import { truncateLakeObject } from './lake-faults';
+import { type LakeWriteProxy, startLakeWriteProxy } from './lake-write-proxy';
+import { type MessageTap, startMessageTap } from './message-tap';
+import { applyMutations, type MutationTally, planMutations } from './mutations';
+import { type ServiceProcesses, startServiceProcesses } from './service-processes';
+import { startTcpProxy, type TcpProxy, throughProxy } from './tcp-proxy';
+import { FaultKind, type ScheduledFault, type SoakOptions, type SoakSummary } from './types';
+
+const stage = 'soak';
+const bucket = 'totes-soak-lake';
+
+/** How the services are run during a soak: quick retries, so a run takes minutes, not hours. */
+export const soakServiceSettings = {
+  intervalMs: 500,
+  visibilityTimeoutSeconds: 5,
+  claimLeaseSeconds: 20,
+} as const;
+
+/** What the harness holds while a soak runs. */
+interface Rig {
+  readonly services: ServiceProcesses;
+  readonly tap: MessageTap;
+  readonly warehouseProxy: TcpProxy;
+  readonly sourceProxy: TcpProxy;
+  readonly lakeProxy: LakeWriteProxy;
+  readonly s3: ReturnType<typeof createAwsClients>['s3'];
+  readonly publisher: ReturnType<typeof createPublisher>;
+  readonly log: (text: string) => void;
+}
+
+/**
+ * A soak run: embedded Postgres and fauxqs, the five services each in its own `totes serve` process behind fault
+ * proxies, the planned mutations applied step by step while the planned faults fire, then a drain (replaying dead
+ * letters) and `totes verify`. Resolves to the summary; never leaves a process or a server behind.
+ */
+export async function runSoak(
+  options: SoakOptions,
+  log: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): Promise<SoakSummary> {
+  const started = Date.now();
+  const deadline = started + options.deadlineSeconds * 1000;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    const postgres: TestPostgres = await startTestPostgres();
+    cleanups.push(() => postgres.dispose());
+    await postgres.ensureDatabase('totesys');
+    await postgres.ensureDatabase('warehouse');
+    await seedTotesys(postgres.url('totesys'), { seed: options.seed, scale: options.scale });
+    const aws: LocalAws = await startLocalAws();
+    cleanups.push(() => aws.stop());
+    aws.createBucket(bucket);
+    const postgresPort = Number(new URL(postgres.url('totesys')).port);
+    const warehouseProxy = await startTcpProxy({ host: '127.0.0.1', port: postgresPort });
+    cleanups.push(() => warehouseProxy.stop());
+    const sourceProxy = await startTcpProxy({ host: '127.0.0.1', port: postgresPort });
+    cleanups.push(() => sourceProxy.stop());
+    const lakeProxy = await startLakeWriteProxy(aws.endpoint);
+    cleanups.push(() => lakeProxy.stop());
+
+    const config = loadConfig(
+      {},
+      {
+        sourceUrl: postgres.url('totesys'),
+        warehouseUrl: postgres.url('warehouse'),
+        lakeUrl: `s3://${bucket}`,
+        stage,
+      },
+    );
+    const clients = createAwsClients({ region: config.region, endpoint: aws.endpoint });
+    cleanups.push(async () => {
+      clients.sqs.destroy();
+      clients.sns.destroy();
+      clients.s3.destroy();
+    });
+    const endpoints = await provisionTopology({
+      sns: clients.sns,
+      sqs: clients.sqs,
+      stage,
+      topology: platformTopology(),
+      visibilityTimeoutSeconds: soakServiceSettings.visibilityTimeoutSeconds,
+    });
+    const tap = await startMessageTap({
+      ...clients,
+      endpoints,
+      random: createRandom(options.seed, 'soak:tap'),
+    });
+    cleanups.push(() => tap.stop());
+    log('starting the five service processes');
+    const services = await startServiceProcesses({
+      services: Object.values(ServiceName),
+      env: {
+        TOTES_SOURCE_URL: throughProxy(config.sourceUrl, sourceProxy),
+        TOTES_WAREHOUSE_URL: throughProxy(config.warehouseUrl, warehouseProxy),
+        TOTES_LAKE_URL: config.lakeUrl,
+        TOTES_STAGE: stage,
+        AWS_ENDPOINT_URL: lakeProxy.endpoint,
+      },
+      ...soakServiceSettings,
+      onCrash: (service, exitCode, lastLine) =>
+        log(
+          `${service} exited on its own (code ${exitCode}); restarting. Last line: ${lastLine.slice(0, 400)}`,
+        ),
+    });
+    cleanups.push(() => services.stop());
+    const rig: Rig = {
+      services,
+      tap,
+      warehouseProxy,
+      sourceProxy,
+      lakeProxy,
+      s3: clients.s3,
+      publisher: createPublisher(clients.sns, endpoints.topics, { stage }),
+      log,
+    };
+
+    const faults = planFaults({ ...options, seed: options.seed });
+    const kinds = planMutations(options.seed, options.mutations);
+    const tally: MutationTally = { applied: 0, skipped: 0, rowsWritten: {} };
+    const firing: Promise<void>[] = [];
+    const fired: ScheduledFault[] = [];
+    const mutator = new pg.Client({ connectionString: postgres.url('totesys') });
+    await mutator.connect();
+    cleanups.push(() => mutator.end());
+    const perStep = Math.ceil(options.mutations / options.steps);
+    log(`applying ${options.mutations} mutations in ${options.steps} steps; ${faults.length} faults planned`);
+    for (let step = 0; step < options.steps; step++) {
+      const firstIndex = step * perStep;
+      await applyMutations(mutator, kinds.slice(firstIndex, firstIndex + perStep), {
+        seed: options.seed,
+        firstIndex,
+        tally,
+      });
+      const stepStarted = Date.now();
+      for (const fault of faults.filter((planned) => planned.step === step))
+        firing.push(
+          sleep(fault.delayMs).then(async () => {
+            fired.push(fault);
+            await injectFault(rig, fault);
+          }),
+        );
+      await sleep(options.stepMs - (Date.now() - stepStarted));
+    }
+    const lastMutation = Date.now();
+    await Promise.all(firing);
+    log('faults over; draining');
+    const source = createPool(postgres.url('totesys'), { max: 2 });
+    const warehouse = createPool(postgres.url('warehouse'), { max: 2 });
+    cleanups.push(() => Promise.all([source.end(), warehouse.end()]));
+    const drain = await drainPipeline({
+      sqs: clients.sqs,
+      stage,
+      source,
+      warehouse,
+      stateSchema: config.stateSchema,
+      tap,
+      publisher: rig.publisher,
+      deadline,
+    });
+    const drainSeconds = (Date.now() - lastMutation) / 1000;
+    let verifyReport = '';
+    const verdict = await runVerify({
+      env: {},
+      sourceUrl: postgres.url('totesys'),
+      warehouseUrl: postgres.url('warehouse'),
+      warehouseSchema: config.warehouseSchema,
+      write: (text) => {
+        verifyReport += text;
+      },
+    });
+    if (!drain.drained) log(services.tail(60).join('\n'));
+    return {
+      seed: options.seed,
+      mutationsApplied: tally.applied,
+      mutationsSkipped: tally.skipped,
+      rowsWritten: tally.rowsWritten,
+      faultsInjected: countByKind(fired),
+      retries: services.counters.retries,
+      deferrals: services.counters.deferrals,
+      crashes: services.counters.crashes,
+      deadLettered: drain.deadLettered,
+      replayed: drain.replayed,
+      reExtracted: drain.reExtracted,
+      drainSeconds,
+      drained: drain.drained,
+      verified: verdict === 0,
+      verifyReport,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+/** Fires one fault and resolves when it is over (an outage ended, a killed service is serving again). */
+async function injectFault(rig: Rig, fault: ScheduledFault): Promise<void> {
+  const service = fault.service ?? ServiceName.warehouseLoader;
+  rig.log(`fault: ${fault.kind}${fault.service ? ` ${fault.service}` : ''}`);
+  switch (fault.kind) {
+    case FaultKind.killService:
+      return rig.services.kill(service);
+    case FaultKind.holdService:
+      return rig.services.hold(service, fault.durationMs);
+    case FaultKind.duplicateDelivery:
+      return rig.tap.duplicate(fault.copies ?? 1);
+    case FaultKind.reorderDelivery:
+      return rig.tap.reorder(fault.copies ?? 1, fault.durationMs);
+    case FaultKind.warehouseOutage:
+      return rig.warehouseProxy.outage(fault.durationMs);
+    case FaultKind.sourceOutage:
+      // During an extraction: as soon as the detector has asked for one.
+      await rig.tap.nextChanged(5_000);
+      return rig.sourceProxy.outage(fault.durationMs);
+    case FaultKind.lakeUnwritable:
+      return rig.lakeProxy.unwritableFor(fault.durationMs);
+    case FaultKind.truncateLakeObject: {
+      const extracted = await rig.tap.nextExtracted(15_000);
+      const part = extracted?.object.parts[0];
+      if (!extracted || !part) return;
+      await truncateLakeObject(rig.s3, bucket, part);
+      // The builders have most likely read the part already; a second delivery makes them meet the damage.
+      await rig.publisher.publish('extracted', extracted);
+      return;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { countLogLine, type ServiceCounters, WorkerLogMessage } from './service-processes';
+
+const fresh = (): ServiceCounters => ({
+  retries: 0,
+  deferrals: 0,
+  deadLetteredByWorkers: 0,
+  crashes: 0,
+  kills: 0,
+  holds: 0,
+});
+
+describe('countLogLine', () => {
+  it('counts retries, deferrals and dead letters from the workers’ JSON log lines', () => {
+    const counters = fresh();
+    const line = (message: string) => JSON.stringify({ level: 'warn', message, messageId: 'm' });
+
+    countLogLine(line(WorkerLogMessage.retry), counters);
+    countLogLine(line(WorkerLogMessage.retry), counters);
+    countLogLine(line(WorkerLogMessage.deferral), counters);
+    countLogLine(line(WorkerLogMessage.deadLetter), counters);
+
+    expect(counters).toMatchObject({ retries: 2, deferrals: 1, deadLetteredByWorkers: 1 });
+  });
+
+  it('ignores other lines, including ones that are not JSON', () => {
+    const counters = fresh();
+
+    countLogLine('(node:1) Warning: something', counters);
+    countLogLine('{"message":"serving"}', counters);
+    countLogLine('{not json', counters);
+
+    expect(counters).toEqual(fresh());
+  });
+});

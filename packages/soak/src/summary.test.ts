@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { countByKind } from './fault-plan';
+import { formatSoakSummary, summaryProblems } from './summary';
+import { FaultKind, type SoakSummary } from './types';
+
+const summary: SoakSummary = {
+  seed: 1,
+  mutationsApplied: 29,
+  mutationsSkipped: 1,
+  rowsWritten: { sales_order: 10, payment: 20 },
+  faultsInjected: countByKind([{ kind: FaultKind.killService }, { kind: FaultKind.warehouseOutage }]),
+  retries: 7,
+  deferrals: 2,
+  crashes: 1,
+  deadLettered: 3,
+  replayed: 3,
+  reExtracted: 1,
+  drainSeconds: 12.34,
+  drained: true,
+  verified: true,
+  verifyReport: '',
+};
+
+describe('formatSoakSummary', () => {
+  it('prints mutations, faults by kind, retries, dead letters, drain time and the verdict', () => {
+    const text = formatSoakSummary(summary);
+
+    expect(text).toContain('mutations applied    29 (skipped 1)');
+    expect(text).toContain('faults injected      2: kill_service 1,');
+    expect(text).toContain('warehouse_outage 1');
+    expect(text).toContain('retries              7');
+    expect(text).toContain('dead-lettered        3, replayed 3, windows re-extracted 1');
+    expect(text).toContain('time to drain        12.3 s');
+    expect(text).toContain('verify               PASS');
+  });
+});
+
+describe('summaryProblems', () => {
+  it('finds nothing wrong with a consistent summary', () => {
+    expect(summaryProblems(summary, { mutations: 30, faults: 2 })).toEqual([]);
+  });
+
+  it('reports lost mutations, missing faults, unreplayed dead letters and a failed verify', () => {
+    const broken = { ...summary, mutationsSkipped: 0, replayed: 2, verified: false };
+
+    const problems = summaryProblems(broken, { mutations: 30, faults: 3 });
+
+    expect(problems).toHaveLength(4);
+  });
+});

@@ -1,0 +1,38 @@
+import { allFaultKinds, type SoakSummary } from './types';
+
+/** The summary `pnpm soak` prints: what was done, what failed and came back, and what verify said. */
+export function formatSoakSummary(summary: SoakSummary): string {
+  const faults = allFaultKinds.map((kind) => `${kind} ${summary.faultsInjected[kind]}`).join(', ');
+  const total = allFaultKinds.reduce((sum, kind) => sum + summary.faultsInjected[kind], 0);
+  const tables = Object.entries(summary.rowsWritten)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([table, rows]) => `${table} ${rows}`)
+    .join(', ');
+  return [
+    `soak seed ${summary.seed}`,
+    `  mutations applied    ${summary.mutationsApplied} (skipped ${summary.mutationsSkipped}); rows written: ${tables}`,
+    `  faults injected      ${total}: ${faults}`,
+    `  retries              ${summary.retries} (deferrals ${summary.deferrals}, service restarts after a crash ${summary.crashes})`,
+    `  dead-lettered        ${summary.deadLettered}, replayed ${summary.replayed}, windows re-extracted ${summary.reExtracted}`,
+    `  time to drain        ${summary.drainSeconds.toFixed(1)} s${summary.drained ? '' : ' (deadline passed before the pipeline drained)'}`,
+    `  verify               ${summary.verified ? 'PASS' : 'FAIL'}`,
+  ].join('\n');
+}
+
+/**
+ * What does not add up in a summary: mutations lost from the count, dead letters left unreplayed, a drained run
+ * that does not verify. Empty when the summary is consistent.
+ */
+export function summaryProblems(summary: SoakSummary, expected: { mutations: number; faults: number }) {
+  const problems: string[] = [];
+  if (summary.mutationsApplied + summary.mutationsSkipped !== expected.mutations)
+    problems.push(
+      `${summary.mutationsApplied} applied + ${summary.mutationsSkipped} skipped ≠ ${expected.mutations} mutations`,
+    );
+  const injected = allFaultKinds.reduce((sum, kind) => sum + summary.faultsInjected[kind], 0);
+  if (injected !== expected.faults) problems.push(`${injected} faults injected ≠ ${expected.faults} planned`);
+  if (summary.drained && summary.replayed !== summary.deadLettered)
+    problems.push(`${summary.deadLettered} dead-lettered but ${summary.replayed} replayed`);
+  if (summary.drained && !summary.verified) problems.push('the pipeline drained but verify failed');
+  return problems;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultFaultDurations } from '../src/fault-plan';
+import { runSoak } from '../src/run-soak';
+import { summaryProblems } from '../src/summary';
+import { allFaultKinds } from '../src/types';
+
+describe('pnpm soak, small', () => {
+  it('loses and doubles nothing through 30 mutations while every fault kind fires at least once', async () => {
+    const log: string[] = [];
+    const options = {
+      mutations: 30,
+      seed: 4,
+      deadlineSeconds: 120,
+      faults: 0,
+      force: allFaultKinds,
+      kinds: allFaultKinds,
+      steps: 4,
+      stepMs: 1200,
+      scale: 0.01,
+      // Shorter than the 30 s `pnpm soak` uses, to keep the test brief; the behaviour is the same.
+      durations: {
+        ...defaultFaultDurations,
+        warehouse_outage: 5_000,
+        hold_service: 4_000,
+        lake_unwritable: 4_000,
+      },
+    };
+
+    const summary = await runSoak(options, (line) => log.push(line));
+
+    const context = `${summary.verifyReport}\n${log.join('\n')}`;
+    expect(summary.verified, context).toBe(true);
+    expect(summary.drained, context).toBe(true);
+    expect(summaryProblems(summary, { mutations: 30, faults: allFaultKinds.length })).toEqual([]);
+    for (const kind of allFaultKinds) expect(summary.faultsInjected[kind], kind).toBeGreaterThanOrEqual(1);
+    // The truncated raw part was met, dead-lettered rather than dropped, and repaired by a re-extraction.
+    expect(summary.deadLettered).toBeGreaterThanOrEqual(1);
+    expect(summary.reExtracted).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(summary.rowsWritten)).toHaveLength(11);
+  }, 170_000);
+});
