@@ -32,7 +32,8 @@ export interface Lake {
    * Writes rows as `<key>/part-00000.parquet`, `part-00001`, …, each of at most `rowsPerPart` rows, writing
    * each part as soon as it is full, so memory holds one part's rows whatever the dataset's size. Names are
    * deterministic: a retry overwrites the same parts, and parts left over from a larger earlier write at the
-   * same key are deleted. Zero rows give zero parts.
+   * same key are emptied (rewritten with zero rows), not deleted: a message published after the earlier write still
+   * names them, and must read nothing stale from them, yet must not fail. Zero rows give zero parts.
    */
   writeDataset(
     key: string,
@@ -130,11 +131,15 @@ async function writeDataset(
   }
   if (pending.length > 0) await flush();
 
-  // After the new parts are in place: a retry that wrote fewer parts must not leave old rows behind.
+  // After the new parts are in place: a rewrite that wrote fewer parts (a window re-extracted after some of its rows
+  // moved on) must not leave old rows behind, nor a hole where an earlier message expects a part.
   const current = new Set(parts);
-  for (const existing of await store.list(`${key}/`)) {
-    const name = existing.slice(key.length + 1);
-    if (partPattern.test(name) && !current.has(existing)) await store.delete(existing);
+  const leftovers = (await store.list(`${key}/`)).filter(
+    (existing) => partPattern.test(existing.slice(key.length + 1)) && !current.has(existing),
+  );
+  if (leftovers.length > 0) {
+    const empty = encodeParquet(columns, [], `an emptied part under ${key} in lake ${store.describe()}`);
+    for (const leftover of leftovers) await store.put(leftover, empty);
   }
   return { key, parts, rows, bytes };
 }
