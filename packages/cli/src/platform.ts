@@ -92,15 +92,27 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const warehouse = createPool(config.warehouseUrl, { max: 8, applicationName: 'totes-warehouse' });
   const services = new Set(options.services ?? allServices);
   const serves = (service: ServiceName) => services.has(service);
-  await withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
-    migrateWarehouse(warehouse, config),
-  );
-  const endpoints = await provisionTopology({
-    sns: clients.sns,
-    sqs: clients.sqs,
-    stage: config.stage,
-    topology: platformTopology(),
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+  const release = async () => {
+    await Promise.all([source.end(), warehouse.end()]);
+    clients.sqs.destroy();
+    clients.sns.destroy();
+    clients.s3.destroy();
+  };
+  const endpoints = await (async () => {
+    await withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
+      migrateWarehouse(warehouse, config),
+    );
+    return provisionTopology({
+      sns: clients.sns,
+      sqs: clients.sqs,
+      stage: config.stage,
+      topology: platformTopology(),
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+    });
+  })().catch(async (error: unknown) => {
+    // A platform that cannot start holds nothing open, so its caller may simply try again.
+    await release().catch(() => {});
+    throw error;
   });
   const publisher = createPublisher(clients.sns, endpoints.topics, { stage: config.stage });
   const namespaces = lineageNamespaces(config);
@@ -247,10 +259,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     stop: async () => {
       await Promise.all(loops.map((loop) => loop.stop()));
       await Promise.all(consumers.map((consumer) => consumer.stop()));
-      await Promise.all([source.end(), warehouse.end()]);
-      clients.sqs.destroy();
-      clients.sns.destroy();
-      clients.s3.destroy();
+      await release();
     },
   };
 }

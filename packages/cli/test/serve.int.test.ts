@@ -84,6 +84,39 @@ describe('totes serve: one process per service, as on AWS', () => {
     processes.clear();
   }, 60_000);
 
+  it('waits for a warehouse that is not there yet, and serves once it is', async () => {
+    const said: string[] = [];
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', bin, 'serve', '--service', 'warehouse-loader'],
+      {
+        env: {
+          ...process.env,
+          TOTES_SOURCE_URL: postgres.url('totesys'),
+          TOTES_WAREHOUSE_URL: postgres.url('later'),
+          TOTES_LAKE_URL: lakeDir,
+          TOTES_STAGE: 'later',
+          AWS_ENDPOINT_URL: aws.endpoint,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    processes.set('late', child);
+    child.stdout?.on('data', (chunk) => said.push(String(chunk)));
+    child.stderr?.on('data', (chunk) => said.push(String(chunk)));
+
+    const retried = await poll(async () => said.join('').includes('cannot start yet'), 30_000);
+    await postgres.ensureDatabase('later');
+    const serving = await poll(async () => said.join('').includes('"message":"serving"'), 30_000);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    processes.delete('late');
+
+    expect(retried, said.join('')).toBe(true);
+    expect(serving, said.join('')).toBe(true);
+    expect(code).toBe(0);
+  }, 90_000);
+
   it('refuses an unknown service name with a usage error', async () => {
     const exitCode = await main(['serve', '--service', 'table-loader']);
 

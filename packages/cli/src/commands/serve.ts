@@ -1,5 +1,5 @@
 import { ServiceName } from '@totes/model';
-import { createLogger, loadConfig } from '@totes/runtime';
+import { createLogger, type Logger, loadConfig } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
 import { allServices, startPlatform } from '../platform';
 
@@ -17,34 +17,73 @@ export interface ServeOptions {
 /**
  * `totes serve`: runs chosen services, in this process, against the platform that env names (a running local stack
  * or real resources), the way one Lambda function runs one service. Start one process per service to see each
- * service's own memory and to kill and restart it alone. JSON logs go to standard output. SIGINT or SIGTERM lets the
- * messages in hand finish, then exits.
+ * service's own memory and to kill and restart it alone. JSON logs go to standard output. A platform that cannot be
+ * reached at start (the warehouse down, the endpoint not up yet) is tried again with backoff rather than given up on.
+ * SIGINT or SIGTERM lets the messages in hand finish, then exits.
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const services = serviceNames(options.services);
   const config = loadConfig(process.env);
   const logger = createLogger({ services: services.join(',') });
-  const platform = await startPlatform({
-    config,
-    awsEndpoint: process.env.AWS_ENDPOINT_URL,
-    logger,
-    services,
-    ...(options.visibilityTimeoutSeconds === undefined
-      ? {}
-      : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
-    ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      stopping = true;
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
+  const platform = await untilStarted(
+    logger,
+    stopped,
+    () => stopping,
+    () =>
+      startPlatform({
+        config,
+        awsEndpoint: process.env.AWS_ENDPOINT_URL,
+        logger,
+        services,
+        ...(options.visibilityTimeoutSeconds === undefined
+          ? {}
+          : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
+        ...(options.claimLeaseMs === undefined ? {} : { claimLeaseMs: options.claimLeaseMs }),
+      }),
+  );
+  if (!platform) return;
   const detector = services.includes(ServiceName.changeDetector)
     ? platform.startDetector(options.intervalMs ?? config.detectIntervalMs)
     : undefined;
   logger.info('serving', { services, stage: config.stage });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await detector?.stop();
   await platform.stop();
   logger.info('stopped', { services });
+}
+
+/** Starts the platform, trying again after 1 s, 2 s, … up to 30 s between tries; undefined once told to stop. */
+async function untilStarted<T>(
+  logger: Logger,
+  stopped: Promise<void>,
+  isStopping: () => boolean,
+  start: () => Promise<T>,
+): Promise<T | undefined> {
+  for (let attempt = 1; !isStopping(); attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const retryInMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+      logger.warn('cannot start yet; trying again', { attempt, retryInMs, error });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, retryInMs);
+        void stopped.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+  return undefined;
 }
 
 function serviceNames(given: readonly string[]): ServiceName[] {
