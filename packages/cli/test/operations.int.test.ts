@@ -1,18 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ModelBuilt, newEnvelope } from '@totes/contracts';
 import { findModel, processedColumnsOf, sourceVersionColumn } from '@totes/model';
 import { createLake } from '@totes/runtime';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters, replayDeadLetters } from '../src/ops/dead-letters';
-import { writePlatformFile } from '../src/ops/platform-file';
 import { findStageQueues, pickQueue } from '../src/ops/queues';
 import { waitForDrain } from '../src/wait-for-drain';
 import { startTestPlatform, type TestPlatform } from './harness';
-import { totes } from './totes-command';
+import { pointTotesAt, totes } from './totes-command';
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +22,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
 
 describe('operating the platform: dead letters, replay and status', () => {
   let t: TestPlatform;
-  let stateDir: string;
+  let undoTotes: () => Promise<void>;
   let sqs: SQSClient;
   let sns: SNSClient;
 
@@ -45,17 +41,7 @@ describe('operating the platform: dead letters, replay and status', () => {
   beforeAll(async () => {
     t = await startTestPlatform({ scale: 0.01, visibilityTimeoutSeconds: 1 });
     await t.runOnce();
-    stateDir = await mkdtemp(join(tmpdir(), 'totes-state-'));
-    vi.stubEnv('TOTES_STATE_DIR', stateDir);
-    await writePlatformFile(stateDir, {
-      pid: process.pid,
-      stage: t.config.stage,
-      region: 'us-east-1',
-      awsEndpoint: t.awsEndpoint,
-      sourceUrl: t.config.sourceUrl,
-      warehouseUrl: t.config.warehouseUrl,
-      startedAt: new Date().toISOString(),
-    });
+    undoTotes = await pointTotesAt(t);
     const client = {
       endpoint: t.awsEndpoint,
       region: 'us-east-1',
@@ -65,11 +51,10 @@ describe('operating the platform: dead letters, replay and status', () => {
     sns = new SNSClient(client);
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
+    await undoTotes?.();
     sqs?.destroy();
     sns?.destroy();
     await t?.dispose();
-    await rm(stateDir, { recursive: true, force: true });
   });
 
   it('dead-letters a poison message after five attempts with its reason, and loads it once after the fix and a replay', async () => {
