@@ -40,6 +40,12 @@ export interface LoadOutcome {
 /** Loads processed rows into the warehouse. */
 export interface WarehouseWriter {
   load(entry: LoadEntry, batches: AsyncIterable<Row[]>): Promise<LoadOutcome>;
+  /**
+   * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
+   * yet: a cheap check, on the reference columns only, before a load decodes and copies the whole batch (the load
+   * checks again inside its transaction).
+   */
+  checkDimensions(fact: FactModel, references: AsyncIterable<Row[]>): Promise<void>;
 }
 
 export interface WarehouseWriterOptions {
@@ -92,7 +98,38 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
         client.release();
       }
     },
+    async checkDimensions(fact, references) {
+      const keys = new Map(factReferences(fact).map((reference) => [reference, new Set<string>()]));
+      for await (const rows of references) {
+        for (const [reference, seen] of keys) {
+          for (const row of rows) {
+            const value = row[reference.column];
+            if (value !== null && value !== undefined) seen.add(String(value));
+          }
+        }
+      }
+      const lakeOf = new Map(referenceColumnsOf(fact).map((column) => [column.name, column.lake]));
+      const missing: { dimension: string; keys: string[] }[] = [];
+      for (const [{ column, dimension }, seen] of keys) {
+        if (seen.size === 0) continue;
+        const type = stagingType[lakeOf.get(column) ?? 'string'];
+        const { rows } = await pool.query<{ key: string }>(
+          `SELECT k::text AS key FROM unnest($1::${type}[]) AS k
+           WHERE NOT EXISTS (SELECT 1 FROM ${qualifiedTable(warehouseSchema, dimension)} d WHERE d.${q(dimension.key)} = k)
+           ORDER BY 1 LIMIT 5`,
+          [[...seen]],
+        );
+        if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
+      }
+      if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
+    },
   };
+}
+
+/** The processed columns of a fact that reference a dimension: all {@link WarehouseWriter.checkDimensions} reads. */
+export function referenceColumnsOf(fact: FactModel): LakeColumn[] {
+  const references = new Set(factReferences(fact).map((reference) => reference.column));
+  return processedColumnsOf(fact).filter((column) => references.has(column.name));
 }
 
 const stagingTable = 'totes_staging';
