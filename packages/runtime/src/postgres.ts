@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { formatTimestamp, parseTimestamp } from './lake/lake-values';
 
 /** The `timestamp without time zone` type: kept as text so no zone ever shifts it. */
 const timestampOid = 1114;
@@ -55,5 +56,8 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
 
 /** A lake timestamp moved by `ms` milliseconds (negative for earlier), in the same fixed form. */
 export function shiftTimestamp(timestamp: string, ms: number): string {
-  return new Date(new Date(`${timestamp}Z`).getTime() + ms).toISOString().slice(0, 23);
+  // The canonical form by arithmetic (this runs per extracted row); anything else through Date.
+  const epochMs = parseTimestamp(timestamp);
+  const shifted = epochMs === undefined ? undefined : formatTimestamp(epochMs + ms);
+  return shifted ?? new Date(new Date(`${timestamp}Z`).getTime() + ms).toISOString().slice(0, 23);
 }
