@@ -74,6 +74,7 @@ export async function runPlatformProcess(): Promise<void> {
     });
     fleet = await startServiceFleet({
       layout: request.layout,
+      nodeFlags: request.serviceHeapMb === null ? [] : [`--max-old-space-size=${request.serviceHeapMb}`],
       control,
       request: {
         sourceUrl: request.sourceUrl,

@@ -24,6 +24,8 @@ export interface PlatformProcessRequest {
   readonly timeoutMs: number;
   /** One process per service, or all five in one (for the profiled load). */
   readonly layout: ServiceLayout;
+  /** `--max-old-space-size` of each service process; null for V8's default. */
+  readonly serviceHeapMb: number | null;
 }
 
 /** The environment variable that carries the {@link PlatformProcessRequest}. */

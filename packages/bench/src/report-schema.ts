@@ -162,6 +162,8 @@ export const BenchReportSchema = z.object({
     intervalMs: z.number().int().positive(),
     seed: z.number().int(),
     profile: z.boolean(),
+    /** `--max-old-space-size` of each service process; null (or absent, in older reports) for V8's default. */
+    serviceHeapMb: z.number().int().positive().nullable().optional(),
   }),
   machine: z.object({
     hostname: z.string(),

@@ -78,6 +78,7 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
         intervalMs: options.intervalMs,
         seed: options.seed,
         profile: options.profile,
+        serviceHeapMb: options.serviceHeapMb,
       },
       machine: describeMachine(),
       loadAverage: { atStart, atEnd: loadAverage() },
@@ -85,8 +86,9 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
       postgres: postgres.description,
       platform: {
         process:
-          'each service in a Node process of its own (startPlatform with one service, as totes serve runs it); ' +
-          'fauxqs in a process of its own; the profiled load runs all five services in one process',
+          'each service in a Node process of its own (startPlatform with one service, as totes serve runs it)' +
+          (options.serviceHeapMb === null ? '' : `, with --max-old-space-size=${options.serviceHeapMb}`) +
+          '; fauxqs in a process of its own; the profiled load runs all five services in one process',
         lateCommitMarginMs: config.lateCommitMarginMs,
       },
       source: {
@@ -141,6 +143,7 @@ async function measureRun(
     detectIntervalMs: options.changes > 0 ? options.intervalMs : null,
     timeoutMs: options.timeoutMs,
     layout: ServiceLayout.perService,
+    serviceHeapMb: options.serviceHeapMb,
     signal: context.signal,
   });
   try {
@@ -230,6 +233,7 @@ async function profiledLoad({
     detectIntervalMs: null,
     timeoutMs: options.timeoutMs,
     layout: ServiceLayout.oneProcess,
+    serviceHeapMb: null,
     signal: context.signal,
   });
   try {

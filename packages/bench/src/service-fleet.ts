@@ -62,6 +62,8 @@ export const localStackProcessName = 'local-stack';
  */
 export async function startServiceFleet(options: {
   layout: ServiceLayout;
+  /** Node flags of each service process, e.g. its heap limit. */
+  nodeFlags: readonly string[];
   control: Platform;
   request: Omit<ServiceProcessRequest, 'services'>;
   listeners: ServiceProcessListeners;
@@ -71,7 +73,7 @@ export async function startServiceFleet(options: {
       ? Object.values(ServiceName).map((service) => [service])
       : [Object.values(ServiceName)];
   const processes = groups.map((services) =>
-    forkServiceProcess({ ...options.request, services }, options.listeners),
+    forkServiceProcess({ ...options.request, services }, options.listeners, options.nodeFlags),
   );
   const kill = () => {
     for (const child of processes) child.kill();

@@ -41,6 +41,7 @@ export interface ServiceProcessListeners {
 export function forkServiceProcess(
   request: ServiceProcessRequest,
   listeners: ServiceProcessListeners,
+  nodeFlags: readonly string[] = [],
 ): ServiceProcess {
   const require = createRequire(import.meta.url);
   const tsx = pathToFileURL(require.resolve('tsx')).href;
@@ -49,7 +50,7 @@ export function forkServiceProcess(
     fileURLToPath(new URL('./service-process-entry.ts', import.meta.url)),
     [],
     {
-      execArgv: ['--import', tsx],
+      execArgv: ['--import', tsx, ...nodeFlags],
       env: { ...process.env, [serviceRequestVariable]: JSON.stringify(request) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
