@@ -11,6 +11,12 @@ const timeOid = 1083;
  * (`2024-11-15T09:30:00.100`), whose text order is its time order.
  */
 export function canonicalTimestamp(text: string): string {
+  // The usual `YYYY-MM-DD HH:MM:SS[.f…]` by slicing (this runs per timestamp read); anything else below.
+  if (text.length >= 19 && text.charCodeAt(10) === 32) {
+    if (text.length === 19) return `${text.slice(0, 10)}T${text.slice(11)}.000`;
+    if (text.charCodeAt(19) === 46 && text.length <= 26 && !text.includes(' ', 20))
+      return `${text.slice(0, 10)}T${text.slice(11, 19)}.${text.slice(20, 23).padEnd(3, '0')}`;
+  }
   const [date, time = '00:00:00'] = text.split(' ');
   const [whole, fraction = ''] = time.split('.');
   return `${date}T${whole}.${fraction.padEnd(3, '0').slice(0, 3)}`;
