@@ -23,6 +23,8 @@ export async function runServiceProcess(): Promise<void> {
   const send = (report: ServiceReport) => {
     if (process.connected) process.send?.(report);
   };
+  // The platform process gone (ended, or killed on Ctrl-C) takes its services with it.
+  process.once('disconnect', () => process.exit(process.exitCode ?? 0));
   const sampler = startMemorySampler(100);
   const forward = (event: ServiceEvent) => send({ type: 'event', event });
   try {
