@@ -62,6 +62,8 @@ export interface WarehouseWriterOptions {
 }
 
 const dimensionPollMs = 200;
+/** The distinct keys of one reference that {@link WarehouseWriter.checkDimensions} holds before it asks. */
+const keysPerCheck = 50_000;
 
 /**
  * A writer that, in one transaction, records the message in the load ledger, COPYs the rows into a temporary
@@ -108,14 +110,6 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     },
     async checkDimensions(fact, references) {
       const keys = new Map(factReferences(fact).map((reference) => [reference, new Set<LakeValue>()]));
-      for await (const rows of references) {
-        for (const [reference, seen] of keys) {
-          for (const row of rows) {
-            const value = row[reference.column];
-            if (value !== null && value !== undefined) seen.add(value);
-          }
-        }
-      }
       const lakeOf = new Map(referenceColumnsOf(fact).map((column) => [column.name, column.lake]));
       const missingNow = async () => {
         const missing: { dimension: string; keys: string[] }[] = [];
@@ -129,7 +123,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
             [[...seen]],
           );
           if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
-          // Found present: not asked again while waiting.
+          // Found present: not asked again.
           else seen.clear();
         }
         return missing;
@@ -137,12 +131,26 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       // Dimensions built in the same run are usually loaded within moments: wait a little here, asking again,
       // before the message is put back for seconds.
       const deadline = Date.now() + dimensionWaitMs;
-      let missing = await missingNow();
-      while (missing.length > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, dimensionPollMs));
-        missing = await missingNow();
+      const settle = async () => {
+        let missing = await missingNow();
+        while (missing.length > 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, dimensionPollMs));
+          missing = await missingNow();
+        }
+        if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
+      };
+      // Keys are checked whenever one reference has gathered enough of them, so memory stays bounded whatever the
+      // batch's size (a payment fact references one transaction per row).
+      for await (const rows of references) {
+        for (const [reference, seen] of keys) {
+          for (const row of rows) {
+            const value = row[reference.column];
+            if (value !== null && value !== undefined) seen.add(value);
+          }
+        }
+        if ([...keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
       }
-      if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
+      await settle();
     },
   };
 }
