@@ -1,6 +1,7 @@
 import type { Platform } from '@totes/cli';
 import { ServiceName } from '@totes/model';
 import type { ProfileSummary } from './cpu-profile';
+import { BenchError, BenchErrorCode } from './errors';
 import { type MemoryPeaks, startMemorySampler } from './memory-sampler';
 import type { ServiceProcessRequest, ServiceUsage } from './process-protocol';
 import {
@@ -85,7 +86,10 @@ export async function startServiceFleet(options: {
     throw error;
   }
   const detector = processes[groups.findIndex((services) => services.includes(ServiceName.changeDetector))];
-  if (!detector) throw new Error('no process runs the change-detector');
+  if (!detector) {
+    kill();
+    throw new BenchError(BenchErrorCode.platformProcessFailed, 'no service process runs the change-detector');
+  }
   const platform: Platform = {
     ...options.control,
     detectOnce: () => detector.call({ type: 'detectOnce' }),

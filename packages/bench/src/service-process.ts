@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { type Platform, startPlatform } from '@totes/cli';
 import { createLogger, loadConfig } from '@totes/runtime';
 import { type CpuProfiler, startCpuProfiler, summariseCpuProfile } from './cpu-profile';
+import { BenchError, BenchErrorCode } from './errors';
 import { startMemorySampler } from './memory-sampler';
 import {
   type ServiceCommand,
@@ -74,7 +75,8 @@ export async function runServiceProcess(): Promise<void> {
             profiler = await startCpuProfiler(1000);
             return null;
           case 'stopProfile': {
-            if (!profiler) throw new Error('no profile was started');
+            if (!profiler)
+              throw new BenchError(BenchErrorCode.platformProcessFailed, 'no profile was started');
             const raw = await profiler.stop();
             profiler = undefined;
             if (command.rawProfilePath) await writeFile(command.rawProfilePath, JSON.stringify(raw));
