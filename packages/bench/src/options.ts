@@ -19,8 +19,8 @@ export interface BenchOptions {
   /** The bound on each full load, each change and each drain. */
   readonly timeoutMs: number;
   /**
-   * The V8 old-space limit of each service process (`--max-old-space-size`), as a function's memory size sets it
-   * on AWS Lambda; null leaves V8 to size it from this machine's memory, when it collects far later.
+   * The V8 old-space limit of each service process (`--max-old-space-size`): a function's memory size bounds its
+   * heap on AWS Lambda; null leaves V8 to size it from this machine's memory, when it collects far later.
    */
   readonly serviceHeapMb: number | null;
 }
@@ -54,7 +54,7 @@ Options:
   --seed S           generator seed (default 7)
   --no-profile       skip the extra, untimed profiled full load
   --timeout-ms MS    bound on each full load, change and drain (default 1800000)
-  --service-heap-mb MB  V8 old-space limit of each service process, as a 256 MB Lambda would have (default 128)
+  --service-heap-mb MB  V8 old-space limit of each service process (default 128: half the 256 MB target)
   --no-service-heap-mb  leave V8 to size each service's heap from this machine's memory
   --help             this text`;
 
