@@ -1,9 +1,10 @@
 import type { Platform, RunTracker } from '@totes/cli';
 import type { ModelLoaded, RunCompleted, TableExtracted } from '@totes/contracts';
-import { type CpuProfiler, type ProfileSummary, startCpuProfiler, summariseCpuProfile } from './cpu-profile';
+import type { ProfileSummary } from './cpu-profile';
 import { BenchError, BenchErrorCode } from './errors';
-import { type MemoryPeaks, startMemorySampler } from './memory-sampler';
+import type { MemoryPeaks } from './memory-sampler';
 import { postgresCpuMs } from './postgres-cpu';
+import { type LoadMeter, localStackProcessName, type ProcessUsage } from './service-fleet';
 import { type LogRecorder, type Stage, type StageTiming, stageTimings } from './stage-timings';
 
 /** One full initial load, from the first detection to the run's completion. */
@@ -28,12 +29,14 @@ export interface FullLoadResult {
   readonly extractPerTable: readonly { table: string; rows: number; ms: number }[];
   readonly buildPerModel: readonly { model: string; messages: number; ms: number }[];
   readonly loadPerModel: readonly { model: string; rows: number; ms: number }[];
-  /** CPU time during the load: this process (all five services) and the Postgres server (source and warehouse). */
+  /** CPU time during the load: the service processes together, and the Postgres server (source and warehouse). */
   readonly cpu: { readonly platformMs: number; readonly postgresMs: number | null };
-  /** This process: all five services, their AWS SDK clients and the in-process fauxqs. */
+  /** The service process whose resident set peaked highest (with one process per service: one service's). */
   readonly memory: MemoryPeaks;
-  /** The resident set after the platform started, before the load. */
+  /** The resident set of that process after the platform started, before the load. */
   readonly idleRssBytes: number;
+  /** Every process over the load: each service process, then the local stack (fauxqs and the observers). */
+  readonly processes: readonly ProcessUsage[];
   readonly profile: ProfileSummary | null;
 }
 
@@ -73,23 +76,22 @@ export interface FullLoadProbes {
   readonly loaded: readonly ModelLoaded[];
   readonly postgresDataDir: string;
   readonly repoRoot: string;
+  /** Memory, CPU and the profile of the service processes. */
+  readonly meter: LoadMeter;
 }
 
 /**
- * Runs one detection cycle on an empty warehouse and waits for the run it started to complete, sampling this
- * process' memory every 100 ms, and, when asked, profiling it. Fails when a message is dead-lettered or the time
- * runs out.
+ * Runs one detection cycle on an empty warehouse and waits for the run it started to complete, sampling each
+ * process' memory every 100 ms, and, when asked, profiling (the platform when it runs in one process). Fails when a
+ * message is dead-lettered or the time runs out.
  */
 export async function measureFullLoad(
   probes: FullLoadProbes,
-  options: { timeoutMs: number; profile: boolean },
-): Promise<{ result: FullLoadResult; rawProfile: unknown }> {
-  const { platform, recorder } = probes;
-  const idleRssBytes = process.memoryUsage.rss();
-  const sampler = startMemorySampler(100);
-  const profiler: CpuProfiler | null = options.profile ? await startCpuProfiler(1000) : null;
+  options: { timeoutMs: number; profile: boolean; rawProfilePath: string | null },
+): Promise<FullLoadResult> {
+  const { platform, recorder, meter } = probes;
+  await meter.start({ profile: options.profile });
   const postgresBefore = await postgresCpuMs(probes.postgresDataDir);
-  const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
   const started = performance.now();
   const detection = await platform.detectOnce();
@@ -99,10 +101,10 @@ export async function measureFullLoad(
   }
   const completed = await untilCompleted(probes, detection.runId, options.timeoutMs);
   const wallMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
   const postgresAfter = await postgresCpuMs(probes.postgresDataDir);
-  const rawProfile = profiler ? await profiler.stop() : null;
-  const memory = sampler.stop();
+  const usage = await meter.stop({ rawProfilePath: options.rawProfilePath, repoRoot: probes.repoRoot });
+  const services = usage.processes.filter((entry) => entry.name !== localStackProcessName);
+  const highest = highestPeak(services);
 
   const summary = probes.tracker.summary(detection.runId, wallMs);
   const handled = recorder.handledOf(detection.runId);
@@ -146,16 +148,25 @@ export async function measureFullLoad(
     buildPerModel: [...byModel.entries()].map(([model, sum]) => ({ model, ...sum })),
     loadPerModel: [...loadByModel.entries()].map(([model, sum]) => ({ model, ...sum })),
     cpu: {
-      platformMs: (cpu.user + cpu.system) / 1000,
+      platformMs: services.reduce((sum, entry) => sum + entry.cpuMs, 0),
       postgresMs: postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore,
     },
-    memory,
-    idleRssBytes,
-    profile: rawProfile
-      ? summariseCpuProfile(rawProfile, { repoRoot: probes.repoRoot, samplingIntervalUs: 1000 })
-      : null,
+    memory: highest.memory,
+    idleRssBytes: highest.idleRssBytes,
+    processes: usage.processes,
+    profile: usage.profile,
   };
-  return { result, rawProfile };
+  return result;
+}
+
+/** The process whose resident set peaked highest. */
+export function highestPeak(processes: readonly ProcessUsage[]): ProcessUsage {
+  const [first, ...rest] = processes;
+  if (!first) throw new BenchError(BenchErrorCode.loadFailed, 'no service process was measured');
+  return rest.reduce(
+    (high, entry) => (entry.memory.peakRssBytes > high.memory.peakRssBytes ? entry : high),
+    first,
+  );
 }
 
 /** The run's completion, watching the dead-letter queues every 2 s (cheaply: the load is being timed). */

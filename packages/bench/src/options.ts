@@ -18,6 +18,11 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** The bound on each full load, each change and each drain. */
   readonly timeoutMs: number;
+  /**
+   * The V8 old-space limit of each service process (`--max-old-space-size`): a function's memory size bounds its
+   * heap on AWS Lambda; null leaves V8 to size it from this machine's memory, when it collects far later.
+   */
+  readonly serviceHeapMb: number | null;
 }
 
 /** The defaults of `pnpm bench`. */
@@ -30,6 +35,7 @@ export const defaultBenchOptions: BenchOptions = {
   seed: 7,
   profile: true,
   timeoutMs: 30 * 60_000,
+  serviceHeapMb: 128,
 };
 
 /** The usage text of `pnpm bench`. */
@@ -48,6 +54,8 @@ Options:
   --seed S           generator seed (default 7)
   --no-profile       skip the extra, untimed profiled full load
   --timeout-ms MS    bound on each full load, change and drain (default 1800000)
+  --service-heap-mb MB  V8 old-space limit of each service process (default 128: half the 256 MB target)
+  --no-service-heap-mb  leave V8 to size each service's heap from this machine's memory
   --help             this text`;
 
 /** Parses the arguments of `pnpm bench`. `--help` yields null. */
@@ -92,6 +100,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
         break;
       case '--no-profile':
         options.profile = false;
+        break;
+      case '--service-heap-mb':
+        options.serviceHeapMb = integer(flag, value(), 16);
+        break;
+      case '--no-service-heap-mb':
+        options.serviceHeapMb = null;
         break;
       case '--timeout-ms':
         options.timeoutMs = integer(flag, value(), 1);

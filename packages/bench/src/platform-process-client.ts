@@ -11,6 +11,7 @@ import {
   type PlatformProcessRequest,
   requestVariable,
 } from './process-protocol';
+import type { ProcessUsage } from './service-fleet';
 
 /** The benchmark's handle on a running platform process. */
 export interface PlatformProcess {
@@ -21,7 +22,12 @@ export interface PlatformProcess {
   /** Resolves once the detector runs on its interval (when the request asked for one). */
   detecting(): Promise<void>;
   /** Stops detection, drains, stops the platform and waits for the process to exit. */
-  stop(): Promise<{ memory: MemoryPeaks; detectCycle: DetectCycleTimes; errors: readonly string[] }>;
+  stop(): Promise<{
+    memory: MemoryPeaks;
+    processes: readonly ProcessUsage[];
+    detectCycle: DetectCycleTimes;
+    errors: readonly string[];
+  }>;
   /** Ends the process at once, on the way out of a failed run. */
   kill(): void;
 }
@@ -106,7 +112,12 @@ export function forkPlatformProcess(
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exit;
       clearTimeout(timer);
-      return { memory: stopped.memory, detectCycle: stopped.detectCycle, errors: stopped.errors };
+      return {
+        memory: stopped.memory,
+        processes: stopped.processes,
+        detectCycle: stopped.detectCycle,
+        errors: stopped.errors,
+      };
     },
     kill: () => {
       if (!exited) child.kill('SIGKILL');

@@ -1,10 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import { createRunTracker, startPlatform, waitForDrain } from '@totes/cli';
+import { createRunTracker, type PlatformEvents, startPlatform, waitForDrain } from '@totes/cli';
 import type { ModelLoaded, TableExtracted } from '@totes/contracts';
 import { startLocalAws } from '@totes/local-stack';
 import { createLogger, loadConfig } from '@totes/runtime';
-import { createRunCompletions, measureFullLoad } from './full-load';
-import { startMemorySampler } from './memory-sampler';
+import { createRunCompletions, highestPeak, measureFullLoad } from './full-load';
 import {
   type DetectCycleTimes,
   type PlatformProcessCommand,
@@ -12,14 +10,15 @@ import {
   type PlatformProcessRequest,
   requestVariable,
 } from './process-protocol';
+import { localStackProcessName, type ServiceFleet, startServiceFleet } from './service-fleet';
 import { createLogRecorder } from './stage-timings';
 import { percentile } from './statistics';
 
 /**
- * The platform process: the five services in this one process over an in-process fauxqs, as `pnpm start` runs
- * them. Runs the full load, reports it to the parent, then, when asked, keeps detecting on an interval until the
- * parent says stop. Its memory and CPU are the platform's alone: seeding, the floor and the observers live in
- * the parent.
+ * The platform process: the local stack's fauxqs, and the services in processes of their own (one per service, or
+ * all five in one for the profiled load), which it forks and drives. Runs the full load, reports it to the parent,
+ * then, when asked, keeps detecting on an interval until the parent says stop. Seeding, the floor and the
+ * warehouse probes live in the parent; the services' memory and CPU are their processes' own.
  */
 export async function runPlatformProcess(): Promise<void> {
   const request = JSON.parse(process.env[requestVariable] ?? 'null') as PlatformProcessRequest | null;
@@ -30,6 +29,7 @@ export async function runPlatformProcess(): Promise<void> {
     new Promise<void>((resolve, reject) =>
       process.send?.(report, undefined, {}, (error) => (error ? reject(error) : resolve())),
     );
+  let fleet: ServiceFleet | undefined;
   try {
     const aws = await startLocalAws();
     const config = loadConfig(
@@ -46,32 +46,62 @@ export async function runPlatformProcess(): Promise<void> {
     const extracted: TableExtracted[] = [];
     const loaded: ModelLoaded[] = [];
     const detectedAt: number[] = [];
-    const platform = await startPlatform({
+    const events: PlatformEvents = {
+      ...tracker.events,
+      onDetected: (result) => {
+        detectedAt.push(performance.now());
+        tracker.events.onDetected?.(result);
+      },
+      onExtracted: (message) => {
+        extracted.push(message);
+        tracker.events.onExtracted?.(message);
+      },
+      onLoaded: (message) => {
+        loaded.push(message);
+        tracker.events.onLoaded?.(message);
+      },
+      onRunCompleted: (message) => {
+        tracker.events.onRunCompleted?.(message);
+        completions.onRunCompleted(message);
+      },
+    };
+    // No service runs here: this migrates, provisions, and reads the queue depths.
+    const control = await startPlatform({
       config,
       awsEndpoint: aws.endpoint,
-      logger: createLogger({}, { level: 'debug', write: recorder.write }),
-      events: {
-        ...tracker.events,
-        onDetected: (result) => {
-          detectedAt.push(performance.now());
-          tracker.events.onDetected?.(result);
-        },
-        onExtracted: (message) => {
-          extracted.push(message);
-          tracker.events.onExtracted?.(message);
-        },
-        onLoaded: (message) => {
-          loaded.push(message);
-          tracker.events.onLoaded?.(message);
-        },
-        onRunCompleted: (message) => {
-          tracker.events.onRunCompleted?.(message);
-          completions.onRunCompleted(message);
+      logger: createLogger({}, { level: 'warn', write: recorder.write }),
+      services: [],
+    });
+    fleet = await startServiceFleet({
+      layout: request.layout,
+      nodeFlags: request.serviceHeapMb === null ? [] : [`--max-old-space-size=${request.serviceHeapMb}`],
+      control,
+      request: {
+        sourceUrl: request.sourceUrl,
+        warehouseUrl: request.warehouseUrl,
+        lakeDir: request.lakeDir,
+        awsEndpoint: aws.endpoint,
+      },
+      listeners: {
+        onLog: recorder.write,
+        onEvent: (event) => {
+          switch (event.kind) {
+            case 'detected':
+              return events.onDetected?.(event.value);
+            case 'extracted':
+              return events.onExtracted?.(event.value);
+            case 'built':
+              return events.onBuilt?.(event.value);
+            case 'loaded':
+              return events.onLoaded?.(event.value);
+            case 'runCompleted':
+              return events.onRunCompleted?.(event.value);
+          }
         },
       },
-      freshQueues: true,
     });
-    const { result, rawProfile } = await measureFullLoad(
+    const platform = fleet.platform;
+    const result = await measureFullLoad(
       {
         platform,
         tracker,
@@ -81,15 +111,19 @@ export async function runPlatformProcess(): Promise<void> {
         loaded,
         postgresDataDir: request.postgresDataDir,
         repoRoot: request.repoRoot,
+        meter: fleet.meter,
       },
-      { timeoutMs: request.timeoutMs, profile: request.profilePath !== null },
+      {
+        timeoutMs: request.timeoutMs,
+        profile: request.profilePath !== null,
+        rawProfilePath: request.profilePath,
+      },
     );
-    if (request.profilePath && rawProfile) await writeFile(request.profilePath, JSON.stringify(rawProfile));
     await waitForDrain(platform, { timeoutMs: request.timeoutMs });
     await send({ type: 'fullLoad', result });
 
     if (request.detectIntervalMs !== null) {
-      const sampler = startMemorySampler(100);
+      await fleet.meter.start({ profile: false });
       const stopped = new Promise<void>((resolve) =>
         process.on('message', (command: PlatformProcessCommand) => {
           if (command.type === 'stop') resolve();
@@ -101,19 +135,31 @@ export async function runPlatformProcess(): Promise<void> {
       await stopped;
       const detectCycle = cycleTimes(detectedAt.slice(firstCycle), request.detectIntervalMs);
       await waitForDrain(platform, { timeoutMs: request.timeoutMs });
-      await platform.stop();
-      await send({ type: 'stopped', memory: sampler.stop(), detectCycle, errors: recorder.errors });
+      const { processes } = await fleet.meter.stop({ rawProfilePath: null, repoRoot: request.repoRoot });
+      await fleet.stop();
+      await control.stop();
+      const services = processes.filter((entry) => entry.name !== localStackProcessName);
+      await send({
+        type: 'stopped',
+        memory: highestPeak(services).memory,
+        processes,
+        detectCycle,
+        errors: recorder.errors,
+      });
     } else {
-      await platform.stop();
+      await fleet.stop();
+      await control.stop();
       await send({
         type: 'stopped',
         memory: result.memory,
+        processes: result.processes,
         detectCycle: cycleTimes([], 0),
         errors: recorder.errors,
       });
     }
     await aws.stop();
   } catch (error) {
+    fleet?.kill();
     await send({
       type: 'failed',
       message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

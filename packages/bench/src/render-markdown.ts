@@ -43,8 +43,21 @@ export function renderReportMarkdown(report: BenchReport): string {
     `| incremental p50 | ${spread(summary.incrementalP50Ms, latency).join(' | ')} | |`,
     `| incremental p95 | ${spread(summary.incrementalP95Ms, latency).join(' | ')} | ${verdict('incremental p95')} |`,
     `| incremental max | ${spread(summary.incrementalMaxMs, latency).join(' | ')} | |`,
-    `| peak RSS, full load (all five services, one process) | ${spread(summary.peakRssBytes, mebibytes).join(' | ')} | ${verdict('peak RSS per service')} |`,
-    `| RSS of the idle platform process, before the load | ${spread(
+    `| peak RSS, full load (the highest service process) | ${spread(summary.peakRssBytes, mebibytes).join(' | ')} | ${verdict('peak RSS per service')} |`,
+    ...processNames(report).map(
+      (name) =>
+        `| — peak RSS of ${name}, full load | ${spread(
+          spreadOf(
+            report.runs.flatMap((run) =>
+              (run.fullLoad.processes ?? [])
+                .filter((entry) => entry.name === name)
+                .map((entry) => entry.memory.peakRssBytes),
+            ),
+          ),
+          mebibytes,
+        ).join(' | ')} | |`,
+    ),
+    `| RSS of the highest service process, idle before the load | ${spread(
       spreadOf(report.runs.map((run) => run.fullLoad.idleRssBytes)),
       mebibytes,
     ).join(' | ')} | |`,
@@ -114,4 +127,11 @@ export function renderReportMarkdown(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The processes the runs measured, in the order of the first run. */
+function processNames(report: BenchReport): string[] {
+  return [
+    ...new Set(report.runs.flatMap((run) => (run.fullLoad.processes ?? []).map((entry) => entry.name))),
+  ];
 }

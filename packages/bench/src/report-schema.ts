@@ -27,6 +27,14 @@ const MemoryPeaksSchema = z.object({
   samples: count,
 });
 
+/** One process over a measured stretch: a service process, or the local stack (fauxqs). */
+const ProcessUsageSchema = z.object({
+  name: z.string(),
+  memory: MemoryPeaksSchema,
+  idleRssBytes: bytes,
+  cpuMs: milliseconds,
+});
+
 const ProfiledFunctionSchema = z.object({
   location: z.string(),
   file: z.string(),
@@ -70,8 +78,11 @@ const FullLoadSchema = z.object({
   buildPerModel: list(z.object({ model: z.string(), messages: count, ms: milliseconds })),
   loadPerModel: list(z.object({ model: z.string(), rows: count, ms: milliseconds })),
   cpu: z.object({ platformMs: milliseconds, postgresMs: milliseconds.nullable() }),
+  /** The service process whose resident set peaked highest. */
   memory: MemoryPeaksSchema,
   idleRssBytes: bytes,
+  /** Each process (reports from before one process per service have none). */
+  processes: list(ProcessUsageSchema).optional(),
   profile: ProfileSummarySchema.nullable(),
 });
 
@@ -99,8 +110,9 @@ const IncrementalSchema = z.object({
   p95Ms: milliseconds.nullable(),
   maxMs: milliseconds.nullable(),
   notVisible: count,
-  /** The platform process while it detected on its interval and loaded the changes. */
+  /** The service process whose resident set peaked highest while detecting on the interval and loading. */
   memory: MemoryPeaksSchema,
+  processes: list(ProcessUsageSchema).optional(),
   /** How long the detection cycles took meanwhile (the detector waits the interval after each one). */
   detectCycle: z.object({
     cycles: count,
@@ -150,6 +162,8 @@ export const BenchReportSchema = z.object({
     intervalMs: z.number().int().positive(),
     seed: z.number().int(),
     profile: z.boolean(),
+    /** `--max-old-space-size` of each service process; null (or absent, in older reports) for V8's default. */
+    serviceHeapMb: z.number().int().positive().nullable().optional(),
   }),
   machine: z.object({
     hostname: z.string(),
@@ -168,7 +182,7 @@ export const BenchReportSchema = z.object({
     settings: z.record(z.string(), z.string()),
   }),
   platform: z.object({
-    /** How the services ran: all five in one process, with the in-process fauxqs. */
+    /** How the services ran: in which processes, and where fauxqs ran. */
     process: z.string(),
     lateCommitMarginMs: z.number().int().nonnegative(),
   }),

@@ -10,6 +10,7 @@ import { describeMachine, gitState, loadAverage } from './machine';
 import type { BenchOptions } from './options';
 import { forkPlatformProcess } from './platform-process-client';
 import { type BenchReport, BenchReportSchema, type BenchRun } from './report-schema';
+import { ServiceLayout } from './service-fleet';
 import { type SeededSource, seedSource, sourceSizeOnDisk } from './source-database';
 import { evaluateTargets, summariseRuns } from './summarise-runs';
 
@@ -77,6 +78,7 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
         intervalMs: options.intervalMs,
         seed: options.seed,
         profile: options.profile,
+        serviceHeapMb: options.serviceHeapMb,
       },
       machine: describeMachine(),
       loadAverage: { atStart, atEnd: loadAverage() },
@@ -84,7 +86,9 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
       postgres: postgres.description,
       platform: {
         process:
-          'all five services in one Node process (startPlatform, as pnpm start runs them), with fauxqs in process',
+          'each service in a Node process of its own (startPlatform with one service, as totes serve runs it)' +
+          (options.serviceHeapMb === null ? '' : `, with --max-old-space-size=${options.serviceHeapMb}`) +
+          '; fauxqs in a process of its own; the profiled load runs all five services in one process',
         lateCommitMarginMs: config.lateCommitMarginMs,
       },
       source: {
@@ -138,6 +142,8 @@ async function measureRun(
     profilePath: null,
     detectIntervalMs: options.changes > 0 ? options.intervalMs : null,
     timeoutMs: options.timeoutMs,
+    layout: ServiceLayout.perService,
+    serviceHeapMb: options.serviceHeapMb,
     signal: context.signal,
   });
   try {
@@ -146,7 +152,10 @@ async function measureRun(
     const warehouseBytes = await databaseSize(postgres, warehouseDatabase);
     log(
       `run ${run}: full load ${(fullLoad.wallMs / 1000).toFixed(2)} s (${Math.round(fullLoad.rowsPerSecond)} rows/s, ` +
-        `${(fullLoad.wallMs / floor.ms).toFixed(1)}× the floor), peak RSS ${(fullLoad.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        `${(fullLoad.wallMs / floor.ms).toFixed(1)}× the floor), peak RSS ` +
+        fullLoad.processes
+          .map((entry) => `${entry.name} ${(entry.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`)
+          .join(', '),
     );
     let incremental: BenchRun['incremental'] = null;
     if (options.changes > 0) {
@@ -164,7 +173,12 @@ async function measureRun(
         signal: context.signal,
       });
       const stopped = await platform.stop();
-      incremental = { ...timed, memory: stopped.memory, detectCycle: stopped.detectCycle };
+      incremental = {
+        ...timed,
+        memory: stopped.memory,
+        processes: stopped.processes,
+        detectCycle: stopped.detectCycle,
+      };
       log(
         `run ${run}: incremental p50 ${ms(timed.p50Ms)}, p95 ${ms(timed.p95Ms)}, max ${ms(timed.maxMs)}` +
           (timed.notVisible > 0 ? `, ${timed.notVisible} not visible` : ''),
@@ -218,6 +232,8 @@ async function profiledLoad({
     profilePath: rawProfilePath,
     detectIntervalMs: null,
     timeoutMs: options.timeoutMs,
+    layout: ServiceLayout.oneProcess,
+    serviceHeapMb: null,
     signal: context.signal,
   });
   try {

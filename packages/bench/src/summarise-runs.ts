@@ -70,22 +70,39 @@ export function evaluateTargets(
         .join('; '),
     });
   }
+  const phases = runs.flatMap((run) => [
+    run.fullLoad.processes,
+    ...(run.incremental ? [run.incremental.processes] : []),
+  ]);
+  const perService = phases.every((processes) => processes !== undefined && processes.length > 1);
   const peaks = runs.flatMap((run) => [
     run.fullLoad.memory.peakRssBytes,
     ...(run.incremental ? [run.incremental.memory.peakRssBytes] : []),
   ]);
   const highest = Math.max(...peaks);
+  const highestService = phases
+    .flatMap((processes) => processes ?? [])
+    .filter((entry) => entry.name !== 'local-stack')
+    .reduce<{ name: string; bytes: number } | undefined>(
+      (high, entry) =>
+        !high || entry.memory.peakRssBytes > high.bytes
+          ? { name: entry.name, bytes: entry.memory.peakRssBytes }
+          : high,
+      undefined,
+    );
+  const within = highest <= peakRssTargetBytes;
   targets.push({
     name: 'peak RSS per service',
     target: `≤ ${mebibytes(peakRssTargetBytes)} for any service, at any scale`,
     measured: `${mebibytes(summary.peakRssBytes.median)} (${mebibytes(summary.peakRssBytes.min)}–${mebibytes(
       summary.peakRssBytes.max,
-    )}) for all five services in one process`,
-    verdict: highest <= peakRssTargetBytes ? 'met' : 'not shown',
-    note:
-      highest <= peakRssTargetBytes
-        ? `all five services together, and the in-process fauxqs, stay under the bound, so each does (highest ${mebibytes(highest)})`
-        : `the one process holding all five services and fauxqs peaks at ${mebibytes(highest)}; a service's own peak needs one process per service`,
+    )}) for the highest service process of each full load`,
+    verdict: within ? 'met' : perService ? 'not met' : 'not shown',
+    note: perService
+      ? `each service in a process of its own; the highest peak was ${highestService?.name ?? '?'} at ${mebibytes(highest)}`
+      : within
+        ? `all five services together stay under the bound, so each does (highest ${mebibytes(highest)})`
+        : `the one process holding all five services peaks at ${mebibytes(highest)}; a service's own peak needs one process per service`,
   });
   return targets;
 }

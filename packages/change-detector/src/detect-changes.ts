@@ -4,8 +4,8 @@ import { SourceSchemaMismatchError, shiftTimestamp } from '@totes/runtime';
 import { type DetectionResult, type DetectorPorts, SkipReason } from './types';
 
 /**
- * The detector's core: one detection cycle. For each table it compares the source with the table's durable
- * watermark and asks for the extraction of what lies past it. A table that did not change publishes nothing; a
+ * The detector's core: one detection cycle. For each table, all at once, it compares the source with the table's
+ * durable watermark and asks for the extraction of what lies past it. A table that did not change publishes nothing; a
  * table whose extraction is still in flight is not asked twice until its claim's lease runs out. A table the
  * extractor stopped for schema drift is skipped until its live columns match the catalog again.
  */
@@ -14,24 +14,36 @@ export async function detectChanges(runId: string, ports: DetectorPorts): Promis
   const skipped: DetectionResult['skipped'][number][] = [];
   const resumed: string[] = [];
   const stopped = new Set((await ports.drift.list()).map((drift) => drift.table));
-  for (const table of ports.tables) {
-    try {
-      if (stopped.has(table.name)) {
-        if (!(await schemaFixed(table, ports))) {
-          skipped.push({ table: table.name, reason: SkipReason.schemaDrift });
-          continue;
-        }
-        resumed.push(table.name);
-      }
-      const change = await detectTable(runId, table, ports);
-      if (typeof change === 'string') skipped.push({ table: table.name, reason: change });
-      else changes.push(change);
-    } catch (error) {
+  // The tables are asked at once (each scans its table; the cycle takes as long as the slowest, not the sum), and
+  // reported in declaration order.
+  const outcomes = await Promise.allSettled(
+    ports.tables.map((table) => detectUnlessStopped(runId, table, stopped.has(table.name), ports)),
+  );
+  outcomes.forEach((outcome, index) => {
+    const table = ports.tables[index] as SourceTable;
+    if (outcome.status === 'rejected') {
       // One unreachable or drifted table must not stop the others.
-      skipped.push({ table: table.name, reason: SkipReason.failed, error });
+      skipped.push({ table: table.name, reason: SkipReason.failed, error: outcome.reason });
+      return;
     }
-  }
+    if (outcome.value.resumed) resumed.push(table.name);
+    const { change } = outcome.value;
+    if (typeof change === 'string') skipped.push({ table: table.name, reason: change });
+    else changes.push(change);
+  });
   return { runId, changes, resumed, skipped };
+}
+
+/** Detects a table's changes; a table stopped by drift is skipped unless its schema is fixed, and then resumed. */
+async function detectUnlessStopped(
+  runId: string,
+  table: SourceTable,
+  stopped: boolean,
+  ports: DetectorPorts,
+): Promise<{ change: Awaited<ReturnType<typeof detectTable>>; resumed: boolean }> {
+  if (!stopped) return { change: await detectTable(runId, table, ports), resumed: false };
+  if (!(await schemaFixed(table, ports))) return { change: SkipReason.schemaDrift, resumed: false };
+  return { change: await detectTable(runId, table, ports), resumed: true };
 }
 
 /** Whether a table stopped by drift matches the catalog again; if so its drift is cleared, and it flows again. */

@@ -259,12 +259,14 @@ describe('the pipeline, from totesys to the Sales star schema', () => {
     await sns.send(
       new PublishCommand({ TopicArn: t.platform.endpoints.topics.built, Message: JSON.stringify(built) }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The loader waits a moment for the dimension row, then puts the message back.
+    const deferred = () =>
+      t.logLines.some((line) => line.includes('message deferred') && line.includes('dim_design 9999'));
+    for (let waited = 0; !deferred() && waited < 10_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const early = await t.warehouse.query('SELECT 1 FROM fact_sales_order WHERE design_id = 9999');
     expect(early.rowCount).toBe(0);
-    expect(
-      t.logLines.some((line) => line.includes('message deferred') && line.includes('dim_design 9999')),
-    ).toBe(true);
+    expect(deferred()).toBe(true);
     await t.warehouse.query(
       `INSERT INTO dim_design (design_id, design_name, file_location, file_name, _source_version) VALUES (9999, 'Late', '/d', 'late.png', '')`,
     );

@@ -44,9 +44,11 @@ function fakePorts(changed: Row[][], current: Record<string, Row[]> = {}) {
   const published: ModelBuilt[] = [];
   const stateReads: { table: string; keep?: (row: Row) => boolean }[] = [];
   const calls: string[] = [];
+  const columnsRead: string[][] = [];
   const ports: BuilderPorts = {
-    readDataset(object) {
+    readDataset(object, columns) {
       calls.push(`readDataset ${object.parts.join(',')}`);
+      columnsRead.push(columns.map((column) => column.name));
       return (async function* () {
         yield* changed;
       })();
@@ -74,7 +76,7 @@ function fakePorts(changed: Row[][], current: Record<string, Row[]> = {}) {
       published.push(message);
     },
   };
-  return { ports, written, published, stateReads, calls };
+  return { ports, written, published, stateReads, calls, columnsRead };
 }
 
 const departments = [department(1, 'Sales'), department(2, 'Dispatch'), department(3, 'Finance')];
@@ -213,6 +215,10 @@ describe('buildDimension', () => {
       quarter: 4,
     });
     expect(fake.stateReads).toEqual([]);
+    // Only the columns the facts' dates come from are decoded, not the whole order.
+    expect(fake.columnsRead).toEqual([
+      ['created_at', 'agreed_delivery_date', 'agreed_payment_date', 'last_updated'],
+    ]);
   });
 
   it.each([

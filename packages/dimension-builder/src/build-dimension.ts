@@ -30,11 +30,10 @@ export async function buildDimension(
   const table = findSourceTable(message.table);
   if (!table || !dependenciesOf(model).includes(message.table))
     throw new NotADependencyError(model.name, message.table);
-  const changed = ports.readDataset(message.object, table.columns);
   const rows =
     model.build === 'calendar'
-      ? calendarRows(model, table, changed)
-      : await tableRows(model, table, changed, ports);
+      ? calendarRows(model, table, ports.readDataset(message.object, dateSourceColumns(table)))
+      : await tableRows(model, table, ports.readDataset(message.object, table.columns), ports);
   const object = await ports.writeDataset(
     processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
     processedColumnsOf(model),
@@ -50,6 +49,18 @@ export async function buildDimension(
   };
   await ports.publish(built);
   return built;
+}
+
+/** The columns of a table that the facts' dates are derived from: all the calendar build reads of it. */
+export function dateSourceColumns(table: SourceTable): SourceTable['columns'] {
+  const names = new Set<string>();
+  for (const fact of factModels.filter((candidate) => candidate.primaryTable === table.name))
+    for (const column of fact.columns)
+      if (column.references === 'dim_date' && 'from' in column.derive) {
+        const [from, name] = column.derive.from.split('.');
+        if (from === table.name && name) names.add(name);
+      }
+  return table.columns.filter((column) => names.has(column.name));
 }
 
 async function* calendarRows(

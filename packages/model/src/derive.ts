@@ -41,32 +41,78 @@ const missingVersion = '0000-01-01T00:00:00.000';
 
 /** Computes one warehouse value from the source rows. */
 export function deriveValue(derive: Derivation, rows: SourceRows): LakeValue {
+  const { table, column, convert } = compiled(derive);
+  const value = rows[table]?.[column] ?? null;
+  return value === null ? null : convert(value);
+}
+
+/** A derivation made ready to run per row: where it reads from, and what it does to a non-null value. */
+interface CompiledDerivation {
+  readonly table: string;
+  readonly column: string;
+  readonly convert: (value: string | number | boolean) => LakeValue;
+}
+
+// Derivations are declared once and run for every row of every batch: split their `table.column` once.
+const compiledDerivations = new WeakMap<Derivation, CompiledDerivation>();
+
+function compiled(derive: Derivation): CompiledDerivation {
+  const known = compiledDerivations.get(derive);
+  if (known) return known;
   if (derive.kind === 'calendar') {
     throw new ModelError(
       ModelErrorCode.invalidValue,
       'calendar columns are derived from a date, not source rows',
     );
   }
-  const value = rows[tableOf(derive.from)]?.[columnOf(derive.from)] ?? null;
-  if (value === null) return null;
-  switch (derive.kind) {
-    case 'copy':
-      return value;
-    case 'datePart':
-      return String(value).slice(0, 10);
-    case 'timePart':
-      return String(value).slice(11, 23);
-    case 'parseDate':
-      return parseSourceDate(String(value), derive.from);
-    case 'currencyName':
-      return currencyName(String(value));
-  }
+  const from = derive.from;
+  const convert = ((): CompiledDerivation['convert'] => {
+    switch (derive.kind) {
+      case 'copy':
+        return (value) => value;
+      case 'datePart':
+        return (value) => String(value).slice(0, 10);
+      case 'timePart':
+        return (value) => String(value).slice(11, 23);
+      case 'parseDate':
+        return (value) => parseSourceDate(String(value), from);
+      case 'currencyName':
+        return (value) => currencyName(String(value));
+    }
+  })();
+  const made = { table: tableOf(from), column: columnOf(from), convert };
+  compiledDerivations.set(derive, made);
+  return made;
 }
 
 /** One fact row from one version of its source row. */
 export function deriveFactRow(fact: FactModel, source: Row): Row {
-  const rows = { [fact.primaryTable]: source };
-  return Object.fromEntries(fact.columns.map((column) => [column.name, deriveValue(column.derive, rows)]));
+  const row: Row = {};
+  for (const { name, derive } of factColumnsOf(fact)) {
+    const value = source[derive.column] ?? null;
+    row[name] = value === null ? null : derive.convert(value);
+  }
+  return row;
+}
+
+const compiledFacts = new WeakMap<FactModel, readonly { name: string; derive: CompiledDerivation }[]>();
+
+// A fact row is derived from its primary row alone, so each column reads that row directly.
+function factColumnsOf(fact: FactModel): readonly { name: string; derive: CompiledDerivation }[] {
+  let columns = compiledFacts.get(fact);
+  if (!columns) {
+    columns = fact.columns.map((column) => {
+      const derive = compiled(column.derive);
+      if (derive.table !== fact.primaryTable)
+        throw new ModelError(
+          ModelErrorCode.invalidValue,
+          `${fact.name}.${column.name} reads ${derive.table}, not its primary table ${fact.primaryTable}`,
+        );
+      return { name: column.name, derive };
+    });
+    compiledFacts.set(fact, columns);
+  }
+  return columns;
 }
 
 /**
@@ -112,11 +158,12 @@ export function deriveCalendarRow(calendar: CalendarDimension, date: string): Ro
 /** The dates that the facts built from these source rows reference: what dim_date must hold for them. */
 export function datesReferenced(facts: readonly FactModel[], table: string, source: Row): string[] {
   const dates = new Set<string>();
-  for (const fact of facts.filter((candidate) => candidate.primaryTable === table)) {
-    for (const column of fact.columns) {
-      if (column.references !== 'dim_date') continue;
-      const value = deriveValue(column.derive, { [table]: source });
-      if (typeof value === 'string') dates.add(value);
+  for (const fact of facts) {
+    if (fact.primaryTable !== table) continue;
+    for (const derive of dateColumnsOf(fact)) {
+      const value = source[derive.column] ?? null;
+      const date = value === null ? null : derive.convert(value);
+      if (typeof date === 'string') dates.add(date);
     }
   }
   return [...dates];
@@ -148,7 +195,9 @@ function calendarPart(date: string, part: CalendarPart): LakeValue {
 
 /** totesys keeps agreed dates as text; anything but a real `YYYY-MM-DD` day is refused, not guessed at. */
 function parseSourceDate(text: string, from: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (validSourceDates.has(text)) return text;
+  const trimmed = text.trim();
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
   const parsed = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00.000Z`) : null;
   if (!match || !parsed || Number.isNaN(parsed.getTime()) || parsed.getUTCDate() !== Number(match[3])) {
     throw new ModelError(
@@ -156,7 +205,26 @@ function parseSourceDate(text: string, from: string): string {
       `${from} holds "${text}", which is not a YYYY-MM-DD date`,
     );
   }
-  return text.trim();
+  // A few thousand distinct days recur across millions of rows: remember the canonical ones (bounded).
+  if (trimmed === text && validSourceDates.size < 100_000) validSourceDates.add(text);
+  return trimmed;
+}
+
+const validSourceDates = new Set<string>();
+
+const compiledDateColumns = new WeakMap<FactModel, readonly CompiledDerivation[]>();
+
+// The fact's columns that reference dim_date.
+function dateColumnsOf(fact: FactModel): readonly CompiledDerivation[] {
+  let columns = compiledDateColumns.get(fact);
+  if (!columns) {
+    const all = factColumnsOf(fact);
+    columns = fact.columns.flatMap((column, index) =>
+      column.references === 'dim_date' && all[index] ? [all[index].derive] : [],
+    );
+    compiledDateColumns.set(fact, columns);
+  }
+  return columns;
 }
 
 /** The columns of a model's processed Parquet: its warehouse columns, plus the source version of a dimension. */

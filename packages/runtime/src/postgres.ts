@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { formatTimestamp, parseTimestamp } from './lake/lake-values';
 
 /** The `timestamp without time zone` type: kept as text so no zone ever shifts it. */
 const timestampOid = 1114;
@@ -10,6 +11,12 @@ const timeOid = 1083;
  * (`2024-11-15T09:30:00.100`), whose text order is its time order.
  */
 export function canonicalTimestamp(text: string): string {
+  // The usual `YYYY-MM-DD HH:MM:SS[.f…]` by slicing (this runs per timestamp read); anything else below.
+  if (text.length >= 19 && text.charCodeAt(10) === 32) {
+    if (text.length === 19) return `${text.slice(0, 10)}T${text.slice(11)}.000`;
+    if (text.charCodeAt(19) === 46 && text.length <= 26 && !text.includes(' ', 20))
+      return `${text.slice(0, 10)}T${text.slice(11, 19)}.${text.slice(20, 23).padEnd(3, '0')}`;
+  }
   const [date, time = '00:00:00'] = text.split(' ');
   const [whole, fraction = ''] = time.split('.');
   return `${date}T${whole}.${fraction.padEnd(3, '0').slice(0, 3)}`;
@@ -61,5 +68,8 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
 
 /** A lake timestamp moved by `ms` milliseconds (negative for earlier), in the same fixed form. */
 export function shiftTimestamp(timestamp: string, ms: number): string {
-  return new Date(new Date(`${timestamp}Z`).getTime() + ms).toISOString().slice(0, 23);
+  // The canonical form by arithmetic (this runs per extracted row); anything else through Date.
+  const epochMs = parseTimestamp(timestamp);
+  const shifted = epochMs === undefined ? undefined : formatTimestamp(epochMs + ms);
+  return shifted ?? new Date(new Date(`${timestamp}Z`).getTime() + ms).toISOString().slice(0, 23);
 }

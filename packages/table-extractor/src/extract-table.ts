@@ -78,13 +78,19 @@ function trackLastRows(table: SourceTable, marginMs: number) {
   let last: Watermark | null = null;
   const inMargin: string[] = [];
   let head = 0;
+  let previous = '';
+  let floor = '';
   return {
     async *observe(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
       for await (const rows of batches) {
         for (const row of rows) {
           const lastUpdated = String(row[table.cursor]);
           inMargin.push(lastUpdated);
-          const floor = shiftTimestamp(lastUpdated, -marginMs);
+          // Rows come in last_updated order, many sharing one: shift once per distinct value.
+          if (lastUpdated !== previous) {
+            previous = lastUpdated;
+            floor = shiftTimestamp(lastUpdated, -marginMs);
+          }
           while (head < inMargin.length && (inMargin[head] ?? '') <= floor) head += 1;
           if (head > 4096) {
             inMargin.splice(0, head);

@@ -50,6 +50,9 @@ function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}) {
       loads.push({ entry, rows: all });
       return { received: all.length, written: all.length, firstDelivery: true, ...outcome };
     },
+    async checkDimensions(_fact, references) {
+      for await (const _batch of references);
+    },
   };
   const ports = {
     readDataset(object: { parts: readonly string[] }, columns: readonly LakeColumn[]) {

@@ -3,7 +3,7 @@ import { findModel, type LakeColumn, processedColumnsOf, type Row } from '@totes
 import type { LineageNamespaces } from '@totes/runtime';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { modelLoadedEvent } from './lineage-event';
-import type { WarehouseWriter } from './warehouse-writer';
+import { referenceColumnsOf, type WarehouseWriter } from './warehouse-writer';
 
 /** What the loader's core needs from the world. */
 export interface LoaderPorts {
@@ -24,6 +24,9 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
   const model = findModel(message.model);
   if (!model) throw new UnknownModelError(message.model);
   if (model.kind !== message.kind) throw new KindMismatchError(model.name, model.kind, message.kind);
+  // A fact waiting for its dimensions is put back before its rows are decoded and copied.
+  if (model.kind === 'fact')
+    await ports.writer.checkDimensions(model, ports.readDataset(message.object, referenceColumnsOf(model)));
   const outcome = await ports.writer.load(
     {
       messageId: message.id,

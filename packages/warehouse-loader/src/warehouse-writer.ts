@@ -5,6 +5,7 @@ import {
   factReferences,
   factVersionKey,
   type LakeColumn,
+  type LakeValue,
   processedColumnsOf,
   type Row,
   sourceVersionColumn,
@@ -40,6 +41,12 @@ export interface LoadOutcome {
 /** Loads processed rows into the warehouse. */
 export interface WarehouseWriter {
   load(entry: LoadEntry, batches: AsyncIterable<Row[]>): Promise<LoadOutcome>;
+  /**
+   * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
+   * yet, after waiting a little for it: a cheap check, on the reference columns only, before a load decodes and
+   * copies the whole batch (the load checks again inside its transaction).
+   */
+  checkDimensions(fact: FactModel, references: AsyncIterable<Row[]>): Promise<void>;
 }
 
 export interface WarehouseWriterOptions {
@@ -47,7 +54,16 @@ export interface WarehouseWriterOptions {
   warehouseSchema: string;
   stateSchema: string;
   runs: Pick<RunLedger, 'markLoaded'>;
+  /**
+   * How long {@link WarehouseWriter.checkDimensions} waits, asking again every 200 ms, for missing dimension rows
+   * before it gives up with {@link DimensionsNotReadyError} (and the message is deferred); 2 s by default.
+   */
+  dimensionWaitMs?: number;
 }
+
+const dimensionPollMs = 200;
+/** The distinct keys of one reference that {@link WarehouseWriter.checkDimensions} holds before it asks. */
+const keysPerCheck = 50_000;
 
 /**
  * A writer that, in one transaction, records the message in the load ledger, COPYs the rows into a temporary
@@ -55,7 +71,7 @@ export interface WarehouseWriterOptions {
  * facts are inserted unless that version of the source row is already there.
  */
 export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
-  const { pool, warehouseSchema, stateSchema, runs } = options;
+  const { pool, warehouseSchema, stateSchema, runs, dimensionWaitMs = 2_000 } = options;
   const ledger = `${q(stateSchema)}.load_ledger`;
   return {
     async load(entry, batches) {
@@ -92,7 +108,57 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
         client.release();
       }
     },
+    async checkDimensions(fact, references) {
+      const keys = new Map(factReferences(fact).map((reference) => [reference, new Set<LakeValue>()]));
+      const lakeOf = new Map(referenceColumnsOf(fact).map((column) => [column.name, column.lake]));
+      const missingNow = async () => {
+        const missing: { dimension: string; keys: string[] }[] = [];
+        for (const [{ column, dimension }, seen] of keys) {
+          if (seen.size === 0) continue;
+          const type = stagingType[lakeOf.get(column) ?? 'string'];
+          const { rows } = await pool.query<{ key: string }>(
+            `SELECT k::text AS key FROM unnest($1::${type}[]) AS k
+             WHERE NOT EXISTS (SELECT 1 FROM ${qualifiedTable(warehouseSchema, dimension)} d WHERE d.${q(dimension.key)} = k)
+             ORDER BY 1 LIMIT 5`,
+            [[...seen]],
+          );
+          if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
+          // Found present: not asked again.
+          else seen.clear();
+        }
+        return missing;
+      };
+      // Dimensions built in the same run are usually loaded within moments: wait a little here, asking again,
+      // before the message is put back for seconds.
+      const deadline = Date.now() + dimensionWaitMs;
+      const settle = async () => {
+        let missing = await missingNow();
+        while (missing.length > 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, dimensionPollMs));
+          missing = await missingNow();
+        }
+        if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
+      };
+      // Keys are checked whenever one reference has gathered enough of them, so memory stays bounded whatever the
+      // batch's size (a payment fact references one transaction per row).
+      for await (const rows of references) {
+        for (const [reference, seen] of keys) {
+          for (const row of rows) {
+            const value = row[reference.column];
+            if (value !== null && value !== undefined) seen.add(value);
+          }
+        }
+        if ([...keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
+      }
+      await settle();
+    },
   };
+}
+
+/** The processed columns of a fact that reference a dimension: all {@link WarehouseWriter.checkDimensions} reads. */
+export function referenceColumnsOf(fact: FactModel): LakeColumn[] {
+  const references = new Set(factReferences(fact).map((reference) => reference.column));
+  return processedColumnsOf(fact).filter((column) => references.has(column.name));
 }
 
 const stagingTable = 'totes_staging';

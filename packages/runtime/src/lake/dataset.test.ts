@@ -162,17 +162,19 @@ describe('datasets in a local lake', () => {
     expect(await collect(lake, first.parts)).toEqual([[]]);
   });
 
-  it('fills one part per 50,000 rows by default: 200,000 rows make four parts', async () => {
-    const rows = salesRows(200_000);
-    const batches = Array.from({ length: 20 }, (_, index) =>
-      rows.slice(index * 10_000, (index + 1) * 10_000),
-    );
+  it('fills one part per 10,000 rows by default: 45,000 rows in batches of 7,000 make five parts', async () => {
+    const rows = salesRows(45_000);
+    const batches = Array.from({ length: 7 }, (_, index) => rows.slice(index * 7_000, (index + 1) * 7_000));
 
     const object = await lake.writeDataset('big', columns, batches);
 
-    expect(object.parts).toHaveLength(4);
-    expect(object.rows).toBe(200_000);
-    const lastPart = await lake.readAll({ parts: [object.parts[3]!] }, columns);
+    expect(object.parts).toHaveLength(5);
+    expect(object.rows).toBe(45_000);
+    const firstPart = await lake.readAll({ parts: [object.parts[0]!] }, columns);
+    expect(firstPart).toHaveLength(10_000);
+    expect(firstPart.at(-1)).toEqual(rows[9_999]);
+    const lastPart = await lake.readAll({ parts: [object.parts[4]!] }, columns);
+    expect(lastPart).toHaveLength(5_000);
     expect(lastPart.at(-1)).toEqual(rows.at(-1));
   });
 

@@ -7,8 +7,12 @@ import { createLocalStore } from './local-store';
 import { decodeParquet, encodeParquet } from './parquet-codec';
 import { createS3Store } from './s3-store';
 
-/** Rows per Parquet part unless the writer says otherwise. */
-export const defaultRowsPerPart = 50_000;
+/**
+ * Rows per Parquet part unless the writer says otherwise. A part is held as row objects while it is encoded or
+ * decoded (and the parquet-wasm memory, which never shrinks, grows to the largest part), so this bounds each
+ * stream's memory: 10 000 rows of the widest table are a few MiB.
+ */
+export const defaultRowsPerPart = 10_000;
 
 /** How {@link Lake.writeDataset} splits rows. */
 export interface WriteDatasetOptions {

@@ -1,23 +1,19 @@
-// Conversions between the in-memory text forms of temporal values and the integers Arrow stores.
-// Every parser checks that formatting its result gives back the input, so only canonical, real values pass
-// (no 2024-02-30, no 25:00) and the round trip is exact.
+// Conversions between the in-memory text forms of temporal values and the integers Arrow stores, by calendar
+// arithmetic (no Date objects: these run once per value of every part). Parsers accept only the canonical
+// fixed-width forms of real values (no 2024-02-30, no 25:00), so the round trip is exact.
 
 const msPerDay = 86_400_000;
-const timestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
-const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-const timePattern = /^(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/;
 const decimalPattern = /^-?\d+(\.\d+)?$/;
 
 // Years 0000–9999: what the four-digit text forms can hold.
-const minEpochMs = utcMs(0, 1, 1);
-const maxEpochMs = utcMs(9999, 12, 31) + msPerDay - 1;
+const minEpochMs = daysFromCivil(0, 1, 1) * msPerDay;
+const maxEpochMs = daysFromCivil(9999, 12, 31) * msPerDay + msPerDay - 1;
 
 /** `'YYYY-MM-DDTHH:MM:SS.mmm'`, read as UTC, to epoch milliseconds; `undefined` if not that form or not real. */
 export function parseTimestamp(text: string): number | undefined {
-  if (!timestampPattern.test(text)) return undefined;
-  const [date = '', time = ''] = text.split('T');
-  const day = parseDate(date);
-  const ms = parseTime(time);
+  if (text.length !== 23 || text.charCodeAt(10) !== 84 /* T */) return undefined;
+  const day = parseDate(text.slice(0, 10));
+  const ms = parseTime(text.slice(11));
   if (day === undefined || ms === undefined || ms >= msPerDay) return undefined;
   return day * msPerDay + ms;
 }
@@ -25,30 +21,41 @@ export function parseTimestamp(text: string): number | undefined {
 /** Epoch milliseconds to `'YYYY-MM-DDTHH:MM:SS.mmm'` (UTC); `undefined` outside years 0000–9999. */
 export function formatTimestamp(epochMs: number): string | undefined {
   if (!Number.isInteger(epochMs) || epochMs < minEpochMs || epochMs > maxEpochMs) return undefined;
-  return new Date(epochMs).toISOString().slice(0, 23);
+  const days = Math.floor(epochMs / msPerDay);
+  return `${formatDays(days)}T${formatTime(epochMs - days * msPerDay)}`;
 }
 
 /** `'YYYY-MM-DD'` to days since 1970-01-01; `undefined` if not that form or not a real day. */
 export function parseDate(text: string): number | undefined {
-  const match = datePattern.exec(text);
-  if (!match) return undefined;
-  const days = utcMs(Number(match[1]), Number(match[2]), Number(match[3])) / msPerDay;
-  return formatDate(days) === text ? days : undefined;
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return daysFromCivil(year, month, day);
 }
 
 /** Days since 1970-01-01 to `'YYYY-MM-DD'`; `undefined` outside years 0000–9999. */
 export function formatDate(days: number): string | undefined {
   const epochMs = days * msPerDay;
   if (!Number.isInteger(days) || epochMs < minEpochMs || epochMs > maxEpochMs) return undefined;
-  return new Date(epochMs).toISOString().slice(0, 10);
+  return formatDays(days);
 }
 
 /** `'HH:MM:SS.mmm'` to milliseconds since midnight; `24:00:00.000` (which Postgres allows) is one full day. */
 export function parseTime(text: string): number | undefined {
-  const match = timePattern.exec(text);
-  if (!match) return undefined;
-  const [hours, minutes, seconds, ms] = match.slice(1).map(Number) as [number, number, number, number];
-  if (minutes > 59 || seconds > 59) return undefined;
+  if (
+    text.length !== 12 ||
+    text.charCodeAt(2) !== 58 ||
+    text.charCodeAt(5) !== 58 ||
+    text.charCodeAt(8) !== 46
+  )
+    return undefined;
+  const hours = digits(text, 0, 2);
+  const minutes = digits(text, 3, 5);
+  const seconds = digits(text, 6, 8);
+  const ms = digits(text, 9, 12);
+  if (hours < 0 || minutes < 0 || seconds < 0 || ms < 0 || minutes > 59 || seconds > 59) return undefined;
   const total = ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
   return total <= msPerDay ? total : undefined;
 }
@@ -56,9 +63,8 @@ export function parseTime(text: string): number | undefined {
 /** Milliseconds since midnight to `'HH:MM:SS.mmm'`; `undefined` outside 0–24h. */
 export function formatTime(ms: number): string | undefined {
   if (!Number.isInteger(ms) || ms < 0 || ms > msPerDay) return undefined;
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
   const seconds = Math.floor(ms / 1000);
-  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}.${pad(ms % 1000, 3)}`;
+  return `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${pad3(ms % 1000)}`;
 }
 
 /** A plain decimal text: optional minus, digits, optional fraction. No exponent, no `+`, no spaces. */
@@ -66,9 +72,56 @@ export function isDecimalText(text: string): boolean {
   return decimalPattern.test(text);
 }
 
-// Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
-function utcMs(year: number, month: number, day: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime();
+/** The decimal number in `text[from, to)`, or -1 when a character is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// Proleptic Gregorian days since 1970-01-01 (H. Hinnant's days_from_civil), exact for any year.
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+// The inverse (civil_from_days), formatted; days within years 0000–9999.
+function formatDays(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+}
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
+}
+
+function pad3(value: number): string {
+  return value < 10 ? `00${value}` : value < 100 ? `0${value}` : String(value);
 }

@@ -1,12 +1,12 @@
 import type { LakeColumn, LakeValue, Row } from '@totes/model';
 import {
   Bool,
+  type Data,
   type DataType,
   DateDay,
   DateUnit,
   Field,
   Int32,
-  makeBuilder,
   makeData,
   RecordBatch,
   Schema,
@@ -44,7 +44,6 @@ import {
 /** The compression of every Parquet part the lake writes. */
 export const parquetCompression = 'zstd' as const;
 
-const msPerDay = 86_400_000;
 // Arrow batches handed over from wasm; larger than the default 1024 so a part crosses in a few copies.
 const readBatchSize = 65_536;
 
@@ -185,87 +184,219 @@ function sameType(lake: LakeTypeName, found: DataType): boolean {
   }
 }
 
-function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], part: string) {
-  const builder = makeBuilder({ type, nullValues: [null] });
-  for (let index = 0; index < rows.length; index++) {
-    builder.append(toArrowValue(column, rows[index]![column.name], index, part));
-  }
-  return builder.finish().flush();
-}
-
-function toArrowValue(column: LakeColumn, value: LakeValue | undefined, row: number, part: string) {
-  const fail = (reason: string): never => {
-    throw new InvalidLakeValueError(part, column.name, row, reason);
+// Columns are built straight into Arrow's buffers (values, validity bitmap, UTF-8 bytes and offsets), not through
+// Arrow's builders: one pass per column, no per-value allocation but the strings themselves.
+function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], part: string): Data {
+  const length = rows.length;
+  const name = column.name;
+  let nullBitmap: Uint8Array | undefined;
+  let nullCount = 0;
+  const isNull = (value: LakeValue | undefined, index: number): boolean => {
+    if (value !== null && value !== undefined) return false;
+    if (!column.nullable)
+      invalid(
+        column,
+        index,
+        part,
+        `is ${value === null ? 'null' : 'missing'} but the column is not nullable`,
+      );
+    if (!nullBitmap) nullBitmap = new Uint8Array((length + 7) >> 3).fill(0xff);
+    nullBitmap[index >> 3]! &= ~(1 << (index & 7));
+    nullCount++;
+    return true;
   };
-  if (value === null || value === undefined) {
-    return column.nullable
-      ? null
-      : fail(`is ${value === null ? 'null' : 'missing'} but the column is not nullable`);
-  }
+  const finish = (props: Record<string, unknown>) =>
+    makeData({
+      type,
+      length,
+      nullCount,
+      nullBitmap: nullCount > 0 ? nullBitmap : undefined,
+      ...props,
+    } as never);
+
   switch (column.lake) {
     case 'int32':
-      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
-        ? value
-        : fail(`${show(value)} is not a 32-bit integer`);
-    case 'string':
-      return typeof value === 'string' ? value : fail(`${show(value)} is not a string`);
-    case 'decimal':
-      return typeof value === 'string' && isDecimalText(value)
-        ? value
-        : fail(`${show(value)} is not decimal text like '12.30'`);
-    case 'boolean':
-      return typeof value === 'boolean' ? value : fail(`${show(value)} is not a boolean`);
-    case 'timestamp':
-      return (
-        (typeof value === 'string' ? parseTimestamp(value) : undefined) ??
-        fail(`${show(value)} is not a timestamp 'YYYY-MM-DDTHH:MM:SS.mmm'`)
-      );
-    case 'date': {
-      // The DateDay builder takes epoch milliseconds and stores whole days.
-      const days = typeof value === 'string' ? parseDate(value) : undefined;
-      return days === undefined ? fail(`${show(value)} is not a date 'YYYY-MM-DD'`) : days * msPerDay;
-    }
-    case 'time':
-      return (
-        (typeof value === 'string' ? parseTime(value) : undefined) ??
-        fail(`${show(value)} is not a time 'HH:MM:SS.mmm'`)
-      );
-  }
-}
-
-function readColumn(column: LakeColumn, vector: Vector, rows: Row[], part: string): void {
-  const fromArrow = fromArrowValue(column.lake);
-  let index = 0;
-  for (const value of vector) {
-    let lakeValue: LakeValue = null;
-    if (value !== null) {
-      const converted = fromArrow(value);
-      if (converted === undefined) {
-        throw new InvalidLakeValueError(part, column.name, index, `${show(value)} is out of range`);
+    case 'date':
+    case 'time': {
+      const data = new Int32Array(length);
+      const parse = column.lake === 'date' ? parseDate : column.lake === 'time' ? parseTime : undefined;
+      for (let index = 0; index < length; index++) {
+        const value = rows[index]![name];
+        if (isNull(value, index)) continue;
+        let number: number | undefined;
+        if (parse) number = typeof value === 'string' ? parse(value) : undefined;
+        else if (
+          typeof value === 'number' &&
+          Number.isInteger(value) &&
+          value >= -(2 ** 31) &&
+          value < 2 ** 31
+        )
+          number = value;
+        if (number === undefined) invalid(column, index, part, reasonOf(column.lake, value));
+        data[index] = number as number;
       }
-      lakeValue = converted;
-    } else if (!column.nullable) {
-      throw new InvalidLakeValueError(part, column.name, index, 'is null but the column is not nullable');
+      return finish({ data });
     }
-    rows[index]![column.name] = lakeValue;
-    index++;
+    case 'timestamp': {
+      // Int64 little-endian, written as two 32-bit halves: no BigInt per value.
+      const halves = new Int32Array(length * 2);
+      for (let index = 0; index < length; index++) {
+        const value = rows[index]![name];
+        if (isNull(value, index)) continue;
+        const ms = typeof value === 'string' ? parseTimestamp(value) : undefined;
+        if (ms === undefined) invalid(column, index, part, reasonOf(column.lake, value));
+        const high = Math.floor((ms as number) / twoTo32);
+        halves[2 * index] = (ms as number) - high * twoTo32;
+        halves[2 * index + 1] = high;
+      }
+      return finish({ data: new BigInt64Array(halves.buffer) });
+    }
+    case 'boolean': {
+      const data = new Uint8Array((length + 7) >> 3);
+      for (let index = 0; index < length; index++) {
+        const value = rows[index]![name];
+        if (isNull(value, index)) continue;
+        if (typeof value !== 'boolean') invalid(column, index, part, reasonOf(column.lake, value));
+        if (value) data[index >> 3]! |= 1 << (index & 7);
+      }
+      return finish({ data });
+    }
+    case 'string':
+    case 'decimal': {
+      const texts: string[] = new Array(length);
+      const decimal = column.lake === 'decimal';
+      for (let index = 0; index < length; index++) {
+        const value = rows[index]![name];
+        if (isNull(value, index)) {
+          texts[index] = '';
+          continue;
+        }
+        if (typeof value !== 'string' || (decimal && !isDecimalText(value)))
+          invalid(column, index, part, reasonOf(column.lake, value));
+        texts[index] = value as string;
+      }
+      // One UTF-8 encoding of the whole column; when it is all ASCII, byte offsets are character offsets.
+      const joined = texts.join('');
+      const data = Buffer.from(joined, 'utf8');
+      const valueOffsets = new Int32Array(length + 1);
+      const ascii = data.length === joined.length;
+      let offset = 0;
+      for (let index = 0; index < length; index++) {
+        const text = texts[index] as string;
+        offset += ascii ? text.length : Buffer.byteLength(text, 'utf8');
+        valueOffsets[index + 1] = offset;
+      }
+      return finish({ valueOffsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    }
   }
 }
 
-// Arrow JS gives timestamps, dates (as epoch ms) and times as numbers.
-function fromArrowValue(lake: LakeTypeName): (value: unknown) => LakeValue | undefined {
+const twoTo32 = 2 ** 32;
+
+function invalid(column: LakeColumn, row: number, part: string, reason: string): never {
+  throw new InvalidLakeValueError(part, column.name, row, reason);
+}
+
+function reasonOf(lake: LakeTypeName, value: unknown): string {
   switch (lake) {
     case 'int32':
+      return `${show(value)} is not a 32-bit integer`;
     case 'string':
+      return `${show(value)} is not a string`;
     case 'decimal':
+      return `${show(value)} is not decimal text like '12.30'`;
     case 'boolean':
-      return (value) => value as LakeValue;
+      return `${show(value)} is not a boolean`;
     case 'timestamp':
-      return (value) => formatTimestamp(Number(value));
+      return `${show(value)} is not a timestamp 'YYYY-MM-DDTHH:MM:SS.mmm'`;
     case 'date':
-      return (value) => formatDate(Number(value) / msPerDay);
+      return `${show(value)} is not a date 'YYYY-MM-DD'`;
     case 'time':
-      return (value) => formatTime(Number(value));
+      return `${show(value)} is not a time 'HH:MM:SS.mmm'`;
+  }
+}
+
+// Reads each record batch's buffers directly (values, validity, UTF-8 bytes and offsets) rather than through the
+// vector's iterator.
+function readColumn(column: LakeColumn, vector: Vector, rows: Row[], part: string): void {
+  const name = column.name;
+  let base = 0;
+  for (const data of vector.data) {
+    const { length, offset } = data;
+    const validity = data.nullCount > 0 ? data.nullBitmap : undefined;
+    const valid = (index: number): boolean => {
+      if (!validity || (validity[(offset + index) >> 3]! & (1 << ((offset + index) & 7))) !== 0) return true;
+      if (!column.nullable)
+        throw new InvalidLakeValueError(part, name, base + index, 'is null but the column is not nullable');
+      rows[base + index]![name] = null;
+      return false;
+    };
+    const outOfRange = (index: number, value: unknown): never => {
+      throw new InvalidLakeValueError(part, name, base + index, `${show(value)} is out of range`);
+    };
+    switch (column.lake) {
+      case 'int32':
+      case 'date':
+      case 'time': {
+        const values = data.values as Int32Array;
+        for (let index = 0; index < length; index++) {
+          if (!valid(index)) continue;
+          const raw = values[offset + index] as number;
+          const value =
+            column.lake === 'int32' ? raw : column.lake === 'date' ? formatDate(raw) : formatTime(raw);
+          if (value === undefined) outOfRange(index, raw);
+          rows[base + index]![name] = value as LakeValue;
+        }
+        break;
+      }
+      case 'timestamp': {
+        const values = data.values as BigInt64Array;
+        const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+        for (let index = 0; index < length; index++) {
+          if (!valid(index)) continue;
+          const at = 2 * (offset + index);
+          const ms = (halves[at + 1] as number) * twoTo32 + ((halves[at] as number) >>> 0);
+          const value = formatTimestamp(ms);
+          if (value === undefined) outOfRange(index, ms);
+          rows[base + index]![name] = value as LakeValue;
+        }
+        break;
+      }
+      case 'boolean': {
+        const values = data.values as Uint8Array;
+        for (let index = 0; index < length; index++) {
+          if (!valid(index)) continue;
+          const bit = offset + index;
+          rows[base + index]![name] = (values[bit >> 3]! & (1 << (bit & 7))) !== 0;
+        }
+        break;
+      }
+      case 'string':
+      case 'decimal': {
+        const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+        if (!(offsets instanceof Int32Array)) {
+          // Large strings (64-bit offsets, from other writers): Arrow's own accessor.
+          for (let index = 0; index < length; index++) {
+            if (valid(index)) rows[base + index]![name] = String(vector.get(base + index));
+          }
+          break;
+        }
+        const bytes = data.values as Uint8Array;
+        const start = offsets[offset] as number;
+        const end = offsets[offset + length] as number;
+        const chunk = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+        const text = chunk.toString('utf8');
+        const ascii = text.length === chunk.length;
+        for (let index = 0; index < length; index++) {
+          if (!valid(index)) continue;
+          const from = (offsets[offset + index] as number) - start;
+          const to = (offsets[offset + index + 1] as number) - start;
+          rows[base + index]![name] = ascii ? text.slice(from, to) : chunk.toString('utf8', from, to);
+        }
+        break;
+      }
+    }
+    base += length;
   }
 }
 

@@ -54,13 +54,20 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     }
   };
 
+  // Each message frees its slot as soon as it is handled, and a free slot is filled at once: a long message does
+  // not hold back the short ones received with it.
   const loop = async () => {
+    const handling = new Set<Promise<void>>();
     while (!abort.signal.aborted) {
+      if (handling.size >= concurrency) {
+        await Promise.race(handling);
+        continue;
+      }
       try {
         const received = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: Math.min(10, concurrency),
+            MaxNumberOfMessages: Math.min(10, concurrency - handling.size),
             WaitTimeSeconds: options.waitTimeSeconds ?? 1,
             MessageSystemAttributeNames: [
               'ApproximateReceiveCount',
@@ -71,13 +78,17 @@ export function startConsumer(options: ConsumerOptions): Consumer {
           }),
           { abortSignal: abort.signal },
         );
-        await Promise.all((received.Messages ?? []).map(handleOne));
+        for (const message of received.Messages ?? []) {
+          const handled: Promise<void> = handleOne(message).finally(() => handling.delete(handled));
+          handling.add(handled);
+        }
       } catch (error) {
         if (abort.signal.aborted) break;
         logger.error('receive failed; retrying', { error });
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
+    await Promise.all(handling);
   };
   const running = loop();
 

@@ -58,7 +58,7 @@ function windowStart(source: SourceTable, window: ChangeWindow): { sql: string; 
 
 /**
  * Streams the rows of a change window in bounded batches, ordered by (last_updated, primary key), through a
- * server-side cursor: memory holds one batch, whatever the table's size. Columns come from the catalog only.
+ * server-side cursor: memory holds two batches (one read ahead), whatever the table's size. Columns come from the catalog only.
  */
 export async function* readChangeWindow(
   pool: pg.Pool,
@@ -81,13 +81,16 @@ export async function* readChangeWindow(
         { types: lakeTypes },
       ),
     );
+    // The next batch is asked for before this one is handed on, so Postgres reads while the caller encodes.
+    let next: Promise<Row[]> | undefined = cursor.read(batchSize) as Promise<Row[]>;
     try {
-      while (true) {
-        const rows = (await cursor.read(batchSize)) as Row[];
-        if (rows.length === 0) break;
-        yield rows;
+      while (next) {
+        const rows: Row[] = await next;
+        next = rows.length === batchSize ? (cursor.read(batchSize) as Promise<Row[]>) : undefined;
+        if (rows.length > 0) yield rows;
       }
     } finally {
+      await next?.catch(() => {});
       await cursor.close();
       await client.query('COMMIT');
     }
