@@ -1,5 +1,7 @@
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -18,6 +20,8 @@ export interface ConsumerOptions {
   concurrency?: number;
   /** Long-poll wait. */
   waitTimeSeconds?: number;
+  /** The queue's visibility timeout; read from the queue when not given. */
+  visibilityTimeoutSeconds?: number;
 }
 
 /** A running consumer loop. */
@@ -30,16 +34,20 @@ export interface Consumer {
 
 /**
  * Long-polls a queue and hands each message to `handle`: deleted on success, left to the queue on failure, so the
- * visibility timeout retries it and the redrive policy dead-letters it after too many receives.
+ * visibility timeout retries it and the redrive policy dead-letters it after too many receives. A message still being
+ * handled is kept invisible (its visibility extended every half timeout), so a long one (a large table's window)
+ * is never handed to a second worker, nor dead-lettered for its length.
  */
 export function startConsumer(options: ConsumerOptions): Consumer {
   const { sqs, queueUrl, handle, logger } = options;
   const concurrency = options.concurrency ?? 4;
   const abort = new AbortController();
   let inFlight = 0;
+  const visibility = visibilityTimeoutOf(options);
 
   const handleOne = async (message: Message) => {
     inFlight += 1;
+    const heartbeat = keepInvisible(sqs, queueUrl, message, visibility, logger);
     try {
       await handle(message);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
@@ -50,6 +58,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         error,
       });
     } finally {
+      heartbeat.stop();
       inFlight -= 1;
     }
   };
@@ -99,6 +108,57 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     async stop() {
       abort.abort();
       await running;
+    },
+  };
+}
+
+function visibilityTimeoutOf(options: ConsumerOptions): Promise<number> {
+  if (options.visibilityTimeoutSeconds !== undefined)
+    return Promise.resolve(options.visibilityTimeoutSeconds);
+  return options.sqs
+    .send(
+      new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+    )
+    .then((found) => Number(found.Attributes?.VisibilityTimeout ?? 30))
+    .catch(() => 30);
+}
+
+/** Extends a message's visibility every half timeout until stopped; a failed extension is only logged. */
+function keepInvisible(
+  sqs: SQSClient,
+  queueUrl: string,
+  message: Message,
+  visibility: Promise<number>,
+  logger: Logger,
+): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  void visibility.then((seconds) => {
+    if (stopped || seconds < 2) return;
+    timer = setInterval(
+      () => {
+        sqs
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: seconds,
+            }),
+          )
+          .catch((error: unknown) =>
+            logger.warn('could not extend the visibility of a message in hand', {
+              messageId: message.MessageId,
+              error,
+            }),
+          );
+      },
+      (seconds * 1000) / 2,
+    );
+  });
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
     },
   };
 }
