@@ -58,4 +58,39 @@ describe('startConsumer (fauxqs)', () => {
       ApproximateNumberOfMessagesNotVisible: '0',
     });
   }, 20_000);
+
+  it('gives a message whose handler hangs back to the queue after its longest handling time, and frees the slot', async () => {
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'hangs', Attributes: { VisibilityTimeout: '1' } }),
+    );
+    const queueUrl = QueueUrl as string;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'hangs the first time' }));
+    let receives = 0;
+    const consumer = startConsumer({
+      sqs,
+      queueUrl,
+      logger: createLogger({}, { write: () => {} }),
+      concurrency: 1,
+      maxHandlingSeconds: 2,
+      handle: async () => {
+        receives += 1;
+        if (receives === 1) await new Promise(() => {});
+      },
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await consumer.stop();
+
+    expect(receives).toBe(2);
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    expect(Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+  }, 20_000);
 });

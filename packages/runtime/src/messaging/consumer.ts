@@ -22,6 +22,12 @@ export interface ConsumerOptions {
   waitTimeSeconds?: number;
   /** The queue's visibility timeout; read from the queue when not given. */
   visibilityTimeoutSeconds?: number;
+  /**
+   * How long a message may be kept invisible while handled: past it, the message is given up to the queue (retried
+   * elsewhere, and counted towards its redrive) and its slot freed, so a handler that hangs cannot hold it forever.
+   * Twenty visibility timeouts by default.
+   */
+  maxHandlingSeconds?: number;
 }
 
 /** A running consumer loop. */
@@ -48,8 +54,16 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   const handleOne = async (message: Message) => {
     inFlight += 1;
     const heartbeat = keepInvisible(sqs, queueUrl, message, visibility, logger);
+    const limit = handlingLimit(visibility, options.maxHandlingSeconds);
     try {
-      await handle(message);
+      const outcome = await Promise.race([handle(message).then(() => 'handled' as const), limit.reached]);
+      if (outcome === 'overran') {
+        logger.error('message handled for too long; given back to the queue for retry', {
+          messageId: message.MessageId,
+          receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+        });
+        return;
+      }
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
     } catch (error) {
       logger.warn('message failed; left on the queue for retry', {
@@ -58,6 +72,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         error,
       });
     } finally {
+      limit.clear();
       heartbeat.stop();
       inFlight -= 1;
     }
@@ -159,6 +174,27 @@ function keepInvisible(
     stop() {
       stopped = true;
       clearInterval(timer);
+    },
+  };
+}
+
+/** Settles to 'overran' once a message has been handled for `maxSeconds` (twenty visibility timeouts by default). */
+function handlingLimit(
+  visibility: Promise<number>,
+  maxSeconds: number | undefined,
+): { reached: Promise<'overran'>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cleared = false;
+  const reached = new Promise<'overran'>((resolve) => {
+    void visibility.then((seconds) => {
+      if (!cleared) timer = setTimeout(() => resolve('overran'), (maxSeconds ?? seconds * 20) * 1000);
+    });
+  });
+  return {
+    reached,
+    clear() {
+      cleared = true;
+      clearTimeout(timer);
     },
   };
 }

@@ -67,6 +67,7 @@ export async function* readChangeWindow(
   batchSize = 10_000,
 ): AsyncGenerator<Row[]> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     // One snapshot for the whole read, so the batches agree with each other.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -90,12 +91,41 @@ export async function* readChangeWindow(
         if (rows.length > 0) yield rows;
       }
     } finally {
-      await next?.catch(() => {});
-      await cursor.close();
-      await client.query('COMMIT');
+      broken = await endRead(client, cursor, next);
     }
+  } catch (error) {
+    broken ??= error instanceof Error ? error : new Error(String(error));
+    throw error;
   } finally {
-    client.release();
+    // A client whose read failed or would not end is destroyed, not pooled.
+    client.release(broken);
+  }
+}
+
+/**
+ * Closes the cursor and ends the snapshot. On a connection that died mid-read the cursor never hears back, so this
+ * gives up after `timeoutMs`; it returns the error that makes the client unfit for the pool, if any.
+ */
+async function endRead(
+  client: pg.PoolClient,
+  cursor: Cursor,
+  next: Promise<Row[]> | undefined,
+  timeoutMs = 5000,
+): Promise<Error | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Error('the source did not end the read in time')), timeoutMs);
+  });
+  const ended = (async () => {
+    await next?.catch(() => {});
+    await cursor.close();
+    await client.query('COMMIT');
+    return undefined;
+  })().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  try {
+    return await Promise.race([ended, gaveUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
