@@ -49,8 +49,11 @@ export interface Platform {
   detectOnce(): Promise<DetectionResult>;
   /** Detection on an interval, until stopped. */
   startDetector(intervalMs: number): DetectorLoop;
-  /** Messages waiting or in flight on every queue, and dead-lettered on every dead-letter queue. */
-  queueDepths(): Promise<{ pending: number; deadLettered: number }>;
+  /**
+   * Messages waiting or in flight on every queue, and dead-lettered on every dead-letter queue: in all, and per
+   * dead-letter queue (by its name in the topology).
+   */
+  queueDepths(): Promise<{ pending: number; deadLettered: number; deadLetters: Record<string, number> }>;
   /** Stops the services, letting messages in hand finish, and closes the pools. */
   stop(): Promise<void>;
 }
@@ -246,14 +249,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     },
     queueDepths: async () => {
       let pending = 0;
-      let deadLettered = 0;
+      const deadLetters: Record<string, number> = {};
       for (const queue of Object.values(endpoints.queues)) {
         pending += await queueDepth(clients.sqs, queue.url);
-        deadLettered += await queueDepth(clients.sqs, queue.deadLetterUrl);
+        deadLetters[queue.spec.deadLetterQueue] = await queueDepth(clients.sqs, queue.deadLetterUrl);
       }
       return {
         pending: pending + consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0),
-        deadLettered,
+        deadLettered: Object.values(deadLetters).reduce((sum, depth) => sum + depth, 0),
+        deadLetters,
       };
     },
     stop: async () => {

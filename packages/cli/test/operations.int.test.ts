@@ -57,6 +57,16 @@ describe('operating the platform: dead letters, replay and status', () => {
     await t?.dispose();
   });
 
+  it('verifies the warehouse of the platform running on this machine, without booting a second stack', async () => {
+    const sourceDesigns = await t.source.query('SELECT count(*)::int AS n FROM design');
+
+    const verified = await totes('verify');
+
+    expect(verified.code).toBe(0);
+    expect(verified.out).toContain(`${sourceDesigns.rows[0].n} source rows`);
+    expect(verified.out).toMatch(/all \d+ checks passed/);
+  });
+
   it('dead-letters a poison message after five attempts with its reason, and loads it once after the fix and a replay', async () => {
     const poison = poisonFor('dim_design', 'processed/test/poison');
     await sns.send(
@@ -147,6 +157,27 @@ describe('operating the platform: dead letters, replay and status', () => {
     expect(left.map((letter) => letter.summary.model)).toEqual(['dim_design']);
     await totes('dlq', 'purge', 'warehouse-loader-dlq', '--yes');
     await waitFor(async () => ((await listDeadLetters(sqs, loader)).length === 0 ? true : undefined));
+  });
+
+  it('reports a source table it cannot read as an alert, and still reports the other tables', async () => {
+    await t.source.query('ALTER TABLE payment_type RENAME TO payment_type_away');
+    let report: { code: number; out: string };
+    try {
+      report = await totes('status', '--json', '--max-lag', '300', '--max-dlq', '10');
+    } finally {
+      await t.source.query('ALTER TABLE payment_type_away RENAME TO payment_type');
+    }
+    const parsed = JSON.parse(report.out);
+    const row = (name: string) => parsed.tables.find((table: { table: string }) => table.table === name);
+
+    expect(row('payment_type')).toMatchObject({
+      pendingRows: null,
+      lagSeconds: null,
+      sourceError: expect.stringContaining('does not exist'),
+    });
+    expect(row('currency')).toMatchObject({ pendingRows: 0, lagSeconds: 0, sourceError: null });
+    expect(parsed.alerts).toEqual([expect.stringMatching(/^payment_type cannot be read from the source: /)]);
+    expect(report.code).toBe(1);
   });
 
   it('reports a lag created on purpose in status --json, and exits non-zero past the threshold', async () => {

@@ -34,6 +34,7 @@ export async function pointTotesAt(t: TestPlatform): Promise<() => Promise<void>
     awsEndpoint: t.awsEndpoint,
     sourceUrl: t.config.sourceUrl,
     warehouseUrl: t.config.warehouseUrl,
+    lakeUrl: t.config.lakeUrl,
     startedAt: new Date().toISOString(),
   });
   return async () => {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { mutateTotesys } from '@totes/totesys';
 import { writePlatformFile } from '../ops/platform-file';
-import { startPlatform } from '../platform';
+import { type Platform, startPlatform } from '../platform';
+import { createDeadLetterProgress, createDetectionProgress, loadedLine } from '../progress';
 import { openEnvironment, stateDirOf } from '../stack';
 import { waitForDrain } from '../wait-for-drain';
 
@@ -27,15 +28,8 @@ export async function start(options: StartOptions): Promise<void> {
     logger,
     freshQueues: stack.aws !== undefined,
     events: {
-      onDetected: (result) => {
-        for (const skip of result.skipped.filter((entry) => entry.reason === 'failed')) {
-          say(`detection failed for ${skip.table}: ${(skip.error as Error)?.message ?? skip.error}`);
-        }
-        if (result.changes.length > 0)
-          say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
-      },
-      onLoaded: (loaded) =>
-        say(`loaded ${loaded.model} from ${loaded.table}: ${loaded.rows.written} rows written`),
+      onDetected: createDetectionProgress(say),
+      onLoaded: (loaded) => say(loadedLine(loaded)),
     },
   });
   say(
@@ -46,6 +40,7 @@ export async function start(options: StartOptions): Promise<void> {
     stage: config.stage,
     region: config.region,
     startedAt: new Date().toISOString(),
+    lakeUrl: config.lakeUrl,
     ...(stack.aws ? { awsEndpoint: stack.awsEndpoint } : {}),
     ...(stack.postgres && !process.env.TOTES_WAREHOUSE_URL ? { warehouseUrl: config.warehouseUrl } : {}),
     ...(stack.postgres && !process.env.TOTES_SOURCE_URL ? { sourceUrl: config.sourceUrl } : {}),
@@ -57,6 +52,7 @@ export async function start(options: StartOptions): Promise<void> {
     `logs: ${process.env.TOTES_LOG === 'stdout' ? 'standard output' : join(stateDirOf(), 'logs', 'totes.log')}`,
   );
   const detector = platform.startDetector(options.intervalMs);
+  const deadLetters = watchDeadLetters(platform, createDeadLetterProgress(say));
   const mutator =
     options.mutateEveryMs && stack.embeddedSource
       ? setInterval(() => {
@@ -74,6 +70,7 @@ export async function start(options: StartOptions): Promise<void> {
   });
   say('stopping: detection off, draining the queues…');
   clearInterval(mutator);
+  deadLetters.stop();
   await detector.stop();
   await waitForDrain(platform, { timeoutMs: 30_000 }).catch((error) =>
     say(`not drained: ${(error as Error).message}`),
@@ -83,6 +80,29 @@ export async function start(options: StartOptions): Promise<void> {
   await stack.stop();
   say('stopped.');
 }
+
+/** Tells `report` the depth of every dead-letter queue every few seconds, one look at a time. */
+function watchDeadLetters(
+  platform: Platform,
+  report: (depths: Readonly<Record<string, number>>) => void,
+): { stop(): void } {
+  let looking = false;
+  const timer = setInterval(() => {
+    if (looking) return;
+    looking = true;
+    platform
+      .queueDepths()
+      .then((depths) => report(depths.deadLetters))
+      // A look that fails is no news; the next one tries again.
+      .catch(() => {})
+      .finally(() => {
+        looking = false;
+      });
+  }, deadLetterLookMs);
+  return { stop: () => clearInterval(timer) };
+}
+
+const deadLetterLookMs = 5_000;
 
 function redactedDatabase(url: string): string {
   const parsed = new URL(url);

@@ -11,6 +11,8 @@ export interface PlatformFile {
   /** The warehouse URL, only when it is the embedded one (its password is the fixed local one). */
   readonly warehouseUrl?: string;
   readonly sourceUrl?: string;
+  /** The lake the platform writes to. */
+  readonly lakeUrl?: string;
   readonly startedAt: string;
 }
 

@@ -1,7 +1,13 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Watermark } from '@totes/contracts';
 import { sourceTableNames, sourceTables, warehouseModels } from '@totes/model';
-import { createPool, createRunLedger, createSchemaDriftStore, findPendingChanges } from '@totes/runtime';
+import {
+  createPool,
+  createRunLedger,
+  createSchemaDriftStore,
+  findPendingChanges,
+  redactSecrets,
+} from '@totes/runtime';
 import pg from 'pg';
 import { findStageQueues, queueDepth } from './queues';
 
@@ -10,10 +16,12 @@ export interface TableStatus {
   readonly table: string;
   /** Up to here, every row of the table is in the warehouse. */
   readonly consistentUpTo: Watermark | null;
-  /** Rows the source holds past that point: changes not in the warehouse yet. */
-  readonly pendingRows: number;
-  /** Seconds since the oldest change not in the warehouse was made; 0 when none is pending. */
-  readonly lagSeconds: number;
+  /** Rows the source holds past that point: changes not in the warehouse yet; null when the source cannot be read. */
+  readonly pendingRows: number | null;
+  /** Seconds since the oldest change not in the warehouse was made; 0 when none is pending, null when unknown. */
+  readonly lagSeconds: number | null;
+  /** Why the table could not be read from the source (no privilege, no such table, unreachable), or null. */
+  readonly sourceError: string | null;
   readonly lastRun: { readonly runId: string; readonly startedAt: string; readonly rows: number } | null;
   /** Set when a column was dropped or retyped in the source: the table is stopped until its schema is fixed. */
   readonly schemaDrift: { readonly problem: string; readonly since: string } | null;
@@ -63,12 +71,16 @@ export async function readStatus(options: {
     });
   }
   if (!options.sourceUrl || !options.warehouseUrl) {
+    const missing = [
+      ...(options.sourceUrl ? [] : ['TOTES_SOURCE_URL']),
+      ...(options.warehouseUrl ? [] : ['TOTES_WAREHOUSE_URL']),
+    ];
     return {
       stage: options.stage,
       tables: null,
       models: null,
       queues,
-      note: 'set TOTES_SOURCE_URL and TOTES_WAREHOUSE_URL to see tables and models',
+      note: `set ${missing.join(' and ')} to see tables and models`,
     };
   }
   const source = createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
@@ -85,13 +97,7 @@ export async function readStatus(options: {
     for (const table of sourceTables) {
       const drift = drifts.find((entry) => entry.table === table.name);
       const upTo = consistent.find((entry) => entry.table === table.name)?.watermark ?? null;
-      const pending = await findPendingChanges(source, table, upTo, null);
-      const lag = await source.query<{ seconds: number | null }>(
-        `SELECT extract(epoch FROM localtimestamp - min(${pg.escapeIdentifier(table.cursor)}))::float AS seconds
-         FROM ${pg.escapeIdentifier(table.name)}
-         WHERE ${upTo ? `(${pg.escapeIdentifier(table.cursor)}, ${pg.escapeIdentifier(table.primaryKey)}) > ($1::timestamp, $2::integer)` : 'TRUE'}`,
-        upTo ? [upTo.lastUpdated, upTo.id] : [],
-      );
+      const behind = await sourceLag(source, table, upTo);
       const run = await warehouse.query<{ run_id: string; started_at: Date; rows: number }>(
         `SELECT r.run_id, r.started_at, coalesce(sum(e.rows), 0)::integer AS rows FROM ${s}.run r
          LEFT JOIN ${s}.extraction e ON e.run_id = r.run_id AND e.table_name = $1
@@ -102,8 +108,7 @@ export async function readStatus(options: {
       tables.push({
         table: table.name,
         consistentUpTo: upTo,
-        pendingRows: pending.rows,
-        lagSeconds: pending.rows > 0 ? Math.max(0, Math.round(lag.rows[0]?.seconds ?? 0)) : 0,
+        ...behind,
         lastRun: last
           ? { runId: last.run_id, startedAt: last.started_at.toISOString(), rows: last.rows }
           : null,
@@ -129,6 +134,35 @@ export async function readStatus(options: {
   }
 }
 
+/**
+ * How far the warehouse is behind one source table. A table the source will not give (no privilege, dropped,
+ * unreachable) is reported with its error, so the rest of the report still reaches the operator.
+ */
+async function sourceLag(
+  source: pg.Pool,
+  table: (typeof sourceTables)[number],
+  upTo: Watermark | null,
+): Promise<Pick<TableStatus, 'pendingRows' | 'lagSeconds' | 'sourceError'>> {
+  try {
+    const pending = await findPendingChanges(source, table, upTo, null);
+    if (pending.rows === 0) return { pendingRows: 0, lagSeconds: 0, sourceError: null };
+    const cursor = pg.escapeIdentifier(table.cursor);
+    const lag = await source.query<{ seconds: number | null }>(
+      `SELECT extract(epoch FROM localtimestamp - min(${cursor}))::float AS seconds
+       FROM ${pg.escapeIdentifier(table.name)}
+       WHERE ${upTo ? `(${cursor}, ${pg.escapeIdentifier(table.primaryKey)}) > ($1::timestamp, $2::integer)` : 'TRUE'}`,
+      upTo ? [upTo.lastUpdated, upTo.id] : [],
+    );
+    return {
+      pendingRows: pending.rows,
+      lagSeconds: Math.max(0, Math.round(lag.rows[0]?.seconds ?? 0)),
+      sourceError: null,
+    };
+  } catch (error) {
+    return { pendingRows: null, lagSeconds: null, sourceError: redactSecrets((error as Error).message) };
+  }
+}
+
 /** The report as a person reads it. */
 export function formatStatus(report: StatusReport): string {
   const lines = [`status of stage ${report.stage}`];
@@ -140,8 +174,9 @@ export function formatStatus(report: StatusReport): string {
         : '(nothing yet)';
       const run = t.lastRun ? `${t.lastRun.startedAt} (${t.lastRun.rows} rows)` : '-';
       lines.push(
-        `  ${t.table.padEnd(24)} ${upTo.padEnd(28)} ${String(t.pendingRows).padStart(7)} ${String(t.lagSeconds).padStart(7)}  ${run}`,
+        `  ${t.table.padEnd(24)} ${upTo.padEnd(28)} ${String(t.pendingRows ?? '?').padStart(7)} ${String(t.lagSeconds ?? '?').padStart(7)}  ${run}`,
       );
+      if (t.sourceError) lines.push(`    CANNOT READ THE SOURCE: ${t.sourceError}`);
       if (t.schemaDrift) lines.push(`    STOPPED since ${t.schemaDrift.since}: ${t.schemaDrift.problem}`);
     }
   }
@@ -170,7 +205,8 @@ export function alertsOf(
   const alerts: string[] = [];
   for (const t of report.tables ?? []) {
     if (t.schemaDrift) alerts.push(`${t.table} is stopped by schema drift: ${t.schemaDrift.problem}`);
-    if (t.lagSeconds > thresholds.maxLagSeconds)
+    if (t.sourceError) alerts.push(`${t.table} cannot be read from the source: ${t.sourceError}`);
+    if (t.lagSeconds !== null && t.lagSeconds > thresholds.maxLagSeconds)
       alerts.push(`${t.table} is ${t.lagSeconds} s behind (threshold ${thresholds.maxLagSeconds} s)`);
   }
   for (const q of report.queues) {

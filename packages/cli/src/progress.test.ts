@@ -1,0 +1,70 @@
+import type { DetectionResult } from '@totes/change-detector';
+import { LineageEventType, type ModelLoaded } from '@totes/contracts';
+import { describe, expect, it } from 'vitest';
+import { createDeadLetterProgress, createDetectionProgress, loadedLine } from './progress';
+
+const cycle = (failed: Record<string, string>, changed: string[] = []): DetectionResult =>
+  ({
+    runId: 'run',
+    resumed: [],
+    changes: changed.map((table) => ({ table, rows: 1 })),
+    skipped: Object.entries(failed).map(([table, message]) => ({
+      table,
+      reason: 'failed',
+      error: new Error(message),
+    })),
+  }) as unknown as DetectionResult;
+
+describe('createDetectionProgress', () => {
+  it('says a table failed once, again only when the reason changes, and when it works again', () => {
+    const lines: string[] = [];
+    const report = createDetectionProgress((line) => lines.push(line));
+
+    report(cycle({ design: 'permission denied for table design' }));
+    report(cycle({ design: 'permission denied for table design' }));
+    report(cycle({ design: 'connection refused' }));
+    report(cycle({}, ['design']));
+
+    expect(lines).toEqual([
+      expect.stringMatching(/^detection failed for design: permission denied for table design/),
+      expect.stringMatching(/^detection failed for design: connection refused/),
+      'detection works again for design',
+      'detected: design (1)',
+    ]);
+  });
+});
+
+describe('loadedLine', () => {
+  const event = (eventType: LineageEventType) =>
+    ({ eventType, model: 'dim_design', table: 'design', rows: { received: 2, written: 1 } }) as ModelLoaded;
+
+  it('tells the rows a load wrote', () => {
+    expect(loadedLine(event(LineageEventType.complete))).toBe(
+      'loaded dim_design from design: 1 rows written',
+    );
+  });
+
+  it('tells a load that failed for good as a failure, not as a load of no rows', () => {
+    expect(loadedLine(event(LineageEventType.fail))).toMatch(
+      /^FAILED to load dim_design from design: dead-lettered/,
+    );
+  });
+});
+
+describe('createDeadLetterProgress', () => {
+  it('says which dead-letter queue grew, by how much, and how to see why; nothing while none grows', () => {
+    const lines: string[] = [];
+    const report = createDeadLetterProgress((line) => lines.push(line));
+
+    report({ 'warehouse-loader-dlq': 0, 'table-extractor-dlq': 0 });
+    report({ 'warehouse-loader-dlq': 2, 'table-extractor-dlq': 0 });
+    report({ 'warehouse-loader-dlq': 2, 'table-extractor-dlq': 0 });
+    report({ 'warehouse-loader-dlq': 0, 'table-extractor-dlq': 0 });
+    report({ 'warehouse-loader-dlq': 1, 'table-extractor-dlq': 0 });
+
+    expect(lines).toEqual([
+      'warehouse-loader-dlq holds 2 dead-lettered message(s), 2 new: pnpm totes dlq show warehouse-loader-dlq',
+      'warehouse-loader-dlq holds 1 dead-lettered message(s), 1 new: pnpm totes dlq show warehouse-loader-dlq',
+    ]);
+  });
+});

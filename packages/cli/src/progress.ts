@@ -1,0 +1,56 @@
+import type { DetectionResult } from '@totes/change-detector';
+import { LineageEventType, type ModelLoaded } from '@totes/contracts';
+
+/** Writes one progress line for a person watching `pnpm start`. */
+export type Say = (line: string) => void;
+
+/**
+ * Progress lines for detection cycles. A table whose detection fails says so once, and again only when the reason
+ * changes, instead of once a second; it says so again when it works once more.
+ */
+export function createDetectionProgress(say: Say): (result: DetectionResult) => void {
+  const failing = new Map<string, string>();
+  return (result) => {
+    const failedNow = new Set<string>();
+    for (const skip of result.skipped.filter((entry) => entry.reason === 'failed')) {
+      const reason = (skip.error as Error)?.message ?? String(skip.error);
+      failedNow.add(skip.table);
+      if (failing.get(skip.table) === reason) continue;
+      failing.set(skip.table, reason);
+      say(
+        `detection failed for ${skip.table}: ${reason} (retried every cycle; said again if the reason changes)`,
+      );
+    }
+    for (const table of [...failing.keys()].filter((name) => !failedNow.has(name))) {
+      failing.delete(table);
+      say(`detection works again for ${table}`);
+    }
+    if (result.changes.length > 0)
+      say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
+  };
+}
+
+/** The line for a load-complete event: a load, or a load that failed for good. */
+export function loadedLine(loaded: ModelLoaded): string {
+  if (loaded.eventType === LineageEventType.fail)
+    return `FAILED to load ${loaded.model} from ${loaded.table}: dead-lettered (pnpm totes dlq show warehouse-loader)`;
+  return `loaded ${loaded.model} from ${loaded.table}: ${loaded.rows.written} rows written`;
+}
+
+/**
+ * Progress lines for the dead-letter queues: told the depth of each, it says which have grown since it was last
+ * told, and how to see why.
+ */
+export function createDeadLetterProgress(say: Say): (depths: Readonly<Record<string, number>>) => void {
+  const last = new Map<string, number>();
+  return (depths) => {
+    for (const [queue, depth] of Object.entries(depths)) {
+      const before = last.get(queue) ?? 0;
+      last.set(queue, depth);
+      if (depth > before)
+        say(
+          `${queue} holds ${depth} dead-lettered message(s), ${depth - before} new: pnpm totes dlq show ${queue}`,
+        );
+    }
+  };
+}
