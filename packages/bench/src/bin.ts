@@ -6,6 +6,10 @@ import { renderReportMarkdown } from './render-markdown';
 import { runBench } from './run-bench';
 import { writeReport } from './write-report';
 
+// As the totes command does (packages/cli/src/bin.ts): the AWS SDK's Node 22 notice is for SDK versions the
+// catalog does not take. No client exists yet, and the processes this one starts inherit the setting.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // `pnpm bench [options]`: see benchUsage.
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const argv = process.argv.slice(2);

@@ -3,6 +3,10 @@ import { parseSoakArgs, soakUsage } from './options';
 import { runSoak } from './run-soak';
 import { formatSoakSummary } from './summary';
 
+// As the totes command does (packages/cli/src/bin.ts): the AWS SDK's Node 22 notice is for SDK versions the
+// catalog does not take. No client exists yet, and the processes this one starts inherit the setting.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // `pnpm soak …`: exit 0 when verify passes after the faults, 1 when it does not, 2 on a usage error.
 try {
   const options = parseSoakArgs(process.argv.slice(2));
