@@ -1,4 +1,4 @@
-/// <reference path="./sst-env.d.ts" />
+/// <reference path="./sst-globals.d.ts" />
 import { type QueueSpec, scopedName, type TopicName, type Topology } from '@totes/model';
 import { logicalName } from './naming';
 import type { StagePlan } from './stage';

@@ -1,4 +1,4 @@
-/// <reference path="./sst-env.d.ts" />
+/// <reference path="./sst-globals.d.ts" />
 import { platformTopology, ServiceName, type Topology } from '@totes/model';
 import { bus } from './bus';
 import { lakeBuckets } from './lake';

@@ -1,4 +1,4 @@
-/// <reference path="./sst-env.d.ts" />
+/// <reference path="./sst-globals.d.ts" />
 import { scopedName } from '@totes/model';
 import { InfraError, InfraErrorCode } from './errors';
 import type { StagePlan } from './stage';

@@ -1,4 +1,4 @@
-/// <reference path="./sst-env.d.ts" />
+/// <reference path="./sst-globals.d.ts" />
 import type { StagePlan } from './stage';
 
 /** The database credentials a stage uses, held in Secrets Manager and never in env or code. */

@@ -1,4 +1,4 @@
-/// <reference path="./sst-env.d.ts" />
+/// <reference path="./sst-globals.d.ts" />
 import { LambdaVariable, topicVariable } from '@totes/aws-entry/contract';
 import { ServiceName, scopedName, TopicName, type Topology } from '@totes/model';
 import runtimePackage from '../packages/runtime/package.json' with { type: 'json' };
@@ -62,10 +62,9 @@ export const serviceSettings: Readonly<Record<ServiceName, ServiceSettings>> = {
 /** What a function may do in a zone of the lake. */
 export const LakeAction = {
   get: 's3:GetObject',
+  /** Writing a part; a rewritten dataset also overwrites the leftover parts of a larger earlier write with empty ones. */
   put: 's3:PutObject',
-  /** A rewritten dataset deletes the parts of a larger earlier write. */
-  delete: 's3:DeleteObject',
-  /** Listing a prefix: the current state of a joined table, and a rewrite's stale parts. */
+  /** Listing a prefix: the current state of a joined table, and a rewrite's leftover parts. */
   list: 's3:ListBucket',
 } as const;
 export type LakeAction = (typeof LakeAction)[keyof typeof LakeAction];
@@ -102,7 +101,7 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
   [ServiceName.tableExtractor]: {
     secrets: [Credential.source, Credential.warehouse],
     publishes: [TopicName.extracted, TopicName.loadComplete],
-    lake: { [Zone.raw]: [LakeAction.put, LakeAction.delete, LakeAction.list] },
+    lake: { [Zone.raw]: [LakeAction.put, LakeAction.list] },
     defers: false,
     lineage: true,
   },
@@ -111,7 +110,7 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
     publishes: [TopicName.built],
     lake: {
       [Zone.raw]: [LakeAction.get, LakeAction.list],
-      [Zone.processed]: [LakeAction.put, LakeAction.delete, LakeAction.list],
+      [Zone.processed]: [LakeAction.put, LakeAction.list],
     },
     defers: false,
     lineage: false,
@@ -121,7 +120,7 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
     publishes: [TopicName.built],
     lake: {
       [Zone.raw]: [LakeAction.get],
-      [Zone.processed]: [LakeAction.put, LakeAction.delete, LakeAction.list],
+      [Zone.processed]: [LakeAction.put, LakeAction.list],
     },
     defers: false,
     lineage: false,
@@ -185,6 +184,9 @@ export function services(input: ServicesInput): Readonly<Record<ServiceName, sst
   return functions;
 }
 
+/** The bundle of Amazon's CA certificates in Lambda's Node.js runtimes. */
+const lambdaAmazonCertificates = '/var/runtime/ca-cert.pem';
+
 function environmentOf(service: ServiceName, input: ServicesInput): Record<string, SstInput<string>> {
   const access = serviceAccess[service];
   const { plan, lake, secrets, bus } = input;
@@ -206,6 +208,9 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
   if (access.secrets.includes(Credential.warehouse)) {
     environment[LambdaVariable.warehouseSecretArn] = secrets.warehouse.arn;
   }
+  // Since Node.js 20, Lambda loads Amazon's CA certificates (RDS's among them) only when told to; without them a
+  // verified TLS connection to RDS fails.
+  if (access.secrets.length > 0) environment.NODE_EXTRA_CA_CERTS = lambdaAmazonCertificates;
   if (access.lineage) environment[LambdaVariable.sourceLocation] = input.settings.sourceLocation;
   for (const topic of access.publishes) environment[topicVariable(topic)] = bus.topics[topic].arn;
   return environment;

@@ -48,13 +48,20 @@ const stagePattern = /^[a-z][a-z0-9-]{0,30}$/;
  * The plan of a stage.
  *
  * @throws {@link InfraError} for a name that is not lowercase letters, digits and hyphens, starting with a letter,
- * at most 31 characters (pass `--stage`, since the default is the OS user name).
+ * at most 31 characters (pass `--stage`, since the default is the OS user name), or that ends in `-state`.
  */
 export function stagePlan(stage: string): StagePlan {
   if (!stagePattern.test(stage)) {
     throw new InfraError(
       InfraErrorCode.invalidStage,
       `stage "${stage}" must match ${stagePattern}; pass one with --stage`,
+    );
+  }
+  // Stage x-state's warehouse schema would be stage x's state schema, on a database that stages share.
+  if (stage.endsWith('-state')) {
+    throw new InfraError(
+      InfraErrorCode.invalidStage,
+      `stage "${stage}" may not end in "-state": its warehouse schema would be the state schema of stage "${stage.slice(0, -'-state'.length)}"`,
     );
   }
   const kind = kindOf(stage);

@@ -27,6 +27,14 @@ describe('databaseUrlOf', () => {
     expect(databaseUrlOf(id, JSON.stringify({ ...secret, port: undefined }))).toContain('@db.example:5432/');
   });
 
+  it('verifies the server of an RDS-managed secret that names no sslmode', () => {
+    const secret = { username: 'loader', password: 'pw', host: 'db.example', dbname: 'warehouse' };
+
+    expect(databaseUrlOf(id, JSON.stringify(secret))).toBe(
+      'postgres://loader:pw@db.example:5432/warehouse?sslmode=verify-full',
+    );
+  });
+
   it.each([
     ['not JSON', 'postgres://loader:hunter2@db/warehouse', /is not JSON/],
     [

@@ -26,7 +26,8 @@ export function secretsManagerReader(client: SecretsManagerClient): SecretReader
 /**
  * The PostgreSQL URL held by a database secret. Two shapes are accepted: `{"url": "postgres://…"}`, or the shape
  * RDS writes for a managed secret, `{"username", "password", "host", "port", "dbname"}` (plus an optional
- * `"sslmode"`). Errors name the secret and what is wrong, never a value from it.
+ * `"sslmode"`, `verify-full` when absent: RDS serves TLS with Amazon's certificates, which the functions trust).
+ * Errors name the secret and what is wrong, never a value from it.
  *
  * @throws {@link InvalidSecretError}
  */
@@ -62,9 +63,9 @@ function fromParts(
     throw new InvalidSecretError(secretId, `has no "url" and lacks ${missing.join(', ')}`);
   const port = fields.port === undefined ? '5432' : String(fields.port);
   if (!/^\d{1,5}$/.test(port)) throw new InvalidSecretError(secretId, 'has a port that is not a number');
-  const sslmode = text('sslmode');
+  const sslmode = text('sslmode') ?? 'verify-full';
   const user = encodeURIComponent(text('username')!);
   const password = encodeURIComponent(text('password')!);
   const database = encodeURIComponent(text('dbname')!);
-  return `postgres://${user}:${password}@${text('host')}:${port}/${database}${sslmode ? `?sslmode=${encodeURIComponent(sslmode)}` : ''}`;
+  return `postgres://${user}:${password}@${text('host')}:${port}/${database}?sslmode=${encodeURIComponent(sslmode)}`;
 }

@@ -384,7 +384,6 @@ describe('least privilege', () => {
       `sns:Publish ${arnOf.sns('pr-42', 'extracted')}`,
       `sns:Publish ${arnOf.sns('pr-42', 'load-complete')}`,
       `s3:PutObject ${raw}/pr-42/raw/*`,
-      `s3:DeleteObject ${raw}/pr-42/raw/*`,
       listing(raw, 'raw'),
     ],
     [ServiceName.dimensionBuilder]: [
@@ -393,7 +392,6 @@ describe('least privilege', () => {
       `s3:GetObject ${raw}/pr-42/raw/*`,
       listing(raw, 'raw'),
       `s3:PutObject ${processed}/pr-42/processed/*`,
-      `s3:DeleteObject ${processed}/pr-42/processed/*`,
       listing(processed, 'processed'),
     ],
     [ServiceName.factBuilder]: [
@@ -401,7 +399,6 @@ describe('least privilege', () => {
       `sns:Publish ${arnOf.sns('pr-42', 'built')}`,
       `s3:GetObject ${raw}/pr-42/raw/*`,
       `s3:PutObject ${processed}/pr-42/processed/*`,
-      `s3:DeleteObject ${processed}/pr-42/processed/*`,
       listing(processed, 'processed'),
     ],
     [ServiceName.warehouseLoader]: [
@@ -431,6 +428,16 @@ describe('least privilege', () => {
       expect(grantsOf(fn).some((grant) => grant.startsWith('secretsmanager:'))).toBe(false);
       expect(Object.keys(fn.args.environment as object)).not.toContain(LambdaVariable.sourceSecretArn);
       expect(Object.keys(fn.args.environment as object)).not.toContain(LambdaVariable.warehouseSecretArn);
+    }
+  });
+
+  it('makes every function that opens a database trust Amazon’s CA certificates, and only those', async () => {
+    const { fakes } = await deployStage('pr-42');
+
+    for (const service of Object.values(ServiceName)) {
+      const env = functionOf(fakes, service).args.environment as Record<string, string>;
+      const opensDatabase = env[LambdaVariable.sourceSecretArn] ?? env[LambdaVariable.warehouseSecretArn];
+      expect(env.NODE_EXTRA_CA_CERTS, service).toBe(opensDatabase ? '/var/runtime/ca-cert.pem' : undefined);
     }
   });
 
@@ -533,6 +540,14 @@ describe('stages', () => {
     for (const key of ['rawBucket', 'processedBucket', 'lakePrefix', 'warehouseSchema', 'stateSchema']) {
       expect(new Set(layouts.map((layout) => layout[key])).size).toBe(stages.length);
     }
+    const schemas = layouts.flatMap((layout) => [layout.warehouseSchema, layout.stateSchema]);
+    expect(new Set(schemas).size).toBe(2 * stages.length);
+  });
+
+  it('refuses a stage whose warehouse schema would be another stage’s state schema', () => {
+    expect(stagePlan('pr-1').stateSchema).toBe('totes_pr_1_state');
+
+    expect(() => stagePlan('pr-1-state')).toThrow(/may not end in "-state".*stage "pr-1"/);
   });
 
   it('points production and staging at their own secrets, and previews and personal stages at the shared dev ones', async () => {

@@ -87,7 +87,7 @@ describe('the GitHub Actions workflows', () => {
     expect(runs).toEqual([readmeInstallCommand(), 'pnpm lint', 'pnpm typecheck', 'pnpm test']);
   });
 
-  it('deploy sends main to staging and a v* tag or a manual dispatch to the production environment, after ci', () => {
+  it('deploy sends main to staging and a v* tag or a manual dispatch of main to the production environment, after ci', () => {
     const deploy = workflow('deploy.yml');
 
     expect(deploy.on).toEqual({ push: { branches: ['main'], tags: ['v*'] }, workflow_dispatch: null });
@@ -99,7 +99,7 @@ describe('the GitHub Actions workflows', () => {
       with: { stage: 'staging', command: 'deploy', environment: 'staging' },
     });
     expect(deploy.jobs.production).toMatchObject({
-      if: "github.event_name == 'workflow_dispatch' || startsWith(github.ref, 'refs/tags/v')",
+      if: "(github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main') || startsWith(github.ref, 'refs/tags/v')",
       needs: 'check',
       uses: './.github/workflows/sst.yml',
       with: { stage: 'production', command: 'deploy', environment: 'production' },

@@ -5,6 +5,8 @@
  * providers, which needs the network; these cover exactly what infra uses, with the argument shapes of SST 4.17.1's
  * components (`platform/src/components/aws/{bucket,sns-topic,queue,function,cron-v2}.ts`) and of the Pulumi AWS
  * provider. The tests replace every one of them with a recording stand-in (`packages/aws-entry/test/sst-fakes.ts`).
+ * The file is not named `sst-env.d.ts`: SST writes a file of that name, of its own, into every folder that has a
+ * `package.json`, and would overwrite it.
  */
 
 /** A value known once the deploy runs: Pulumi's `Output`. */
@@ -98,6 +100,11 @@ declare namespace sst.aws {
     link?: unknown[];
     logging?: { retention?: '1 week' | '1 month' | '3 months' | '1 year'; format?: 'text' | 'json' };
     nodejs?: { install?: Record<string, string>; esbuild?: { external?: string[] } };
+    /** For databases in a private VPC: the subnets and security groups the function runs in. */
+    vpc?: SstInput<{
+      privateSubnets: SstInput<SstInput<string>[]>;
+      securityGroups: SstInput<SstInput<string>[]>;
+    }>;
   }
   // biome-ignore lint/suspicious/noShadowRestrictedNames: SST names its Lambda component `sst.aws.Function`.
   class Function {
