@@ -7,7 +7,8 @@ import { formatSoakSummary } from './summary';
 // catalog does not take. No client exists yet, and the processes this one starts inherit the setting.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// `pnpm soak …`: exit 0 when verify passes after the faults, 1 when it does not, 2 on a usage error.
+// `pnpm soak …`: exit 0 when verify passes after the faults and no output line held the password, 1 when not, 2 on
+// a usage error.
 try {
   const options = parseSoakArgs(process.argv.slice(2));
   if (options === 'help') {
@@ -17,7 +18,7 @@ try {
   const summary = await runSoak(options);
   if (!summary.verified) process.stdout.write(`${summary.verifyReport}\n`);
   process.stdout.write(`${formatSoakSummary(summary)}\n`);
-  process.exit(summary.verified ? 0 : 1);
+  process.exit(summary.verified && summary.secretLines === 0 ? 0 : 1);
 } catch (error) {
   process.stderr.write(
     `soak: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,

@@ -29,14 +29,17 @@ export interface MessageTap {
   readonly seen: number;
   /** Copies published so far. */
   readonly copied: number;
-  /** Publishes copies of `count` messages seen recently, at once. */
-  duplicate(count: number): Promise<void>;
-  /** Publishes copies of `count` messages seen recently after `delayMs`, when newer ones have gone by. */
-  reorder(count: number, delayMs: number): Promise<void>;
+  /** Publishes copies of `count` messages seen recently, at once; resolves to the copies published. */
+  duplicate(count: number): Promise<number>;
+  /**
+   * Publishes copies of `count` messages seen recently after `delayMs`, when newer ones have gone by; resolves to
+   * the copies published.
+   */
+  reorder(count: number, delayMs: number): Promise<number>;
   /** Resolves with the next `table.extracted` seen (with at least one part), or undefined after `timeoutMs`. */
   nextExtracted(timeoutMs: number): Promise<TableExtracted | undefined>;
-  /** Resolves when the next `table.changed` is seen, or after `timeoutMs`. */
-  nextChanged(timeoutMs: number): Promise<void>;
+  /** Resolves to true when the next `table.changed` is seen, or to false after `timeoutMs`. */
+  nextChanged(timeoutMs: number): Promise<boolean>;
   /** The `table.extracted` message that wrote this lake part, if the tap saw it. */
   extractedWithPart(part: string): TableExtracted | undefined;
   stop(): Promise<void>;
@@ -79,7 +82,7 @@ export async function startMessageTap(options: {
   const recent: Copyable[] = [];
   const extractedByPart = new Map<string, TableExtracted>();
   const waiting: ((message: Copyable) => void)[] = [];
-  const delayed = new Set<Promise<void>>();
+  const delayed = new Set<Promise<number>>();
   let seen = 0;
   let copied = 0;
   let stopped = false;
@@ -125,6 +128,7 @@ export async function startMessageTap(options: {
       await publisher.publish(topicOfType[message.type], message);
       copied += 1;
     }
+    return messages.length;
   };
   const next = (timeoutMs: number, wanted: (message: Copyable) => boolean) =>
     new Promise<Copyable | undefined>((resolve) => {
@@ -164,7 +168,7 @@ export async function startMessageTap(options: {
       return found?.type === 'table.extracted' ? found : undefined;
     },
     async nextChanged(timeoutMs) {
-      await next(timeoutMs, (message) => message.type === 'table.changed');
+      return (await next(timeoutMs, (message) => message.type === 'table.changed')) !== undefined;
     },
     extractedWithPart: (part) => extractedByPart.get(part),
     async stop() {

@@ -49,7 +49,14 @@ export async function runSoak(
   const deadline = started + options.deadlineSeconds * 1000;
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    const postgres: TestPostgres = await startTestPostgres();
+    // A password of this run's own, so that any output line holding it is found, whichever process wrote it.
+    const password = `soak-${crypto.randomUUID()}`;
+    const scan = (text: string) => {
+      if (text.includes(password)) leakedInSoakLog += 1;
+      log(text);
+    };
+    let leakedInSoakLog = 0;
+    const postgres: TestPostgres = await startTestPostgres({ password });
     cleanups.push(() => postgres.dispose());
     await postgres.ensureDatabase('totesys');
     await postgres.ensureDatabase('warehouse');
@@ -93,7 +100,7 @@ export async function runSoak(
       random: createRandom(options.seed, 'soak:tap'),
     });
     cleanups.push(() => tap.stop());
-    log('starting the five service processes');
+    scan('starting the five service processes');
     const services = await startServiceProcesses({
       services: Object.values(ServiceName),
       env: {
@@ -104,8 +111,9 @@ export async function runSoak(
         AWS_ENDPOINT_URL: lakeProxy.endpoint,
       },
       ...soakServiceSettings,
+      secrets: [password],
       onCrash: (service, exitCode, lastLine) =>
-        log(
+        scan(
           `${service} exited on its own (code ${exitCode}); restarting. Last line: ${lastLine.slice(0, 400)}`,
         ),
     });
@@ -118,7 +126,7 @@ export async function runSoak(
       lakeProxy,
       s3: clients.s3,
       publisher: createPublisher(clients.sns, endpoints.topics, { stage }),
-      log,
+      log: scan,
     };
 
     const faults = planFaults({ ...options, seed: options.seed });
@@ -126,11 +134,14 @@ export async function runSoak(
     const tally: MutationTally = { applied: 0, skipped: 0, rowsWritten: {} };
     const firing: Promise<void>[] = [];
     const fired: ScheduledFault[] = [];
+    const tookEffect: ScheduledFault[] = [];
     const mutator = new pg.Client({ connectionString: postgres.url('totesys') });
     await mutator.connect();
     cleanups.push(() => mutator.end());
     const perStep = Math.ceil(options.mutations / options.steps);
-    log(`applying ${options.mutations} mutations in ${options.steps} steps; ${faults.length} faults planned`);
+    scan(
+      `applying ${options.mutations} mutations in ${options.steps} steps; ${faults.length} faults planned`,
+    );
     for (let step = 0; step < options.steps; step++) {
       const firstIndex = step * perStep;
       await applyMutations(mutator, kinds.slice(firstIndex, firstIndex + perStep), {
@@ -143,14 +154,14 @@ export async function runSoak(
         firing.push(
           sleep(fault.delayMs).then(async () => {
             fired.push(fault);
-            await injectFault(rig, fault);
+            if (await injectFault(rig, fault)) tookEffect.push(fault);
           }),
         );
       await sleep(options.stepMs - (Date.now() - stepStarted));
     }
     const lastMutation = Date.now();
     await Promise.all(firing);
-    log('faults over; draining');
+    scan('faults over; draining');
     const source = createPool(postgres.url('totesys'), { max: 2 });
     const warehouse = createPool(postgres.url('warehouse'), { max: 2 });
     cleanups.push(() => Promise.all([source.end(), warehouse.end()]));
@@ -175,13 +186,14 @@ export async function runSoak(
         verifyReport += text;
       },
     });
-    if (!drain.drained) log(services.tail(60).join('\n'));
+    if (!drain.drained) scan(services.tail(60).join('\n'));
     return {
       seed: options.seed,
       mutationsApplied: tally.applied,
       mutationsSkipped: tally.skipped,
       rowsWritten: tally.rowsWritten,
       faultsInjected: countByKind(fired),
+      faultsTookEffect: countByKind(tookEffect),
       retries: services.counters.retries,
       deferrals: services.counters.deferrals,
       crashes: services.counters.crashes,
@@ -192,41 +204,52 @@ export async function runSoak(
       drained: drain.drained,
       verified: verdict === 0,
       verifyReport,
+      secretLines: services.counters.secretLines + leakedInSoakLog,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
 }
 
-/** Fires one fault and resolves when it is over (an outage ended, a killed service is serving again). */
-async function injectFault(rig: Rig, fault: ScheduledFault): Promise<void> {
+/**
+ * Fires one fault and resolves when it is over (an outage ended, a killed service is serving again): to true when it
+ * met the pipeline, to false when it found nothing to act on (no message to copy, no extraction to cut off, no part
+ * to truncate), so the summary never counts a fault that did nothing as one that was survived.
+ */
+async function injectFault(rig: Rig, fault: ScheduledFault): Promise<boolean> {
   const service = fault.service ?? ServiceName.warehouseLoader;
   rig.log(`fault: ${fault.kind}${fault.service ? ` ${fault.service}` : ''}`);
   switch (fault.kind) {
     case FaultKind.killService:
-      return rig.services.kill(service);
+      await rig.services.kill(service);
+      return true;
     case FaultKind.holdService:
-      return rig.services.hold(service, fault.durationMs);
+      await rig.services.hold(service, fault.durationMs);
+      return true;
     case FaultKind.duplicateDelivery:
-      return rig.tap.duplicate(fault.copies ?? 1);
+      return (await rig.tap.duplicate(fault.copies ?? 1)) > 0;
     case FaultKind.reorderDelivery:
-      return rig.tap.reorder(fault.copies ?? 1, fault.durationMs);
+      return (await rig.tap.reorder(fault.copies ?? 1, fault.durationMs)) > 0;
     case FaultKind.warehouseOutage:
-      return rig.warehouseProxy.outage(fault.durationMs);
-    case FaultKind.sourceOutage:
+      await rig.warehouseProxy.outage(fault.durationMs);
+      return true;
+    case FaultKind.sourceOutage: {
       // During an extraction: as soon as the detector has asked for one.
-      await rig.tap.nextChanged(5_000);
-      return rig.sourceProxy.outage(fault.durationMs);
+      const extracting = await rig.tap.nextChanged(5_000);
+      await rig.sourceProxy.outage(fault.durationMs);
+      return extracting;
+    }
     case FaultKind.lakeUnwritable:
-      return rig.lakeProxy.unwritableFor(fault.durationMs);
+      await rig.lakeProxy.unwritableFor(fault.durationMs);
+      return true;
     case FaultKind.truncateLakeObject: {
       const extracted = await rig.tap.nextExtracted(15_000);
       const part = extracted?.object.parts[0];
-      if (!extracted || !part) return;
+      if (!extracted || !part) return false;
       await truncateLakeObject(rig.s3, bucket, part);
       // The builders have most likely read the part already; a second delivery makes them meet the damage.
       await rig.publisher.publish('extracted', extracted);
-      return;
+      return true;
     }
   }
 }

@@ -8,6 +8,7 @@ const fresh = (): ServiceCounters => ({
   crashes: 0,
   kills: 0,
   holds: 0,
+  secretLines: 0,
 });
 
 describe('countLogLine', () => {
@@ -31,5 +32,16 @@ describe('countLogLine', () => {
     countLogLine('{not json', counters);
 
     expect(counters).toEqual(fresh());
+  });
+
+  it('counts every line that holds a configured secret, JSON or not', () => {
+    const counters = fresh();
+    const secrets = ['soak-s3cret'];
+
+    countLogLine('{"message":"connecting","url":"postgres://u:soak-s3cret@h/db"}', counters, secrets);
+    countLogLine('Error: password soak-s3cret rejected', counters, secrets);
+    countLogLine('{"message":"connecting","url":"postgres://u:***@h/db"}', counters, secrets);
+
+    expect(counters.secretLines).toBe(2);
   });
 });

@@ -18,6 +18,8 @@ export interface ServiceCounters {
   crashes: number;
   kills: number;
   holds: number;
+  /** Output lines (any stream, any process) that hold one of the configured secrets. */
+  secretLines: number;
 }
 
 /** The platform's services, one `totes serve` process each, supervised. */
@@ -45,6 +47,8 @@ export interface ServiceProcessOptions {
   readonly restartDelayMs?: number;
   /** Told of a process that exited without being asked to, with its last log line. */
   readonly onCrash?: (service: ServiceName, exitCode: number | null, lastLine: string) => void;
+  /** Passwords the processes are configured with: every output line is scanned for them. */
+  readonly secrets?: readonly string[];
 }
 
 /** The log messages of the workers that the counters follow (packages/runtime/src/messaging). */
@@ -54,8 +58,12 @@ export const WorkerLogMessage = {
   deadLetter: 'message failed for good; moved to the dead-letter queue',
 } as const;
 
-/** Counts one JSON log line of a service into the counters; other lines are ignored. */
-export function countLogLine(line: string, counters: ServiceCounters): void {
+/**
+ * Counts one output line of a service into the counters: a line holding a secret, whatever it is, and the workers'
+ * JSON log lines by message; other lines are ignored.
+ */
+export function countLogLine(line: string, counters: ServiceCounters, secrets: readonly string[] = []): void {
+  if (secrets.some((secret) => line.includes(secret))) counters.secretLines += 1;
   if (!line.startsWith('{')) return;
   let message: unknown;
   try {
@@ -77,6 +85,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     crashes: 0,
     kills: 0,
     holds: 0,
+    secretLines: 0,
   };
   const children = new Map<ServiceName, ChildProcess>();
   const expectedExits = new WeakSet<ChildProcess>();
@@ -112,7 +121,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        countLogLine(line, counters);
+        countLogLine(line, counters, options.secrets);
         if (line.includes('"message":"serving"')) serving();
         recent.push(`${service}: ${line}`);
         if (recent.length > 400) recent.splice(0, recent.length - 400);

@@ -8,7 +8,12 @@ const summary: SoakSummary = {
   mutationsApplied: 29,
   mutationsSkipped: 1,
   rowsWritten: { sales_order: 10, payment: 20 },
-  faultsInjected: countByKind([{ kind: FaultKind.killService }, { kind: FaultKind.warehouseOutage }]),
+  faultsInjected: countByKind([
+    { kind: FaultKind.killService },
+    { kind: FaultKind.warehouseOutage },
+    { kind: FaultKind.truncateLakeObject },
+  ]),
+  faultsTookEffect: countByKind([{ kind: FaultKind.killService }, { kind: FaultKind.warehouseOutage }]),
   retries: 7,
   deferrals: 2,
   crashes: 1,
@@ -19,32 +24,39 @@ const summary: SoakSummary = {
   drained: true,
   verified: true,
   verifyReport: '',
+  secretLines: 0,
 };
 
 describe('formatSoakSummary', () => {
-  it('prints mutations, faults by kind, retries, dead letters, drain time and the verdict', () => {
+  it('prints mutations, faults by kind, retries, dead letters, the password scan, drain time and the verdict', () => {
     const text = formatSoakSummary(summary);
 
     expect(text).toContain('mutations applied    29 (skipped 1)');
-    expect(text).toContain('faults injected      2: kill_service 1,');
-    expect(text).toContain('warehouse_outage 1');
+    expect(text).toContain('faults injected      3, 2 took effect: kill_service 1,');
+    expect(text).toContain('warehouse_outage 1,');
+    expect(text).toContain('password in output   0 line(s)');
     expect(text).toContain('retries              7');
     expect(text).toContain('dead-lettered        3, replayed 3, windows re-extracted 1');
     expect(text).toContain('time to drain        12.3 s');
     expect(text).toContain('verify               PASS');
   });
+
+  it('says which faults found nothing to act on', () => {
+    expect(formatSoakSummary(summary)).toContain('truncate_lake_object 1 (0 took effect)');
+  });
 });
 
 describe('summaryProblems', () => {
   it('finds nothing wrong with a consistent summary', () => {
-    expect(summaryProblems(summary, { mutations: 30, faults: 2 })).toEqual([]);
+    expect(summaryProblems(summary, { mutations: 30, faults: 3 })).toEqual([]);
   });
 
-  it('reports lost mutations, missing faults, unreplayed dead letters and a failed verify', () => {
-    const broken = { ...summary, mutationsSkipped: 0, replayed: 2, verified: false };
+  it('reports lost mutations, missing faults, unreplayed dead letters, a failed verify and a leaked password', () => {
+    const broken = { ...summary, mutationsSkipped: 0, replayed: 2, verified: false, secretLines: 2 };
 
-    const problems = summaryProblems(broken, { mutations: 30, faults: 3 });
+    const problems = summaryProblems(broken, { mutations: 30, faults: 4 });
 
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
+    expect(problems).toContain('the password appeared in 2 output line(s)');
   });
 });

@@ -2,8 +2,14 @@ import { allFaultKinds, type SoakSummary } from './types';
 
 /** The summary `pnpm soak` prints: what was done, what failed and came back, and what verify said. */
 export function formatSoakSummary(summary: SoakSummary): string {
-  const faults = allFaultKinds.map((kind) => `${kind} ${summary.faultsInjected[kind]}`).join(', ');
+  const faults = allFaultKinds
+    .map((kind) => {
+      const [injected, effective] = [summary.faultsInjected[kind], summary.faultsTookEffect[kind]];
+      return `${kind} ${injected}${effective < injected ? ` (${effective} took effect)` : ''}`;
+    })
+    .join(', ');
   const total = allFaultKinds.reduce((sum, kind) => sum + summary.faultsInjected[kind], 0);
+  const effective = allFaultKinds.reduce((sum, kind) => sum + summary.faultsTookEffect[kind], 0);
   const tables = Object.entries(summary.rowsWritten)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([table, rows]) => `${table} ${rows}`)
@@ -11,10 +17,11 @@ export function formatSoakSummary(summary: SoakSummary): string {
   return [
     `soak seed ${summary.seed}`,
     `  mutations applied    ${summary.mutationsApplied} (skipped ${summary.mutationsSkipped}); rows written: ${tables}`,
-    `  faults injected      ${total}: ${faults}`,
+    `  faults injected      ${total}, ${effective} took effect: ${faults}`,
     `  retries              ${summary.retries} (deferrals ${summary.deferrals}, service restarts after a crash ${summary.crashes})`,
     `  dead-lettered        ${summary.deadLettered}, replayed ${summary.replayed}, windows re-extracted ${summary.reExtracted}`,
     `  time to drain        ${summary.drainSeconds.toFixed(1)} s${summary.drained ? '' : ' (deadline passed before the pipeline drained)'}`,
+    `  password in output   ${summary.secretLines} line(s), over every process of the run`,
     `  verify               ${summary.verified ? 'PASS' : 'FAIL'}`,
   ].join('\n');
 }
@@ -34,5 +41,7 @@ export function summaryProblems(summary: SoakSummary, expected: { mutations: num
   if (summary.drained && summary.replayed !== summary.deadLettered)
     problems.push(`${summary.deadLettered} dead-lettered but ${summary.replayed} replayed`);
   if (summary.drained && !summary.verified) problems.push('the pipeline drained but verify failed');
+  if (summary.secretLines > 0)
+    problems.push(`the password appeared in ${summary.secretLines} output line(s)`);
   return problems;
 }

@@ -75,6 +75,11 @@ export interface SoakSummary {
   /** Source rows written, per table. */
   readonly rowsWritten: Readonly<Record<string, number>>;
   readonly faultsInjected: Readonly<Record<FaultKind, number>>;
+  /**
+   * Of those, the ones that met the pipeline: a duplicate with a message to copy, a source outage during an
+   * extraction, a truncation with a part to truncate; outages, kills and holds always do.
+   */
+  readonly faultsTookEffect: Readonly<Record<FaultKind, number>>;
   /** Messages a service failed and left on the queue to be tried again. */
   readonly retries: number;
   /** Messages a service put back to wait (facts waiting for their dimensions). */
@@ -91,4 +96,6 @@ export interface SoakSummary {
   readonly verified: boolean;
   /** What verify printed. */
   readonly verifyReport: string;
+  /** Output lines of the whole run (every service process, the harness) that hold the configured password. */
+  readonly secretLines: number;
 }

@@ -33,7 +33,10 @@ describe('pnpm soak, small', () => {
     expect(summary.drained, context).toBe(true);
     expect(summaryProblems(summary, { mutations: 30, faults: allFaultKinds.length })).toEqual([]);
     for (const kind of allFaultKinds) expect(summary.faultsInjected[kind], kind).toBeGreaterThanOrEqual(1);
+    // No output line of any of the six processes, through every fault, held the configured password.
+    expect(summary.secretLines, context).toBe(0);
     // The truncated raw part was met, dead-lettered rather than dropped, and repaired by a re-extraction.
+    expect(summary.faultsTookEffect.truncate_lake_object).toBe(1);
     expect(summary.deadLettered).toBeGreaterThanOrEqual(1);
     expect(summary.reExtracted).toBeGreaterThanOrEqual(1);
     expect(Object.keys(summary.rowsWritten)).toHaveLength(11);
