@@ -9,7 +9,8 @@ export const soakUsage = `pnpm soak [--mutations N] [--seed S] [--deadline S] [-
 
 Runs the five services, one process each, over embedded Postgres and fauxqs; applies N mutations across the 11
 totesys tables in --steps steps while faults fire at random (seeded); drains, replaying dead letters; then verifies.
-Exit 0 when verify passes, 1 when it does not, 2 on a usage error.
+--deadline bounds the run, from its start to the end of the drain (verify runs then, drained or not).
+Exit 0 when verify passes and no output line held the password, 1 when not, 2 on a usage error.
 
 Fault kinds: ${allFaultKinds.join(', ')}
 Defaults: --mutations 1000 --seed 1 --deadline 600 --faults 12 --steps 20 --step-ms 1500 --scale 0.01
