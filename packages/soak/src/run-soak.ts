@@ -51,11 +51,11 @@ export async function runSoak(
   try {
     // A password of this run's own, so that any output line holding it is found, whichever process wrote it.
     const password = `soak-${crypto.randomUUID()}`;
+    let leakedInSoakLog = 0;
     const scan = (text: string) => {
       if (text.includes(password)) leakedInSoakLog += 1;
       log(text);
     };
-    let leakedInSoakLog = 0;
     const postgres: TestPostgres = await startTestPostgres({ password });
     cleanups.push(() => postgres.dispose());
     await postgres.ensureDatabase('totesys');

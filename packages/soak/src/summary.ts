@@ -4,8 +4,8 @@ import { allFaultKinds, type SoakSummary } from './types';
 export function formatSoakSummary(summary: SoakSummary): string {
   const faults = allFaultKinds
     .map((kind) => {
-      const [injected, effective] = [summary.faultsInjected[kind], summary.faultsTookEffect[kind]];
-      return `${kind} ${injected}${effective < injected ? ` (${effective} took effect)` : ''}`;
+      const [injected, tookEffect] = [summary.faultsInjected[kind], summary.faultsTookEffect[kind]];
+      return `${kind} ${injected}${tookEffect < injected ? ` (${tookEffect} took effect)` : ''}`;
     })
     .join(', ');
   const total = allFaultKinds.reduce((sum, kind) => sum + summary.faultsInjected[kind], 0);
