@@ -180,6 +180,36 @@ describe('operating the platform: dead letters, replay and status', () => {
     expect(report.code).toBe(1);
   });
 
+  it('reports a source and then a warehouse it cannot reach as alerts, and still shows every queue', async () => {
+    const unreachable = (database: string) => `postgres://nobody:secret-pw@127.0.0.1:1/${database}`;
+    const statusWith = async (variable: string, url: string) => {
+      process.env[variable] = url;
+      try {
+        return await totes('status', '--json', '--max-lag', '300', '--max-dlq', '10');
+      } finally {
+        delete process.env[variable];
+      }
+    };
+
+    const noSource = await statusWith('TOTES_SOURCE_URL', unreachable('totesys'));
+    const noWarehouse = await statusWith('TOTES_WAREHOUSE_URL', unreachable('warehouse'));
+
+    const sourceReport = JSON.parse(noSource.out);
+    expect(sourceReport.tables).toHaveLength(11);
+    for (const table of sourceReport.tables) expect(table.sourceError).toMatch(/ECONNREFUSED/);
+    expect(sourceReport.alerts).toHaveLength(11);
+    expect(sourceReport.queues).toHaveLength(13);
+    expect(noSource.code).toBe(1);
+    const warehouseReport = JSON.parse(noWarehouse.out);
+    expect(warehouseReport).toMatchObject({ tables: null, models: null });
+    expect(warehouseReport.alerts).toEqual([
+      expect.stringMatching(/^the warehouse cannot be read: .*ECONNREFUSED/),
+    ]);
+    expect(warehouseReport.queues).toHaveLength(13);
+    expect(noWarehouse.code).toBe(1);
+    expect(noSource.out + noWarehouse.out).not.toContain('secret-pw');
+  });
+
   it('reports a lag created on purpose in status --json, and exits non-zero past the threshold', async () => {
     await waitForDrain(t.platform, { timeoutMs: 30_000 }).catch(() => {});
     const calm = await totes('status', '--json', '--max-lag', '300', '--max-dlq', '10');

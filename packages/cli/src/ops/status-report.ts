@@ -51,6 +51,8 @@ export interface StatusReport {
   readonly queues: readonly QueueStatus[];
   /** Why the tables and models are missing, when they are. */
   readonly note?: string;
+  /** Why the warehouse (the run ledger, the loads) could not be read, when it could not. */
+  readonly warehouseError?: string;
 }
 
 /** Reads the queues of a stage, and, when the databases are known, the run ledger and the source. */
@@ -86,6 +88,13 @@ export async function readStatus(options: {
   const source = createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
   const warehouse = createPool(options.warehouseUrl, { max: 2, applicationName: 'totes-status' });
   try {
+    const warehouseError = await unreadable(warehouse);
+    if (warehouseError) {
+      const note = `cannot read the warehouse: ${warehouseError}`;
+      return { stage: options.stage, tables: null, models: null, queues, note, warehouseError };
+    }
+    // Asked once: a source that cannot be reached at all would otherwise time out once per table.
+    const sourceError = await unreadable(source);
     const s = pg.escapeIdentifier(options.stateSchema);
     const consistent = await createRunLedger(
       warehouse,
@@ -97,7 +106,7 @@ export async function readStatus(options: {
     for (const table of sourceTables) {
       const drift = drifts.find((entry) => entry.table === table.name);
       const upTo = consistent.find((entry) => entry.table === table.name)?.watermark ?? null;
-      const behind = await sourceLag(source, table, upTo);
+      const behind = sourceError ? unknownLag(sourceError) : await sourceLag(source, table, upTo);
       const run = await warehouse.query<{ run_id: string; started_at: Date; rows: number }>(
         `SELECT r.run_id, r.started_at, coalesce(sum(e.rows), 0)::integer AS rows FROM ${s}.run r
          LEFT JOIN ${s}.extraction e ON e.run_id = r.run_id AND e.table_name = $1
@@ -159,8 +168,20 @@ async function sourceLag(
       sourceError: null,
     };
   } catch (error) {
-    return { pendingRows: null, lagSeconds: null, sourceError: redactSecrets((error as Error).message) };
+    return unknownLag(redactSecrets((error as Error).message));
   }
+}
+
+function unknownLag(sourceError: string): Pick<TableStatus, 'pendingRows' | 'lagSeconds' | 'sourceError'> {
+  return { pendingRows: null, lagSeconds: null, sourceError };
+}
+
+/** Why a database cannot be read, or null when it can. */
+function unreadable(pool: pg.Pool): Promise<string | null> {
+  return pool.query('SELECT 1').then(
+    () => null,
+    (error: Error) => redactSecrets(error.message),
+  );
 }
 
 /** The report as a person reads it. */
@@ -203,6 +224,7 @@ export function alertsOf(
   thresholds: { maxLagSeconds: number; maxDeadLetters: number },
 ): string[] {
   const alerts: string[] = [];
+  if (report.warehouseError) alerts.push(`the warehouse cannot be read: ${report.warehouseError}`);
   for (const t of report.tables ?? []) {
     if (t.schemaDrift) alerts.push(`${t.table} is stopped by schema drift: ${t.schemaDrift.problem}`);
     if (t.sourceError) alerts.push(`${t.table} cannot be read from the source: ${t.sourceError}`);
