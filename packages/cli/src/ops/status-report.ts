@@ -27,6 +27,9 @@ export interface TableStatus {
   readonly schemaDrift: { readonly problem: string; readonly since: string } | null;
 }
 
+/** What the source says of one table: how far the warehouse is behind it, or why that is not known. */
+type SourceLag = Pick<TableStatus, 'pendingRows' | 'lagSeconds' | 'sourceError'>;
+
 /** One warehouse model: its last load. */
 export interface ModelStatus {
   readonly model: string;
@@ -151,7 +154,7 @@ async function sourceLag(
   source: pg.Pool,
   table: (typeof sourceTables)[number],
   upTo: Watermark | null,
-): Promise<Pick<TableStatus, 'pendingRows' | 'lagSeconds' | 'sourceError'>> {
+): Promise<SourceLag> {
   try {
     const pending = await findPendingChanges(source, table, upTo, null);
     if (pending.rows === 0) return { pendingRows: 0, lagSeconds: 0, sourceError: null };
@@ -172,7 +175,7 @@ async function sourceLag(
   }
 }
 
-function unknownLag(sourceError: string): Pick<TableStatus, 'pendingRows' | 'lagSeconds' | 'sourceError'> {
+function unknownLag(sourceError: string): SourceLag {
   return { pendingRows: null, lagSeconds: null, sourceError };
 }
 
