@@ -2,6 +2,7 @@ import { ServiceName } from '@totes/model';
 import { createLogger, type Logger, loadConfig } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
 import { allServices, startPlatform } from '../platform';
+import { untilStopSignal } from '../stop-signal';
 
 export interface ServeOptions {
   /** The services this process runs; every one when empty. */
@@ -26,13 +27,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ services: services.join(',') });
   let stopping = false;
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      stopping = true;
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const stopped = untilStopSignal().then(() => {
+    stopping = true;
   });
   const platform = await untilStarted(
     logger,

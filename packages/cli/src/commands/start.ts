@@ -4,6 +4,7 @@ import { writePlatformFile } from '../ops/platform-file';
 import { type Platform, startPlatform } from '../platform';
 import { createDeadLetterProgress, createDetectionProgress, loadedLine } from '../progress';
 import { openEnvironment, stateDirOf } from '../stack';
+import { untilStopSignal } from '../stop-signal';
 import { waitForDrain } from '../wait-for-drain';
 
 export interface StartOptions {
@@ -64,10 +65,7 @@ export async function start(options: StartOptions): Promise<void> {
   if (options.mutateEveryMs && !stack.embeddedSource)
     say('live mutations are off: the source is not the embedded totesys');
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopSignal(() => say('stopping already: draining the queues, then PostgreSQL…'));
   say('stopping: detection off, draining the queues…');
   clearInterval(mutator);
   deadLetters.stop();

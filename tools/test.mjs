@@ -1,0 +1,46 @@
+// `npm test`: installs what is missing, then lints, typechecks and runs every test, and ends with one line that
+// counts them (`N passed, N failed, N skipped`). Arguments after `npm test --` go to vitest.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureInstalled, root } from './setup.mjs';
+
+const pnpm = ensureInstalled();
+const vitestArgs = process.argv.slice(2);
+
+// Lint and types first: they take seconds, the suite minutes.
+for (const script of ['lint', 'typecheck']) {
+  const status = step(pnpm, ['run', script]);
+  if (status !== 0) process.exit(status);
+}
+
+const reportFolder = mkdtempSync(join(tmpdir(), 'totes-test-'));
+const report = join(reportFolder, 'vitest.json');
+const status = step(pnpm, [
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...vitestArgs,
+]);
+console.log(closingLine(report));
+rmSync(reportFolder, { recursive: true, force: true });
+process.exit(status);
+
+function step(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+/** The plain closing line CI reads: the counts from vitest's JSON report, or why there are none. */
+function closingLine(file) {
+  try {
+    const counts = JSON.parse(readFileSync(file, 'utf8'));
+    return `${counts.numPassedTests} passed, ${counts.numFailedTests} failed, ${counts.numPendingTests} skipped`;
+  } catch {
+    return 'vitest wrote no report: see its output above';
+  }
+}
