@@ -1,3 +1,4 @@
+export { tolerateClosedOutput } from './closed-output';
 export type { RunOnceOptions } from './commands/run-once';
 export { runOnce } from './commands/run-once';
 export type { ServeOptions } from './commands/serve';

@@ -28,7 +28,8 @@ Usage:
       row version, counts and sums per table, currency and day. Exits 1 with a readable diff on any
       mismatch. TOTES_VERIFY_SAMPLE_LIMIT sets how many differences each failed check shows.
   totes dlq list [--json]
-      Every dead-letter queue with its depth and the age of its oldest message.
+      Every dead-letter queue with its depth and the age of its oldest message. Exits 1 when the
+      queues cannot be read (no platform running, a wrong --stage), and says why, in --json too.
   totes dlq show <queue> [--json]
       The dead-lettered messages: why each failed (error, service, attempts, when) and its payload.
   totes dlq replay <queue> [--filter type=|table=|model=|runId=…]… [--dry-run] [--limit N]
@@ -37,7 +38,8 @@ Usage:
       Deletes every message of a dead-letter queue, after asking.
   totes status [--json] [--max-lag S] [--max-dlq N]
       Per table and model: the last run, what changed, the lag; the depth of every queue.
-      Exits 1 when a lag or a dead-letter queue passes its threshold.
+      Exits 1 when a lag or a dead-letter queue passes its threshold, or when the queues, the
+      warehouse or a source table cannot be read; --json then still prints a whole document.
   totes help
 
   The dlq and status commands act on the platform that \`pnpm start\` runs on this machine, or, with

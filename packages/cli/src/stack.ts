@@ -56,5 +56,7 @@ async function fileLogger(): Promise<Logger> {
   const folder = join(stateDirOf(), 'logs');
   await mkdir(folder, { recursive: true });
   const stream = createWriteStream(join(folder, 'totes.log'), { flags: 'a' });
+  // A log file that cannot be written (a full disk) loses its lines; it never stops the platform or its drain.
+  stream.on('error', () => {});
   return createLogger({}, { write: (line) => stream.write(`${line}\n`) });
 }

@@ -1,14 +1,14 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ModelBuilt, newEnvelope } from '@totes/contracts';
-import { findModel, processedColumnsOf, sourceVersionColumn } from '@totes/model';
+import { findModel, processedColumnsOf, sourceVersionColumn, warehouseModels } from '@totes/model';
 import { createLake } from '@totes/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters, replayDeadLetters } from '../src/ops/dead-letters';
 import { findStageQueues, pickQueue } from '../src/ops/queues';
 import { waitForDrain } from '../src/wait-for-drain';
 import { startTestPlatform, type TestPlatform } from './harness';
-import { pointTotesAt, totes } from './totes-command';
+import { pointTotesAt, totes, totesWhere } from './totes-command';
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -208,6 +208,73 @@ describe('operating the platform: dead letters, replay and status', () => {
     expect(warehouseReport.queues).toHaveLength(13);
     expect(noWarehouse.code).toBe(1);
     expect(noSource.out + noWarehouse.out).not.toContain('secret-pw');
+  });
+
+  it('reports queues it cannot find or reach as unavailable in status --json, with an alert, and still every table and model', async () => {
+    const noQueues = await totesWhere(
+      { stage: 'gone' },
+      'status',
+      '--json',
+      '--max-lag',
+      '300',
+      '--max-dlq',
+      '10',
+    );
+    const noEndpoint = await totesWhere(
+      { awsEndpoint: 'http://127.0.0.1:1' },
+      'status',
+      '--json',
+      '--max-lag',
+      '300',
+      '--max-dlq',
+      '10',
+    );
+
+    for (const [report, why] of [
+      [noQueues, /^queue totes-gone-\S+ does not exist: is the platform running/],
+      [noEndpoint, /^queue totes-test-\S+ cannot be reached: .*is the platform running/],
+    ] as const) {
+      const parsed = JSON.parse(report.out);
+      expect(parsed.queues).toBeNull();
+      expect(parsed.queuesError).toMatch(why);
+      expect(parsed.alerts).toEqual([`the queues cannot be read: ${parsed.queuesError}`]);
+      expect(parsed.tables).toHaveLength(11);
+      for (const table of parsed.tables) expect(table).toMatchObject({ pendingRows: 0, sourceError: null });
+      expect(parsed.models.map((model: { model: string }) => model.model)).toEqual(
+        warehouseModels.map((model) => model.name),
+      );
+      expect(parsed.models.find((model: { model: string }) => model.model === 'dim_design')).toMatchObject({
+        lastLoadedAt: expect.any(String),
+      });
+      expect(report.code).toBe(1);
+    }
+  });
+
+  it('says in the status a person reads that the queues cannot be read, beside the tables', async () => {
+    const { code, out } = await totesWhere({ stage: 'gone' }, 'status', '--max-dlq', '10');
+
+    expect(out).toMatch(/^ {2}CANNOT READ THE QUEUES: queue totes-gone-\S+ does not exist/m);
+    expect(out).toMatch(/^ {2}design /m);
+    expect(out).toMatch(/^ALERT: the queues cannot be read: /m);
+    expect(code).toBe(1);
+  });
+
+  it('lists the dead-letter queues in dlq list --json, and says so in a document when it cannot read them', async () => {
+    const listed = await totes('dlq', 'list', '--json');
+    const unreachable = await totesWhere({ stage: 'gone' }, 'dlq', 'list', '--json');
+    const human = await totesWhere({ stage: 'gone' }, 'dlq', 'list');
+
+    expect(JSON.parse(listed.out)).toMatchObject({ stage: 'test', queues: expect.any(Array) });
+    expect(JSON.parse(listed.out).queues).toHaveLength(13);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(unreachable.out)).toEqual({
+      stage: 'gone',
+      queues: null,
+      queuesError: expect.stringMatching(/^queue totes-gone-\S+ does not exist/),
+    });
+    expect(unreachable.code).toBe(1);
+    expect(human.out).toMatch(/CANNOT READ THE QUEUES: queue totes-gone-\S+ does not exist/);
+    expect(human.code).toBe(1);
   });
 
   it('reports a lag created on purpose in status --json, and exits non-zero past the threshold', async () => {

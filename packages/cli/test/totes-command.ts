@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../src/main';
-import { writePlatformFile } from '../src/ops/platform-file';
+import { type PlatformFile, readPlatformFile, writePlatformFile } from '../src/ops/platform-file';
+import { stateDirOf } from '../src/stack';
 import type { TestPlatform } from './harness';
 
 /** Runs the `totes` command as an operator would, capturing what it prints. */
@@ -41,4 +42,23 @@ export async function pointTotesAt(t: TestPlatform): Promise<() => Promise<void>
     vi.unstubAllEnvs();
     await rm(stateDir, { recursive: true, force: true });
   };
+}
+
+/**
+ * Runs the `totes` command while the platform file that {@link pointTotesAt} wrote says other things (queues in a
+ * stage that has none, an endpoint that does not answer), then puts the file back.
+ */
+export async function totesWhere(
+  changes: Partial<PlatformFile>,
+  ...argv: string[]
+): Promise<{ code: number; out: string }> {
+  const stateDir = stateDirOf();
+  const file = await readPlatformFile(stateDir);
+  if (!file) throw new Error('totesWhere needs pointTotesAt first');
+  await writePlatformFile(stateDir, { ...file, ...changes });
+  try {
+    return await totes(...argv);
+  } finally {
+    await writePlatformFile(stateDir, file);
+  }
 }

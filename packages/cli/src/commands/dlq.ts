@@ -1,14 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { CliError, CliErrorCode } from '../errors';
-import { openOpsContext } from '../ops/context';
+import { type OpsContext, openOpsContext } from '../ops/context';
 import {
+  listDeadLetterQueues,
   listDeadLetters,
   parseFilters,
   purgeDeadLetters,
   reasonLine,
   replayDeadLetters,
 } from '../ops/dead-letters';
-import { findStageQueues, pickQueue, queueDepth } from '../ops/queues';
+import { findStageQueues, pickQueue } from '../ops/queues';
 
 export interface DlqOptions {
   action: string | undefined;
@@ -27,28 +28,8 @@ const write = (text: string) => process.stdout.write(`${text}\n`);
 export async function dlq(options: DlqOptions): Promise<number> {
   const context = await openOpsContext({ stage: options.stage });
   try {
+    if (options.action === 'list' || options.action === undefined) return await list(context, options.json);
     const queues = await findStageQueues(context.sqs, context.stage);
-    if (options.action === 'list' || options.action === undefined) {
-      const rows = [];
-      for (const queue of queues) {
-        const letters = await listDeadLetters(context.sqs, queue);
-        const oldest = letters[0] ? Math.round((Date.now() - Date.parse(letters[0].sentAt)) / 1000) : null;
-        rows.push({
-          queue: queue.spec.deadLetterQueue,
-          depth: await queueDepth(context.sqs, queue.deadLetterUrl),
-          oldestAgeSeconds: oldest,
-        });
-      }
-      if (options.json) write(JSON.stringify(rows, null, 2));
-      else {
-        write(`dead-letter queues of ${context.describe}`);
-        for (const row of rows) {
-          const age = row.oldestAgeSeconds === null ? '' : `  oldest ${row.oldestAgeSeconds} s`;
-          write(`  ${row.queue.padEnd(36)} ${String(row.depth).padStart(5)}${age}`);
-        }
-      }
-      return 0;
-    }
     if (!options.queue)
       throw new CliError(
         CliErrorCode.usage,
@@ -118,6 +99,24 @@ export async function dlq(options: DlqOptions): Promise<number> {
   } finally {
     context.close();
   }
+}
+
+/**
+ * `totes dlq list`: every dead-letter queue with its depth and the age of its oldest message. Queues that cannot be
+ * read are reported as such (in `--json` too, so a script always gets a document), and the exit code is 1.
+ */
+async function list(context: OpsContext, json: boolean): Promise<number> {
+  const listing = await listDeadLetterQueues(context.sqs, context.stage);
+  if (json) write(JSON.stringify(listing, null, 2));
+  else {
+    write(`dead-letter queues of ${context.describe}`);
+    if (listing.queuesError) write(`  CANNOT READ THE QUEUES: ${listing.queuesError}`);
+    for (const row of listing.queues ?? []) {
+      const age = row.oldestAgeSeconds === null ? '' : `  oldest ${row.oldestAgeSeconds} s`;
+      write(`  ${row.queue.padEnd(36)} ${String(row.depth).padStart(5)}${age}`);
+    }
+  }
+  return listing.queues ? 0 : 1;
 }
 
 function parseOrText(body: string): unknown {

@@ -8,7 +8,11 @@ export interface StatusOptions {
   maxDeadLetters: number;
 }
 
-/** `totes status`: lag per table, last load per model, queue depths; exit 1 past a threshold, to drive an alert. */
+/**
+ * `totes status`: lag per table, last load per model, queue depths; exit 1 past a threshold, to drive an alert. A part
+ * that cannot be read (the queues, the warehouse, the source) is an alert beside the parts that can, so `--json`
+ * always prints a document a monitoring script can parse.
+ */
 export async function status(options: StatusOptions): Promise<number> {
   const context = await openOpsContext({ stage: options.stage });
   try {

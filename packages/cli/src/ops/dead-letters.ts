@@ -8,9 +8,9 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { FailureAttribute, type FailureReason } from '@totes/runtime';
+import { FailureAttribute, type FailureReason, redactSecrets } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
-import type { StageQueue } from './queues';
+import { findStageQueues, queueDepth, type StageQueue } from './queues';
 
 /** A dead-lettered message, with why it failed and what it carried. */
 export interface DeadLetter {
@@ -142,6 +142,40 @@ export async function listDeadLetters(
     return false;
   });
   return letters.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+}
+
+/** One dead-letter queue: how many messages it holds, and how long the oldest has waited. */
+export interface DeadLetterQueueStatus {
+  readonly queue: string;
+  readonly depth: number;
+  readonly oldestAgeSeconds: number | null;
+}
+
+/** What `totes dlq list` reports: every dead-letter queue of a stage, or why they cannot be read. */
+export interface DeadLetterListing {
+  readonly stage: string;
+  /** null when the queues cannot be read (see `queuesError`). */
+  readonly queues: readonly DeadLetterQueueStatus[] | null;
+  /** Why the queues could not be found or read (no platform running, a wrong stage, no endpoint), when they could not. */
+  readonly queuesError?: string;
+}
+
+/** Every dead-letter queue of a stage with its depth and the age of its oldest message; or, when they cannot be read, why. */
+export async function listDeadLetterQueues(sqs: SQSClient, stage: string): Promise<DeadLetterListing> {
+  try {
+    const queues: DeadLetterQueueStatus[] = [];
+    for (const queue of await findStageQueues(sqs, stage)) {
+      const [oldest] = await listDeadLetters(sqs, queue);
+      queues.push({
+        queue: queue.spec.deadLetterQueue,
+        depth: await queueDepth(sqs, queue.deadLetterUrl),
+        oldestAgeSeconds: oldest ? Math.round((Date.now() - Date.parse(oldest.sentAt)) / 1000) : null,
+      });
+    }
+    return { stage, queues };
+  } catch (error) {
+    return { stage, queues: null, queuesError: redactSecrets((error as Error).message) };
+  }
 }
 
 /** What a replay did. */

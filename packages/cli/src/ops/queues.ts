@@ -1,5 +1,11 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { platformTopology, type QueueSpec, scopedName } from '@totes/model';
+import { redactSecrets } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
 
 /** A platform queue and its dead-letter queue, found by name in one stage. */
@@ -44,16 +50,19 @@ export function pickQueue(queues: readonly StageQueue[], typed: string): StageQu
 }
 
 async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
+  const where = 'is the platform running (pnpm start), or is --stage right?';
   try {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     if (QueueUrl) return QueueUrl;
-  } catch {
-    // Reported below, with what to do about it.
+  } catch (error) {
+    // A queue that is not there and an endpoint that does not answer call for different fixes: say which.
+    if (!(error instanceof QueueDoesNotExist))
+      throw new CliError(
+        CliErrorCode.notFound,
+        `queue ${name} cannot be reached: ${redactSecrets((error as Error).message)}; ${where}`,
+      );
   }
-  throw new CliError(
-    CliErrorCode.notFound,
-    `queue ${name} does not exist: is the platform running (pnpm start), or is --stage right?`,
-  );
+  throw new CliError(CliErrorCode.notFound, `queue ${name} does not exist: ${where}`);
 }
 
 /** Messages waiting, in flight and delayed on a queue. */

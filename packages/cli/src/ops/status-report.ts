@@ -51,99 +51,137 @@ export interface StatusReport {
   readonly stage: string;
   readonly tables: readonly TableStatus[] | null;
   readonly models: readonly ModelStatus[] | null;
-  readonly queues: readonly QueueStatus[];
+  /** Every queue's depth; null when the queues cannot be read (see `queuesError`). */
+  readonly queues: readonly QueueStatus[] | null;
+  /** Why the queues could not be found or read (no platform running, a wrong stage, no endpoint), when they could not. */
+  readonly queuesError?: string;
   /** Why the tables and models are missing, when they are. */
   readonly note?: string;
   /** Why the warehouse (the run ledger, the loads) could not be read, when it could not. */
   readonly warehouseError?: string;
 }
 
-/** Reads the queues of a stage, and, when the databases are known, the run ledger and the source. */
-export async function readStatus(options: {
-  sqs: SQSClient;
-  stage: string;
-  sourceUrl: string | undefined;
-  warehouseUrl: string | undefined;
-  stateSchema: string;
-}): Promise<StatusReport> {
-  const queues: QueueStatus[] = [];
-  for (const queue of await findStageQueues(options.sqs, options.stage)) {
-    queues.push({
-      queue: queue.spec.name,
-      depth: await queueDepth(options.sqs, queue.url),
-      deadLetterQueue: queue.spec.deadLetterQueue,
-      deadLetters: await queueDepth(options.sqs, queue.deadLetterUrl),
-    });
+/** Where `totes status` looks. */
+export interface StatusSources {
+  readonly sqs: SQSClient;
+  readonly stage: string;
+  readonly sourceUrl: string | undefined;
+  readonly warehouseUrl: string | undefined;
+  readonly stateSchema: string;
+}
+
+/**
+ * Reads the queues of a stage, and, when the databases are known, the run ledger and the source. Each part that
+ * cannot be reached is reported with why, beside the parts that can: a report always comes back.
+ */
+export async function readStatus(options: StatusSources): Promise<StatusReport> {
+  const [databases, queues] = await Promise.all([
+    readDatabases(options),
+    readQueues(options.sqs, options.stage),
+  ]);
+  return { stage: options.stage, ...databases, ...queues };
+}
+
+/** The depth of every queue and dead-letter queue, or why they cannot be read. */
+async function readQueues(
+  sqs: SQSClient,
+  stage: string,
+): Promise<Pick<StatusReport, 'queues' | 'queuesError'>> {
+  try {
+    const queues: QueueStatus[] = [];
+    for (const queue of await findStageQueues(sqs, stage)) {
+      queues.push({
+        queue: queue.spec.name,
+        depth: await queueDepth(sqs, queue.url),
+        deadLetterQueue: queue.spec.deadLetterQueue,
+        deadLetters: await queueDepth(sqs, queue.deadLetterUrl),
+      });
+    }
+    return { queues };
+  } catch (error) {
+    return { queues: null, queuesError: redactSecrets((error as Error).message) };
   }
+}
+
+type DatabaseStatus = Pick<StatusReport, 'tables' | 'models' | 'note' | 'warehouseError'>;
+
+/** Every table's lag and every model's last load, or why they cannot be read. */
+async function readDatabases(options: StatusSources): Promise<DatabaseStatus> {
   if (!options.sourceUrl || !options.warehouseUrl) {
     const missing = [
       ...(options.sourceUrl ? [] : ['TOTES_SOURCE_URL']),
       ...(options.warehouseUrl ? [] : ['TOTES_WAREHOUSE_URL']),
     ];
-    return {
-      stage: options.stage,
-      tables: null,
-      models: null,
-      queues,
-      note: `set ${missing.join(' and ')} to see tables and models`,
-    };
+    return { tables: null, models: null, note: `set ${missing.join(' and ')} to see tables and models` };
   }
   const source = createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
   const warehouse = createPool(options.warehouseUrl, { max: 2, applicationName: 'totes-status' });
+  const cannotRead = (warehouseError: string): DatabaseStatus => ({
+    tables: null,
+    models: null,
+    note: `cannot read the warehouse: ${warehouseError}`,
+    warehouseError,
+  });
   try {
     const warehouseError = await unreadable(warehouse);
-    if (warehouseError) {
-      const note = `cannot read the warehouse: ${warehouseError}`;
-      return { stage: options.stage, tables: null, models: null, queues, note, warehouseError };
-    }
-    // Asked once: a source that cannot be reached at all would otherwise time out once per table.
-    const sourceError = await unreadable(source);
-    const s = pg.escapeIdentifier(options.stateSchema);
-    const consistent = await createRunLedger(
-      warehouse,
-      options.stateSchema,
-      sourceTableNames,
-    ).consistentWatermarks();
-    const drifts = await createSchemaDriftStore(warehouse, options.stateSchema).list();
-    const tables: TableStatus[] = [];
-    for (const table of sourceTables) {
-      const drift = drifts.find((entry) => entry.table === table.name);
-      const upTo = consistent.find((entry) => entry.table === table.name)?.watermark ?? null;
-      const behind = sourceError ? unknownLag(sourceError) : await sourceLag(source, table, upTo);
-      const run = await warehouse.query<{ run_id: string; started_at: Date; rows: number }>(
-        `SELECT r.run_id, r.started_at, coalesce(sum(e.rows), 0)::integer AS rows FROM ${s}.run r
-         LEFT JOIN ${s}.extraction e ON e.run_id = r.run_id AND e.table_name = $1
-         WHERE $1 = ANY (r.tables) GROUP BY r.run_id, r.started_at ORDER BY r.started_at DESC LIMIT 1`,
-        [table.name],
-      );
-      const last = run.rows[0];
-      tables.push({
-        table: table.name,
-        consistentUpTo: upTo,
-        ...behind,
-        lastRun: last
-          ? { runId: last.run_id, startedAt: last.started_at.toISOString(), rows: last.rows }
-          : null,
-        schemaDrift: drift ? { problem: drift.problem, since: drift.detectedAt.toISOString() } : null,
-      });
-    }
-    const loads = await warehouse.query<{ model: string; last: Date; written: number; loads: number }>(
-      `SELECT DISTINCT ON (model) model, loaded_at AS last, rows_written AS written, count(*) OVER (PARTITION BY model)::integer AS loads
-       FROM ${s}.load_ledger ORDER BY model, loaded_at DESC`,
-    );
-    const models = warehouseModels.map((model) => {
-      const row = loads.rows.find((entry) => entry.model === model.name);
-      return {
-        model: model.name,
-        lastLoadedAt: row ? row.last.toISOString() : null,
-        lastRowsWritten: row?.written ?? null,
-        loads: row?.loads ?? 0,
-      };
-    });
-    return { stage: options.stage, tables, models, queues };
+    if (warehouseError) return cannotRead(warehouseError);
+    return {
+      tables: await readTables(source, warehouse, options.stateSchema),
+      models: await readModels(warehouse, options.stateSchema),
+    };
+  } catch (error) {
+    // A warehouse that answers but has no run ledger (the platform never ran on it) cannot say more either.
+    return cannotRead(redactSecrets((error as Error).message));
   } finally {
     await Promise.all([source.end(), warehouse.end()]);
   }
+}
+
+async function readTables(source: pg.Pool, warehouse: pg.Pool, stateSchema: string): Promise<TableStatus[]> {
+  // Asked once: a source that cannot be reached at all would otherwise time out once per table.
+  const sourceError = await unreadable(source);
+  const s = pg.escapeIdentifier(stateSchema);
+  const consistent = await createRunLedger(warehouse, stateSchema, sourceTableNames).consistentWatermarks();
+  const drifts = await createSchemaDriftStore(warehouse, stateSchema).list();
+  const tables: TableStatus[] = [];
+  for (const table of sourceTables) {
+    const drift = drifts.find((entry) => entry.table === table.name);
+    const upTo = consistent.find((entry) => entry.table === table.name)?.watermark ?? null;
+    const behind = sourceError ? unknownLag(sourceError) : await sourceLag(source, table, upTo);
+    const run = await warehouse.query<{ run_id: string; started_at: Date; rows: number }>(
+      `SELECT r.run_id, r.started_at, coalesce(sum(e.rows), 0)::integer AS rows FROM ${s}.run r
+       LEFT JOIN ${s}.extraction e ON e.run_id = r.run_id AND e.table_name = $1
+       WHERE $1 = ANY (r.tables) GROUP BY r.run_id, r.started_at ORDER BY r.started_at DESC LIMIT 1`,
+      [table.name],
+    );
+    const last = run.rows[0];
+    tables.push({
+      table: table.name,
+      consistentUpTo: upTo,
+      ...behind,
+      lastRun: last
+        ? { runId: last.run_id, startedAt: last.started_at.toISOString(), rows: last.rows }
+        : null,
+      schemaDrift: drift ? { problem: drift.problem, since: drift.detectedAt.toISOString() } : null,
+    });
+  }
+  return tables;
+}
+
+async function readModels(warehouse: pg.Pool, stateSchema: string): Promise<ModelStatus[]> {
+  const loads = await warehouse.query<{ model: string; last: Date; written: number; loads: number }>(
+    `SELECT DISTINCT ON (model) model, loaded_at AS last, rows_written AS written, count(*) OVER (PARTITION BY model)::integer AS loads
+     FROM ${pg.escapeIdentifier(stateSchema)}.load_ledger ORDER BY model, loaded_at DESC`,
+  );
+  return warehouseModels.map((model) => {
+    const row = loads.rows.find((entry) => entry.model === model.name);
+    return {
+      model: model.name,
+      lastLoadedAt: row ? row.last.toISOString() : null,
+      lastRowsWritten: row?.written ?? null,
+      loads: row?.loads ?? 0,
+    };
+  });
 }
 
 /**
@@ -213,7 +251,8 @@ export function formatStatus(report: StatusReport): string {
     }
   }
   lines.push('', 'queues                     depth   dead-lettered');
-  for (const q of report.queues)
+  if (report.queuesError) lines.push(`  CANNOT READ THE QUEUES: ${report.queuesError}`);
+  for (const q of report.queues ?? [])
     lines.push(
       `  ${q.queue.padEnd(24)} ${String(q.depth).padStart(6)} ${String(q.deadLetters).padStart(15)}`,
     );
@@ -227,6 +266,7 @@ export function alertsOf(
   thresholds: { maxLagSeconds: number; maxDeadLetters: number },
 ): string[] {
   const alerts: string[] = [];
+  if (report.queuesError) alerts.push(`the queues cannot be read: ${report.queuesError}`);
   if (report.warehouseError) alerts.push(`the warehouse cannot be read: ${report.warehouseError}`);
   for (const t of report.tables ?? []) {
     if (t.schemaDrift) alerts.push(`${t.table} is stopped by schema drift: ${t.schemaDrift.problem}`);
@@ -234,7 +274,7 @@ export function alertsOf(
     if (t.lagSeconds !== null && t.lagSeconds > thresholds.maxLagSeconds)
       alerts.push(`${t.table} is ${t.lagSeconds} s behind (threshold ${thresholds.maxLagSeconds} s)`);
   }
-  for (const q of report.queues) {
+  for (const q of report.queues ?? []) {
     if (q.deadLetters > thresholds.maxDeadLetters)
       alerts.push(
         `${q.deadLetterQueue} holds ${q.deadLetters} message(s) (threshold ${thresholds.maxDeadLetters})`,
