@@ -28,8 +28,9 @@ describe('embedded Postgres', () => {
 });
 
 // Only root hands PostgreSQL to the `postgres` user, so only a run as root can meet a folder that user cannot reach.
-describe.skipIf(process.getuid?.() !== 0)(
-  'embedded Postgres in a checkout only root can reach (as root)',
+const asRoot = process.getuid?.() === 0;
+describe.skipIf(!asRoot)(
+  `embedded Postgres in a checkout only root can reach${asRoot ? '' : ' (skipped: only a run as root hands PostgreSQL to the postgres user)'}`,
   () => {
     // base (711) / home (700, like /root) / checkout / native (the binaries); home / checkout-… / .totes/postgres
     let base: string;
