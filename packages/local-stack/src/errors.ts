@@ -1,6 +1,7 @@
 /** Codes carried by every {@link LocalStackError}. */
 export const LocalStackErrorCode = {
   postgresStartFailed: 'POSTGRES_START_FAILED',
+  postgresUnreachable: 'POSTGRES_UNREACHABLE',
   portUnavailable: 'PORT_UNAVAILABLE',
   alreadyRunning: 'ALREADY_RUNNING',
 } as const;
@@ -15,5 +16,20 @@ export class LocalStackError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * The `postgres` system user, which runs PostgreSQL when the platform runs as root, cannot reach a folder it needs,
+ * and the platform will not change that folder's permissions. Raised before anything is spawned.
+ */
+export class PostgresUnreachableError extends LocalStackError {
+  override name = 'PostgresUnreachableError';
+  constructor(
+    /** The folder or file the `postgres` user cannot use. */
+    readonly folder: string,
+    message: string,
+  ) {
+    super(LocalStackErrorCode.postgresUnreachable, message);
   }
 }

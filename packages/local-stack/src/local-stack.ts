@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   /** The folder that holds Postgres' data and the lake, kept across restarts. */
   stateDir: string;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Hears of each change made outside the state folder (as root: where PostgreSQL's binaries and data went). */
+  onNotice?: (message: string) => void;
 }
 
 /**
@@ -40,7 +42,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const lock = await lockStateDir(stateDir);
   const needsPostgres = !env.TOTES_SOURCE_URL || !env.TOTES_WAREHOUSE_URL;
   const postgres = needsPostgres
-    ? await startLocalPostgres({ dataDir: join(stateDir, 'postgres') })
+    ? await startLocalPostgres({
+        dataDir: join(stateDir, 'postgres'),
+        ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+      })
     : undefined;
   if (postgres) {
     await postgres.ensureDatabase('totesys');
