@@ -1,6 +1,7 @@
 import { TableChanged, type Watermark } from '@totes/contracts';
 import { findSourceTable, type SourceTable } from '@totes/model';
 import {
+  noHeldRows,
   type PendingChanges,
   SourceSchemaMismatchError,
   type TableState,
@@ -15,8 +16,19 @@ const now = new Date('2024-11-15T10:00:05.000Z');
 const leaseMs = 60_000;
 const marginMs = 30_000;
 const upTo = '2024-11-15T10:00:00.000';
-const changedRows = (rows: number): PendingChanges => ({ rows, marginRows: 0, upTo });
-const nothingPending: PendingChanges = { rows: 0, marginRows: 0, upTo: null };
+/** The source's clock less the margin, as the detector reads it with its counts. */
+const cap = '2024-11-15T10:00:00.000';
+/** What the source counts: by default every row past the watermark is at or below the cap, none held. */
+const counted = (found: Pick<PendingChanges, 'rows' | 'marginRows' | 'upTo'> & Partial<PendingChanges>) =>
+  ({
+    dueRows: found.rows,
+    stampSum: String(found.rows * 1000),
+    futureRows: 0,
+    cap,
+    ...found,
+  }) satisfies PendingChanges;
+const changedRows = (rows: number): PendingChanges => counted({ rows, marginRows: 0, upTo });
+const nothingPending: PendingChanges = counted({ rows: 0, marginRows: 0, upTo: null });
 
 function table(name: string): SourceTable {
   const found = findSourceTable(name);
@@ -24,18 +36,26 @@ function table(name: string): SourceTable {
   return found;
 }
 
-/** An in-memory watermark store that claims the way the Postgres one does. */
-function memoryWatermarks(initial: Partial<Record<string, Partial<TableState>>> = {}) {
+/**
+ * An in-memory watermark store that claims the way the Postgres one does; `extracted` holds, per table, the
+ * positions where past extractions ended, for a rewind.
+ */
+function memoryWatermarks(
+  initial: Partial<Record<string, Partial<TableState>>> = {},
+  extracted: Record<string, Watermark[]> = {},
+) {
   const states = new Map<string, TableState>(
     Object.entries(initial).map(([name, state]): [string, TableState] => [
       name,
-      { table: name, watermark: null, claim: null, marginRows: 0, ...state },
+      { table: name, watermark: null, claim: null, marginRows: 0, held: noHeldRows, ...state },
     ]),
   );
   const claims: { table: string; upTo: string; at: Date }[] = [];
   const store: WatermarkStore = {
     async get(name) {
-      return states.get(name) ?? { table: name, watermark: null, claim: null, marginRows: 0 };
+      return (
+        states.get(name) ?? { table: name, watermark: null, claim: null, marginRows: 0, held: noHeldRows }
+      );
     },
     async claim(name, upTo, at) {
       claims.push({ table: name, upTo, at });
@@ -46,6 +66,16 @@ function memoryWatermarks(initial: Partial<Record<string, Partial<TableState>>> 
       throw new Error('the detector never advances a watermark');
     },
     async releaseAllClaims() {},
+    async rewindBeyond(name, cap) {
+      const state = await store.get(name);
+      if (!state.watermark || state.watermark.lastUpdated <= cap) return state;
+      const to = (extracted[name] ?? [])
+        .filter((position) => position.lastUpdated <= cap)
+        .sort((a, b) => (a.lastUpdated < b.lastUpdated ? 1 : -1))[0];
+      const rewound = { ...state, watermark: to ?? null, claim: null, marginRows: 0, held: noHeldRows };
+      states.set(name, rewound);
+      return rewound;
+    },
   };
   return { store, claims };
 }
@@ -98,9 +128,9 @@ function ports(
 describe('detectChanges', () => {
   it.each([
     ['an empty table', nothingPending, 0],
-    ['no rows past the watermark', { rows: 0, marginRows: 0, upTo: '2024-11-15T09:00:00.000' }, 0],
-    ['as many rows in the margin as the last extraction saw', { rows: 0, marginRows: 2, upTo }, 2],
-    ['fewer rows in the margin than the last extraction saw', { rows: 0, marginRows: 1, upTo }, 2],
+    ['no rows past the watermark', counted({ rows: 0, marginRows: 0, upTo: '2024-11-15T09:00:00.000' }), 0],
+    ['as many rows in the margin as the last extraction saw', counted({ rows: 0, marginRows: 2, upTo }), 2],
+    ['fewer rows in the margin than the last extraction saw', counted({ rows: 0, marginRows: 1, upTo }), 2],
   ])('publishes nothing and claims nothing for %s', async (_case, pending, marginRows) => {
     const watermark = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
     const { store, claims } = memoryWatermarks({ staff: { watermark, marginRows } });
@@ -114,6 +144,7 @@ describe('detectChanges', () => {
       runId,
       changes: [],
       resumed: [],
+      rewound: [],
       skipped: [{ table: 'staff', reason: 'unchanged' }],
     });
     expect(claims).toEqual([]);
@@ -160,7 +191,7 @@ describe('detectChanges', () => {
 
     const result = await detectChanges(
       runId,
-      ports(['staff'], () => ({ rows: 0, marginRows: 3, upTo: '2024-11-15T09:00:00.000' }), store),
+      ports(['staff'], () => counted({ rows: 0, marginRows: 3, upTo: '2024-11-15T09:00:00.000' }), store),
     );
 
     expect(result.changes.map((change) => [change.rows, change.window])).toEqual([
@@ -194,6 +225,7 @@ describe('detectChanges', () => {
       runId,
       changes: [],
       resumed: [],
+      rewound: [],
       skipped: [{ table: 'staff', reason: 'extraction-in-flight' }],
     });
   });
@@ -265,5 +297,122 @@ describe('detectChanges', () => {
     expect(detector.cleared).toEqual(['staff']);
     expect(result.resumed).toEqual(['staff']);
     expect(result.changes.map((change) => [change.table, change.rows])).toEqual([['staff', 2]]);
+  });
+
+  describe('a row stamped in the future', () => {
+    const watermark = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
+    const future = '2030-01-01T00:00:00.000';
+    /** One design held past the watermark, stamped in 2030; its stamp in epoch milliseconds. */
+    const held = { rows: 1, stampSum: '1893456000000' };
+
+    it('asks for nothing while the only rows past the watermark are the ones the last extraction held there', async () => {
+      const { store, claims } = memoryWatermarks({ design: { watermark, held } });
+      const pending = counted({
+        rows: 1,
+        marginRows: 0,
+        upTo: future,
+        dueRows: 0,
+        futureRows: 1,
+        stampSum: held.stampSum,
+      });
+
+      const result = await detectChanges(
+        runId,
+        ports(['design'], () => pending, store),
+      );
+
+      expect(result.changes).toEqual([]);
+      expect(result.skipped).toEqual([{ table: 'design', reason: 'unchanged' }]);
+      expect(claims).toEqual([]);
+    });
+
+    it('asks for a row renamed now, below a row stamped in the future, and counts only the new row', async () => {
+      const { store } = memoryWatermarks({ design: { watermark, held } });
+      const pending = counted({
+        rows: 2,
+        marginRows: 0,
+        upTo: future,
+        dueRows: 0,
+        futureRows: 1,
+        stampSum: '3625120805000',
+      });
+
+      const result = await detectChanges(
+        runId,
+        ports(['design'], () => pending, store),
+      );
+
+      expect(result.changes.map((change) => [change.rows, change.window])).toEqual([
+        [1, { after: watermark, rereadFrom: '2024-11-15T08:59:30.000', upTo: future }],
+      ]);
+    });
+
+    it('asks again when a held row changed its stamp, though the count past the watermark is the same', async () => {
+      const { store } = memoryWatermarks({ design: { watermark, held } });
+      const pending = counted({
+        rows: 1,
+        marginRows: 0,
+        upTo: '2031-01-01T00:00:00.000',
+        dueRows: 0,
+        futureRows: 1,
+        stampSum: '1924992000000',
+      });
+
+      const result = await detectChanges(
+        runId,
+        ports(['design'], () => pending, store),
+      );
+
+      expect(result.changes.map((change) => change.table)).toEqual(['design']);
+    });
+
+    it('asks once the clock has passed rows held past the watermark, so that the watermark moves past them', async () => {
+      const { store } = memoryWatermarks({ design: { watermark, held } });
+      const pending = counted({
+        rows: 1,
+        marginRows: 0,
+        upTo: '2024-11-15T09:59:00.000',
+        dueRows: 1,
+        stampSum: held.stampSum,
+      });
+
+      const result = await detectChanges(
+        runId,
+        ports(['design'], () => pending, store),
+      );
+
+      expect(result.changes.map((change) => [change.table, change.rows])).toEqual([['design', 0]]);
+    });
+
+    it('moves a watermark beyond the source clock back to the last extraction at or below it, and asks for the rows after it', async () => {
+      const beyond = { lastUpdated: future, id: 1 };
+      const { store } = memoryWatermarks(
+        { design: { watermark: beyond, marginRows: 1 } },
+        { design: [watermark, beyond] },
+      );
+      const detector = ports(['design'], () => changedRows(1), store);
+
+      const result = await detectChanges(runId, detector);
+
+      expect(result.rewound).toEqual([{ table: 'design', from: beyond, to: watermark, cap }]);
+      expect(detector.asked.map((ask) => ask.after)).toEqual([beyond, watermark]);
+      expect(result.changes.map((change) => change.window)).toEqual([
+        { after: watermark, rereadFrom: '2024-11-15T08:59:30.000', upTo },
+      ]);
+      expect((await store.get('design')).watermark).toEqual(watermark);
+    });
+
+    it('reads a table whole again when no extraction ended at or below the source clock', async () => {
+      const beyond = { lastUpdated: future, id: 1 };
+      const { store } = memoryWatermarks({ design: { watermark: beyond } }, { design: [beyond] });
+      const detector = ports(['design'], () => changedRows(5), store);
+
+      const result = await detectChanges(runId, detector);
+
+      expect(result.rewound).toEqual([{ table: 'design', from: beyond, to: null, cap }]);
+      expect(result.changes.map((change) => change.window)).toEqual([
+        { after: null, rereadFrom: null, upTo },
+      ]);
+    });
   });
 });

@@ -45,7 +45,7 @@ export function createDetectorHandler(
       ports: {
         tables: sourceTables,
         findPendingChanges: (table, after, marginFrom) =>
-          findPendingChanges(source, table, after, marginFrom),
+          findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
         lateCommitMarginMs: config.lateCommitMarginMs,
         watermarks: createWatermarkStore(warehouse, config.stateSchema),
         now: () => new Date(),

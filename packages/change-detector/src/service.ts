@@ -30,6 +30,11 @@ export async function runDetectionCycle(options: ChangeDetectorServiceOptions): 
       window: change.window,
     });
   }
+  for (const rewound of result.rewound) {
+    logger.warn('watermark beyond the source clock moved back; the rows after it are extracted again', {
+      ...rewound,
+    });
+  }
   for (const table of result.resumed) {
     logger.info('source table matches the catalog again; its extraction resumes', { table });
   }

@@ -5,6 +5,7 @@ import type { PendingChanges, SchemaCheck, SchemaDriftStore, WatermarkStore } fr
 /** What the detector's core needs from the world. */
 export interface DetectorPorts {
   readonly tables: readonly SourceTable[];
+  /** Counts what lies past the watermark, and reads the source's clock less the late-commit margin (`cap`). */
   findPendingChanges(
     table: SourceTable,
     after: Watermark | null,
@@ -32,12 +33,27 @@ export const SkipReason = {
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 
+/**
+ * A watermark found beyond the source's clock less the late-commit margin (written before watermarks were capped,
+ * or a source clock set back), moved back to the last extracted position at or below that cap: the rows it hid are
+ * extracted again.
+ */
+export interface Rewound {
+  readonly table: string;
+  readonly from: Watermark;
+  /** Null when no extraction ended at or below the cap: the table is read again whole. */
+  readonly to: Watermark | null;
+  readonly cap: string;
+}
+
 /** The outcome of one detection cycle. */
 export interface DetectionResult {
   readonly runId: string;
   readonly changes: readonly TableChanged[];
   /** Tables stopped by schema drift whose schema matches again: their drift is cleared and they flow again. */
   readonly resumed: readonly string[];
+  /** Tables whose watermark lay beyond the source's clock less the margin, and was moved back (see {@link Rewound}). */
+  readonly rewound: readonly Rewound[];
   readonly skipped: readonly {
     readonly table: string;
     readonly reason: SkipReason;

@@ -161,7 +161,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         onExtracted: (result) => events.onExtracted?.(result.extracted),
         ports: {
           checkSchema: (table) => checkSourceSchema(source, table),
-          readWindow: (table, window) => readChangeWindow(source, table, window),
+          readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
           writeDataset: lake.writeDataset,
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
@@ -219,7 +219,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         table: (typeof sourceTables)[number],
         after: Parameters<typeof findPendingChanges>[2],
         marginFrom: string | null,
-      ) => findPendingChanges(source, table, after, marginFrom),
+      ) => findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
       lateCommitMarginMs: config.lateCommitMarginMs,
       watermarks,
       now: () => new Date(),

@@ -57,11 +57,17 @@ export {
 export type { PoolOptions } from './postgres';
 export { canonicalTime, canonicalTimestamp, createPool, lakeTypes, shiftTimestamp } from './postgres';
 export { redactSecrets } from './redact';
-export type { PendingChanges, SchemaCheck } from './source/source-reader';
+export type {
+  HeldRows,
+  HorizonRequest,
+  PendingChanges,
+  SchemaCheck,
+  SourceHorizon,
+} from './source/source-reader';
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
 export { runCompletedMessage } from './state/run-completed';
 export type { CompletedRun, ExtractionEntry, RunLedger } from './state/run-ledger';
 export { createRunLedger } from './state/run-ledger';
 export { createSchemaDriftStore, type SchemaDrift, type SchemaDriftStore } from './state/schema-drift-store';
 export type { TableState, WatermarkStore } from './state/watermark-store';
-export { createWatermarkStore, migrateState, stateDdl } from './state/watermark-store';
+export { createWatermarkStore, migrateState, noHeldRows, stateDdl } from './state/watermark-store';

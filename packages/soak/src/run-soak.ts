@@ -108,6 +108,9 @@ export async function runSoak(
         TOTES_WAREHOUSE_URL: throughProxy(config.warehouseUrl, warehouseProxy),
         TOTES_LAKE_URL: config.lakeUrl,
         TOTES_STAGE: stage,
+        // The watermark trails the source clock by this margin, so the drain waits for it: a short one keeps the
+        // drain quick (the soak's transactions are short).
+        TOTES_LATE_COMMIT_MARGIN_MS: '5000',
         AWS_ENDPOINT_URL: lakeProxy.endpoint,
       },
       ...soakServiceSettings,

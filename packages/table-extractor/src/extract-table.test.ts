@@ -6,9 +6,16 @@ import {
   type Watermark,
 } from '@totes/contracts';
 import type { Row } from '@totes/model';
-import { type ExtractionEntry, rawKey, SourceSchemaMismatchError } from '@totes/runtime';
+import {
+  type ExtractionEntry,
+  type HeldRows,
+  noHeldRows,
+  rawKey,
+  type SourceHorizon,
+  SourceSchemaMismatchError,
+} from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { UnknownSourceTableError } from './errors';
+import { NoSourceClockError, UnknownSourceTableError } from './errors';
 import { extractTable } from './extract-table';
 import type { ExtractionOutcome, ExtractionResult, ExtractorPorts } from './types';
 
@@ -41,12 +48,19 @@ function extracted(outcome: ExtractionOutcome): ExtractionResult {
 /** Ports that record every call in order; the writer drains the rows it is given, as the lake does. */
 function fakePorts(
   batches: Row[][],
-  options: { publish?: () => Promise<void>; addedColumns?: string[]; drift?: string } = {},
+  options: {
+    publish?: () => Promise<void>;
+    addedColumns?: string[];
+    drift?: string;
+    /** What the read reports of the source's clock; by default a cap past every row, nothing held. */
+    horizon?: SourceHorizon;
+  } = {},
 ) {
   const calls: string[] = [];
   const written: { key: string; columns: string[]; rows: Row[] }[] = [];
   const published: unknown[] = [];
   const advanced: [string, Watermark | null, string, number][] = [];
+  const held: (HeldRows | undefined)[] = [];
   const recorded: ExtractionEntry[] = [];
   const completed: string[] = [];
   const drifts: [string, string][] = [];
@@ -57,9 +71,10 @@ function fakePorts(
       if (options.drift) throw new SourceSchemaMismatchError(table.name, options.drift);
       return { addedColumns: options.addedColumns ?? [] };
     },
-    readWindow(table, read) {
+    readWindow(table, read, horizon) {
       calls.push(`readWindow ${table.name} ${JSON.stringify(read)}`);
       return (async function* () {
+        horizon.report(options.horizon ?? { cap: '2100-01-01T00:00:00.000', held: noHeldRows });
         yield* batches;
       })();
     },
@@ -82,11 +97,15 @@ function fakePorts(
       claim: async () => {
         throw new Error('the extractor never claims');
       },
-      async advance(table, to, windowUpTo, marginRows) {
+      async advance(table, to, windowUpTo, marginRows, heldRows) {
         calls.push('advance');
         advanced.push([table, to, windowUpTo, marginRows]);
+        held.push(heldRows);
       },
       releaseAllClaims: async () => {},
+      rewindBeyond: async () => {
+        throw new Error('the extractor never rewinds');
+      },
     },
     runs: {
       async recordExtraction(entry) {
@@ -106,7 +125,7 @@ function fakePorts(
       completed.push(cause.id);
     },
   };
-  return { ports, calls, written, published, advanced, recorded, completed, drifts };
+  return { ports, calls, written, published, advanced, held, recorded, completed, drifts };
 }
 
 describe('extractTable', () => {
@@ -148,6 +167,37 @@ describe('extractTable', () => {
     ]);
     expect(fake.written[0]?.key).toMatch(/^raw\/staff\/2024-11-15\/2024-11-15T100000\.000-[0-9a-f]{12}$/);
     expect(fake.advanced).toEqual([['staff', { lastUpdated: '2024-11-15T10:00:00.000', id: 7 }, upTo, 1]]);
+  });
+
+  it('keeps the watermark at the last row at or below the source clock less the margin, and writes and holds the rows stamped after it', async () => {
+    const future = staff(9, '2030-01-01T00:00:00.000');
+    const heldRows = { rows: 2, stampSum: '1893456000000' };
+    const fake = fakePorts(
+      [
+        [staff(5, '2024-11-15T09:10:00.000'), staff(2, '2024-11-15T09:20:00.000')],
+        [staff(3, '2024-11-15T09:31:00.000'), future],
+      ],
+      { horizon: { cap: '2024-11-15T09:30:00.000', held: heldRows } },
+    );
+
+    const result = extracted(await extractTable(changed('staff'), fake.ports));
+
+    expect(fake.written[0]?.rows).toHaveLength(4);
+    expect(fake.advanced).toEqual([['staff', { lastUpdated: '2024-11-15T09:20:00.000', id: 2 }, upTo, 1]]);
+    expect(fake.held).toEqual([heldRows]);
+    expect(result.extracted.watermark).toEqual({ lastUpdated: '2024-11-15T09:20:00.000', id: 2 });
+    expect(fake.recorded[0]?.lastRow).toEqual({ lastUpdated: '2024-11-15T09:20:00.000', id: 2 });
+  });
+
+  it('fails before the watermark moves when the read does not report the source clock', async () => {
+    const fake = fakePorts([[staff(7, '2024-11-15T09:59:59.999')]]);
+    fake.ports.readWindow = () =>
+      (async function* () {
+        yield [staff(7, '2024-11-15T09:59:59.999')];
+      })();
+
+    await expect(extractTable(changed('staff'), fake.ports)).rejects.toBeInstanceOf(NoSourceClockError);
+    expect(fake.calls).not.toContain('advance');
   });
 
   it('announces the extracted rows, caused by the change, with the last row as the new watermark', async () => {

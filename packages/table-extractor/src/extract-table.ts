@@ -1,7 +1,14 @@
 import { derivedFrom, MessageType, type TableChanged, type Watermark } from '@totes/contracts';
 import { findSourceTable, modelsDependingOn, type Row, type SourceTable } from '@totes/model';
-import { rawKey, SourceSchemaMismatchError, shiftTimestamp } from '@totes/runtime';
-import { UnknownSourceTableError } from './errors';
+import {
+  type HeldRows,
+  type HorizonRequest,
+  rawKey,
+  type SourceHorizon,
+  SourceSchemaMismatchError,
+  shiftTimestamp,
+} from '@totes/runtime';
+import { NoSourceClockError, UnknownSourceTableError } from './errors';
 import type { ExtractionOutcome, ExtractorPorts } from './types';
 
 /**
@@ -23,10 +30,12 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
     await closeStoppedExtraction(message, table, ports);
     return { kind: 'stopped', table: table.name, problem: error.message };
   }
-  const tracker = trackLastRows(table, ports.lateCommitMarginMs);
-  const tracked = tracker.observe(ports.readWindow(table, message.window));
+  const horizon = awaitHorizon(ports.lateCommitMarginMs);
+  const tracker = trackLastRows(table, ports.lateCommitMarginMs, () => horizon.cap(table));
+  const tracked = tracker.observe(ports.readWindow(table, message.window, horizon.request));
   const object = await ports.writeDataset(rawKey(table.name, message.window), table.columns, tracked);
   const lastRow = tracker.lastRow();
+  const held = horizon.held(table);
   const extracted = {
     ...derivedFrom(message, 'extracted'),
     type: MessageType.tableExtracted,
@@ -47,7 +56,7 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
     models,
   });
   if (models.length > 0) await ports.publish(extracted);
-  await ports.watermarks.advance(table.name, lastRow, message.window.upTo, tracker.marginRows());
+  await ports.watermarks.advance(table.name, lastRow, message.window.upTo, tracker.marginRows(), held);
   if (models.length === 0) await ports.completeRun(message);
   return { kind: 'extracted', extracted, lastRow, addedColumns };
 }
@@ -69,12 +78,28 @@ async function closeStoppedExtraction(message: TableChanged, table: SourceTable,
   await ports.completeRun(message);
 }
 
+/** The source's clock as the window read reports it: the cap no watermark may pass, and the rows held past it. */
+function awaitHorizon(marginMs: number) {
+  let reported: SourceHorizon | undefined;
+  const known = (table: SourceTable) => {
+    if (!reported) throw new NoSourceClockError(table.name);
+    return reported;
+  };
+  return {
+    request: { marginMs, report: (horizon: SourceHorizon) => (reported = horizon) } satisfies HorizonRequest,
+    cap: (table: SourceTable) => known(table).cap,
+    held: (table: SourceTable): HeldRows => known(table).held,
+  };
+}
+
 /**
- * Follows the rows as they stream past, in (last_updated, key) order: the last one is the new watermark, and the
- * ones within the safety margin below it are what the detector compares with later to spot a late commit. Only
- * those are held, so memory follows the margin, not the window.
+ * Follows the rows as they stream past, in (last_updated, key) order: the last one stamped at or before the cap
+ * (the source's clock less the margin) is the new watermark, and the ones within the safety margin below it are
+ * what the detector compares with later to spot a late commit. Only those are held, so memory follows the margin,
+ * not the window. Rows stamped after the cap are written like the others, but the watermark stays below them until
+ * the clock passes them: a row stamped in the future never hides the changes made before its stamp.
  */
-function trackLastRows(table: SourceTable, marginMs: number) {
+function trackLastRows(table: SourceTable, marginMs: number, capOf: () => string) {
   let last: Watermark | null = null;
   const inMargin: string[] = [];
   let head = 0;
@@ -83,8 +108,11 @@ function trackLastRows(table: SourceTable, marginMs: number) {
   return {
     async *observe(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
       for await (const rows of batches) {
+        const cap = capOf();
         for (const row of rows) {
           const lastUpdated = String(row[table.cursor]);
+          // Rows come in order, so every row after the first one past the cap is past it too.
+          if (lastUpdated > cap) break;
           inMargin.push(lastUpdated);
           // Rows come in last_updated order, many sharing one: shift once per distinct value.
           if (lastUpdated !== previous) {

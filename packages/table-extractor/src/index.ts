@@ -1,4 +1,9 @@
-export { TableExtractorError, TableExtractorErrorCode, UnknownSourceTableError } from './errors';
+export {
+  NoSourceClockError,
+  TableExtractorError,
+  TableExtractorErrorCode,
+  UnknownSourceTableError,
+} from './errors';
 export { extractTable } from './extract-table';
 export type { TableExtractorServiceOptions } from './service';
 export { startTableExtractor } from './service';

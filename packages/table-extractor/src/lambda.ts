@@ -38,7 +38,7 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   return {
     checkSchema: (table) => checkSourceSchema(source, table),
-    readWindow: (table, window) => readChangeWindow(source, table, window),
+    readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
     writeDataset: runtime.lake().writeDataset,
     publish: (extracted) => publisher.publish(TopicName.extracted, extracted),
     watermarks: createWatermarkStore(warehouse, config.stateSchema),

@@ -1,11 +1,21 @@
 import type { ChangeWindow, LakeObject, TableChanged, TableExtracted, Watermark } from '@totes/contracts';
 import type { LakeColumn, Row, SourceTable } from '@totes/model';
-import type { RunLedger, SchemaCheck, SchemaDriftStore, WatermarkStore } from '@totes/runtime';
+import type {
+  HorizonRequest,
+  RunLedger,
+  SchemaCheck,
+  SchemaDriftStore,
+  WatermarkStore,
+} from '@totes/runtime';
 
 /** What the extractor's core needs from the world. */
 export interface ExtractorPorts {
   checkSchema(table: SourceTable): Promise<SchemaCheck>;
-  readWindow(table: SourceTable, window: ChangeWindow): AsyncIterable<Row[]>;
+  /**
+   * Streams the window's rows in (last_updated, key) order; reports, before the first batch and from the same
+   * snapshot, the source's clock less the margin and the rows of the window stamped after it.
+   */
+  readWindow(table: SourceTable, window: ChangeWindow, horizon: HorizonRequest): AsyncIterable<Row[]>;
   writeDataset(
     key: string,
     columns: readonly LakeColumn[],

@@ -18,6 +18,11 @@ export interface TableStatus {
   readonly consistentUpTo: Watermark | null;
   /** Rows the source holds past that point: changes not in the warehouse yet; null when the source cannot be read. */
   readonly pendingRows: number | null;
+  /**
+   * Rows whose `last_updated` is after the source's own clock (a skewed writer, a bad import): loaded, but the
+   * watermark stays below them until the clock passes them. Not counted in `pendingRows`; null when unknown.
+   */
+  readonly futureRows: number | null;
   /** Seconds since the oldest change not in the warehouse was made; 0 when none is pending, null when unknown. */
   readonly lagSeconds: number | null;
   /** Why the table could not be read from the source (no privilege, no such table, unreachable), or null. */
@@ -28,7 +33,7 @@ export interface TableStatus {
 }
 
 /** What the source says of one table: how far the warehouse is behind it, or why that is not known. */
-type SourceLag = Pick<TableStatus, 'pendingRows' | 'lagSeconds' | 'sourceError'>;
+type SourceLag = Pick<TableStatus, 'pendingRows' | 'futureRows' | 'lagSeconds' | 'sourceError'>;
 
 /** One warehouse model: its last load. */
 export interface ModelStatus {
@@ -194,8 +199,11 @@ async function sourceLag(
   upTo: Watermark | null,
 ): Promise<SourceLag> {
   try {
-    const pending = await findPendingChanges(source, table, upTo, null);
-    if (pending.rows === 0) return { pendingRows: 0, lagSeconds: 0, sourceError: null };
+    // The margin only sets the detector's cap, which status does not use.
+    const pending = await findPendingChanges(source, table, upTo, null, 0);
+    const futureRows = pending.futureRows;
+    const pendingRows = Math.max(0, pending.rows - futureRows);
+    if (pendingRows === 0) return { pendingRows: 0, futureRows, lagSeconds: 0, sourceError: null };
     const cursor = pg.escapeIdentifier(table.cursor);
     const lag = await source.query<{ seconds: number | null }>(
       `SELECT extract(epoch FROM localtimestamp - min(${cursor}))::float AS seconds
@@ -204,7 +212,8 @@ async function sourceLag(
       upTo ? [upTo.lastUpdated, upTo.id] : [],
     );
     return {
-      pendingRows: pending.rows,
+      pendingRows,
+      futureRows,
       lagSeconds: Math.max(0, Math.round(lag.rows[0]?.seconds ?? 0)),
       sourceError: null,
     };
@@ -214,7 +223,7 @@ async function sourceLag(
 }
 
 function unknownLag(sourceError: string): SourceLag {
-  return { pendingRows: null, lagSeconds: null, sourceError };
+  return { pendingRows: null, futureRows: null, lagSeconds: null, sourceError };
 }
 
 /** Why a database cannot be read, or null when it can. */
@@ -240,6 +249,7 @@ export function formatStatus(report: StatusReport): string {
       );
       if (t.sourceError) lines.push(`    CANNOT READ THE SOURCE: ${t.sourceError}`);
       if (t.schemaDrift) lines.push(`    STOPPED since ${t.schemaDrift.since}: ${t.schemaDrift.problem}`);
+      if (t.futureRows) lines.push(`    STAMPED IN THE FUTURE: ${futureRowsAlert(t.table, t.futureRows)}`);
     }
   }
   if (report.models) {
@@ -260,6 +270,11 @@ export function formatStatus(report: StatusReport): string {
   return lines.join('\n');
 }
 
+/** What status says of a table with rows stamped after the source's clock. */
+function futureRowsAlert(table: string, rows: number): string {
+  return `${table} has ${rows} row(s) with last_updated after the source's clock: loaded, but re-read whenever they change until the clock passes them; a writer's clock or an import is wrong`;
+}
+
 /** Why the report should raise an alert, if it should. */
 export function alertsOf(
   report: StatusReport,
@@ -271,6 +286,7 @@ export function alertsOf(
   for (const t of report.tables ?? []) {
     if (t.schemaDrift) alerts.push(`${t.table} is stopped by schema drift: ${t.schemaDrift.problem}`);
     if (t.sourceError) alerts.push(`${t.table} cannot be read from the source: ${t.sourceError}`);
+    if (t.futureRows) alerts.push(futureRowsAlert(t.table, t.futureRows));
     if (t.lagSeconds !== null && t.lagSeconds > thresholds.maxLagSeconds)
       alerts.push(`${t.table} is ${t.lagSeconds} s behind (threshold ${thresholds.maxLagSeconds} s)`);
   }

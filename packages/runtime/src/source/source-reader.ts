@@ -13,6 +13,31 @@ export interface PendingChanges {
   readonly marginRows: number;
   /** The newest `last_updated` among them: the upper bound of the window to extract; null for an empty table. */
   readonly upTo: string | null;
+  /** Rows past the watermark stamped at or before {@link cap}: the watermark has yet to move past them. */
+  readonly dueRows: number;
+  /** The sum of the `last_updated` (epoch milliseconds, as decimal text) of the rows past the watermark. */
+  readonly stampSum: string;
+  /** Rows stamped after the source's own clock: in the future. */
+  readonly futureRows: number;
+  /** The source's clock less the late-commit margin, read in the same query: no watermark may pass it. */
+  readonly cap: string;
+}
+
+/**
+ * What an extraction leaves past the watermark: the rows of its window stamped after its cap. They are in the lake,
+ * but the watermark stays below them until the clock passes them; the detector compares these figures with what it
+ * counts past the watermark, so that it asks again only when something there changed.
+ */
+export interface HeldRows {
+  readonly rows: number;
+  /** The sum of their `last_updated` in epoch milliseconds, as decimal text. */
+  readonly stampSum: string;
+}
+
+/** The source's clock, read in the extraction's own snapshot, and the rows of the window held past the watermark. */
+export interface SourceHorizon {
+  readonly cap: string;
+  readonly held: HeldRows;
 }
 
 const q = pg.escapeIdentifier;
@@ -26,29 +51,85 @@ function watermarkValues(after: Watermark | null): unknown[] {
   return after ? [after.lastUpdated, after.id] : [];
 }
 
+/** The source's clock less a margin, truncated to the milliseconds `last_updated` holds (sessions run in UTC). */
+function capSql(marginParameter: number): string {
+  return `date_trunc('milliseconds', localtimestamp) - $${marginParameter}::integer * interval '1 millisecond'`;
+}
+
+/** A row's `last_updated` in epoch milliseconds: the same figure in the detector's count and the extractor's. */
+function stampMs(source: SourceTable): string {
+  return `floor(extract(epoch FROM ${q(source.cursor)}) * 1000)::bigint`;
+}
+
 /**
- * Counts the rows past the watermark, and the rows in the safety margin `(marginFrom, watermark]`, in one snapshot.
- * Reads only; writes nothing.
+ * Counts the rows past the watermark, the rows in the safety margin `(marginFrom, watermark]`, the rows stamped in
+ * the future, and reads the source's clock less `marginMs`, all in one query. Reads only; writes nothing.
  */
 export async function findPendingChanges(
   pool: pg.Pool,
   source: SourceTable,
   after: Watermark | null,
   marginFrom: string | null,
+  marginMs: number,
 ): Promise<PendingChanges> {
   const cursor = q(source.cursor);
-  const { rows } = await pool.query<{ rows: number; margin_rows: number; up_to: string | null }>({
-    text: after
-      ? `SELECT count(*) FILTER (WHERE ${pastWatermark(source, after, 1)})::integer AS rows,
-                count(*) FILTER (WHERE NOT ${pastWatermark(source, after, 1)})::integer AS margin_rows,
-                max(${cursor}) AS up_to
-         FROM ${q(source.name)} WHERE ${cursor} > $3::timestamp`
-      : `SELECT count(*)::integer AS rows, 0 AS margin_rows, max(${cursor}) AS up_to FROM ${q(source.name)}`,
-    values: after ? [...watermarkValues(after), marginFrom ?? after.lastUpdated] : [],
+  const past = pastWatermark(source, after, 2);
+  const inMargin = after ? `${cursor} > $4::timestamp` : 'FALSE';
+  // Rows in the future are counted whatever the watermark, so the scan reaches back to the cap as well.
+  const from = after ? `${cursor} >= least($4::timestamp, cap)` : 'TRUE';
+  const { rows } = await pool.query<{
+    rows: number;
+    margin_rows: number;
+    up_to: string | null;
+    due_rows: number;
+    stamp_sum: string;
+    future_rows: number;
+    cap: string;
+  }>({
+    text: `WITH clock AS (SELECT ${capSql(1)} AS cap, localtimestamp AS source_now)
+      SELECT count(*) FILTER (WHERE ${past})::integer AS rows,
+             count(*) FILTER (WHERE NOT ${past} AND ${inMargin})::integer AS margin_rows,
+             max(${cursor}) FILTER (WHERE ${past} OR ${inMargin}) AS up_to,
+             count(*) FILTER (WHERE ${past} AND ${cursor} <= cap)::integer AS due_rows,
+             coalesce(sum(${stampMs(source)}) FILTER (WHERE ${past}), 0)::text AS stamp_sum,
+             count(*) FILTER (WHERE ${cursor} > source_now)::integer AS future_rows,
+             (SELECT cap FROM clock) AS cap
+      FROM clock CROSS JOIN ${q(source.name)} WHERE ${from}`,
+    values: [marginMs, ...(after ? [...watermarkValues(after), marginFrom ?? after.lastUpdated] : [])],
     types: lakeTypes,
   });
   const found = rows[0];
-  return { rows: found?.rows ?? 0, marginRows: found?.margin_rows ?? 0, upTo: found?.up_to ?? null };
+  if (!found) throw new Error(`no count of ${source.name}`);
+  return {
+    rows: found.rows,
+    marginRows: found.margin_rows,
+    upTo: found.up_to,
+    dueRows: found.due_rows,
+    stampSum: found.stamp_sum,
+    futureRows: found.future_rows,
+    cap: found.cap,
+  };
+}
+
+/** Reads the source's clock less `marginMs`, and the rows of the window stamped after it, in the snapshot open on `client`. */
+async function readHorizon(
+  client: pg.PoolClient,
+  source: SourceTable,
+  upTo: string,
+  marginMs: number,
+): Promise<SourceHorizon> {
+  const cursor = q(source.cursor);
+  const { rows } = await client.query<{ cap: string; rows: number; stamp_sum: string }>({
+    text: `WITH clock AS (SELECT ${capSql(1)} AS cap)
+      SELECT (SELECT cap FROM clock) AS cap, count(*)::integer AS rows,
+             coalesce(sum(${stampMs(source)}), 0)::text AS stamp_sum
+      FROM clock CROSS JOIN ${q(source.name)} WHERE ${cursor} > cap AND ${cursor} <= $2::timestamp`,
+    values: [marginMs, upTo],
+    types: lakeTypes,
+  });
+  const found = rows[0];
+  if (!found) throw new Error(`no horizon of ${source.name}`);
+  return { cap: found.cap, held: { rows: found.rows, stampSum: found.stamp_sum } };
 }
 
 function windowStart(source: SourceTable, window: ChangeWindow): { sql: string; values: unknown[] } {
@@ -56,21 +137,32 @@ function windowStart(source: SourceTable, window: ChangeWindow): { sql: string; 
   return { sql: pastWatermark(source, window.after, 1), values: watermarkValues(window.after) };
 }
 
+/** Asks a window read for the source's clock and the rows it holds past the watermark, read in its own snapshot. */
+export interface HorizonRequest {
+  /** The late-commit margin: the cap is the source's clock less this. */
+  readonly marginMs: number;
+  /** Called once, before the first batch. */
+  report(horizon: SourceHorizon): void;
+}
+
 /**
  * Streams the rows of a change window in bounded batches, ordered by (last_updated, primary key), through a
  * server-side cursor: memory holds two batches (one read ahead), whatever the table's size. Columns come from the catalog only.
+ * With a `horizon` request, the source's clock is read first in the same snapshot (see {@link SourceHorizon}).
  */
 export async function* readChangeWindow(
   pool: pg.Pool,
   source: SourceTable,
   window: ChangeWindow,
   batchSize = 10_000,
+  horizon?: HorizonRequest,
 ): AsyncGenerator<Row[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     // One snapshot for the whole read, so the batches agree with each other.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    if (horizon) horizon.report(await readHorizon(client, source, window.upTo, horizon.marginMs));
     const columns = source.columns.map((column) => q(column.name)).join(', ');
     const start = windowStart(source, window);
     const cursor = client.query(

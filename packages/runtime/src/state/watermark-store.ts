@@ -1,5 +1,6 @@
 import type { Watermark } from '@totes/contracts';
 import pg from 'pg';
+import type { HeldRows } from '../source/source-reader';
 
 /** What the platform knows of one source table's extraction. */
 export interface TableState {
@@ -10,7 +11,12 @@ export interface TableState {
   readonly claim: { readonly upTo: string; readonly claimedAt: Date } | null;
   /** Rows the last extraction saw in the safety margin below the watermark: more now means a late commit. */
   readonly marginRows: number;
+  /** Rows the last extraction read past the watermark (stamped after its cap): the same figures now mean nothing new. */
+  readonly held: HeldRows;
 }
+
+/** No rows held past the watermark. */
+export const noHeldRows: HeldRows = { rows: 0, stampSum: '0' };
 
 /** Durable watermarks, kept in the platform's own state schema, never in the source. */
 export interface WatermarkStore {
@@ -19,9 +25,21 @@ export interface WatermarkStore {
   claim(table: string, upTo: string, now: Date): Promise<void>;
   /**
    * Moves the watermark forward to the last extracted row (never back; null when the window held no rows) and
-   * releases a claim that the extracted window covered.
+   * releases a claim that the extracted window covered. `held` is what the window left past the watermark.
    */
-  advance(table: string, to: Watermark | null, windowUpTo: string, marginRows: number): Promise<void>;
+  advance(
+    table: string,
+    to: Watermark | null,
+    windowUpTo: string,
+    marginRows: number,
+    held?: HeldRows,
+  ): Promise<void>;
+  /**
+   * Repairs a watermark beyond `cap` (the source's clock less the late-commit margin), written before watermarks
+   * were capped: moves it back to the last extracted position at or below the cap (none: the table is read again
+   * whole) and forgets its claim, so the rows it hid are extracted again. Returns the table's state after.
+   */
+  rewindBeyond(table: string, cap: string): Promise<TableState>;
   /** Forgets every claim: for a restart whose queues are new and empty, so no requested extraction is in flight. */
   releaseAllClaims(): Promise<void>;
 }
@@ -38,6 +56,8 @@ CREATE TABLE IF NOT EXISTS ${s}.watermark (
   margin_rows integer NOT NULL DEFAULT 0,
   claimed_up_to timestamp(3),
   claimed_at timestamptz,
+  held_rows integer NOT NULL DEFAULT 0,
+  held_stamp_sum numeric NOT NULL DEFAULT 0,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS ${s}.run (
@@ -80,7 +100,9 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_drift (
 );
 -- Columns added after the first release: a state schema from before gains them in place.
 ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;
-ALTER TABLE ${s}.load_ledger ADD COLUMN IF NOT EXISTS extraction_id uuid;`;
+ALTER TABLE ${s}.load_ledger ADD COLUMN IF NOT EXISTS extraction_id uuid;
+ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS held_rows integer NOT NULL DEFAULT 0;
+ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS held_stamp_sum numeric NOT NULL DEFAULT 0;`;
 }
 
 /** Creates the state schema unless it exists. */
@@ -92,28 +114,7 @@ export async function migrateState(pool: pg.Pool, schema: string): Promise<void>
 export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkStore {
   const table = `${pg.escapeIdentifier(schema)}.watermark`;
   return {
-    async get(name) {
-      const { rows } = await pool.query<{
-        last_updated: string | null;
-        last_id: number | null;
-        margin_rows: number;
-        claimed_up_to: string | null;
-        claimed_at: Date | null;
-      }>(
-        `SELECT last_updated, last_id, margin_rows, claimed_up_to, claimed_at FROM ${table} WHERE table_name = $1`,
-        [name],
-      );
-      const row = rows[0];
-      return {
-        table: name,
-        watermark: row?.last_updated ? { lastUpdated: row.last_updated, id: row.last_id ?? 0 } : null,
-        claim:
-          row?.claimed_up_to && row.claimed_at
-            ? { upTo: row.claimed_up_to, claimedAt: row.claimed_at }
-            : null,
-        marginRows: row?.margin_rows ?? 0,
-      };
-    },
+    get: (name) => readState(pool, table, name),
     async claim(name, upTo, now) {
       await pool.query(
         `INSERT INTO ${table} (table_name, claimed_up_to, claimed_at) VALUES ($1, $2, $3)
@@ -126,23 +127,70 @@ export function createWatermarkStore(pool: pg.Pool, schema: string): WatermarkSt
         `UPDATE ${table} SET claimed_up_to = NULL, claimed_at = NULL WHERE claimed_up_to IS NOT NULL`,
       );
     },
-    async advance(name, to, windowUpTo, marginRows) {
+    async rewindBeyond(name, cap) {
+      const extraction = `${pg.escapeIdentifier(schema)}.extraction`;
+      // The last extraction that ended at or below the cap read rows the source's clock had reached; everything
+      // after it may have been hidden by the watermark beyond the cap.
+      await pool.query(
+        `UPDATE ${table} w SET (last_updated, last_id) = (
+           SELECT e.last_updated, e.last_id FROM ${extraction} e
+           WHERE e.table_name = w.table_name AND e.last_updated <= $2::timestamp
+           ORDER BY e.last_updated DESC, e.last_id DESC LIMIT 1),
+         margin_rows = 0, held_rows = 0, held_stamp_sum = 0, claimed_up_to = NULL, claimed_at = NULL,
+         updated_at = now()
+         WHERE w.table_name = $1 AND w.last_updated > $2::timestamp`,
+        [name, cap],
+      );
+      return readState(pool, table, name);
+    },
+    async advance(name, to, windowUpTo, marginRows, held = noHeldRows) {
       // Row comparison keeps the watermark monotonic when two extractions of one table overlap.
       const current = `(${table}.last_updated, ${table}.last_id)`;
       const newer = `$2::timestamp IS NOT NULL AND (${table}.last_updated IS NULL OR ${current} < ($2::timestamp, $3::integer))`;
       const sameOrNewer = `$2::timestamp IS NOT NULL AND (${table}.last_updated IS NULL OR ${current} <= ($2::timestamp, $3::integer))`;
       const covered = `${table}.claimed_up_to <= $4::timestamp`;
+      // An extraction that ended below the watermark (an older one, arriving late) says nothing of what lies past it.
+      const holding = `$2::timestamp IS NULL OR ${sameOrNewer}`;
       await pool.query(
-        `INSERT INTO ${table} (table_name, last_updated, last_id, margin_rows) VALUES ($1, $2, $3, $5)
+        `INSERT INTO ${table} (table_name, last_updated, last_id, margin_rows, held_rows, held_stamp_sum)
+         VALUES ($1, $2, $3, $5, $6, $7)
          ON CONFLICT (table_name) DO UPDATE SET
            last_updated = CASE WHEN ${newer} THEN $2 ELSE ${table}.last_updated END,
            last_id = CASE WHEN ${newer} THEN $3 ELSE ${table}.last_id END,
            margin_rows = CASE WHEN ${sameOrNewer} THEN $5 ELSE ${table}.margin_rows END,
+           held_rows = CASE WHEN ${holding} THEN $6 ELSE ${table}.held_rows END,
+           held_stamp_sum = CASE WHEN ${holding} THEN $7::numeric ELSE ${table}.held_stamp_sum END,
            claimed_up_to = CASE WHEN ${covered} THEN NULL ELSE ${table}.claimed_up_to END,
            claimed_at = CASE WHEN ${covered} THEN NULL ELSE ${table}.claimed_at END,
            updated_at = now()`,
-        [name, to?.lastUpdated ?? null, to?.id ?? null, windowUpTo, marginRows],
+        [name, to?.lastUpdated ?? null, to?.id ?? null, windowUpTo, marginRows, held.rows, held.stampSum],
       );
     },
+  };
+}
+
+/** One table's state, read from the watermark table. */
+async function readState(pool: pg.Pool, table: string, name: string): Promise<TableState> {
+  const { rows } = await pool.query<{
+    last_updated: string | null;
+    last_id: number | null;
+    margin_rows: number;
+    claimed_up_to: string | null;
+    claimed_at: Date | null;
+    held_rows: number;
+    held_stamp_sum: string;
+  }>(
+    `SELECT last_updated, last_id, margin_rows, claimed_up_to, claimed_at, held_rows, held_stamp_sum::text
+     FROM ${table} WHERE table_name = $1`,
+    [name],
+  );
+  const row = rows[0];
+  return {
+    table: name,
+    watermark: row?.last_updated ? { lastUpdated: row.last_updated, id: row.last_id ?? 0 } : null,
+    claim:
+      row?.claimed_up_to && row.claimed_at ? { upTo: row.claimed_up_to, claimedAt: row.claimed_at } : null,
+    marginRows: row?.margin_rows ?? 0,
+    held: row ? { rows: row.held_rows, stampSum: row.held_stamp_sum } : noHeldRows,
   };
 }
