@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { redactSecrets } from '@totes/runtime';
 import { dlq } from './commands/dlq';
+import { lake } from './commands/lake';
 import { runOnce } from './commands/run-once';
 import { serve } from './commands/serve';
 import { start } from './commands/start';
@@ -40,6 +41,11 @@ Usage:
       Per table and model: the last run, what changed, the lag; the depth of every queue.
       Exits 1 when a lag or a dead-letter queue passes its threshold, or when the queues, the
       warehouse or a source table cannot be read; --json then still prints a whole document.
+  totes lake adopt --yes
+      Makes the lake (TOTES_LAKE_URL) and the warehouse's state share one platform instance id, after
+      a start refused the lake as another platform's (LAKE_IDENTITY_MISMATCH). The lake's id wins
+      when it has one. Only right when the lake truly holds this source's rows; otherwise point
+      TOTES_LAKE_URL at a new, empty lake and the platform rebuilds it from the source.
   totes help
 
   The dlq and status commands act on the platform that \`pnpm start\` runs on this machine, or, with
@@ -127,6 +133,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'verify') return await verify({ seed, scale });
+    if (command === 'lake') return await lake({ action: positionals[1], yes: values.yes ?? false });
     if (command === 'dlq') {
       return await dlq({
         action: positionals[1],

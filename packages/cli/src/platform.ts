@@ -13,12 +13,16 @@ import {
   checkSourceSchema,
   createAwsClients,
   createLake,
+  createPlatformInstanceStore,
   createPool,
   createPublisher,
   createRunLedger,
   createSchemaDriftStore,
   createWatermarkStore,
+  ensureLakeIdentity,
   findPendingChanges,
+  IdentityAction,
+  type LakeIdentity,
   type Logger,
   lineageNamespaces,
   type PlatformConfig,
@@ -45,6 +49,8 @@ export interface PlatformEvents {
 /** The five services running in this process over the real SNS/SQS protocol, and the means to drive them. */
 export interface Platform {
   readonly endpoints: TopologyEndpoints;
+  /** The platform instance the lake and the state share, and what this start did to settle it. */
+  readonly identity: LakeIdentity;
   /** One detection cycle, now. */
   detectOnce(): Promise<DetectionResult>;
   /** Detection on an interval, until stopped. */
@@ -84,8 +90,11 @@ export interface PlatformOptions {
 export const allServices: readonly ServiceName[] = Object.values(ServiceName);
 
 /**
- * Starts the platform: migrates the warehouse and the state schema, provisions the topology derived from the
- * model, and runs the extractor, the builders and the loader as local pollers.
+ * Starts the platform: migrates the warehouse and the state schema, checks that the lake belongs to this
+ * warehouse (refusing one of another platform instance, rebuilding one that was lost), provisions the topology
+ * derived from the model, and runs the extractor, the builders and the loader as local pollers.
+ *
+ * @throws {@link LakeIdentityMismatchError} for a lake of another platform instance.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config, logger, events = {} } = options;
@@ -101,17 +110,27 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clients.sns.destroy();
     clients.s3.destroy();
   };
-  const endpoints = await (async () => {
-    await withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
-      migrateWarehouse(warehouse, config),
-    );
-    return provisionTopology({
+  const { endpoints, identity } = await (async () => {
+    // Under one lock, so the processes of a platform starting together settle the identity once.
+    const identity = await withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, async () => {
+      await migrateWarehouse(warehouse, config);
+      return ensureLakeIdentity({
+        lake: lake.store,
+        instances: createPlatformInstanceStore(warehouse, config.stateSchema),
+        rewindAll: () => createRunLedger(warehouse, config.stateSchema, sourceTableNames).rewindAll(),
+        newId: () => crypto.randomUUID(),
+        stateSchema: config.stateSchema,
+      });
+    });
+    reportIdentity(identity, logger);
+    const endpoints = await provisionTopology({
       sns: clients.sns,
       sqs: clients.sqs,
       stage: config.stage,
       topology: platformTopology(),
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
     });
+    return { endpoints, identity };
   })().catch(async (error: unknown) => {
     // A platform that cannot start holds nothing open, so its caller may simply try again.
     await release().catch(() => {});
@@ -235,6 +254,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   return {
     endpoints,
+    identity,
     detectOnce: async () => {
       const result = await runDetectionCycle(detector);
       events.onDetected?.(result);
@@ -266,4 +286,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await release();
     },
   };
+}
+
+/** Says what a start did to the lake's identity, when it did more than find it matched. */
+function reportIdentity(identity: LakeIdentity, logger: Logger): void {
+  const context = { lake: identity.lake, instanceId: identity.instanceId };
+  if (identity.action === IdentityAction.rebuild)
+    logger.warn(
+      'the lake holds no platform instance id and no raw data, but the state has one: the lake was lost. ' +
+        'Every table is rewound to the beginning and extracted again from the source; loads are idempotent',
+      context,
+    );
+  else if (identity.action === IdentityAction.adopt)
+    logger.info('the lake held raw data but no platform instance id: adopted under a new id', context);
+  else if (identity.action === IdentityAction.create)
+    logger.info('a new lake and a new state: recorded the platform instance id in both', context);
 }

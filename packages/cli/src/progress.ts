@@ -1,5 +1,6 @@
 import type { DetectionResult } from '@totes/change-detector';
 import { LineageEventType, type ModelLoaded } from '@totes/contracts';
+import { IdentityAction, type LakeIdentity } from '@totes/runtime';
 
 /** Writes one progress line for a person watching `pnpm start`. */
 export type Say = (line: string) => void;
@@ -28,6 +29,21 @@ export function createDetectionProgress(say: Say): (result: DetectionResult) => 
     if (result.changes.length > 0)
       say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
   };
+}
+
+/** The line that tells a person what a start did to the lake's identity; none when it only found it matched. */
+export function identityLine(identity: LakeIdentity): string | undefined {
+  if (identity.action === IdentityAction.rebuild)
+    return (
+      `LAKE LOST: ${identity.lake} holds no platform instance id and no raw data, but the warehouse's state has ` +
+      `one (${identity.instanceId}). Rebuilding it from the source: every table is extracted again ` +
+      '(loads are idempotent; nothing doubles).'
+    );
+  if (identity.action === IdentityAction.adopt)
+    return `lake ${identity.lake} held raw data but no platform instance id: adopted as ${identity.instanceId}`;
+  if (identity.action === IdentityAction.create)
+    return `new lake and warehouse: platform instance ${identity.instanceId} recorded in both`;
+  return undefined;
 }
 
 /** The line for a load-complete event: a load, or a load that failed for good. */

@@ -94,7 +94,8 @@ describe('totes serve: one process per service, as on AWS', () => {
           ...process.env,
           TOTES_SOURCE_URL: postgres.url('totesys'),
           TOTES_WAREHOUSE_URL: postgres.url('later'),
-          TOTES_LAKE_URL: lakeDir,
+          // A warehouse of its own has a lake of its own: the first one belongs to the first warehouse.
+          TOTES_LAKE_URL: join(lakeDir, 'later'),
           TOTES_STAGE: 'later',
           AWS_ENDPOINT_URL: aws.endpoint,
         },
@@ -116,6 +117,32 @@ describe('totes serve: one process per service, as on AWS', () => {
     expect(serving, said.join('')).toBe(true);
     expect(code).toBe(0);
   }, 90_000);
+
+  it('exits at once, without retrying, when the lake belongs to another platform instance', async () => {
+    const said: string[] = [];
+    // The warehouse 'later' has a platform instance of its own; the first lake belongs to the first warehouse.
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, 'serve', '--service', 'change-detector'], {
+      env: {
+        ...process.env,
+        TOTES_SOURCE_URL: postgres.url('totesys'),
+        TOTES_WAREHOUSE_URL: postgres.url('later'),
+        TOTES_LAKE_URL: lakeDir,
+        TOTES_STAGE: 'later',
+        AWS_ENDPOINT_URL: aws.endpoint,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    processes.set('refused', child);
+    child.stdout?.on('data', (chunk) => said.push(String(chunk)));
+    child.stderr?.on('data', (chunk) => said.push(String(chunk)));
+
+    const [code] = await once(child, 'exit');
+    processes.delete('refused');
+
+    expect(code, said.join('')).toBe(1);
+    expect(said.join('')).toContain('LakeIdentityMismatchError');
+    expect(said.join('')).not.toContain('cannot start yet');
+  }, 60_000);
 
   it('refuses an unknown service name with a usage error', async () => {
     const exitCode = await main(['serve', '--service', 'table-loader']);

@@ -19,11 +19,22 @@ export {
   InvalidLakeUrlError,
   LakeError,
   LakeErrorCode,
+  LakeIdentityMismatchError,
   LakeObjectNotFoundError,
   LakeSchemaMismatchError,
   LakeWriteFailedError,
   parseLakeUrl,
+  UnreadableLakeIdentityError,
 } from './lake/index';
+export type { FoundIdentity, LakeIdentity, LakeIdentityPorts } from './lake-identity';
+export {
+  adoptLake,
+  decideLakeIdentity,
+  ensureLakeIdentity,
+  IdentityAction,
+  lakeIdentityKey,
+  readLakeIdentity,
+} from './lake-identity';
 export { LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
 export type { LakeReader } from './lake-state';
 export { readCurrentState } from './lake-state';
@@ -65,6 +76,8 @@ export type {
   SourceHorizon,
 } from './source/source-reader';
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
+export type { PlatformInstanceStore, RecordedInstance } from './state/platform-instance';
+export { createPlatformInstanceStore } from './state/platform-instance';
 export { runCompletedMessage } from './state/run-completed';
 export type { CompletedRun, ExtractionEntry, RunLedger } from './state/run-ledger';
 export { createRunLedger } from './state/run-ledger';

@@ -1,4 +1,5 @@
 import { startPlatform } from '../platform';
+import { identityLine } from '../progress';
 import { createRunTracker, formatSummary, type RunSummary } from '../run-tracker';
 import { openEnvironment } from '../stack';
 import { waitForDrain } from '../wait-for-drain';
@@ -26,6 +27,8 @@ export async function runOnce(options: RunOnceOptions): Promise<RunSummary> {
       freshQueues: environment.stack.aws !== undefined,
     });
     try {
+      const identity = identityLine(platform.identity);
+      if (identity) process.stderr.write(`${identity}\n`);
       const detection = await platform.detectOnce();
       await waitForDrain(platform, { timeoutMs: options.timeoutMs });
       const summary = tracker.summary(detection.runId, Date.now() - started);

@@ -1,5 +1,5 @@
 import { ServiceName } from '@totes/model';
-import { createLogger, type Logger, loadConfig } from '@totes/runtime';
+import { createLogger, isPermanent, type Logger, loadConfig } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
 import { allServices, startPlatform } from '../platform';
 import { untilStopSignal } from '../stop-signal';
@@ -57,7 +57,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   logger.info('stopped', { services });
 }
 
-/** Starts the platform, trying again after 1 s, 2 s, … up to 30 s between tries; undefined once told to stop. */
+/**
+ * Starts the platform, trying again after 1 s, 2 s, … up to 30 s between tries; undefined once told to stop. An
+ * error that says retrying cannot help (a lake of another platform instance) is thrown at once.
+ */
 async function untilStarted<T>(
   logger: Logger,
   stopped: Promise<void>,
@@ -68,6 +71,7 @@ async function untilStarted<T>(
     try {
       return await start();
     } catch (error) {
+      if (isPermanent(error)) throw error;
       const retryInMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
       logger.warn('cannot start yet; trying again', { attempt, retryInMs, error });
       await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mutateTotesys } from '@totes/totesys';
 import { writePlatformFile } from '../ops/platform-file';
 import { type Platform, startPlatform } from '../platform';
-import { createDeadLetterProgress, createDetectionProgress, loadedLine } from '../progress';
+import { createDeadLetterProgress, createDetectionProgress, identityLine, loadedLine } from '../progress';
 import { openEnvironment, stateDirOf } from '../stack';
 import { untilStopSignal } from '../stop-signal';
 import { waitForDrain } from '../wait-for-drain';
@@ -33,6 +33,8 @@ export async function start(options: StartOptions): Promise<void> {
       onLoaded: (loaded) => say(loadedLine(loaded)),
     },
   });
+  const identity = identityLine(platform.identity);
+  if (identity) say(identity);
   say(
     `platform running (stage ${config.stage}); warehouse ${redactedDatabase(config.warehouseUrl)}; lake ${config.lakeUrl}`,
   );

@@ -8,6 +8,8 @@ export const LakeErrorCode = {
   lakeSchemaMismatch: 'LAKE_SCHEMA_MISMATCH',
   corruptLakeObject: 'CORRUPT_LAKE_OBJECT',
   invalidLakeValue: 'INVALID_LAKE_VALUE',
+  lakeIdentityMismatch: 'LAKE_IDENTITY_MISMATCH',
+  unreadableLakeIdentity: 'UNREADABLE_LAKE_IDENTITY',
 } as const;
 export type LakeErrorCode = (typeof LakeErrorCode)[keyof typeof LakeErrorCode];
 
@@ -147,6 +149,58 @@ export class InvalidLakeValueError extends LakeError {
     reason: string,
   ) {
     super(LakeErrorCode.invalidLakeValue, `Parquet part ${part}, row ${row}, column ${column}: ${reason}`);
+  }
+}
+
+/**
+ * The lake belongs to another platform instance than the warehouse's state: its rows came from another source, or
+ * another warehouse's runs, and reading them would mix them in. Permanent: the platform refuses to start until an
+ * operator points `TOTES_LAKE_URL` at a new lake or adopts this one (`totes lake adopt --yes`).
+ */
+export class LakeIdentityMismatchError extends LakeError {
+  override name = 'LakeIdentityMismatchError';
+  readonly permanent = true;
+  constructor(
+    readonly lake: string,
+    /** The instance id the lake holds; null for a lake with raw data but no id. */
+    readonly lakeInstanceId: string | null,
+    /** The instance id the state schema holds; null for a state that has none yet (a new warehouse). */
+    readonly stateInstanceId: string | null,
+    /** The state schema, for the message. */
+    readonly stateSchema: string,
+  ) {
+    const lakeSays =
+      lakeInstanceId === null
+        ? 'holds raw data but no platform instance id'
+        : `belongs to platform instance ${lakeInstanceId}`;
+    const stateSays =
+      stateInstanceId === null
+        ? `the warehouse's state (schema ${stateSchema}) has no instance yet: it is new`
+        : `the warehouse's state (schema ${stateSchema}) belongs to platform instance ${stateInstanceId}`;
+    super(
+      LakeErrorCode.lakeIdentityMismatch,
+      `Lake ${lake} ${lakeSays}, but ${stateSays}. Refusing to start: its rows would be mixed into this ` +
+        'warehouse. Either set TOTES_LAKE_URL to a new, empty lake (the platform rebuilds it from the source), or, ' +
+        "only if this lake truly holds this source's rows, run `totes lake adopt --yes` to make the lake and the " +
+        'state share one id (docs/operations.md).',
+    );
+  }
+}
+
+/** The lake's identity object is there but is not what the platform writes. */
+export class UnreadableLakeIdentityError extends LakeError {
+  override name = 'UnreadableLakeIdentityError';
+  readonly permanent = true;
+  constructor(
+    readonly key: string,
+    readonly lake: string,
+    reason: string,
+  ) {
+    super(
+      LakeErrorCode.unreadableLakeIdentity,
+      `The platform instance id ${key} in lake ${lake} cannot be read: ${reason}. Remove it only if the lake ` +
+        'belongs to this warehouse, then run `totes lake adopt --yes`.',
+    );
   }
 }
 

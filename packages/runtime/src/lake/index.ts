@@ -7,10 +7,12 @@ export {
   InvalidLakeValueError,
   LakeError,
   LakeErrorCode,
+  LakeIdentityMismatchError,
   LakeObjectNotFoundError,
   LakeReadFailedError,
   LakeSchemaMismatchError,
   LakeWriteFailedError,
+  UnreadableLakeIdentityError,
 } from './errors';
 export type { LakeStore } from './lake-store';
 export { assertLakeKey, assertLakePrefix } from './lake-store';

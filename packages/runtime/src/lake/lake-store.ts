@@ -7,6 +7,11 @@ import { InvalidLakeKeyError } from './errors';
 export interface LakeStore {
   /** Writes the object whole, replacing any previous one: a reader sees the old bytes or the new, never half. */
   put(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes the object whole only if no object is at the key (a local exclusive create; S3 `If-None-Match: *`), so
+   * of two writers racing for one key exactly one wins. Resolves to whether this call wrote it.
+   */
+  putIfAbsent(key: string, bytes: Uint8Array): Promise<boolean>;
   /** @throws {@link LakeObjectNotFoundError} when there is no object at the key. */
   get(key: string): Promise<Uint8Array>;
   exists(key: string): Promise<boolean>;

@@ -26,6 +26,15 @@ describe('local lake store', () => {
     expect(await readdir(join(root, 'raw', 'sales_order'))).toEqual(['part-00000.parquet']);
   });
 
+  it('writes an object only where none is: a second conditional write leaves the first, and no temporary file', async () => {
+    const first = await store.putIfAbsent('_totes/instance.json', new Uint8Array([1]));
+    const second = await store.putIfAbsent('_totes/instance.json', new Uint8Array([2]));
+
+    expect([first, second]).toEqual([true, false]);
+    expect(await store.get('_totes/instance.json')).toEqual(new Uint8Array([1]));
+    expect(await readdir(join(root, '_totes'))).toEqual(['instance.json']);
+  });
+
   it('replaces an object whole and leaves no temporary file behind', async () => {
     await store.put('a/b', new Uint8Array([1, 2, 3, 4]));
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LakeObjectNotFoundError, LakeReadFailedError, LakeWriteFailedError } from './errors';
@@ -32,6 +32,25 @@ export function createLocalStore(root: string): LakeStore {
       } catch (cause) {
         await rm(temp, { force: true }).catch(() => {});
         throw new LakeWriteFailedError(key, lake, { cause });
+      }
+    },
+
+    async putIfAbsent(key, bytes) {
+      assertLakeKey(key, lake);
+      const path = pathOf(key);
+      const temp = join(dirname(path), `.${key.split('/').at(-1)}.${randomUUID()}.tmp`);
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(temp, bytes);
+        // A hard link is created whole or not at all, and fails when the target exists: an exclusive create that
+        // no reader ever sees half written.
+        await link(temp, path);
+        return true;
+      } catch (cause) {
+        if ((cause as { code?: unknown } | null)?.code === 'EEXIST') return false;
+        throw new LakeWriteFailedError(key, lake, { cause });
+      } finally {
+        await rm(temp, { force: true }).catch(() => {});
       }
     },
 

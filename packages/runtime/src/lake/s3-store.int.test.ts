@@ -51,6 +51,14 @@ describe('lake on S3 (fauxqs)', () => {
     lake = createLake('s3://lake/zones', { s3Client: client });
   });
 
+  it('writes an object only where none is: a second conditional write leaves the first', async () => {
+    const first = await lake.store.putIfAbsent('_totes/instance.json', new Uint8Array([1]));
+    const second = await lake.store.putIfAbsent('_totes/instance.json', new Uint8Array([2]));
+
+    expect([first, second]).toEqual([true, false]);
+    expect(await lake.store.get('_totes/instance.json')).toEqual(new Uint8Array([1]));
+  });
+
   it('writes a dataset in parts under the prefix and reads every row back exactly', async () => {
     const rows = rowsOf(25);
 

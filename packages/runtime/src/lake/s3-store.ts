@@ -32,6 +32,18 @@ export function createS3Store(options: S3StoreOptions): LakeStore {
   const objectKey = (key: string) => (prefix === '' ? key : `${prefix}/${key}`);
   const lakeKey = (key: string) => (prefix === '' ? key : key.slice(prefix.length + 1));
 
+  const exists = async (key: string): Promise<boolean> => {
+    assertLakeKey(key, lake);
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
+      return true;
+    } catch (cause) {
+      // HEAD responses have no body, so a missing object is only a bare 404.
+      if (errorName(cause) === 'NotFound' || httpStatus(cause) === 404) return false;
+      throw new LakeReadFailedError(key, lake, { cause });
+    }
+  };
+
   return {
     describe: () => lake,
 
@@ -40,6 +52,21 @@ export function createS3Store(options: S3StoreOptions): LakeStore {
       try {
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: bytes }));
       } catch (cause) {
+        throw new LakeWriteFailedError(key, lake, { cause });
+      }
+    },
+
+    async putIfAbsent(key, bytes) {
+      // S3 honours If-None-Match on PutObject; the HEAD first also keeps an emulator that ignores it from overwriting.
+      if (await exists(key)) return false;
+      try {
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: bytes, IfNoneMatch: '*' }),
+        );
+        return true;
+      } catch (cause) {
+        // 412: the object exists; 409: a concurrent conditional write to the key is in progress, and one wins.
+        if (httpStatus(cause) === 412 || httpStatus(cause) === 409) return false;
         throw new LakeWriteFailedError(key, lake, { cause });
       }
     },
@@ -57,17 +84,7 @@ export function createS3Store(options: S3StoreOptions): LakeStore {
       }
     },
 
-    async exists(key) {
-      assertLakeKey(key, lake);
-      try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
-        return true;
-      } catch (cause) {
-        // HEAD responses have no body, so a missing object is only a bare 404.
-        if (errorName(cause) === 'NotFound' || httpStatus(cause) === 404) return false;
-        throw new LakeReadFailedError(key, lake, { cause });
-      }
-    },
+    exists,
 
     async list(listPrefix) {
       assertLakePrefix(listPrefix, lake);

@@ -49,6 +49,12 @@ export interface RunLedger {
    * the same rows again (loads are idempotent). Returns the tables rewound.
    */
   rewindUnfinished(): Promise<string[]>;
+  /**
+   * For a lake lost: moves every table back to the beginning (no watermark, no claim), forgets the unfinished
+   * extractions and abandons their runs, so the detector extracts every row again into the new lake. Loads are
+   * idempotent, so the warehouse gains nothing twice.
+   */
+  rewindAll(): Promise<void>;
 }
 
 /** A {@link RunLedger} in the platform's state schema. */
@@ -159,10 +165,8 @@ export function createRunLedger(pool: pg.Pool, schema: string, tables: readonly 
       }
     },
     consistentWatermarks: (client) => consistentWatermarks(client),
-    async rewindUnfinished() {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    rewindUnfinished: () =>
+      inTransaction(pool, async (client) => {
         const { rows } = await client.query<{ table_name: string }>(
           `WITH first_open AS (
              SELECT DISTINCT ON (table_name) table_name, window_after_last_updated, window_after_id
@@ -173,19 +177,40 @@ export function createRunLedger(pool: pg.Pool, schema: string, tables: readonly 
            FROM first_open f WHERE w.table_name = f.table_name
            RETURNING w.table_name`,
         );
-        await client.query(
-          `UPDATE ${s}.run SET abandoned_at = now() WHERE completed_at IS NULL AND abandoned_at IS NULL
-             AND run_id IN (SELECT run_id FROM ${s}.extraction WHERE completed_at IS NULL)`,
-        );
-        await client.query(`DELETE FROM ${s}.extraction WHERE completed_at IS NULL`);
-        await client.query('COMMIT');
+        await forgetUnfinished(client, s);
         return rows.map((row) => row.table_name);
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+      }),
+    rewindAll: () =>
+      inTransaction(pool, async (client) => {
+        await client.query(
+          `UPDATE ${s}.watermark SET last_updated = NULL, last_id = NULL, margin_rows = 0,
+             claimed_up_to = NULL, claimed_at = NULL, updated_at = now()`,
+        );
+        await forgetUnfinished(client, s);
+      }),
   };
+}
+
+// Abandons the runs of unfinished extractions and deletes those extractions: their messages will never be handled.
+async function forgetUnfinished(client: pg.ClientBase, s: string): Promise<void> {
+  await client.query(
+    `UPDATE ${s}.run SET abandoned_at = now() WHERE completed_at IS NULL AND abandoned_at IS NULL
+       AND run_id IN (SELECT run_id FROM ${s}.extraction WHERE completed_at IS NULL)`,
+  );
+  await client.query(`DELETE FROM ${s}.extraction WHERE completed_at IS NULL`);
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -44,7 +44,10 @@ export interface WatermarkStore {
   releaseAllClaims(): Promise<void>;
 }
 
-/** The state schema's DDL: watermarks, the run and load ledgers, and the tables stopped by schema drift. */
+/**
+ * The state schema's DDL: watermarks, the run and load ledgers, the tables stopped by schema drift, and the
+ * platform instance id that the lake holds too.
+ */
 export function stateDdl(schema: string): string {
   const s = pg.escapeIdentifier(schema);
   return `
@@ -97,6 +100,12 @@ CREATE TABLE IF NOT EXISTS ${s}.schema_drift (
   table_name text PRIMARY KEY,
   problem text NOT NULL,
   detected_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ${s}.platform_instance (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  instance_id uuid NOT NULL,
+  lake_url text NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
 );
 -- Columns added after the first release: a state schema from before gains them in place.
 ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;
