@@ -183,7 +183,7 @@ export function createRunLedger(pool: pg.Pool, schema: string, tables: readonly 
     rewindAll: () =>
       inTransaction(pool, async (client) => {
         await client.query(
-          `UPDATE ${s}.watermark SET last_updated = NULL, last_id = NULL, margin_rows = 0,
+          `UPDATE ${s}.watermark SET last_updated = NULL, last_id = NULL, margin_rows = 0, held_rows = 0, held_stamp_sum = 0,
              claimed_up_to = NULL, claimed_at = NULL, updated_at = now()`,
         );
         await forgetUnfinished(client, s);
