@@ -19,6 +19,9 @@ import {
   createSchemaDriftStore,
   createWatermarkStore,
   findPendingChanges,
+  KillStep,
+  killPoint,
+  type Lake,
   type Logger,
   lineageNamespaces,
   type PlatformConfig,
@@ -144,9 +147,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!queue) throw new Error(`the topology has no queue for ${consumer}`);
     return queue;
   };
+  // A test-only kill point (inert unless TOTES_FAULT_KILL_DIR is set): after the write, before anything announces it.
+  const writeDataset: Lake['writeDataset'] = async (...args) => {
+    const object = await lake.writeDataset(...args);
+    killPoint(KillStep.afterLakeWrite);
+    return object;
+  };
   const lakePorts = {
     readDataset: lake.readDataset,
-    writeDataset: lake.writeDataset,
+    writeDataset,
     readCurrentState: (table: (typeof sourceTables)[number], keep?: Parameters<typeof readCurrentState>[2]) =>
       readCurrentState(lake, table, keep),
   };
@@ -162,7 +171,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ports: {
           checkSchema: (table) => checkSourceSchema(source, table),
           readWindow: (table, window) => readChangeWindow(source, table, window),
-          writeDataset: lake.writeDataset,
+          writeDataset,
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
           runs,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultFaultDurations } from '../src/fault-plan';
 import { runSoak } from '../src/run-soak';
 import { summaryProblems } from '../src/summary';
-import { allFaultKinds } from '../src/types';
+import { aimedKillKinds, allFaultKinds } from '../src/types';
 
 describe('pnpm soak, small', () => {
   it('loses and doubles nothing through 30 mutations while every fault kind fires at least once', async () => {
@@ -40,5 +40,8 @@ describe('pnpm soak, small', () => {
     expect(summary.deadLettered).toBeGreaterThanOrEqual(1);
     expect(summary.reExtracted).toBeGreaterThanOrEqual(1);
     expect(Object.keys(summary.rowsWritten)).toHaveLength(11);
+    // A service was killed while it held a batch at every step of its handling, and was started again.
+    for (const kind of aimedKillKinds) expect(summary.faultsTookEffect[kind], kind).toBe(1);
+    expect(summary.killPointExits).toBe(aimedKillKinds.length);
   }, 170_000);
 });
