@@ -22,6 +22,9 @@ import {
   ensureLakeIdentity,
   findPendingChanges,
   IdentityAction,
+  KillStep,
+  killPoint,
+  type Lake,
   type LakeIdentity,
   type Logger,
   lineageNamespaces,
@@ -163,9 +166,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!queue) throw new Error(`the topology has no queue for ${consumer}`);
     return queue;
   };
+  // A test-only kill point (inert unless TOTES_FAULT_KILL_DIR is set): after the write, before anything announces it.
+  const writeDataset: Lake['writeDataset'] = async (...args) => {
+    const object = await lake.writeDataset(...args);
+    killPoint(KillStep.afterLakeWrite);
+    return object;
+  };
   const lakePorts = {
     readDataset: lake.readDataset,
-    writeDataset: lake.writeDataset,
+    writeDataset,
     readCurrentState: (table: (typeof sourceTables)[number], keep?: Parameters<typeof readCurrentState>[2]) =>
       readCurrentState(lake, table, keep),
   };
@@ -181,7 +190,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ports: {
           checkSchema: (table) => checkSourceSchema(source, table),
           readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
-          writeDataset: lake.writeDataset,
+          writeDataset,
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
           runs,

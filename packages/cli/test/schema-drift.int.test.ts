@@ -140,4 +140,51 @@ describe('schema drift in the source: an added column is ignored aloud, a droppe
     const { rows } = await t.warehouse.query('SELECT currency_code FROM dim_currency ORDER BY currency_id');
     expect(rows).toEqual([{ currency_code: 'GBP' }, { currency_code: 'USD' }, { currency_code: 'EUR' }]);
   });
+
+  it('stops a table whose column was really dropped, naming it, loads the others, and resumes once the column is back', async () => {
+    const { rows: phones } = await t.source.query<{ address_id: number; phone: string }>(
+      'SELECT address_id, phone FROM address ORDER BY address_id',
+    );
+    const before = await watermarkOf('address');
+    await t.source.query('ALTER TABLE address DROP COLUMN phone');
+    await t.source.query(`UPDATE address SET city = 'Dropton', last_updated = now() WHERE address_id = 1`);
+    await t.source.query(
+      `UPDATE design SET design_name = 'Despite the drop', last_updated = now() WHERE design_id = 3`,
+    );
+
+    await t.runOnce();
+
+    const stopped = await statusOf('address');
+    expect(stopped.table?.schemaDrift?.problem).toBe(
+      'source table "address" has drifted: column phone is missing',
+    );
+    expect(stopped.alerts).toContain(
+      'address is stopped by schema drift: source table "address" has drifted: column phone is missing',
+    );
+    expect(await watermarkOf('address')).toEqual(before);
+    const { rows: designs } = await t.warehouse.query(
+      'SELECT design_name FROM dim_design WHERE design_id = 3',
+    );
+    expect(designs).toEqual([{ design_name: 'Despite the drop' }]);
+    const { rows: held } = await t.warehouse.query('SELECT city FROM dim_location WHERE location_id = 1');
+    expect(held).not.toEqual([{ city: 'Dropton' }]);
+
+    // The column is back, refilled with its values; last_updated is left alone, as a restore would leave it.
+    await t.source.query('ALTER TABLE address ADD COLUMN phone text');
+    await t.source.query(
+      `UPDATE address SET phone = restored.phone
+       FROM unnest($1::integer[], $2::text[]) AS restored (address_id, phone)
+       WHERE address.address_id = restored.address_id`,
+      [phones.map((row) => row.address_id), phones.map((row) => row.phone)],
+    );
+    await t.source.query('ALTER TABLE address ALTER COLUMN phone SET NOT NULL');
+
+    await t.runOnce();
+
+    expect((await statusOf('address')).table?.schemaDrift).toBeNull();
+    const { rows: resumed } = await t.warehouse.query(
+      'SELECT city, phone FROM dim_location WHERE location_id = 1',
+    );
+    expect(resumed).toEqual([{ city: 'Dropton', phone: phones[0]?.phone }]);
+  });
 });

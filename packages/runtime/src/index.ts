@@ -12,6 +12,8 @@ export {
   SourceSchemaMismatchError,
   UnknownTableError,
 } from './errors';
+export type { KillPointWorld } from './kill-point';
+export { createKillPoint, KillStep, killPoint, killPointMessage, killPointVariable } from './kill-point';
 export type { Lake, LakeLocation, LakeStore } from './lake/index';
 export {
   CorruptLakeObjectError,

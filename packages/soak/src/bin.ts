@@ -1,14 +1,14 @@
 import { SoakError } from './errors';
 import { parseSoakArgs, soakUsage } from './options';
 import { runSoak } from './run-soak';
-import { formatSoakSummary } from './summary';
+import { formatSoakSummary, stepsNeverKilled } from './summary';
 
 // As the totes command does (packages/cli/src/bin.ts): the AWS SDK's Node 22 notice is for SDK versions the
 // catalog does not take. No client exists yet, and the processes this one starts inherit the setting.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// `pnpm soak …`: exit 0 when verify passes after the faults and no output line held the password, 1 when not, 2 on
-// a usage error.
+// `pnpm soak …`: exit 0 when verify passes after the faults, no output line held the password and an aimed kill took
+// effect at every step; 1 when not; 2 on a usage error.
 try {
   const options = parseSoakArgs(process.argv.slice(2));
   if (options === 'help') {
@@ -18,7 +18,10 @@ try {
   const summary = await runSoak(options);
   if (!summary.verified) process.stdout.write(`${summary.verifyReport}\n`);
   process.stdout.write(`${formatSoakSummary(summary)}\n`);
-  process.exit(summary.verified && summary.secretLines === 0 ? 0 : 1);
+  const neverKilled = stepsNeverKilled(summary);
+  if (neverKilled.length > 0)
+    process.stdout.write(`no aimed kill took effect at ${neverKilled.join(', ')}\n`);
+  process.exit(summary.verified && summary.secretLines === 0 && neverKilled.length === 0 ? 0 : 1);
 } catch (error) {
   process.stderr.write(
     `soak: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,

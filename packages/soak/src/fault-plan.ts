@@ -13,6 +13,10 @@ export const defaultFaultDurations: FaultDurations = {
   source_outage: 6_000,
   lake_unwritable: 8_000,
   truncate_lake_object: 0,
+  // How long an aimed kill stays armed, waiting for a service to reach its step (outages may hold them back).
+  kill_after_lake_write: 60_000,
+  kill_before_commit: 60_000,
+  kill_before_delete: 60_000,
 };
 
 /** What {@link planFaults} draws from. */

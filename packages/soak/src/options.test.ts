@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SoakOptionsError } from './errors';
 import { parseSoakArgs } from './options';
-import { allFaultKinds, FaultKind } from './types';
+import { aimedKillKinds, allFaultKinds, FaultKind } from './types';
 
 describe('parseSoakArgs', () => {
   it('reads the mutations, the seed and the deadline, defaulting the rest', () => {
@@ -12,7 +12,7 @@ describe('parseSoakArgs', () => {
       seed: 3,
       deadlineSeconds: 300,
       faults: 12,
-      force: [],
+      force: aimedKillKinds,
       kinds: allFaultKinds,
       steps: 20,
     });
@@ -22,6 +22,12 @@ describe('parseSoakArgs', () => {
     const options = parseSoakArgs(['--force', 'all', '--duration', 'warehouse_outage=5000']);
 
     expect(options).toMatchObject({ force: allFaultKinds, durations: { warehouse_outage: 5000 } });
+  });
+
+  it('forces an aimed kill at every step besides the kinds --force names', () => {
+    const options = parseSoakArgs(['--force', 'kill_service']);
+
+    expect(options).toMatchObject({ force: [FaultKind.killService, ...aimedKillKinds] });
   });
 
   it('narrows the drawn kinds with --kinds', () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SoakOptionsError } from './errors';
 import { defaultFaultDurations } from './fault-plan';
-import { allFaultKinds, type FaultKind, type SoakOptions } from './types';
+import { aimedKillKinds, allFaultKinds, type FaultKind, type SoakOptions } from './types';
 
 /** The help text of `pnpm soak`. */
 export const soakUsage = `pnpm soak [--mutations N] [--seed S] [--deadline S] [--faults N] [--force KIND,…|all]
@@ -10,7 +10,9 @@ export const soakUsage = `pnpm soak [--mutations N] [--seed S] [--deadline S] [-
 Runs the five services, one process each, over embedded Postgres and fauxqs; applies N mutations across the 11
 totesys tables in --steps steps while faults fire at random (seeded); drains, replaying dead letters; then verifies.
 --deadline bounds the run, from its start to the end of the drain (verify runs then, drained or not).
-Exit 0 when verify passes and no output line held the password, 1 when not, 2 on a usage error.
+Every run forces one aimed kill per step (${aimedKillKinds.join(', ')}), besides --force.
+Exit 0 when verify passes, no output line held the password and an aimed kill took effect at every step; 1 when
+not; 2 on a usage error.
 
 Fault kinds: ${allFaultKinds.join(', ')}
 Defaults: --mutations 1000 --seed 1 --deadline 600 --faults 12 --steps 20 --step-ms 1500 --scale 0.01
@@ -50,7 +52,13 @@ export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
     seed: whole('--seed', values.seed ?? '1', 0),
     deadlineSeconds: whole('--deadline', values.deadline ?? '600', 1),
     faults: whole('--faults', values.faults ?? '12', 0),
-    force: values.force === undefined ? [] : faultKinds('--force', values.force),
+    // Each step of a batch's handling is killed at least once in every run, whatever else is forced.
+    force: [
+      ...new Set([
+        ...(values.force === undefined ? [] : faultKinds('--force', values.force)),
+        ...aimedKillKinds,
+      ]),
+    ],
     kinds: values.kinds === undefined ? allFaultKinds : faultKinds('--kinds', values.kinds),
     steps: whole('--steps', values.steps ?? '20', 1),
     stepMs: whole('--step-ms', values['step-ms'] ?? '1500', 0),

@@ -1,18 +1,26 @@
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
 import { platformTopology, ServiceName } from '@totes/model';
-import { createAwsClients, createPool, createPublisher, loadConfig, provisionTopology } from '@totes/runtime';
+import {
+  createAwsClients,
+  createPool,
+  createPublisher,
+  killPointVariable,
+  loadConfig,
+  provisionTopology,
+} from '@totes/runtime';
 import { createRandom, seedTotesys } from '@totes/totesys';
 import { runVerify } from '@totes/verify';
 import pg from 'pg';
 import { drainPipeline } from './drain';
 import { countByKind, planFaults } from './fault-plan';
+import { createKillPoints, type KillPoints } from './kill-points';
 import { truncateLakeObject } from './lake-faults';
 import { type LakeWriteProxy, startLakeWriteProxy } from './lake-write-proxy';
 import { type MessageTap, startMessageTap } from './message-tap';
 import { applyMutations, type MutationTally, planMutations } from './mutations';
 import { type ServiceProcesses, startServiceProcesses } from './service-processes';
 import { startTcpProxy, type TcpProxy, throughProxy } from './tcp-proxy';
-import { FaultKind, type ScheduledFault, type SoakOptions, type SoakSummary } from './types';
+import { aimedKillSteps, FaultKind, type ScheduledFault, type SoakOptions, type SoakSummary } from './types';
 
 const stage = 'soak';
 const bucket = 'totes-soak-lake';
@@ -31,6 +39,7 @@ interface Rig {
   readonly warehouseProxy: TcpProxy;
   readonly sourceProxy: TcpProxy;
   readonly lakeProxy: LakeWriteProxy;
+  readonly killPoints: KillPoints;
   readonly s3: ReturnType<typeof createAwsClients>['s3'];
   readonly publisher: ReturnType<typeof createPublisher>;
   readonly log: (text: string) => void;
@@ -100,6 +109,8 @@ export async function runSoak(
       random: createRandom(options.seed, 'soak:tap'),
     });
     cleanups.push(() => tap.stop());
+    const killPoints = await createKillPoints();
+    cleanups.push(() => killPoints.dispose());
     scan('starting the five service processes');
     const services = await startServiceProcesses({
       services: Object.values(ServiceName),
@@ -112,6 +123,7 @@ export async function runSoak(
         // drain quick (the soak's transactions are short).
         TOTES_LATE_COMMIT_MARGIN_MS: '5000',
         AWS_ENDPOINT_URL: lakeProxy.endpoint,
+        [killPointVariable]: killPoints.folder,
       },
       ...soakServiceSettings,
       secrets: [password],
@@ -127,6 +139,7 @@ export async function runSoak(
       warehouseProxy,
       sourceProxy,
       lakeProxy,
+      killPoints,
       s3: clients.s3,
       publisher: createPublisher(clients.sns, endpoints.topics, { stage }),
       log: scan,
@@ -208,6 +221,7 @@ export async function runSoak(
       verified: verdict === 0,
       verifyReport,
       secretLines: services.counters.secretLines + leakedInSoakLog,
+      killPointExits: services.counters.killPointExits,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -254,6 +268,11 @@ async function injectFault(rig: Rig, fault: ScheduledFault): Promise<boolean> {
       await rig.publisher.publish('extracted', extracted);
       return true;
     }
+    case FaultKind.killAfterLakeWrite:
+    case FaultKind.killBeforeCommit:
+    case FaultKind.killBeforeDelete:
+      // The service that reaches the step kills itself, and is started again as after any crash.
+      return rig.killPoints.aim(aimedKillSteps[fault.kind], fault.durationMs);
   }
 }
 

@@ -7,6 +7,7 @@ const fresh = (): ServiceCounters => ({
   deadLetteredByWorkers: 0,
   crashes: 0,
   kills: 0,
+  killPointExits: 0,
   holds: 0,
   secretLines: 0,
 });

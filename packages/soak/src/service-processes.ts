@@ -17,6 +17,8 @@ export interface ServiceCounters {
   /** Processes that exited without being asked to. */
   crashes: number;
   kills: number;
+  /** Processes that SIGKILLed themselves at an armed kill point (the harness sent no signal). */
+  killPointExits: number;
   holds: number;
   /** Output lines (any stream, any process) that hold one of the configured secrets. */
   secretLines: number;
@@ -84,6 +86,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     deadLetteredByWorkers: 0,
     crashes: 0,
     kills: 0,
+    killPointExits: 0,
     holds: 0,
     secretLines: 0,
   };
@@ -129,11 +132,15 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     };
     child.stdout?.on('data', read);
     child.stderr?.on('data', read);
-    child.once('exit', (exitCode) => {
+    child.once('exit', (exitCode, signal) => {
       serving();
       if (stopping || expectedExits.has(child)) return;
-      counters.crashes += 1;
-      options.onCrash?.(service, exitCode, recent.filter((line) => line.startsWith(service)).at(-1) ?? '');
+      // A SIGKILL the harness did not send: the process reached an armed kill point and killed itself.
+      if (signal === 'SIGKILL') counters.killPointExits += 1;
+      else {
+        counters.crashes += 1;
+        options.onCrash?.(service, exitCode, recent.filter((line) => line.startsWith(service)).at(-1) ?? '');
+      }
       setTimeout(() => {
         if (!stopping) void launch(service);
       }, options.restartDelayMs ?? 1000);

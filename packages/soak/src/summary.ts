@@ -1,4 +1,4 @@
-import { allFaultKinds, type SoakSummary } from './types';
+import { aimedKillKinds, aimedKillSteps, allFaultKinds, type SoakSummary } from './types';
 
 /** The summary `pnpm soak` prints: what was done, what failed and came back, and what verify said. */
 export function formatSoakSummary(summary: SoakSummary): string {
@@ -18,12 +18,33 @@ export function formatSoakSummary(summary: SoakSummary): string {
     `soak seed ${summary.seed}`,
     `  mutations applied    ${summary.mutationsApplied} (skipped ${summary.mutationsSkipped}); rows written: ${tables}`,
     `  faults injected      ${total}, ${effective} took effect: ${faults}`,
+    `  aimed kills          ${aimedKills(summary)}; processes killed at a kill point ${summary.killPointExits}`,
     `  retries              ${summary.retries} (deferrals ${summary.deferrals}, service restarts after a crash ${summary.crashes})`,
     `  dead-lettered        ${summary.deadLettered}, replayed ${summary.replayed}, windows re-extracted ${summary.reExtracted}`,
     `  time to drain        ${summary.drainSeconds.toFixed(1)} s${summary.drained ? '' : ' (deadline passed before the pipeline drained)'}`,
     `  password in output   ${summary.secretLines} line(s), over every process of the run`,
     `  verify               ${summary.verified ? 'PASS' : 'FAIL'}`,
   ].join('\n');
+}
+
+/** Per step, the aimed kills that took effect of those armed: `after_lake_write 1 of 1, …`. */
+function aimedKills(summary: SoakSummary): string {
+  return aimedKillKinds
+    .map(
+      (kind) =>
+        `${aimedKillSteps[kind]} ${summary.faultsTookEffect[kind]} of ${summary.faultsInjected[kind]}`,
+    )
+    .join(', ');
+}
+
+/**
+ * The steps of a service's handling at which no aimed kill took effect: a soak asserts each of them at least
+ * once, so any step listed fails the run.
+ */
+export function stepsNeverKilled(summary: SoakSummary): string[] {
+  return aimedKillKinds
+    .filter((kind) => summary.faultsTookEffect[kind] === 0)
+    .map((kind) => aimedKillSteps[kind]);
 }
 
 /**
@@ -43,5 +64,6 @@ export function summaryProblems(summary: SoakSummary, expected: { mutations: num
   if (summary.drained && !summary.verified) problems.push('the pipeline drained but verify failed');
   if (summary.secretLines > 0)
     problems.push(`the password appeared in ${summary.secretLines} output line(s)`);
+  for (const step of stepsNeverKilled(summary)) problems.push(`no aimed kill took effect at ${step}`);
   return problems;
 }

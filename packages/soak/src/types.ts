@@ -1,4 +1,5 @@
 import type { ServiceName } from '@totes/model';
+import { KillStep } from '@totes/runtime';
 
 /** The faults the harness can inject, each on its own. */
 export const FaultKind = {
@@ -18,12 +19,28 @@ export const FaultKind = {
   lakeUnwritable: 'lake_unwritable',
   /** A raw Parquet part is cut short after it was written. */
   truncateLakeObject: 'truncate_lake_object',
+  /** Arm a kill point: the first service to write a lake dataset SIGKILLs itself before it announces it. */
+  killAfterLakeWrite: 'kill_after_lake_write',
+  /** Arm a kill point: the loader SIGKILLs itself with rows copied in its transaction, before the commit. */
+  killBeforeCommit: 'kill_before_commit',
+  /** Arm a kill point: the first consumer whose handler succeeded SIGKILLs itself before it deletes the message. */
+  killBeforeDelete: 'kill_before_delete',
 } as const;
 /** One of the {@link FaultKind} values. */
 export type FaultKind = (typeof FaultKind)[keyof typeof FaultKind];
 
 /** Every fault kind, in declaration order. */
 export const allFaultKinds: readonly FaultKind[] = Object.values(FaultKind);
+
+/** The aimed kills: each arms the kill point at one step of a service's handling of a batch (packages/runtime). */
+export const aimedKillSteps = {
+  [FaultKind.killAfterLakeWrite]: KillStep.afterLakeWrite,
+  [FaultKind.killBeforeCommit]: KillStep.beforeCommit,
+  [FaultKind.killBeforeDelete]: KillStep.beforeDelete,
+} as const satisfies Partial<Record<FaultKind, KillStep>>;
+/** The fault kinds that aim a kill at a step; every `pnpm soak` run forces each of them. */
+export type AimedKillKind = keyof typeof aimedKillSteps;
+export const aimedKillKinds = Object.keys(aimedKillSteps) as AimedKillKind[];
 
 /** One fault, placed by the plan: when (after which mutation step) and on what. */
 export interface ScheduledFault {
@@ -98,4 +115,6 @@ export interface SoakSummary {
   readonly verifyReport: string;
   /** Output lines of the whole run (every service process, the harness) that hold the configured password. */
   readonly secretLines: number;
+  /** Service processes that SIGKILLed themselves at an armed kill point, and were started again. */
+  readonly killPointExits: number;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultFaultDurations } from '../src/fault-plan';
 import { runSoak } from '../src/run-soak';
 import { summaryProblems } from '../src/summary';
-import { allFaultKinds } from '../src/types';
+import { aimedKillKinds, allFaultKinds } from '../src/types';
 
 describe('pnpm soak, small', () => {
   it('loses and doubles nothing through 30 mutations while every fault kind fires at least once', async () => {
@@ -10,7 +10,8 @@ describe('pnpm soak, small', () => {
     const options = {
       mutations: 30,
       seed: 4,
-      deadlineSeconds: 120,
+      // Room for the three processes that the aimed kills restart, besides the kill_service one.
+      deadlineSeconds: 180,
       faults: 0,
       force: allFaultKinds,
       kinds: allFaultKinds,
@@ -40,5 +41,8 @@ describe('pnpm soak, small', () => {
     expect(summary.deadLettered).toBeGreaterThanOrEqual(1);
     expect(summary.reExtracted).toBeGreaterThanOrEqual(1);
     expect(Object.keys(summary.rowsWritten)).toHaveLength(11);
-  }, 170_000);
+    // A service was killed while it held a batch at every step of its handling, and was started again.
+    for (const kind of aimedKillKinds) expect(summary.faultsTookEffect[kind], kind).toBe(1);
+    expect(summary.killPointExits).toBe(aimedKillKinds.length);
+  }, 240_000);
 });

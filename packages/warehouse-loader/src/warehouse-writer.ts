@@ -11,7 +11,7 @@ import {
   sourceVersionColumn,
   type WarehouseModel,
 } from '@totes/model';
-import type { RunLedger } from '@totes/runtime';
+import { KillStep, killPoint, type RunLedger } from '@totes/runtime';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyLines } from './copy-text';
@@ -99,6 +99,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
           [entry.messageId, received, written],
         );
         if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
+        killPoint(KillStep.beforeCommit);
         await client.query('COMMIT');
         return { received, written, firstDelivery: true };
       } catch (error) {

@@ -1,10 +1,32 @@
+import * as fs from 'node:fs/promises';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidLakeKeyError, LakeErrorCode, LakeObjectNotFoundError, LakeWriteFailedError } from './errors';
 import type { LakeStore } from './lake-store';
-import { createLocalStore } from './local-store';
+import { createLocalStore, type LocalFileSystem } from './local-store';
+
+/** The real file system, recording each sync (of what) and each rename, in order. */
+function recordingFileSystem(root: string): { fs: LocalFileSystem; calls: string[] } {
+  const calls: string[] = [];
+  const relative = (path: unknown) => String(path).slice(root.length) || '/';
+  const open: LocalFileSystem['open'] = async (path, ...rest) => {
+    const handle = await fs.open(path, ...rest);
+    const sync = handle.sync.bind(handle);
+    handle.sync = async () => {
+      await sync();
+      const isFolder = (await handle.stat()).isDirectory();
+      calls.push(`sync ${isFolder ? 'folder' : 'file'} ${isFolder ? relative(path) : 'temp'}`);
+    };
+    return handle;
+  };
+  const rename: LocalFileSystem['rename'] = async (from, to) => {
+    await fs.rename(from, to);
+    calls.push(`rename temp to ${relative(to)}`);
+  };
+  return { fs: { ...fs, open, rename }, calls };
+}
 
 describe('local lake store', () => {
   let root: string;
@@ -33,6 +55,33 @@ describe('local lake store', () => {
     expect([first, second]).toEqual([true, false]);
     expect(await store.get('_totes/instance.json')).toEqual(new Uint8Array([1]));
     expect(await readdir(join(root, '_totes'))).toEqual(['instance.json']);
+  });
+
+  it('syncs the file before the rename, then its folder and every folder it created, before the write resolves', async () => {
+    const { fs: recording, calls } = recordingFileSystem(root);
+    await fs.mkdir(join(root, 'raw'));
+    const durable = createLocalStore(root, recording);
+
+    await durable.put('raw/sales_order/window/part-00000.parquet', new Uint8Array([1, 2, 3]));
+
+    expect(calls).toEqual([
+      'sync file temp',
+      'rename temp to /raw/sales_order/window/part-00000.parquet',
+      'sync folder /raw/sales_order/window',
+      'sync folder /raw/sales_order',
+      'sync folder /raw',
+    ]);
+  });
+
+  it('syncs only the folder of the object when its folders exist already', async () => {
+    const { fs: recording, calls } = recordingFileSystem(root);
+    const durable = createLocalStore(root, recording);
+    await durable.put('a/b', new Uint8Array([1]));
+    calls.length = 0;
+
+    await durable.put('a/b', new Uint8Array([2]));
+
+    expect(calls).toEqual(['sync file temp', 'rename temp to /a/b', 'sync folder /a']);
   });
 
   it('replaces an object whole and leaves no temporary file behind', async () => {

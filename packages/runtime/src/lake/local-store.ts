@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LakeObjectNotFoundError, LakeReadFailedError, LakeWriteFailedError } from './errors';
@@ -9,11 +9,20 @@ import { assertLakeKey, assertLakePrefix, compareKeys, type LakeStore } from './
 // Temporary files live next to their target (same file system, so rename is atomic) and are never listed.
 const tempFilePattern = /^\..+\.[0-9a-f-]{36}\.tmp$/;
 
+/** The file system calls a local lake makes: node's own, or a spy's in a test. */
+export type LocalFileSystem = Pick<
+  typeof nodeFs,
+  'link' | 'mkdir' | 'open' | 'readdir' | 'readFile' | 'rename' | 'rm' | 'stat'
+>;
+
 /**
  * A lake in a local folder: each key is a file under `root`. Writes go to a temporary file that is then
- * renamed over the target, so a reader never sees half an object. Folders are created as needed.
+ * renamed over the target, so a reader never sees half an object. Folders are created as needed. A write is
+ * durable when `put` resolves (the file synced before the rename, its folder and every folder it created synced
+ * after), so a message published after it never names an object that a power cut can take back.
  */
-export function createLocalStore(root: string): LakeStore {
+export function createLocalStore(root: string, fs: LocalFileSystem = nodeFs): LakeStore {
+  const { link, mkdir, readdir, readFile, rename, rm, stat } = fs;
   const absoluteRoot = resolve(root);
   const lake = pathToFileURL(absoluteRoot).href;
   const pathOf = (key: string) => join(absoluteRoot, ...key.split('/'));
@@ -26,9 +35,11 @@ export function createLocalStore(root: string): LakeStore {
       const path = pathOf(key);
       const temp = join(dirname(path), `.${key.split('/').at(-1)}.${randomUUID()}.tmp`);
       try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(temp, bytes);
+        const firstCreated = await mkdir(dirname(path), { recursive: true });
+        await writeDurably(fs, temp, bytes);
         await rename(temp, path);
+        // The rename is an entry in the folder, and each folder created is an entry in its parent.
+        for (const folder of foldersToSync(dirname(path), firstCreated)) await syncFolder(fs, folder);
       } catch (cause) {
         await rm(temp, { force: true }).catch(() => {});
         throw new LakeWriteFailedError(key, lake, { cause });
@@ -40,11 +51,12 @@ export function createLocalStore(root: string): LakeStore {
       const path = pathOf(key);
       const temp = join(dirname(path), `.${key.split('/').at(-1)}.${randomUUID()}.tmp`);
       try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(temp, bytes);
+        const firstCreated = await mkdir(dirname(path), { recursive: true });
+        await writeDurably(fs, temp, bytes);
         // A hard link is created whole or not at all, and fails when the target exists: an exclusive create that
         // no reader ever sees half written.
         await link(temp, path);
+        for (const folder of foldersToSync(dirname(path), firstCreated)) await syncFolder(fs, folder);
         return true;
       } catch (cause) {
         if ((cause as { code?: unknown } | null)?.code === 'EEXIST') return false;
@@ -81,7 +93,7 @@ export function createLocalStore(root: string): LakeStore {
       // Walk only the deepest folder the prefix names; the rest of the prefix filters file names.
       const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
       const keys: string[] = [];
-      await walk({ root: absoluteRoot, lake, prefix }, folder, keys);
+      await walk({ root: absoluteRoot, lake, prefix, readdir }, folder, keys);
       return keys.sort(compareKeys);
     },
 
@@ -98,8 +110,50 @@ export function createLocalStore(root: string): LakeStore {
   };
 }
 
+/** Writes the bytes and syncs them to the disk before the file is closed. */
+async function writeDurably(fs: LocalFileSystem, path: string, bytes: Uint8Array): Promise<void> {
+  const file = await fs.open(path, 'w');
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * The folders whose entries a write changed: the target's own, and, when `mkdir` created folders from
+ * `firstCreated` down to it, the parent of each of them. Deepest first.
+ */
+function foldersToSync(folder: string, firstCreated: string | undefined): string[] {
+  const folders = [folder];
+  if (firstCreated === undefined) return folders;
+  for (let created = folder; created.length >= firstCreated.length; created = dirname(created)) {
+    folders.push(dirname(created));
+    if (created === firstCreated) break;
+  }
+  return folders;
+}
+
+async function syncFolder(fs: LocalFileSystem, folder: string): Promise<void> {
+  const handle = await fs.open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    // EINVAL: a file system that cannot sync a folder (some network and FUSE ones); its rename is all it offers.
+    if ((error as { code?: unknown } | null)?.code !== 'EINVAL') throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function walk(
-  { root, lake, prefix }: { root: string; lake: string; prefix: string },
+  {
+    root,
+    lake,
+    prefix,
+    readdir,
+  }: { root: string; lake: string; prefix: string; readdir: LocalFileSystem['readdir'] },
   folder: string,
   into: string[],
 ): Promise<void> {
@@ -116,7 +170,7 @@ async function walk(
       // Descend only where keys can still start with the prefix.
       const inside = `${key}/`;
       if (inside.startsWith(prefix) || prefix.startsWith(inside))
-        await walk({ root, lake, prefix }, key, into);
+        await walk({ root, lake, prefix, readdir }, key, into);
     } else if (entry.isFile() && key.startsWith(prefix) && !tempFilePattern.test(entry.name)) {
       into.push(key);
     }

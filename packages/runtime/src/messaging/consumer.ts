@@ -6,6 +6,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { KillStep, killPoint } from '../kill-point';
 import type { Logger } from '../logger';
 
 /** Handles one message. Throwing fails only this message: it stays on the queue and the redrive policy decides. */
@@ -64,6 +65,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         });
         return;
       }
+      killPoint(KillStep.beforeDelete);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
     } catch (error) {
       logger.warn('message failed; left on the queue for retry', {
