@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LakeObjectNotFoundError, LakeReadFailedError, LakeWriteFailedError } from './errors';
 import { assertLakeKey, assertLakePrefix, compareKeys, type LakeStore } from './lake-store';
@@ -26,6 +26,22 @@ export function createLocalStore(root: string, fs: LocalFileSystem = nodeFs): La
   const absoluteRoot = resolve(root);
   const lake = pathToFileURL(absoluteRoot).href;
   const pathOf = (key: string) => join(absoluteRoot, ...key.split('/'));
+  // The bytes, durably in a temporary file beside the object's path, ready to be renamed or linked into place.
+  const stage = async (path: string, bytes: Uint8Array) => {
+    const firstCreated = await mkdir(dirname(path), { recursive: true });
+    const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+    try {
+      await writeDurably(fs, temp, bytes);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
+    return { temp, firstCreated };
+  };
+  // The new entry is in its folder, and each folder created is an entry in its parent.
+  const syncEntries = async (path: string, firstCreated: string | undefined) => {
+    for (const folder of foldersToSync(dirname(path), firstCreated)) await syncFolder(fs, folder);
+  };
 
   return {
     describe: () => lake,
@@ -33,15 +49,14 @@ export function createLocalStore(root: string, fs: LocalFileSystem = nodeFs): La
     async put(key, bytes) {
       assertLakeKey(key, lake);
       const path = pathOf(key);
-      const temp = join(dirname(path), `.${key.split('/').at(-1)}.${randomUUID()}.tmp`);
+      const staged = await stage(path, bytes).catch((cause) => {
+        throw new LakeWriteFailedError(key, lake, { cause });
+      });
       try {
-        const firstCreated = await mkdir(dirname(path), { recursive: true });
-        await writeDurably(fs, temp, bytes);
-        await rename(temp, path);
-        // The rename is an entry in the folder, and each folder created is an entry in its parent.
-        for (const folder of foldersToSync(dirname(path), firstCreated)) await syncFolder(fs, folder);
+        await rename(staged.temp, path);
+        await syncEntries(path, staged.firstCreated);
       } catch (cause) {
-        await rm(temp, { force: true }).catch(() => {});
+        await rm(staged.temp, { force: true }).catch(() => {});
         throw new LakeWriteFailedError(key, lake, { cause });
       }
     },
@@ -49,20 +64,20 @@ export function createLocalStore(root: string, fs: LocalFileSystem = nodeFs): La
     async putIfAbsent(key, bytes) {
       assertLakeKey(key, lake);
       const path = pathOf(key);
-      const temp = join(dirname(path), `.${key.split('/').at(-1)}.${randomUUID()}.tmp`);
+      const staged = await stage(path, bytes).catch((cause) => {
+        throw new LakeWriteFailedError(key, lake, { cause });
+      });
       try {
-        const firstCreated = await mkdir(dirname(path), { recursive: true });
-        await writeDurably(fs, temp, bytes);
         // A hard link is created whole or not at all, and fails when the target exists: an exclusive create that
         // no reader ever sees half written.
-        await link(temp, path);
-        for (const folder of foldersToSync(dirname(path), firstCreated)) await syncFolder(fs, folder);
+        await link(staged.temp, path);
+        await syncEntries(path, staged.firstCreated);
         return true;
       } catch (cause) {
         if ((cause as { code?: unknown } | null)?.code === 'EEXIST') return false;
         throw new LakeWriteFailedError(key, lake, { cause });
       } finally {
-        await rm(temp, { force: true }).catch(() => {});
+        await rm(staged.temp, { force: true }).catch(() => {});
       }
     },
 
