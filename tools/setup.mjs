@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository's root folder. */
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,3 +108,6 @@ function readStamp() {
 function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
+
+// `npm run setup` (or `node tools/setup.mjs`): only the install, as a deploy job wants it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) ensureInstalled();
