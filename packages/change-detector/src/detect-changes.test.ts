@@ -87,6 +87,8 @@ function ports(
     now: () => now,
     claimLeaseMs: leaseMs,
     lateCommitMarginMs: marginMs,
+    deleteChecks: { lastChecked: async () => null, record: async () => {} },
+    deleteCheckIntervalMs: 0,
     asked,
     async findPendingChanges(source, after, marginFrom) {
       asked.push({ table: source.name, after, marginFrom });
@@ -113,6 +115,7 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      deleteChecks: [],
       resumed: [],
       skipped: [{ table: 'staff', reason: 'unchanged' }],
     });
@@ -193,6 +196,7 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      deleteChecks: [],
       resumed: [],
       skipped: [{ table: 'staff', reason: 'extraction-in-flight' }],
     });

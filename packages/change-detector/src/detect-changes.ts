@@ -1,16 +1,22 @@
-import { MessageType, newEnvelope, type TableChanged } from '@totes/contracts';
+import { MessageType, newEnvelope, type WindowChanged } from '@totes/contracts';
 import type { SourceTable } from '@totes/model';
 import { SourceSchemaMismatchError, shiftTimestamp } from '@totes/runtime';
-import { type DetectionResult, type DetectorPorts, SkipReason } from './types';
+import { requestDeleteChecks } from './delete-checks';
+import { type DetectionOptions, type DetectionResult, type DetectorPorts, SkipReason } from './types';
 
 /**
  * The detector's core: one detection cycle. For each table, all at once, it compares the source with the table's
  * durable watermark and asks for the extraction of what lies past it. A table that did not change publishes nothing; a
  * table whose extraction is still in flight is not asked twice until its claim's lease runs out. A table the
- * extractor stopped for schema drift is skipped until its live columns match the catalog again.
+ * extractor stopped for schema drift is skipped until its live columns match the catalog again. Each table's delete
+ * check is asked for on its own cadence ({@link requestDeleteChecks}).
  */
-export async function detectChanges(runId: string, ports: DetectorPorts): Promise<DetectionResult> {
-  const changes: TableChanged[] = [];
+export async function detectChanges(
+  runId: string,
+  ports: DetectorPorts,
+  options: DetectionOptions = {},
+): Promise<DetectionResult> {
+  const changes: WindowChanged[] = [];
   const skipped: DetectionResult['skipped'][number][] = [];
   const resumed: string[] = [];
   const stopped = new Set((await ports.drift.list()).map((drift) => drift.table));
@@ -31,7 +37,10 @@ export async function detectChanges(runId: string, ports: DetectorPorts): Promis
     if (typeof change === 'string') skipped.push({ table: table.name, reason: change });
     else changes.push(change);
   });
-  return { runId, changes, resumed, skipped };
+  // Stopped tables are not reconciled either: their source cannot be read the way the catalog says.
+  const readable = ports.tables.filter((table) => !stopped.has(table.name) || resumed.includes(table.name));
+  const deleteChecks = await requestDeleteChecks(runId, readable, ports, options.checkDeletes ?? false);
+  return { runId, changes, deleteChecks, resumed, skipped };
 }
 
 /** Detects a table's changes; a table stopped by drift is skipped unless its schema is fixed, and then resumed. */
@@ -62,7 +71,7 @@ async function detectTable(
   runId: string,
   table: SourceTable,
   ports: DetectorPorts,
-): Promise<TableChanged | SkipReason> {
+): Promise<WindowChanged | SkipReason> {
   const now = ports.now();
   const state = await ports.watermarks.get(table.name);
   if (state.claim && now.getTime() - state.claim.claimedAt.getTime() < ports.claimLeaseMs) {

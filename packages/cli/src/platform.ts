@@ -1,4 +1,5 @@
 import {
+  type DetectionOptions,
   type DetectionResult,
   type DetectorLoop,
   runDetectionCycle,
@@ -12,6 +13,7 @@ import {
   type Consumer,
   checkSourceSchema,
   createAwsClients,
+  createDeleteCheckStore,
   createLake,
   createPool,
   createPublisher,
@@ -25,6 +27,7 @@ import {
   provisionTopology,
   readChangeWindow,
   readCurrentState,
+  readSourceKeys,
   runCompletedMessage,
   type TopologyEndpoints,
   withAdvisoryLock,
@@ -45,8 +48,8 @@ export interface PlatformEvents {
 /** The five services running in this process over the real SNS/SQS protocol, and the means to drive them. */
 export interface Platform {
   readonly endpoints: TopologyEndpoints;
-  /** One detection cycle, now. */
-  detectOnce(): Promise<DetectionResult>;
+  /** One detection cycle, now; `checkDeletes` asks for every table's delete check too. */
+  detectOnce(options?: DetectionOptions): Promise<DetectionResult>;
   /** Detection on an interval, until stopped. */
   startDetector(intervalMs: number): DetectorLoop;
   /**
@@ -158,11 +161,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         sqs: clients.sqs,
         queue: only(ServiceName.tableExtractor),
         logger,
-        onExtracted: (result) => events.onExtracted?.(result.extracted),
+        onExtracted: (extracted) => events.onExtracted?.(extracted),
         ports: {
           checkSchema: (table) => checkSourceSchema(source, table),
           readWindow: (table, window) => readChangeWindow(source, table, window),
           writeDataset: lake.writeDataset,
+          listRaw: (prefix) => lake.list(prefix),
+          readDataset: lake.readDataset,
+          sourceKeys: (table, from, to) => readSourceKeys(source, table, from, to),
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
           runs,
@@ -226,6 +232,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
       drift,
       checkSchema: (table: (typeof sourceTables)[number]) => checkSourceSchema(source, table),
+      deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
+      deleteCheckIntervalMs: config.deleteCheckIntervalMs,
     },
     publisher,
     runs,
@@ -235,8 +243,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   return {
     endpoints,
-    detectOnce: async () => {
-      const result = await runDetectionCycle(detector);
+    detectOnce: async (detection = {}) => {
+      const result = await runDetectionCycle(detector, detection);
       events.onDetected?.(result);
       return result;
     },
