@@ -102,6 +102,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         intervalMs: numberOption('--interval', values.interval, 1000),
         mutateEveryMs:
           values.mutate === undefined ? undefined : numberOption('--mutate', values.mutate, 2000),
+        mutateDeletes: values['mutate-deletes'] ?? false,
       });
       return 0;
     }
