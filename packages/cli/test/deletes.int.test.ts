@@ -1,9 +1,22 @@
+import { sourceTableNames } from '@totes/model';
 import { createLake } from '@totes/runtime';
 import { verifyWarehouse } from '@totes/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 const sourceTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
+
+/** The extractions a run recorded: a delete check records one per table, with its rows and the models to load. */
+async function extractionsOf(
+  t: TestPlatform,
+  runId: string,
+): Promise<{ table_name: string; rows: number }[]> {
+  const { rows } = await t.warehouse.query<{ table_name: string; rows: number }>(
+    `SELECT table_name, rows FROM ${t.config.stateSchema}.extraction WHERE run_id = $1 ORDER BY table_name`,
+    [runId],
+  );
+  return rows;
+}
 
 /** The raw folders that delete checks wrote. */
 async function tombstoneParts(t: TestPlatform): Promise<string[]> {
@@ -43,6 +56,9 @@ describe('rows deleted from the source', () => {
   it('writes and announces nothing when a delete check finds no row deleted', async () => {
     const runId = await t.runOnce({ checkDeletes: true });
 
+    const checked = await extractionsOf(t, runId);
+    expect(checked.map((extraction) => extraction.table_name)).toEqual([...sourceTableNames].sort());
+    expect(checked.every((extraction) => extraction.rows === 0)).toBe(true);
     expect(t.tracker.summary(runId, 0).rowsExtracted).toBe(0);
     expect(t.tracker.builds(runId)).toEqual([]);
     expect(await tombstoneParts(t)).toEqual([]);
@@ -111,6 +127,7 @@ describe('rows deleted from the source', () => {
     it('finds the same rows gone on the next check without announcing them again', async () => {
       const again = await t.runOnce({ checkDeletes: true });
 
+      expect(await extractionsOf(t, again)).toHaveLength(sourceTableNames.length);
       expect(t.tracker.builds(again)).toEqual([]);
     });
   });
