@@ -25,6 +25,7 @@ describe('loadLambdaConfig', () => {
       warehouseSchema: 'totes_pr_42',
       stateSchema: 'totes_pr_42_state',
       lateCommitMarginMs: 60_000,
+      deleteCheckIntervalMs: 600_000,
       region: 'eu-west-2',
       rawLakeUrl: undefined,
       processedLakeUrl: 's3://totes-pr-42-processed-x/pr-42',
@@ -60,6 +61,7 @@ describe('loadLambdaConfig', () => {
     expect(LambdaVariable.warehouseSchema).toBe(ConfigVariable.warehouseSchema);
     expect(LambdaVariable.stateSchema).toBe(ConfigVariable.stateSchema);
     expect(LambdaVariable.lateCommitMarginMs).toBe(ConfigVariable.lateCommitMarginMs);
+    expect(LambdaVariable.deleteCheckIntervalMs).toBe(ConfigVariable.deleteCheckIntervalMs);
   });
 });
 

@@ -1,5 +1,5 @@
 import { TopicName } from '@totes/model';
-import { InvalidConfigError, postgresUrl } from '@totes/runtime';
+import { defaultDeleteCheckIntervalMs, InvalidConfigError, postgresUrl } from '@totes/runtime';
 import { LambdaVariable, topicVariable } from './contract';
 import { NotGrantedError } from './errors';
 
@@ -9,6 +9,8 @@ export interface LambdaConfig {
   readonly warehouseSchema: string;
   readonly stateSchema: string;
   readonly lateCommitMarginMs: number;
+  /** The delete-check cadence; 0 turns it off. */
+  readonly deleteCheckIntervalMs: number;
   readonly region: string;
   /** `s3://…` of the raw zone, when this function reads or writes it. */
   readonly rawLakeUrl?: string;
@@ -50,6 +52,12 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
       `${LambdaVariable.lateCommitMarginMs} must be a positive integer, got "${margin}"`,
     );
   }
+  const deleteCheck = optional(LambdaVariable.deleteCheckIntervalMs) ?? String(defaultDeleteCheckIntervalMs);
+  if (!/^\d+$/.test(deleteCheck)) {
+    throw new InvalidConfigError(
+      `${LambdaVariable.deleteCheckIntervalMs} must be an integer of 0 or more, got "${deleteCheck}"`,
+    );
+  }
   const topics: Partial<Record<TopicName, string>> = {};
   for (const topic of Object.values(TopicName)) {
     const arn = optional(topicVariable(topic));
@@ -60,6 +68,7 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     warehouseSchema: required(LambdaVariable.warehouseSchema, schemaPattern),
     stateSchema: required(LambdaVariable.stateSchema, schemaPattern),
     lateCommitMarginMs: Number(margin),
+    deleteCheckIntervalMs: Number(deleteCheck),
     region: optional('AWS_REGION') ?? optional('AWS_DEFAULT_REGION') ?? 'us-east-1',
     rawLakeUrl: optional(LambdaVariable.rawLakeUrl),
     processedLakeUrl: optional(LambdaVariable.processedLakeUrl),

@@ -16,6 +16,8 @@ export const LambdaVariable = {
   stateSchema: 'TOTES_STATE_SCHEMA',
   /** How far below a watermark a row committed late is still caught. */
   lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
+  /** How often the detector reconciles each table's keys with the lake to find deleted rows; 0 turns it off. */
+  deleteCheckIntervalMs: 'TOTES_DELETE_CHECK_INTERVAL_MS',
   /** `s3://bucket/prefix` of the raw zone; set only for the functions that read or write it. */
   rawLakeUrl: 'TOTES_RAW_LAKE_URL',
   /** `s3://bucket/prefix` of the processed zone; set only for the functions that read or write it. */

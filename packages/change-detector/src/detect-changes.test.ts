@@ -117,6 +117,8 @@ function ports(
     now: () => now,
     claimLeaseMs: leaseMs,
     lateCommitMarginMs: marginMs,
+    deleteChecks: { lastChecked: async () => null, record: async () => {} },
+    deleteCheckIntervalMs: 0,
     asked,
     async findPendingChanges(source, after, marginFrom) {
       asked.push({ table: source.name, after, marginFrom });
@@ -143,6 +145,7 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      deleteChecks: [],
       resumed: [],
       rewound: [],
       skipped: [{ table: 'staff', reason: 'unchanged' }],
@@ -224,6 +227,7 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      deleteChecks: [],
       resumed: [],
       rewound: [],
       skipped: [{ table: 'staff', reason: 'extraction-in-flight' }],

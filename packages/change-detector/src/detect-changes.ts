@@ -1,4 +1,4 @@
-import { MessageType, newEnvelope, type TableChanged } from '@totes/contracts';
+import { MessageType, newEnvelope, type WindowChanged } from '@totes/contracts';
 import type { SourceTable } from '@totes/model';
 import {
   type PendingChanges,
@@ -6,16 +6,28 @@ import {
   shiftTimestamp,
   type TableState,
 } from '@totes/runtime';
-import { type DetectionResult, type DetectorPorts, type Rewound, SkipReason } from './types';
+import { requestDeleteChecks } from './delete-checks';
+import {
+  type DetectionOptions,
+  type DetectionResult,
+  type DetectorPorts,
+  type Rewound,
+  SkipReason,
+} from './types';
 
 /**
  * The detector's core: one detection cycle. For each table, all at once, it compares the source with the table's
  * durable watermark and asks for the extraction of what lies past it. A table that did not change publishes nothing; a
  * table whose extraction is still in flight is not asked twice until its claim's lease runs out. A table the
- * extractor stopped for schema drift is skipped until its live columns match the catalog again.
+ * extractor stopped for schema drift is skipped until its live columns match the catalog again. Each table's delete
+ * check is asked for on its own cadence ({@link requestDeleteChecks}).
  */
-export async function detectChanges(runId: string, ports: DetectorPorts): Promise<DetectionResult> {
-  const changes: TableChanged[] = [];
+export async function detectChanges(
+  runId: string,
+  ports: DetectorPorts,
+  options: DetectionOptions = {},
+): Promise<DetectionResult> {
+  const changes: WindowChanged[] = [];
   const skipped: DetectionResult['skipped'][number][] = [];
   const resumed: string[] = [];
   const rewound: Rewound[] = [];
@@ -38,7 +50,10 @@ export async function detectChanges(runId: string, ports: DetectorPorts): Promis
     if (typeof change === 'string') skipped.push({ table: table.name, reason: change });
     else changes.push(change);
   });
-  return { runId, changes, resumed, rewound, skipped };
+  // Stopped tables are not reconciled either: their source cannot be read the way the catalog says.
+  const readable = ports.tables.filter((table) => !stopped.has(table.name) || resumed.includes(table.name));
+  const deleteChecks = await requestDeleteChecks(runId, readable, ports, options.checkDeletes ?? false);
+  return { runId, changes, deleteChecks, resumed, rewound, skipped };
 }
 
 /** Detects a table's changes; a table stopped by drift is skipped unless its schema is fixed, and then resumed. */
@@ -70,7 +85,7 @@ async function detectTable(
   runId: string,
   table: SourceTable,
   ports: DetectorPorts,
-): Promise<{ change: TableChanged | SkipReason; rewound: Rewound | null }> {
+): Promise<{ change: WindowChanged | SkipReason; rewound: Rewound | null }> {
   const now = ports.now();
   const found = await ports.watermarks.get(table.name);
   if (found.claim && now.getTime() - found.claim.claimedAt.getTime() < ports.claimLeaseMs) {
@@ -82,7 +97,7 @@ async function detectTable(
   if (!pending.upTo || !needsExtraction(pending, state, lateRows))
     return { change: SkipReason.unchanged, rewound };
   await ports.watermarks.claim(table.name, pending.upTo, now);
-  const change: TableChanged = {
+  const change: WindowChanged = {
     ...newEnvelope({ runId, causationId: null }),
     type: MessageType.tableChanged,
     table: table.name,

@@ -2,6 +2,7 @@ import { createLambdaRuntime, type LambdaRuntime } from '@totes/aws-entry';
 import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
 import {
   checkSourceSchema,
+  createDeleteCheckStore,
   createRunLedger,
   createSchemaDriftStore,
   createWatermarkStore,
@@ -52,6 +53,8 @@ export function createDetectorHandler(
         claimLeaseMs: lambdaClaimLeaseMs,
         drift: createSchemaDriftStore(warehouse, config.stateSchema),
         checkSchema: (table) => checkSourceSchema(source, table),
+        deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
+        deleteCheckIntervalMs: config.deleteCheckIntervalMs,
       },
       publisher: runtime.publisher(),
       runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
@@ -59,7 +62,7 @@ export function createDetectorHandler(
     });
     return {
       runId: result.runId,
-      changed: result.changes.map((change) => change.table),
+      changed: [...result.changes, ...result.deleteChecks].map((change) => change.table),
       failed: result.skipped.filter((skip) => skip.reason === SkipReason.failed).map((skip) => skip.table),
     };
   };

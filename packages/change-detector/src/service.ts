@@ -1,7 +1,7 @@
 import { ServiceName, TopicName } from '@totes/model';
 import type { Logger, Publisher, RunLedger } from '@totes/runtime';
 import { detectChanges } from './detect-changes';
-import type { DetectionResult, DetectorPorts } from './types';
+import type { DetectionOptions, DetectionResult, DetectorPorts } from './types';
 
 export interface ChangeDetectorServiceOptions {
   ports: DetectorPorts;
@@ -11,16 +11,16 @@ export interface ChangeDetectorServiceOptions {
 }
 
 /** Runs one detection cycle under a new runId and publishes a `changes` message per changed table. */
-export async function runDetectionCycle(options: ChangeDetectorServiceOptions): Promise<DetectionResult> {
+export async function runDetectionCycle(
+  options: ChangeDetectorServiceOptions,
+  detection: DetectionOptions = {},
+): Promise<DetectionResult> {
   const runId = crypto.randomUUID();
   const logger = options.logger.child({ service: ServiceName.changeDetector, runId });
-  const result = await detectChanges(runId, options.ports);
+  const result = await detectChanges(runId, options.ports, detection);
+  const tables = [...new Set([...result.changes, ...result.deleteChecks].map((change) => change.table))];
   // The run is recorded before its first message leaves, so its completion can always be judged.
-  if (result.changes.length > 0)
-    await options.runs.startRun(
-      runId,
-      result.changes.map((change) => change.table),
-    );
+  if (tables.length > 0) await options.runs.startRun(runId, tables);
   for (const change of result.changes) {
     await options.publisher.publish(TopicName.changes, change);
     logger.info('table changed', {
@@ -34,6 +34,10 @@ export async function runDetectionCycle(options: ChangeDetectorServiceOptions): 
     logger.warn('watermark beyond the source clock moved back; the rows after it are extracted again', {
       ...rewound,
     });
+  }
+  for (const check of result.deleteChecks) {
+    await options.publisher.publish(TopicName.changes, check);
+    logger.info('delete check asked for', { table: check.table, messageId: check.id });
   }
   for (const table of result.resumed) {
     logger.info('source table matches the catalog again; its extraction resumes', { table });

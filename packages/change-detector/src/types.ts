@@ -1,6 +1,12 @@
-import type { TableChanged, Watermark } from '@totes/contracts';
+import type { DeletesCheckRequested, Watermark, WindowChanged } from '@totes/contracts';
 import type { SourceTable } from '@totes/model';
-import type { PendingChanges, SchemaCheck, SchemaDriftStore, WatermarkStore } from '@totes/runtime';
+import type {
+  DeleteCheckStore,
+  PendingChanges,
+  SchemaCheck,
+  SchemaDriftStore,
+  WatermarkStore,
+} from '@totes/runtime';
 
 /** What the detector's core needs from the world. */
 export interface DetectorPorts {
@@ -21,6 +27,16 @@ export interface DetectorPorts {
   readonly drift: Pick<SchemaDriftStore, 'list' | 'clear'>;
   /** Compares a table's live columns with the catalog; only asked of stopped tables, to see if they are fixed. */
   checkSchema(table: SourceTable): Promise<SchemaCheck>;
+  /** When each table's keys were last reconciled with the lake. */
+  readonly deleteChecks: DeleteCheckStore;
+  /** The delete-check cadence (`TOTES_DELETE_CHECK_INTERVAL_MS`); 0 turns it off. */
+  readonly deleteCheckIntervalMs: number;
+}
+
+/** What one detection cycle may be asked besides its usual work. */
+export interface DetectionOptions {
+  /** Ask for every table's delete check now, whatever the cadence (`totes run --once --check-deletes`). */
+  readonly checkDeletes?: boolean;
 }
 
 /** Why a table published nothing this cycle. */
@@ -49,7 +65,9 @@ export interface Rewound {
 /** The outcome of one detection cycle. */
 export interface DetectionResult {
   readonly runId: string;
-  readonly changes: readonly TableChanged[];
+  readonly changes: readonly WindowChanged[];
+  /** The tables whose keys this cycle asked to reconcile with the lake, to find deleted rows. */
+  readonly deleteChecks: readonly DeletesCheckRequested[];
   /** Tables stopped by schema drift whose schema matches again: their drift is cleared and they flow again. */
   readonly resumed: readonly string[];
   /** Tables whose watermark lay beyond the source's clock less the margin, and was moved back (see {@link Rewound}). */

@@ -13,11 +13,13 @@ import { CliError, CliErrorCode } from './errors';
 export const usage = `totes: the Totes Data Platform
 
 Usage:
-  totes start [--interval MS] [--mutate [MS]] [--scale N] [--seed S]
+  totes start [--interval MS] [--mutate [MS]] [--mutate-deletes] [--scale N] [--seed S]
       Boot the local stack (or use the URLs in env), seed totesys on first start, run the five
-      services and load changes continuously. --mutate changes the embedded totesys live.
-  totes run --once [--timeout S] [--scale N] [--seed S]
+      services and load changes continuously. --mutate changes the embedded totesys live;
+      --mutate-deletes lets it delete rows too (off by default).
+  totes run --once [--check-deletes] [--timeout S] [--scale N] [--seed S]
       One detection cycle; waits until everything it caused is loaded, prints a summary.
+      --check-deletes reconciles every table's keys with the lake now, whatever the cadence.
   totes serve [--service NAME]… [--interval MS] [--visibility-timeout S] [--claim-lease S]
       Runs the named services (all five by default) in this process against the platform that env
       names: TOTES_SOURCE_URL, TOTES_WAREHOUSE_URL, TOTES_LAKE_URL and AWS_ENDPOINT_URL (or AWS).
@@ -56,12 +58,16 @@ Environment:
   TOTES_WAREHOUSE_URL   the warehouse. Default: the embedded Postgres.
   TOTES_LAKE_URL        s3://bucket/prefix or a folder. Default: .totes/lake
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
+  TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
+                        deleted rows. Default: 600000 (10 minutes); 0 turns it off.
   TOTES_STAGE           names topics and queues. Default: local
   AWS_ENDPOINT_URL      SNS/SQS/S3 endpoint; unset runs fauxqs in process.
 `;
 
 const options = {
   once: { type: 'boolean' },
+  'check-deletes': { type: 'boolean' },
+  'mutate-deletes': { type: 'boolean' },
   interval: { type: 'string' },
   mutate: { type: 'string' },
   scale: { type: 'string' },
@@ -104,6 +110,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         intervalMs: numberOption('--interval', values.interval, 1000),
         mutateEveryMs:
           values.mutate === undefined ? undefined : numberOption('--mutate', values.mutate, 2000),
+        mutateDeletes: values['mutate-deletes'] ?? false,
       });
       return 0;
     }
@@ -113,7 +120,12 @@ export async function main(argv: readonly string[]): Promise<number> {
           CliErrorCode.usage,
           '`totes run` needs --once (use `totes start` to run continuously)',
         );
-      await runOnce({ seed, scale, timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000 });
+      await runOnce({
+        seed,
+        scale,
+        timeoutMs: numberOption('--timeout', values.timeout, 600) * 1000,
+        checkDeletes: values['check-deletes'] ?? false,
+      });
       return 0;
     }
     if (command === 'serve') {

@@ -1,4 +1,5 @@
 import {
+  type DetectionOptions,
   type DetectionResult,
   type DetectorLoop,
   runDetectionCycle,
@@ -12,6 +13,7 @@ import {
   type Consumer,
   checkSourceSchema,
   createAwsClients,
+  createDeleteCheckStore,
   createLake,
   createPlatformInstanceStore,
   createPool,
@@ -32,6 +34,7 @@ import {
   provisionTopology,
   readChangeWindow,
   readCurrentState,
+  readSourceKeys,
   runCompletedMessage,
   type TopologyEndpoints,
   withAdvisoryLock,
@@ -54,8 +57,8 @@ export interface Platform {
   readonly endpoints: TopologyEndpoints;
   /** The platform instance the lake and the state share, and what this start did to settle it. */
   readonly identity: LakeIdentity;
-  /** One detection cycle, now. */
-  detectOnce(): Promise<DetectionResult>;
+  /** One detection cycle, now; `checkDeletes` asks for every table's delete check too. */
+  detectOnce(options?: DetectionOptions): Promise<DetectionResult>;
   /** Detection on an interval, until stopped. */
   startDetector(intervalMs: number): DetectorLoop;
   /**
@@ -186,11 +189,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         sqs: clients.sqs,
         queue: only(ServiceName.tableExtractor),
         logger,
-        onExtracted: (result) => events.onExtracted?.(result.extracted),
+        onExtracted: (extracted) => events.onExtracted?.(extracted),
         ports: {
           checkSchema: (table) => checkSourceSchema(source, table),
           readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
           writeDataset,
+          listRaw: (prefix) => lake.list(prefix),
+          readDataset: lake.readDataset,
+          sourceKeys: (table, from, to) => readSourceKeys(source, table, from, to),
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
           runs,
@@ -254,6 +260,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
       drift,
       checkSchema: (table: (typeof sourceTables)[number]) => checkSourceSchema(source, table),
+      deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
+      deleteCheckIntervalMs: config.deleteCheckIntervalMs,
     },
     publisher,
     runs,
@@ -264,8 +272,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   return {
     endpoints,
     identity,
-    detectOnce: async () => {
-      const result = await runDetectionCycle(detector);
+    detectOnce: async (detection = {}) => {
+      const result = await runDetectionCycle(detector, detection);
       events.onDetected?.(result);
       return result;
     },

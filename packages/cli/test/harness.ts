@@ -20,8 +20,11 @@ export interface TestPlatform {
   readonly logLines: string[];
   /** The fauxqs endpoint, for tests that talk to SNS and SQS themselves. */
   readonly awsEndpoint: string;
-  /** One detection cycle, waited on until every message it caused is handled; returns its runId. */
-  runOnce(): Promise<string>;
+  /**
+   * One detection cycle, waited on until every message it caused is handled; returns its runId. `checkDeletes`
+   * asks for every table's delete check in the cycle.
+   */
+  runOnce(options?: { checkDeletes?: boolean }): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -82,10 +85,10 @@ export async function startTestPlatform(options: {
     warehouse,
     logLines,
     awsEndpoint: aws.endpoint,
-    async runOnce() {
-      const detection = await platform.detectOnce();
+    async runOnce(detection = {}) {
+      const { runId } = await platform.detectOnce(detection);
       await waitForDrain(platform, { timeoutMs: 60_000 });
-      return detection.runId;
+      return runId;
     },
     async dispose() {
       await platform.stop();

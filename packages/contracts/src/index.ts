@@ -16,7 +16,10 @@ export {
   openLineageSchemaUrl,
 } from './lineage';
 export {
+  ChangeKind,
   ChangeWindow,
+  DeletesCheckRequested,
+  DeletesExtracted,
   LakeObject,
   MessageType,
   ModelBuilt,
@@ -28,6 +31,8 @@ export {
   TableExtracted,
   TableWatermark,
   Watermark,
+  WindowChanged,
+  WindowExtracted,
 } from './messages';
 export type { ParseResult } from './parse';
 export { maxBodyBytes, parseMessage, RejectionReason } from './parse';

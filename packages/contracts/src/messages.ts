@@ -38,27 +38,72 @@ export const LakeObject = z.object({
 });
 export type LakeObject = z.infer<typeof LakeObject>;
 
+/**
+ * What a `table.changed` request asks for, and what a `table.extracted` announcement holds: the rows of a change
+ * window (the default, so a message without `kind` is a window), or the tombstones of rows the source deleted, found
+ * by a key reconciliation.
+ */
+export const ChangeKind = { window: 'window', deletes: 'deletes' } as const;
+export type ChangeKind = (typeof ChangeKind)[keyof typeof ChangeKind];
+
 /** change-detector → `changes`: a table has rows past its watermark. */
-export const TableChanged = z.object({
+export const WindowChanged = z.object({
   ...envelopeFields,
   type: z.literal(MessageType.tableChanged),
+  kind: z.literal(ChangeKind.window).optional(),
   table: Identifier,
   window: ChangeWindow,
   /** Rows counted in the window at detection time. */
   rows: z.number().int().nonnegative(),
 });
+export type WindowChanged = z.infer<typeof WindowChanged>;
+
+/**
+ * change-detector → `changes`: the table's keys are due for a reconciliation with the lake (its delete-check
+ * cadence came round, or an operator forced it), to find the rows the source deleted.
+ */
+export const DeletesCheckRequested = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.tableChanged),
+  kind: z.literal(ChangeKind.deletes),
+  table: Identifier,
+});
+export type DeletesCheckRequested = z.infer<typeof DeletesCheckRequested>;
+
+/** change-detector → `changes`: a window to extract, or a delete check; told apart by `kind`. */
+export const TableChanged = z.discriminatedUnion('kind', [WindowChanged, DeletesCheckRequested]);
 export type TableChanged = z.infer<typeof TableChanged>;
 
 /** table-extractor → `extracted`: the changed rows of a table landed in the raw zone. */
-export const TableExtracted = z.object({
+export const WindowExtracted = z.object({
   ...envelopeFields,
   type: z.literal(MessageType.tableExtracted),
+  kind: z.literal(ChangeKind.window).optional(),
   table: Identifier,
   window: ChangeWindow,
   /** The position after the last extracted row: the table's new watermark. */
   watermark: Watermark,
   object: LakeObject,
 });
+export type WindowExtracted = z.infer<typeof WindowExtracted>;
+
+/**
+ * table-extractor → `extracted`: tombstones landed in the raw zone, one per row the lake holds and the source no
+ * longer does: its last known values with `_deleted_at` set. Only sent when a reconciliation found a deletion.
+ */
+export const DeletesExtracted = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.tableExtracted),
+  kind: z.literal(ChangeKind.deletes),
+  table: Identifier,
+  /** The source's clock when the reconciliation began. */
+  checkedAt: SourceTimestamp,
+  object: LakeObject,
+});
+export type DeletesExtracted = z.infer<typeof DeletesExtracted>;
+
+/** table-extractor → `extracted`: rows of a window, or tombstones; builders read both the same way. */
+export const TableExtracted = z.discriminatedUnion('kind', [WindowExtracted, DeletesExtracted]);
 export type TableExtracted = z.infer<typeof TableExtracted>;
 
 /** The two kinds of warehouse model. */

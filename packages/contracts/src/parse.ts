@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contractVersion } from './envelope';
-import { type PlatformMessage, PlatformMessage as PlatformMessageSchema } from './messages';
+import { MessageType, type PlatformMessage, PlatformMessage as PlatformMessageSchema } from './messages';
 
 /** Why a message body was rejected. */
 export const RejectionReason = {
@@ -50,7 +50,7 @@ export function parseMessage<T extends PlatformMessage['type']>(
   if (!head.success) {
     return { ok: false, reason: RejectionReason.invalidShape, detail: 'body has no string `type` field' };
   }
-  const knownTypes = PlatformMessageSchema.options.map((option) => option.shape.type.value) as string[];
+  const knownTypes: readonly string[] = Object.values(MessageType);
   if (!knownTypes.includes(head.data.type)) {
     return {
       ok: false,

@@ -82,6 +82,44 @@ function fakePorts(changed: Row[][], current: Record<string, Row[]> = {}) {
 const departments = [department(1, 'Sales'), department(2, 'Dispatch'), department(3, 'Finance')];
 
 describe('buildDimension', () => {
+  it('keeps a deleted staff member as a row marked _deleted_at, with the last known values and department', async () => {
+    const message = extracted('staff');
+    const tombstone = {
+      ...staff(10, 2, '2024-12-01T08:00:00.000'),
+      _deleted_at: '2024-12-01T08:00:00.000',
+    };
+    const fake = fakePorts([[tombstone]], { department: departments });
+
+    await buildDimension(message, dimension('dim_staff'), fake.ports);
+
+    expect(fake.columnsRead[0]).toContain('_deleted_at');
+    expect(fake.written[0]?.rows).toEqual([
+      {
+        staff_id: 10,
+        first_name: 'First10',
+        last_name: 'Last10',
+        department_name: 'Dispatch',
+        location: 'Location2',
+        email_address: 'staff10@terrifictotes.com',
+        _source_version: '2024-12-01T08:00:00.000|2024-11-01T00:00:00.000',
+        _deleted_at: '2024-12-01T08:00:00.000',
+      },
+    ]);
+  });
+
+  it('rebuilds no staff row when a department is deleted: its staff keep its last known name', async () => {
+    const message = extracted('department');
+    const deletedDepartment = {
+      ...department(2, 'Dispatch', '2024-12-01T08:00:00.000'),
+      _deleted_at: '2024-12-01T08:00:00.000',
+    };
+    const fake = fakePorts([[deletedDepartment]], { department: departments, staff: [staff(10, 2)] });
+
+    await buildDimension(message, dimension('dim_staff'), fake.ports);
+
+    expect(fake.written[0]?.rows).toEqual([]);
+  });
+
   it('builds dim_staff rows for exactly the changed staff, joined with the current departments', async () => {
     const message = extracted('staff');
     const fake = fakePorts([[staff(10, 2), staff(11, 1)]], {
@@ -102,6 +140,7 @@ describe('buildDimension', () => {
           'location',
           'email_address',
           '_source_version',
+          '_deleted_at',
         ],
         rows: [
           {
@@ -112,6 +151,7 @@ describe('buildDimension', () => {
             location: 'Location2',
             email_address: 'staff10@terrifictotes.com',
             _source_version: '2024-11-15T09:00:00.000|2024-11-01T00:00:00.000',
+            _deleted_at: null,
           },
           {
             staff_id: 11,
@@ -121,6 +161,7 @@ describe('buildDimension', () => {
             location: 'Location1',
             email_address: 'staff11@terrifictotes.com',
             _source_version: '2024-11-15T09:00:00.000|2024-11-01T00:00:00.000',
+            _deleted_at: null,
           },
         ],
       },

@@ -8,8 +8,10 @@ import {
   deriveDimensionRow,
   factModels,
   findSourceTable,
+  isTombstone,
   processedColumnsOf,
   type Row,
+  rawColumnsOf,
   type SourceTable,
   type TableDimension,
 } from '@totes/model';
@@ -20,7 +22,9 @@ import type { BuilderPorts } from './types';
 /**
  * The dimension builder's core: rebuilds the rows of one dimension that a table's extracted change affects, writes
  * them to the processed zone and announces them. Only affected rows are built: the changed primary rows, or, when
- * a joined table changed, the primary rows that point at its changed rows, read from the lake's current state.
+ * a joined table changed, the primary rows that point at its changed rows, read from the lake's current state. A
+ * tombstone of a primary row gives the dimension row with `_deleted_at` set: kept, never removed, so facts keep
+ * their references.
  */
 export async function buildDimension(
   message: TableExtracted,
@@ -33,7 +37,7 @@ export async function buildDimension(
   const rows =
     model.build === 'calendar'
       ? calendarRows(model, table, ports.readDataset(message.object, dateSourceColumns(table)))
-      : await tableRows(model, table, ports.readDataset(message.object, table.columns), ports);
+      : await tableRows(model, table, ports.readDataset(message.object, rawColumnsOf(table)), ports);
   const object = await ports.writeDataset(
     processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
     processedColumnsOf(model),
@@ -95,10 +99,12 @@ async function tableRows(
       return built ? [built] : [];
     });
   if (table.name === primary.name) return mapBatches(changed, build);
-  // A joined table changed: rebuild the primary rows that point at its changed rows.
+  // A joined table changed: rebuild the primary rows that point at its changed rows. A deleted partner changes
+  // nothing: the rows that point at it keep its last known values.
   const join = model.joins.find((candidate) => candidate.table === table.name);
   const changedIds = new Set<number>();
-  for await (const rows of changed) for (const row of rows) changedIds.add(Number(row[table.primaryKey]));
+  for await (const rows of changed)
+    for (const row of rows) if (!isTombstone(row)) changedIds.add(Number(row[table.primaryKey]));
   const affected = await ports.readCurrentState(primary, (row) =>
     changedIds.has(Number(row[join?.foreignKey ?? ''])),
   );

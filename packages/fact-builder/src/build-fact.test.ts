@@ -78,7 +78,7 @@ describe('buildFact', () => {
 
     expect(fake.calls[0]).toBe(
       'readDataset raw/payment/x/part-00000.parquet: payment_id,created_at,transaction_id,counterparty_id,' +
-        'payment_amount,currency_id,payment_type_id,paid,payment_date,company_ac_number,counterparty_ac_number,last_updated',
+        'payment_amount,currency_id,payment_type_id,paid,payment_date,company_ac_number,counterparty_ac_number,last_updated,_deleted_at',
     );
     expect(fake.written).toHaveLength(1);
     expect(fake.written[0]?.key).toBe(`processed/fact_payment/2024-11-15/${message.id}`);
@@ -100,7 +100,30 @@ describe('buildFact', () => {
       payment_type_id: 1,
       paid: false,
       payment_date: '2024-11-20',
+      _deleted_at: null,
     });
+  });
+
+  it('turns a tombstone into a final version row marked deleted, stamped at the deletion', async () => {
+    const message = extracted('payment');
+    const tombstone = {
+      ...payment(1, true),
+      last_updated: '2024-12-01T08:00:00.000',
+      _deleted_at: '2024-12-01T08:00:00.000',
+    };
+    const fake = fakePorts([[tombstone]]);
+
+    await buildFact(message, fact('fact_payment'), fake.ports);
+
+    expect(fake.written[0]?.rows).toEqual([
+      expect.objectContaining({
+        payment_id: 1,
+        last_updated_date: '2024-12-01',
+        last_updated_time: '08:00:00.000',
+        paid: true,
+        _deleted_at: '2024-12-01T08:00:00.000',
+      }),
+    ]);
   });
 
   it('announces the build, caused by the extraction, after writing it', async () => {

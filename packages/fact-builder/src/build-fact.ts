@@ -1,12 +1,20 @@
 import { derivedFrom, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
-import { deriveFactRow, type FactModel, findSourceTable, processedColumnsOf, type Row } from '@totes/model';
+import {
+  deriveFactRow,
+  type FactModel,
+  findSourceTable,
+  processedColumnsOf,
+  type Row,
+  rawColumnsOf,
+} from '@totes/model';
 import { processedKey } from '@totes/runtime';
 import { NotFactSourceError } from './errors';
 import type { FactBuilderPorts } from './types';
 
 /**
  * The fact builder's core: one fact row per changed source row, streamed batch by batch, so its cost follows the
- * size of the change, never the size of the fact.
+ * size of the change, never the size of the fact. A tombstone (a source row deleted) gives the row's final version:
+ * a new fact row with `_deleted_at` set; the earlier versions are never touched.
  */
 export async function buildFact(
   message: TableExtracted,
@@ -18,7 +26,7 @@ export async function buildFact(
   const object = await ports.writeDataset(
     processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
     processedColumnsOf(model),
-    deriveBatches(model, ports.readDataset(message.object, table.columns)),
+    deriveBatches(model, ports.readDataset(message.object, rawColumnsOf(table))),
   );
   const built: ModelBuilt = {
     ...derivedFrom(message, `built:${model.name}`),

@@ -60,6 +60,7 @@ describe('deriveDimensionRow', () => {
       location: 'Leds',
       email_address: 'ada.lovelace@terrifictotes.com',
       _source_version: '2024-11-15T09:30:00.000|2024-11-10T08:00:00.000',
+      _deleted_at: null,
     });
   });
 
@@ -75,6 +76,7 @@ describe('deriveDimensionRow', () => {
       counterparty_legal_country: 'San Marino',
       counterparty_legal_phone_number: '9621 880720',
       _source_version: '2024-11-12T10:00:00.000|2024-11-14T11:00:00.000',
+      _deleted_at: null,
     });
   });
 
@@ -99,6 +101,7 @@ describe('deriveDimensionRow', () => {
         country: 'San Marino',
         phone: '9621 880720',
         _source_version: '2024-11-14T11:00:00.000',
+        _deleted_at: null,
       },
     ],
     [
@@ -118,6 +121,7 @@ describe('deriveDimensionRow', () => {
         file_location: '/usr',
         file_name: 'wooden-20220717-npgz.json',
         _source_version: '2024-11-01T00:00:00.000',
+        _deleted_at: null,
       },
     ],
     [
@@ -128,6 +132,7 @@ describe('deriveDimensionRow', () => {
         currency_code: 'GBP',
         currency_name: 'Pound Sterling',
         _source_version: '2024-11-01T00:00:00.000',
+        _deleted_at: null,
       },
     ],
     [
@@ -143,6 +148,7 @@ describe('deriveDimensionRow', () => {
         payment_type_id: 3,
         payment_type_name: 'PURCHASE_PAYMENT',
         _source_version: '2024-11-01T00:00:00.000',
+        _deleted_at: null,
       },
     ],
     [
@@ -162,6 +168,7 @@ describe('deriveDimensionRow', () => {
         sales_order_id: 5,
         purchase_order_id: null,
         _source_version: '2024-11-01T00:00:00.000',
+        _deleted_at: null,
       },
     ],
   ])('builds a %s row from its one source row', (name, rows, expected) => {
@@ -187,6 +194,7 @@ describe('deriveDimensionRow', () => {
       staff_id: 4,
       department_name: null,
       _source_version: '2024-11-15T09:30:00.000|0000-01-01T00:00:00.000',
+      _deleted_at: null,
     });
   });
 });

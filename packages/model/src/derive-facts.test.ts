@@ -41,6 +41,7 @@ describe('deriveFactRow', () => {
       agreed_payment_date: '2024-11-22',
       agreed_delivery_date: '2024-11-20',
       agreed_delivery_location_id: 9,
+      _deleted_at: null,
     });
   });
 
@@ -75,6 +76,7 @@ describe('deriveFactRow', () => {
       agreed_delivery_date: '2024-10-09',
       agreed_payment_date: '2024-10-11',
       agreed_delivery_location_id: 6,
+      _deleted_at: null,
     });
   });
 
@@ -107,6 +109,7 @@ describe('deriveFactRow', () => {
       payment_type_id: 1,
       paid: true,
       payment_date: '2024-11-04',
+      _deleted_at: null,
     });
   });
 });

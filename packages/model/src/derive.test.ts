@@ -158,7 +158,7 @@ describe('datesReferenced', () => {
 
 describe('processedColumnsOf', () => {
   it.each([
-    ['dim_currency', ['currency_id', 'currency_code', 'currency_name', '_source_version']],
+    ['dim_currency', ['currency_id', 'currency_code', 'currency_name', '_source_version', '_deleted_at']],
     ['dim_date', ['date_id', 'year', 'month', 'day', 'day_of_week', 'day_name', 'month_name', 'quarter']],
     [
       'fact_payment',
@@ -175,12 +175,16 @@ describe('processedColumnsOf', () => {
         'payment_type_id',
         'paid',
         'payment_date',
+        '_deleted_at',
       ],
     ],
-  ])('gives %s its warehouse columns, plus the source version for a table dimension', (name, columns) => {
-    const model = findModel(name);
-    if (!model) throw new Error(`no model ${name}`);
+  ])(
+    'gives %s its warehouse columns, plus the source version for a table dimension and _deleted_at for a model built from a table',
+    (name, columns) => {
+      const model = findModel(name);
+      if (!model) throw new Error(`no model ${name}`);
 
-    expect(processedColumnsOf(model).map((column) => column.name)).toEqual(columns);
-  });
+      expect(processedColumnsOf(model).map((column) => column.name)).toEqual(columns);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { currencyName } from './currencies';
+import { deletedAtColumn, deletedAtLakeColumn, marksDeletes } from './deletes';
 import { ModelError, ModelErrorCode } from './errors';
 import { columnOf, tableOf } from './graph';
 import type {
@@ -85,13 +86,17 @@ function compiled(derive: Derivation): CompiledDerivation {
   return made;
 }
 
-/** One fact row from one version of its source row. */
+/**
+ * One fact row from one version of its source row. A tombstone (a source row found deleted) gives the final version
+ * row: its last known values, `last_updated` at the deletion, and `_deleted_at` set.
+ */
 export function deriveFactRow(fact: FactModel, source: Row): Row {
   const row: Row = {};
   for (const { name, derive } of factColumnsOf(fact)) {
     const value = source[derive.column] ?? null;
     row[name] = value === null ? null : derive.convert(value);
   }
+  row[deletedAtColumn] = source[deletedAtColumn] ?? null;
   return row;
 }
 
@@ -127,6 +132,8 @@ export function deriveDimensionRow(dimension: TableDimension, rows: SourceRows):
     dimension.columns.map((column) => [column.name, deriveValue(column.derive, rows)]),
   );
   row[sourceVersionColumn] = sourceVersionOf(dimension, rows);
+  // Only the primary row's deletion deletes the dimension row; a deleted partner leaves its last known values.
+  row[deletedAtColumn] = rows[dimension.primaryTable]?.[deletedAtColumn] ?? null;
   return row;
 }
 
@@ -227,11 +234,15 @@ function dateColumnsOf(fact: FactModel): readonly CompiledDerivation[] {
   return columns;
 }
 
-/** The columns of a model's processed Parquet: its warehouse columns, plus the source version of a dimension. */
+/**
+ * The columns of a model's processed Parquet: its warehouse columns, plus the source version of a dimension, plus
+ * `_deleted_at` for a model that marks deletes.
+ */
 export function processedColumnsOf(model: WarehouseModel): LakeColumn[] {
   const columns: LakeColumn[] = model.columns.map(({ name, lake, nullable }) => ({ name, lake, nullable }));
   if (model.kind === 'dimension' && model.build === 'table') {
     columns.push({ name: sourceVersionColumn, lake: LakeType.string, nullable: false });
   }
+  if (marksDeletes(model)) columns.push(deletedAtLakeColumn);
   return columns;
 }

@@ -1,5 +1,14 @@
 export { wh } from './columns';
 export { currencyName, currencyNames } from './currencies';
+export {
+  deletedAtColumn,
+  deletedAtDescription,
+  deletedAtLakeColumn,
+  deletedAtSql,
+  isTombstone,
+  marksDeletes,
+  rawColumnsOf,
+} from './deletes';
 export type { SourceRows } from './derive';
 export {
   datesReferenced,

@@ -26,6 +26,11 @@ export interface LakeColumn {
   readonly name: string;
   readonly lake: LakeType;
   readonly nullable: boolean;
+  /**
+   * A nullable column added to a dataset after some of its parts were written: a part without it reads as nulls
+   * instead of failing the schema check. Only declared in the model, never guessed by a reader.
+   */
+  readonly absentAsNull?: boolean;
 }
 
 /** A column of a totesys table. */

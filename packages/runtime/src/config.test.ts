@@ -30,8 +30,14 @@ describe('loadConfig', () => {
       stateSchema: 'totes',
       detectIntervalMs: 1000,
       lateCommitMarginMs: 60_000,
+      deleteCheckIntervalMs: 600_000,
       region: 'eu-west-2',
     });
+  });
+
+  it('reads TOTES_DELETE_CHECK_INTERVAL_MS, where 0 turns the delete check off', () => {
+    expect(loadConfig({ ...env, TOTES_DELETE_CHECK_INTERVAL_MS: '0' }).deleteCheckIntervalMs).toBe(0);
+    expect(loadConfig({ ...env, TOTES_DELETE_CHECK_INTERVAL_MS: '5000' }).deleteCheckIntervalMs).toBe(5000);
   });
 
   it('takes what the environment leaves unset or blank from the defaults', () => {
@@ -58,6 +64,8 @@ describe('loadConfig', () => {
     ['TOTES_DETECT_INTERVAL_MS', '0'],
     ['TOTES_DETECT_INTERVAL_MS', '1.5'],
     ['TOTES_DETECT_INTERVAL_MS', 'soon'],
+    ['TOTES_DELETE_CHECK_INTERVAL_MS', '-1'],
+    ['TOTES_DELETE_CHECK_INTERVAL_MS', 'hourly'],
   ])('names %s when it holds the malformed value %j', (name, value) => {
     const message = configError({ ...env, [name]: value }).message;
 

@@ -14,6 +14,8 @@ export interface PlatformConfig {
   readonly detectIntervalMs: number;
   /** How far below a table's watermark a row committed late is still caught (the longest source transaction). */
   readonly lateCommitMarginMs: number;
+  /** How often each table's keys are reconciled with the lake to find deleted rows; 0 turns the check off. */
+  readonly deleteCheckIntervalMs: number;
   readonly region: string;
 }
 
@@ -27,7 +29,11 @@ export const ConfigVariable = {
   stateSchema: 'TOTES_STATE_SCHEMA',
   detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
   lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
+  deleteCheckIntervalMs: 'TOTES_DELETE_CHECK_INTERVAL_MS',
 } as const;
+
+/** The delete check's cadence unless `TOTES_DELETE_CHECK_INTERVAL_MS` says otherwise: ten minutes. */
+export const defaultDeleteCheckIntervalMs = 10 * 60_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -69,6 +75,13 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
       ConfigVariable.lateCommitMarginMs,
       pick(ConfigVariable.lateCommitMarginMs, String(defaults.lateCommitMarginMs ?? 60_000)),
     ),
+    deleteCheckIntervalMs: nonNegativeInt(
+      ConfigVariable.deleteCheckIntervalMs,
+      pick(
+        ConfigVariable.deleteCheckIntervalMs,
+        String(defaults.deleteCheckIntervalMs ?? defaultDeleteCheckIntervalMs),
+      ),
+    ),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region ?? 'us-east-1',
   };
 }
@@ -101,5 +114,12 @@ function positiveInt(name: string, value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0)
     throw new InvalidConfigError(`${name} must be a positive integer, got "${value}"`);
+  return number;
+}
+
+function nonNegativeInt(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidConfigError(`${name} must be an integer of 0 or more, got "${value}"`);
   return number;
 }

@@ -2,7 +2,7 @@ export { withAdvisoryLock } from './advisory-lock';
 export type { AwsClientOptions, AwsClients } from './aws-clients';
 export { createAwsClients } from './aws-clients';
 export type { PlatformConfig } from './config';
-export { ConfigVariable, loadConfig, postgresUrl } from './config';
+export { ConfigVariable, defaultDeleteCheckIntervalMs, loadConfig, postgresUrl } from './config';
 export {
   InvalidConfigError,
   isPermanent,
@@ -37,7 +37,7 @@ export {
   lakeIdentityKey,
   readLakeIdentity,
 } from './lake-identity';
-export { LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
+export { deletesKey, LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
 export type { LakeReader } from './lake-state';
 export { readCurrentState } from './lake-state';
 export type { LineageNamespaces } from './lineage';
@@ -70,6 +70,8 @@ export {
 export type { PoolOptions } from './postgres';
 export { canonicalTime, canonicalTimestamp, createPool, lakeTypes, shiftTimestamp } from './postgres';
 export { redactSecrets } from './redact';
+export type { SourceKeys } from './source/source-keys';
+export { readSourceKeys } from './source/source-keys';
 export type {
   HeldRows,
   HorizonRequest,
@@ -78,6 +80,8 @@ export type {
   SourceHorizon,
 } from './source/source-reader';
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
+export type { DeleteCheckStore } from './state/delete-check-store';
+export { createDeleteCheckStore } from './state/delete-check-store';
 export type { PlatformInstanceStore, RecordedInstance } from './state/platform-instance';
 export { createPlatformInstanceStore } from './state/platform-instance';
 export { runCompletedMessage } from './state/run-completed';

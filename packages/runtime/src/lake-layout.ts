@@ -18,6 +18,14 @@ export function rawKey(table: string, window: ChangeWindow): string {
   return `${rawPrefix(table)}${window.upTo.slice(0, 10)}/${window.upTo.replaceAll(':', '')}-${digest}`;
 }
 
+/**
+ * The folder of the tombstones one delete check wrote, named by the request that asked for it, so a retried check
+ * overwrites its own parts. It sits beside the windows of the table, so every reader of the raw zone sees it.
+ */
+export function deletesKey(table: string, request: { id: string; occurredAt: string }): string {
+  return `${rawPrefix(table)}${request.occurredAt.slice(0, 10)}/deletes-${request.id}`;
+}
+
 /** The folder of one build of a model, named by the message that caused it, so a retried build overwrites itself. */
 export function processedKey(model: string, causeMessageId: string, day: string): string {
   return `${LakeZone.processed}/${model}/${day}/${causeMessageId}`;

@@ -11,7 +11,8 @@ const everyKind = Object.values(MutationKind);
 
 /**
  * The kinds of `count` mutations, as a pure function of the seed: every kind once first (together they write all
- * 11 totesys tables), in a seeded order, then kinds drawn by {@link mutationWeights}.
+ * 11 totesys tables), in a seeded order, then kinds drawn by {@link mutationWeights}. Every kind includes
+ * `row_deleted`: the soak deletes rows, which the live mix of `totes start --mutate` does not.
  */
 export function planMutations(seed: number, count: number): MutationKind[] {
   const random = createRandom(seed, 'soak:mutations');
@@ -26,6 +27,8 @@ export interface MutationTally {
   skipped: number;
   /** Rows inserted or updated, per totesys table. */
   readonly rowsWritten: Record<string, number>;
+  /** Rows deleted, per totesys table. */
+  readonly rowsDeleted: Record<string, number>;
 }
 
 /** Applies the planned kinds, each in its own transaction, seeded by the run's seed and its index. */
@@ -42,8 +45,9 @@ export async function applyMutations(
         { seed: `${options.seed}:${options.firstIndex + offset}` },
       );
       options.tally.applied += 1;
-      for (const table of done.tables)
-        options.tally.rowsWritten[table] = (options.tally.rowsWritten[table] ?? 0) + 1;
+      const counts =
+        done.kind === MutationKind.rowDeleted ? options.tally.rowsDeleted : options.tally.rowsWritten;
+      for (const table of done.tables) counts[table] = (counts[table] ?? 0) + 1;
     } catch (error) {
       // Nothing to do (no unpaid payment left, say) is the source's state, not a fault: skip and count it.
       if (!(error instanceof TotesysNothingToMutateError)) throw error;

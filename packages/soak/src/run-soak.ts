@@ -13,6 +13,7 @@ import { runVerify } from '@totes/verify';
 import pg from 'pg';
 import { drainPipeline } from './drain';
 import { countByKind, planFaults } from './fault-plan';
+import { mergeDrains, requestFinalDeleteChecks } from './final-delete-checks';
 import { createKillPoints, type KillPoints } from './kill-points';
 import { truncateLakeObject } from './lake-faults';
 import { type LakeWriteProxy, startLakeWriteProxy } from './lake-write-proxy';
@@ -122,6 +123,8 @@ export async function runSoak(
         // The watermark trails the source clock by this margin, so the drain waits for it: a short one keeps the
         // drain quick (the soak's transactions are short).
         TOTES_LATE_COMMIT_MARGIN_MS: '5000',
+        // Deletes are reconciled while the faults fire, not only at the end.
+        TOTES_DELETE_CHECK_INTERVAL_MS: '5000',
         AWS_ENDPOINT_URL: lakeProxy.endpoint,
         [killPointVariable]: killPoints.folder,
       },
@@ -147,7 +150,7 @@ export async function runSoak(
 
     const faults = planFaults({ ...options, seed: options.seed });
     const kinds = planMutations(options.seed, options.mutations);
-    const tally: MutationTally = { applied: 0, skipped: 0, rowsWritten: {} };
+    const tally: MutationTally = { applied: 0, skipped: 0, rowsWritten: {}, rowsDeleted: {} };
     const firing: Promise<void>[] = [];
     const fired: ScheduledFault[] = [];
     const tookEffect: ScheduledFault[] = [];
@@ -181,7 +184,7 @@ export async function runSoak(
     const source = createPool(postgres.url('totesys'), { max: 2 });
     const warehouse = createPool(postgres.url('warehouse'), { max: 2 });
     cleanups.push(() => Promise.all([source.end(), warehouse.end()]));
-    const drain = await drainPipeline({
+    const drainOptions = {
       sqs: clients.sqs,
       stage,
       source,
@@ -190,7 +193,10 @@ export async function runSoak(
       tap,
       publisher: rig.publisher,
       deadline,
-    });
+    };
+    const beforeChecks = await drainPipeline(drainOptions);
+    scan(`asked ${await requestFinalDeleteChecks(rig.publisher)} final delete checks; draining again`);
+    const drain = mergeDrains(beforeChecks, await drainPipeline(drainOptions));
     const drainSeconds = (Date.now() - lastMutation) / 1000;
     let verifyReport = '';
     const verdict = await runVerify({
@@ -208,6 +214,7 @@ export async function runSoak(
       mutationsApplied: tally.applied,
       mutationsSkipped: tally.skipped,
       rowsWritten: tally.rowsWritten,
+      rowsDeleted: tally.rowsDeleted,
       faultsInjected: countByKind(fired),
       faultsTookEffect: countByKind(tookEffect),
       retries: services.counters.retries,

@@ -8,6 +8,7 @@ const summary: SoakSummary = {
   mutationsApplied: 29,
   mutationsSkipped: 1,
   rowsWritten: { sales_order: 10, payment: 20 },
+  rowsDeleted: { payment: 2 },
   faultsInjected: countByKind([
     { kind: FaultKind.killService },
     { kind: FaultKind.warehouseOutage },

@@ -10,13 +10,16 @@ export function formatSoakSummary(summary: SoakSummary): string {
     .join(', ');
   const total = allFaultKinds.reduce((sum, kind) => sum + summary.faultsInjected[kind], 0);
   const effective = allFaultKinds.reduce((sum, kind) => sum + summary.faultsTookEffect[kind], 0);
-  const tables = Object.entries(summary.rowsWritten)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([table, rows]) => `${table} ${rows}`)
-    .join(', ');
+  const perTable = (rows: Readonly<Record<string, number>>) =>
+    Object.entries(rows)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([table, count]) => `${table} ${count}`)
+      .join(', ') || 'none';
+  const tables = perTable(summary.rowsWritten);
   return [
     `soak seed ${summary.seed}`,
     `  mutations applied    ${summary.mutationsApplied} (skipped ${summary.mutationsSkipped}); rows written: ${tables}`,
+    `  rows deleted         ${perTable(summary.rowsDeleted)}`,
     `  faults injected      ${total}, ${effective} took effect: ${faults}`,
     `  aimed kills          ${aimedKills(summary)}; processes killed at a kill point ${summary.killPointExits}`,
     `  retries              ${summary.retries} (deferrals ${summary.deferrals}, service restarts after a crash ${summary.crashes})`,

@@ -91,6 +91,8 @@ export interface SoakSummary {
   readonly mutationsSkipped: number;
   /** Source rows written, per table. */
   readonly rowsWritten: Readonly<Record<string, number>>;
+  /** Source rows deleted, per table. */
+  readonly rowsDeleted: Readonly<Record<string, number>>;
   readonly faultsInjected: Readonly<Record<FaultKind, number>>;
   /**
    * Of those, the ones that met the pipeline: a duplicate with a message to copy, a source outage during an

@@ -2,8 +2,8 @@ import {
   type ChangeWindow,
   type LakeObject,
   newEnvelope,
-  TableChanged,
   type Watermark,
+  WindowChanged,
 } from '@totes/contracts';
 import type { Row } from '@totes/model';
 import {
@@ -23,8 +23,8 @@ const after = { lastUpdated: '2024-11-15T09:00:00.000', id: 4 };
 const upTo = '2024-11-15T10:00:00.000';
 const window: ChangeWindow = { after, rereadFrom: '2024-11-15T08:59:00.000', upTo };
 
-function changed(table: string, changeWindow: ChangeWindow = window): TableChanged {
-  return TableChanged.parse({
+function changed(table: string, changeWindow: ChangeWindow = window): WindowChanged {
+  return WindowChanged.parse({
     ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
     type: 'table.changed',
     table,
@@ -120,6 +120,15 @@ function fakePorts(
       },
     },
     lateCommitMarginMs: 60_000,
+    listRaw: async () => {
+      throw new Error('a window extraction never lists the lake');
+    },
+    readDataset: () => {
+      throw new Error('a window extraction never reads the lake');
+    },
+    sourceKeys: async () => {
+      throw new Error('a window extraction never reads the source keys');
+    },
     async completeRun(cause) {
       calls.push('completeRun');
       completed.push(cause.id);

@@ -1,4 +1,11 @@
-import { derivedFrom, MessageType, type TableChanged, type Watermark } from '@totes/contracts';
+import {
+  derivedFrom,
+  MessageType,
+  type TableChanged,
+  type Watermark,
+  type WindowChanged,
+  type WindowExtracted,
+} from '@totes/contracts';
 import { findSourceTable, modelsDependingOn, type Row, type SourceTable } from '@totes/model';
 import {
   type HeldRows,
@@ -17,7 +24,10 @@ import type { ExtractionOutcome, ExtractorPorts } from './types';
  * the drift is recorded and the outcome says the table stopped. A crash anywhere before the watermark moves makes the window be extracted again
  * (the raw folder is named by the window, so it is overwritten, not duplicated); it is never skipped.
  */
-export async function extractTable(message: TableChanged, ports: ExtractorPorts): Promise<ExtractionOutcome> {
+export async function extractTable(
+  message: WindowChanged,
+  ports: ExtractorPorts,
+): Promise<ExtractionOutcome> {
   const table = findSourceTable(message.table);
   if (!table) throw new UnknownSourceTableError(message.table);
   let addedColumns: readonly string[];
@@ -27,7 +37,7 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
     // Drift is an outcome, not a failure of the message: retrying cannot help until someone fixes the schema.
     if (!(error instanceof SourceSchemaMismatchError)) throw error;
     await ports.drift.record(table.name, error.message);
-    await closeStoppedExtraction(message, table, ports);
+    await closeStoppedExtraction(message, table, ports, message.window.after);
     return { kind: 'stopped', table: table.name, problem: error.message };
   }
   const horizon = awaitHorizon(ports.lateCommitMarginMs);
@@ -36,14 +46,14 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
   const object = await ports.writeDataset(rawKey(table.name, message.window), table.columns, tracked);
   const lastRow = tracker.lastRow();
   const held = horizon.held(table);
-  const extracted = {
+  const extracted: WindowExtracted = {
     ...derivedFrom(message, 'extracted'),
     type: MessageType.tableExtracted,
     table: table.name,
     window: message.window,
     watermark: lastRow ?? message.window.after ?? { lastUpdated: message.window.upTo, id: 0 },
     object,
-  } as const;
+  };
   // An empty window needs no build: it is recorded complete and not announced.
   const models = object.rows === 0 ? [] : modelsDependingOn(table.name).map((model) => model.name);
   await ports.runs.recordExtraction({
@@ -65,12 +75,17 @@ export async function extractTable(message: TableChanged, ports: ExtractorPorts)
  * A stopped table extracts nothing in this run, so the run is not held open for it: its extraction is recorded
  * complete and empty, the run can finish, and its consistent watermark for this table stays where it was.
  */
-async function closeStoppedExtraction(message: TableChanged, table: SourceTable, ports: ExtractorPorts) {
+export async function closeStoppedExtraction(
+  message: TableChanged,
+  table: SourceTable,
+  ports: ExtractorPorts,
+  windowAfter: Watermark | null,
+) {
   await ports.runs.recordExtraction({
     extractionId: derivedFrom(message, 'extracted').id,
     runId: message.runId,
     table: table.name,
-    windowAfter: message.window.after,
+    windowAfter,
     lastRow: null,
     rows: 0,
     models: [],

@@ -1,3 +1,4 @@
+export { checkDeletes } from './check-deletes';
 export {
   NoSourceClockError,
   TableExtractorError,
@@ -5,6 +6,15 @@ export {
   UnknownSourceTableError,
 } from './errors';
 export { extractTable } from './extract-table';
+export type { DeletionPorts, DeletionScan } from './find-deletions';
+export { defaultKeysPerPass, findDeletions, tombstoneOf } from './find-deletions';
+export { handleChange } from './handle-change';
 export type { TableExtractorServiceOptions } from './service';
 export { startTableExtractor } from './service';
-export type { ExtractionOutcome, ExtractionResult, ExtractionStopped, ExtractorPorts } from './types';
+export type {
+  DeletesOutcome,
+  ExtractionOutcome,
+  ExtractionResult,
+  ExtractionStopped,
+  ExtractorPorts,
+} from './types';

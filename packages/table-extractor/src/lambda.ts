@@ -7,9 +7,10 @@ import {
   createSchemaDriftStore,
   createWatermarkStore,
   readChangeWindow,
+  readSourceKeys,
   runCompletedMessage,
 } from '@totes/runtime';
-import { extractTable } from './extract-table';
+import { handleChange } from './handle-change';
 import { logExtractionOutcome } from './log-outcome';
 import type { ExtractorPorts } from './types';
 
@@ -22,7 +23,7 @@ export function createExtractorHandler(runtime: LambdaRuntime): SqsHandler {
   return createSqsHandler(runtime, {
     accepts: [MessageType.tableChanged],
     async handle(message, { logger }) {
-      logExtractionOutcome(await extractTable(message, await portsOf(runtime)), logger);
+      logExtractionOutcome(await handleChange(message, await portsOf(runtime)), logger);
     },
   });
 }
@@ -40,6 +41,9 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
     checkSchema: (table) => checkSourceSchema(source, table),
     readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
     writeDataset: runtime.lake().writeDataset,
+    listRaw: (prefix) => runtime.lake().list(prefix),
+    readDataset: runtime.lake().readDataset,
+    sourceKeys: (table, from, to) => readSourceKeys(source, table, from, to),
     publish: (extracted) => publisher.publish(TopicName.extracted, extracted),
     watermarks: createWatermarkStore(warehouse, config.stateSchema),
     runs,

@@ -13,6 +13,14 @@ export function logExtractionOutcome(outcome: ExtractionOutcome, log: Logger): v
     });
     return;
   }
+  if (outcome.kind === 'deletes') {
+    log.info('delete check done', {
+      table: outcome.table,
+      deleted: outcome.deleted,
+      ...(outcome.extracted ? { parts: outcome.extracted.object.parts.length } : {}),
+    });
+    return;
+  }
   const { extracted } = outcome;
   if (outcome.addedColumns.length > 0) {
     log.warn('source table has columns the catalog does not know; they are ignored', {

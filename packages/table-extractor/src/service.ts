@@ -1,17 +1,18 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { MessageType } from '@totes/contracts';
+import { MessageType, type TableExtracted } from '@totes/contracts';
 import { ServiceName } from '@totes/model';
 import { type Consumer, type Logger, type QueueEndpoint, startWorker } from '@totes/runtime';
-import { extractTable } from './extract-table';
+import { handleChange } from './handle-change';
 import { logExtractionOutcome } from './log-outcome';
-import type { ExtractionResult, ExtractorPorts } from './types';
+import type { ExtractorPorts } from './types';
 
 export interface TableExtractorServiceOptions {
   sqs: SQSClient;
   queue: QueueEndpoint;
   ports: ExtractorPorts;
   logger: Logger;
-  onExtracted?: (result: ExtractionResult) => void;
+  /** Called with each announced extraction: a window's rows, or a delete check's tombstones. */
+  onExtracted?: (extracted: TableExtracted) => void;
 }
 
 /** The table-extractor's local poller: `changes` in, raw Parquet in the lake, `extracted` out. */
@@ -25,9 +26,9 @@ export function startTableExtractor(options: TableExtractorServiceOptions): Cons
     logger,
     concurrency: 2,
     handle: async (message, log) => {
-      const outcome = await extractTable(message, options.ports);
+      const outcome = await handleChange(message, options.ports);
       logExtractionOutcome(outcome, log);
-      if (outcome.kind === 'extracted') options.onExtracted?.(outcome);
+      if (outcome.kind !== 'stopped' && outcome.extracted) options.onExtracted?.(outcome.extracted);
     },
   });
 }

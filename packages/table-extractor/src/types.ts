@@ -1,10 +1,19 @@
-import type { ChangeWindow, LakeObject, TableChanged, TableExtracted, Watermark } from '@totes/contracts';
+import type {
+  ChangeWindow,
+  DeletesExtracted,
+  LakeObject,
+  TableChanged,
+  TableExtracted,
+  Watermark,
+  WindowExtracted,
+} from '@totes/contracts';
 import type { LakeColumn, Row, SourceTable } from '@totes/model';
 import type {
   HorizonRequest,
   RunLedger,
   SchemaCheck,
   SchemaDriftStore,
+  SourceKeys,
   WatermarkStore,
 } from '@totes/runtime';
 
@@ -22,6 +31,14 @@ export interface ExtractorPorts {
     batches: AsyncIterable<Row[]>,
   ): Promise<LakeObject>;
   publish(message: TableExtracted): Promise<void>;
+  /** Every lake key under a prefix: the raw parts a delete check reconciles with. */
+  listRaw(prefix: string): Promise<string[]>;
+  /** Reads raw parts, only the columns asked for. */
+  readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  /** The source's primary keys in `[from, to)`, and its clock. */
+  sourceKeys(table: SourceTable, from: number, to: number): Promise<SourceKeys>;
+  /** Keys a delete check compares per pass: what bounds its memory; 50 000 by default. */
+  readonly deleteCheckKeysPerPass?: number;
   readonly watermarks: WatermarkStore;
   readonly runs: Pick<RunLedger, 'recordExtraction'>;
   /** Where a table stopped by a dropped or retyped column is recorded, for the detector and `totes status`. */
@@ -32,8 +49,20 @@ export interface ExtractorPorts {
   completeRun(cause: TableChanged): Promise<void>;
 }
 
-/** What one `table.changed` message came to: the window extracted, or the table stopped by schema drift. */
-export type ExtractionOutcome = ExtractionResult | ExtractionStopped;
+/**
+ * What one `table.changed` message came to: the window extracted, the deletions a delete check found, or the
+ * table stopped by schema drift.
+ */
+export type ExtractionOutcome = ExtractionResult | DeletesOutcome | ExtractionStopped;
+
+/** A delete check done: how many rows the source deleted, and the announcement of their tombstones, if any. */
+export interface DeletesOutcome {
+  readonly kind: 'deletes';
+  readonly table: string;
+  readonly deleted: number;
+  /** Null when nothing was deleted: nothing was written or announced. */
+  readonly extracted: DeletesExtracted | null;
+}
 
 /**
  * The table's live columns no longer match the catalog (a column dropped or retyped): nothing was read, the drift
@@ -48,7 +77,7 @@ export interface ExtractionStopped {
 /** The outcome of one extraction. */
 export interface ExtractionResult {
   readonly kind: 'extracted';
-  readonly extracted: TableExtracted;
+  readonly extracted: WindowExtracted;
   /** The position of the last row extracted; null when the window was empty. */
   readonly lastRow: Watermark | null;
   /** Columns the source has that the catalog does not: ignored, and worth a warning. */

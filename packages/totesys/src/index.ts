@@ -34,6 +34,8 @@ export {
 export {
   type ApplyMutationOptions,
   applyTotesysMutation,
+  type DeletableTable,
+  deletableRows,
   liveMutationKinds,
   type MutateTotesysOptions,
   MutationKind,

@@ -223,6 +223,47 @@ describe('totesys mutations', () => {
     expect(String(after.updated) > String(before.updated)).toBe(true);
   });
 
+  it('deletes a row that nothing references, each deletable table in turn, and leaves every foreign key whole', async () => {
+    const order = await applyTotesysMutation(url, { kind: MutationKind.salesOrderCreated });
+    const design = await applyTotesysMutation(url, { kind: MutationKind.designCreated });
+    const before = await counts();
+
+    for (const [table, id] of [
+      ['payment', order.ids.payment],
+      ['transaction', order.ids.transaction],
+      ['sales_order', order.ids.sales_order],
+      ['design', design.ids.design],
+    ] as const)
+      await applyTotesysMutation(url, { kind: MutationKind.rowDeleted, table, id: id as number });
+
+    expect(await counts()).toEqual({
+      ...before,
+      payment: before.payment - 1,
+      transaction: before.transaction - 1,
+      sales_order: before.sales_order - 1,
+      design: before.design - 1,
+    });
+  });
+
+  it('refuses to delete a row that another row still references', async () => {
+    const order = await applyTotesysMutation(url, { kind: MutationKind.salesOrderCreated });
+
+    await expect(
+      applyTotesysMutation(url, {
+        kind: MutationKind.rowDeleted,
+        table: 'transaction',
+        id: order.ids.transaction!,
+      }),
+    ).rejects.toBeInstanceOf(TotesysNothingToMutateError);
+  });
+
+  it('draws deletes at random only among rows nothing references, and never in the live mix', async () => {
+    const done = await mutateTotesys(url, { seed: 9, count: 5, kinds: [MutationKind.rowDeleted] });
+
+    expect(done.map((record) => record.kind)).toEqual(Array(5).fill(MutationKind.rowDeleted));
+    expect(liveMutationKinds).not.toContain(MutationKind.rowDeleted);
+  });
+
   it('reports a target id that does not exist as not found', async () => {
     await expect(
       applyTotesysMutation(url, { kind: MutationKind.designRenamed, designId: 99_999 }),

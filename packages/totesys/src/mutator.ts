@@ -29,6 +29,8 @@ export const MutationKind = {
   counterpartyContactUpdated: 'counterparty_contact_updated',
   currencyTouched: 'currency_touched',
   paymentTypeTouched: 'payment_type_touched',
+  /** A row deleted, of a table and among rows that no foreign key of totesys points at: off in the live mix. */
+  rowDeleted: 'row_deleted',
 } as const;
 /** One of the {@link MutationKind} values. */
 export type MutationKind = (typeof MutationKind)[keyof typeof MutationKind];
@@ -46,9 +48,13 @@ export const mutationWeights: Readonly<Record<MutationKind, number>> = {
   counterparty_contact_updated: 2,
   currency_touched: 1,
   payment_type_touched: 1,
+  row_deleted: 2,
 };
 
-/** What the live system does day to day; the default mix of {@link mutateTotesys}. */
+/**
+ * What the live system does day to day; the default mix of {@link mutateTotesys}. Deletes are not in it: totesys'
+ * own application never deletes, so `totes start --mutate` deletes only when asked (`--mutate-deletes`).
+ */
 export const liveMutationKinds = [
   MutationKind.salesOrderCreated,
   MutationKind.purchaseOrderCreated,
@@ -101,7 +107,85 @@ export type TotesysMutation =
   | { kind: typeof MutationKind.addressUpdated; addressId?: number }
   | { kind: typeof MutationKind.counterpartyContactUpdated; counterpartyId?: number }
   | { kind: typeof MutationKind.currencyTouched; currencyId?: number }
-  | { kind: typeof MutationKind.paymentTypeTouched; paymentTypeId?: number };
+  | { kind: typeof MutationKind.paymentTypeTouched; paymentTypeId?: number }
+  | { kind: typeof MutationKind.rowDeleted; table?: DeletableTable; id?: number };
+
+/**
+ * The tables a `row_deleted` mutation deletes from, each with what makes a row deletable: nothing points at it, so
+ * every foreign key of totesys still holds. Payments (which nothing references) are drawn most often.
+ */
+export const deletableRows = {
+  payment: { weight: 4, unreferenced: 'true' },
+  transaction: { weight: 1, unreferenced: notReferenced('transaction', [['payment', 'transaction_id']]) },
+  sales_order: {
+    weight: 1,
+    unreferenced: notReferenced('sales_order', [['transaction', 'sales_order_id']]),
+  },
+  purchase_order: {
+    weight: 1,
+    unreferenced: notReferenced('purchase_order', [['transaction', 'purchase_order_id']]),
+  },
+  design: { weight: 1, unreferenced: notReferenced('design', [['sales_order', 'design_id']]) },
+  staff: {
+    weight: 1,
+    unreferenced: notReferenced('staff', [
+      ['sales_order', 'staff_id'],
+      ['purchase_order', 'staff_id'],
+    ]),
+  },
+  address: {
+    weight: 1,
+    unreferenced: notReferenced('address', [
+      ['counterparty', 'legal_address_id'],
+      ['sales_order', 'agreed_delivery_location_id'],
+      ['purchase_order', 'agreed_delivery_location_id'],
+    ]),
+  },
+  counterparty: {
+    weight: 1,
+    unreferenced: notReferenced('counterparty', [
+      ['sales_order', 'counterparty_id'],
+      ['purchase_order', 'counterparty_id'],
+      ['payment', 'counterparty_id'],
+    ]),
+  },
+} as const satisfies Partial<Record<TotesysTable, { weight: number; unreferenced: string }>>;
+/** A table that `row_deleted` may delete from. */
+export type DeletableTable = keyof typeof deletableRows;
+
+/**
+ * A deletable row: of the given table, or of a table drawn by weight, falling back to the others in turn when the
+ * drawn one has no row that nothing references (a young database whose every design has sales).
+ */
+async function pickDeletable(
+  client: pg.ClientBase,
+  random: Random,
+  given: DeletableTable | undefined,
+): Promise<{ table: DeletableTable; id: number }> {
+  const tables = Object.keys(deletableRows) as DeletableTable[];
+  const first =
+    given ?? random.weightedPick(tables.map((table) => [table, deletableRows[table].weight] as const));
+  const order = given ? [given] : [first, ...tables.filter((table) => table !== first)];
+  for (const table of order) {
+    try {
+      return { table, id: await pickId(client, table, random, deletableRows[table].unreferenced) };
+    } catch (error) {
+      if (!(error instanceof TotesysNothingToMutateError)) throw error;
+    }
+  }
+  throw new TotesysNothingToMutateError(`no ${given ?? 'totesys'} row is free of references.`);
+}
+
+/** A predicate on `table`'s rows: no row of the referencing tables points at it. */
+function notReferenced(table: TotesysTable, by: readonly (readonly [TotesysTable, string])[]): string {
+  const key = `${qualifiedTable(table)}.${primaryKeyOf(table)}`;
+  return by
+    .map(
+      ([referencing, column]) =>
+        `NOT EXISTS (SELECT 1 FROM ${qualifiedTable(referencing)} r WHERE r.${column} = ${key})`,
+    )
+    .join(' AND ');
+}
 
 /** What one mutation did: the tables it wrote and the id of the row it inserted or updated in each. */
 export interface MutationRecord {
@@ -352,6 +436,21 @@ const mutations: { [K in MutationKind]: Mutation<Extract<TotesysMutation, { kind
 
   payment_type_touched: async (client, random, { paymentTypeId }) =>
     touch(client, random, 'payment_type', paymentTypeId),
+
+  row_deleted: async (client, random, { table: given, id: givenId }) => {
+    const { table, id } =
+      given && givenId !== undefined
+        ? { table: given, id: givenId }
+        : await pickDeletable(client, random, given);
+    const { unreferenced } = deletableRows[table];
+    const deleted = await client.query(
+      `DELETE FROM ${qualifiedTable(table)} WHERE ${primaryKeyOf(table)} = $1 AND (${unreferenced})`,
+      [id],
+    );
+    if (deleted.rowCount === 0)
+      throw new TotesysNothingToMutateError(`${table} ${id} is gone or still referenced.`);
+    return record(MutationKind.rowDeleted, { [table]: id });
+  },
 };
 
 interface InsertedOrder {

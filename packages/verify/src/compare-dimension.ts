@@ -1,4 +1,4 @@
-import type { Row, TableDimension } from '@totes/model';
+import { deletedAtColumn, type Row, type TableDimension } from '@totes/model';
 import { checkResult, counted, createDifferenceLog } from './differences';
 import { mergeByKey } from './merge-by-key';
 import { CheckName, type CheckResult, DifferenceKind } from './types';
@@ -6,7 +6,8 @@ import { keyOf, sameValue } from './values';
 
 /**
  * Compares the rows a table dimension should hold (derived from the source, in key order) with the rows it holds
- * (in key order), column by column; `_source_version` is bookkeeping and never compared.
+ * (in key order), column by column; `_source_version` is bookkeeping and never compared. A row the source deleted
+ * must be kept and marked `_deleted_at` (a match); a row marked deleted that the source still has is a difference.
  */
 export async function compareDimension(
   dimension: TableDimension,
@@ -18,6 +19,7 @@ export async function compareDimension(
   const columns = dimension.columns.filter((column) => column.name !== dimension.key);
   let sourceRows = 0;
   let warehouseRows = 0;
+  let deletedRows = 0;
   const byKey = (row: Row) => keyOf(row, dimension.key);
   for await (const group of mergeByKey(expected, byKey, actual, byKey)) {
     sourceRows += group.source.length;
@@ -38,8 +40,14 @@ export async function compareDimension(
       log.add({ kind: DifferenceKind.missing, key, column: null, source: 'row', warehouse: null });
       continue;
     }
+    const deletedAt = have[deletedAtColumn] ?? null;
     if (!want) {
-      log.add({ kind: DifferenceKind.extra, key, column: null, source: null, warehouse: 'row' });
+      if (deletedAt !== null) deletedRows += 1;
+      else log.add({ kind: DifferenceKind.extra, key, column: null, source: null, warehouse: 'row' });
+      continue;
+    }
+    if (deletedAt !== null) {
+      log.add({ kind: DifferenceKind.markedDeleted, key, column: null, source: 'row', warehouse: deletedAt });
       continue;
     }
     for (const column of columns) {
@@ -53,7 +61,8 @@ export async function compareDimension(
   return checkResult(
     CheckName.dimensionRows,
     dimension.name,
-    `${counted(sourceRows, 'source row')}, ${counted(warehouseRows, 'warehouse row')}`,
+    `${counted(sourceRows, 'source row')}, ${counted(warehouseRows, 'warehouse row')}` +
+      (deletedRows > 0 ? ` (${counted(deletedRows, 'kept and marked deleted')})` : ''),
     log,
   );
 }

@@ -1,4 +1,4 @@
-import { deriveFactRow, type LakeValue, ModelError, type Row } from '@totes/model';
+import { deletedAtColumn, deriveFactRow, type LakeValue, ModelError, type Row } from '@totes/model';
 import { checkResult, counted, createDifferenceLog, type DifferenceLog } from './differences';
 import { type KeyGroup, mergeByKey } from './merge-by-key';
 import type { FactShape } from './model-shapes';
@@ -31,6 +31,7 @@ interface FactTally {
     versions: number;
     matched: number;
     history: number;
+    deleted: number;
   };
 }
 
@@ -41,7 +42,8 @@ interface FactTally {
  * - every source row must have a fact row of its current version, with equal derived columns;
  * - fact rows of older versions are history, counted and never reported;
  * - a version key held twice, a version newer than the source's, and fact rows of a key gone from the source are
- *   reported;
+ *   reported, unless the key's latest version is marked `_deleted_at` (the final version a deletion adds): that is
+ *   a match, and a deleted key counts in no total; a key marked deleted that the source still has is reported;
  * - rows and measure sums over the latest version of each key must match the source, in all, per currency and per
  *   day created.
  */
@@ -58,7 +60,7 @@ export async function compareFact(
     duplicates: createDifferenceLog(sampleLimit),
     totals: { table: sided(), currency: sided(), day: sided() },
     referencedDates: new Map(shape.calendarColumns.map(({ calendar }) => [calendar, new Set<string>()])),
-    counts: { sourceRows: 0, factRows: 0, versions: 0, matched: 0, history: 0 },
+    counts: { sourceRows: 0, factRows: 0, versions: 0, matched: 0, history: 0, deleted: 0 },
   };
   const groups = mergeByKey(
     sourceRows,
@@ -124,9 +126,26 @@ function reconcileKey(shape: FactShape, tally: FactTally, group: KeyGroup<Row, R
   counts.versions += held.size;
   const latestVersion = [...held.keys()].sort().at(-1);
   const latest = latestVersion === undefined ? undefined : held.get(latestVersion)?.[0];
-  if (latest) addTotals(shape, tally, 'warehouse', latest);
+  const deletedAt = latest?.[deletedAtColumn] ?? null;
+  // A deleted key is not part of the source's current state: it counts in no total.
+  if (latest && deletedAt === null) addTotals(shape, tally, 'warehouse', latest);
 
   const [sourceRow] = group.source;
+  if (sourceRow && deletedAt !== null) {
+    versions.add({
+      kind: DifferenceKind.markedDeleted,
+      key,
+      column: null,
+      source: 'row',
+      warehouse: deletedAt,
+    });
+    return;
+  }
+  if (!sourceRow && deletedAt !== null) {
+    counts.deleted += 1;
+    counts.history += group.warehouse.length - 1;
+    return;
+  }
   if (!sourceRow) {
     versions.add({
       kind: DifferenceKind.orphan,
@@ -198,7 +217,8 @@ function factChecks(shape: FactShape, tally: FactTally, sampleLimit: number): Ch
       CheckName.factVersions,
       table,
       `${counted(counts.sourceRows, 'source row')}, ${counted(counts.matched, 'current version')} equal, ` +
-        `${counted(counts.history, 'older version')} kept as history`,
+        `${counted(counts.history, 'older version')} kept as history` +
+        (counts.deleted > 0 ? `, ${counted(counts.deleted, 'deleted key')} marked deleted` : ''),
       tally.versions,
     ),
     checkResult(

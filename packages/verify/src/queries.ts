@@ -1,4 +1,4 @@
-import type { Row, SourceTable, WarehouseModel } from '@totes/model';
+import { deletedAtColumn, marksDeletes, type Row, type SourceTable, type WarehouseModel } from '@totes/model';
 import { lakeTypes } from '@totes/runtime';
 import pg from 'pg';
 import { streamRows } from './stream-rows';
@@ -19,9 +19,14 @@ export function sourceTableSql(source: SourceTable): string {
   return `SELECT ${list(source.columns.map((column) => column.name))} FROM ${q(source.name)} ORDER BY ${q(source.primaryKey)}`;
 }
 
-/** The query that reads a warehouse table's model columns (never `_source_version`) in the given order. */
+/**
+ * The query that reads a warehouse table's model columns (never `_source_version`), and `_deleted_at` where the
+ * model marks deletes, in the given order.
+ */
 export function warehouseTableSql(schema: string, model: WarehouseModel, orderBy: readonly string[]): string {
-  return `SELECT ${list(model.columns.map((column) => column.name))} FROM ${warehouseTable(schema, model)} ORDER BY ${list(orderBy)}`;
+  const columns = model.columns.map((column) => column.name);
+  if (marksDeletes(model)) columns.push(deletedAtColumn);
+  return `SELECT ${list(columns)} FROM ${warehouseTable(schema, model)} ORDER BY ${list(orderBy)}`;
 }
 
 /** Streams a source table in primary key order, batch by batch. */

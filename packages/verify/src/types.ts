@@ -5,10 +5,18 @@ import type pg from 'pg';
 export const DifferenceKind = {
   /** The source has the row (or fact version), the warehouse does not: `warehouse` is null. */
   missing: 'missing',
-  /** The warehouse has a dimension row the source does not: `source` is null. */
+  /** The warehouse has a dimension row the source does not, and has not marked it deleted: `source` is null. */
   extra: 'extra',
-  /** Fact rows whose source key no longer exists: `source` is null, `warehouse` is their latest version. */
+  /**
+   * Fact rows whose source key no longer exists, and whose latest version is not marked deleted: `source` is null,
+   * `warehouse` is their latest version.
+   */
   orphan: 'orphan',
+  /**
+   * The warehouse marks the row deleted (`_deleted_at`, on a dimension row or a fact's latest version), yet the
+   * source still has it: `source` is `'row'`, `warehouse` the deletion time.
+   */
+  markedDeleted: 'marked deleted',
   /** Both sides have the row; `column` differs. */
   value: 'value',
   /** The warehouse holds older versions of the key but not the source's current one. */

@@ -1,9 +1,12 @@
 import {
   type DimensionModel,
+  deletedAtColumn,
+  deletedAtSql,
   type FactModel,
   factModels,
   factReferences,
   factVersionKey,
+  marksDeletes,
   sourceVersionColumn,
   type WarehouseColumn,
   type WarehouseModel,
@@ -22,9 +25,18 @@ function columnDdl(column: WarehouseColumn): string {
   return `${q(column.name)} ${column.sql}${column.nullable ? '' : ' NOT NULL'}`;
 }
 
+const deletedAtDdl = `${q(deletedAtColumn)} ${deletedAtSql}`;
+
+/** `_deleted_at` added in place to a table created before deletes were tracked. */
+function deletedAtMigration(schema: string, model: WarehouseModel): string[] {
+  if (!marksDeletes(model)) return [];
+  return [`ALTER TABLE ${qualifiedTable(schema, model)} ADD COLUMN IF NOT EXISTS ${deletedAtDdl};`];
+}
+
 function dimensionDdl(schema: string, model: DimensionModel): string {
   const columns = model.columns.map(columnDdl);
   if (model.build === 'table') columns.push(`${q(sourceVersionColumn)} text NOT NULL`);
+  if (marksDeletes(model)) columns.push(deletedAtDdl);
   columns.push(`PRIMARY KEY (${q(model.key)})`);
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, model)} (\n  ${columns.join(',\n  ')}\n);`;
 }
@@ -33,6 +45,7 @@ function factDdl(schema: string, model: FactModel): string {
   const columns = [
     `${q(model.recordId)} serial PRIMARY KEY`,
     ...model.columns.map(columnDdl),
+    deletedAtDdl,
     `UNIQUE (${factVersionKey(model).map(q).join(', ')})`,
   ];
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, model)} (\n  ${columns.join(',\n  ')}\n);`;
@@ -58,6 +71,7 @@ export function warehouseDdl(schema: string): string {
   const tables = warehouseModels.map((model) =>
     model.kind === 'fact' ? factDdl(schema, model) : dimensionDdl(schema, model),
   );
+  const added = warehouseModels.flatMap((model) => deletedAtMigration(schema, model));
   const foreignKeys = factModels.flatMap((fact) => foreignKeysDdl(schema, fact));
-  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables, ...foreignKeys].join('\n\n');
+  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables, ...added, ...foreignKeys].join('\n\n');
 }

@@ -79,7 +79,7 @@ describe('loadBuiltModel', () => {
     expect(fake.reads).toEqual([
       {
         parts: ['processed/dim_currency/x/part-00000.parquet'],
-        columns: ['currency_id', 'currency_code', 'currency_name', '_source_version'],
+        columns: ['currency_id', 'currency_code', 'currency_name', '_source_version', '_deleted_at'],
       },
     ]);
     expect(fake.loads).toHaveLength(1);

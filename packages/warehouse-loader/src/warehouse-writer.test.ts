@@ -16,19 +16,21 @@ describe('mergeSql', () => {
     const sql = merge('dim_currency');
 
     expect(sql).toContain(
-      'INSERT INTO "w"."dim_currency" ("currency_id", "currency_code", "currency_name", "_source_version") ' +
-        'SELECT DISTINCT ON ("currency_id") "currency_id", "currency_code", "currency_name", "_source_version" ' +
+      'INSERT INTO "w"."dim_currency" ("currency_id", "currency_code", "currency_name", "_source_version", "_deleted_at") ' +
+        'SELECT DISTINCT ON ("currency_id") "currency_id", "currency_code", "currency_name", "_source_version", "_deleted_at" ' +
         'FROM totes_staging ORDER BY "currency_id", "_source_version" DESC',
     );
     expect(sql).toContain(
       'ON CONFLICT ("currency_id") DO UPDATE SET "currency_code" = EXCLUDED."currency_code", ' +
-        '"currency_name" = EXCLUDED."currency_name", "_source_version" = EXCLUDED."_source_version"',
+        '"currency_name" = EXCLUDED."currency_name", "_source_version" = EXCLUDED."_source_version", ' +
+        '"_deleted_at" = EXCLUDED."_deleted_at"',
     );
     expect(sql).toContain(
       'WHERE "w"."dim_currency"."_source_version" < EXCLUDED."_source_version" ' +
         'OR ("w"."dim_currency"."_source_version" = EXCLUDED."_source_version" AND ' +
-        '("w"."dim_currency"."currency_code", "w"."dim_currency"."currency_name", "w"."dim_currency"."_source_version") ' +
-        'IS DISTINCT FROM (EXCLUDED."currency_code", EXCLUDED."currency_name", EXCLUDED."_source_version"))',
+        '("w"."dim_currency"."currency_code", "w"."dim_currency"."currency_name", "w"."dim_currency"."_source_version", ' +
+        '"w"."dim_currency"."_deleted_at") IS DISTINCT FROM (EXCLUDED."currency_code", EXCLUDED."currency_name", ' +
+        'EXCLUDED."_source_version", EXCLUDED."_deleted_at"))',
     );
   });
 

@@ -8,6 +8,8 @@ export interface RunOnceOptions {
   seed: number;
   scale: number;
   timeoutMs: number;
+  /** Ask for every table's delete check in this cycle, whatever the cadence. */
+  checkDeletes?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunSummary> {
     try {
       const identity = identityLine(platform.identity);
       if (identity) process.stderr.write(`${identity}\n`);
-      const detection = await platform.detectOnce();
+      const detection = await platform.detectOnce({ checkDeletes: options.checkDeletes ?? false });
       await waitForDrain(platform, { timeoutMs: options.timeoutMs });
       const summary = tracker.summary(detection.runId, Date.now() - started);
       process.stdout.write(`${formatSummary(summary)}\n`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mutateTotesys } from '@totes/totesys';
+import { liveMutationKinds, MutationKind, mutateTotesys } from '@totes/totesys';
 import { writePlatformFile } from '../ops/platform-file';
 import { type Platform, startPlatform } from '../platform';
 import { createDeadLetterProgress, createDetectionProgress, identityLine, loadedLine } from '../progress';
@@ -13,6 +13,8 @@ export interface StartOptions {
   intervalMs: number;
   /** Milliseconds between live mutations of the embedded totesys; none when undefined. */
   mutateEveryMs: number | undefined;
+  /** Live mutations may delete rows too (`--mutate-deletes`); off by default, as totesys itself never deletes. */
+  mutateDeletes?: boolean;
 }
 
 /**
@@ -59,9 +61,13 @@ export async function start(options: StartOptions): Promise<void> {
   const mutator =
     options.mutateEveryMs && stack.embeddedSource
       ? setInterval(() => {
-          mutateTotesys(config.sourceUrl, { seed: Date.now(), count: 1 }).catch((error) =>
-            logger.warn('live mutation failed', { error }),
-          );
+          mutateTotesys(config.sourceUrl, {
+            seed: Date.now(),
+            count: 1,
+            kinds: options.mutateDeletes
+              ? [...liveMutationKinds, MutationKind.rowDeleted]
+              : liveMutationKinds,
+          }).catch((error) => logger.warn('live mutation failed', { error }));
         }, options.mutateEveryMs)
       : undefined;
   if (options.mutateEveryMs && !stack.embeddedSource)

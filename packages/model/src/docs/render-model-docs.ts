@@ -1,3 +1,4 @@
+import { deletedAtColumn, deletedAtDescription, deletedAtSql, marksDeletes } from '../deletes';
 import { sourceVersionColumn } from '../derive';
 import { ModelError, ModelErrorCode } from '../errors';
 import { dependenciesOf, factVersionKey, findModel, findSourceTable } from '../graph';
@@ -302,10 +303,19 @@ function sourceVersionRow(dimension: TableDimension): string[] {
   ];
 }
 
+function deletedAtRow(model: WarehouseModel): string[] {
+  const marks =
+    model.kind === 'fact'
+      ? 'set on the final version row that a deletion adds (its `last_updated_*` is the deletion); null on every earlier version'
+      : 'set when the source row is gone; the row is kept, with its last known values, so facts keep their references';
+  return [code(deletedAtColumn), code(deletedAtSql), 'yes', '—', marks, deletedAtDescription];
+}
+
 function renderColumns(model: WarehouseModel): string {
   const rows = model.columns.map((column) => columnRow(model, column));
   if (model.kind === 'fact') rows.unshift(recordIdRow(model));
   if (model.kind === 'dimension' && model.build === 'table') rows.push(sourceVersionRow(model));
+  if (marksDeletes(model)) rows.push(deletedAtRow(model));
   return markdownTable(['column', 'type', 'nullable', 'source column(s)', 'derivation', 'description'], rows);
 }
 

@@ -151,6 +151,26 @@ describe('decodeParquet schema checks', () => {
     expect((error as Error).message).toContain('raw/sales/part-00000.parquet has no column currency');
   });
 
+  it('reads a column declared absentAsNull that a part does not hold as nulls, and the column when it does', () => {
+    const deletedAt: LakeColumn = {
+      name: '_deleted_at',
+      lake: 'timestamp',
+      nullable: true,
+      absentAsNull: true,
+    };
+    const older = decodeParquet(bytes, [everyType[0] as LakeColumn, deletedAt]);
+    const newer = decodeParquet(
+      encodeParquet(
+        [everyType[0] as LakeColumn, deletedAt],
+        [{ id: 1, _deleted_at: '2024-12-01T08:00:00.000' }],
+      ),
+      [everyType[0] as LakeColumn, deletedAt],
+    );
+
+    expect(older).toEqual(everyTypeRows.map((row) => ({ id: row.id, _deleted_at: null })));
+    expect(newer).toEqual([{ id: 1, _deleted_at: '2024-12-01T08:00:00.000' }]);
+  });
+
   it('names the expected and found types when a column has another type', () => {
     const columns: LakeColumn[] = everyType.map((column) =>
       column.name === 'last_updated' ? { ...column, lake: 'date' } : column,

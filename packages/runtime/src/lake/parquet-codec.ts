@@ -115,14 +115,19 @@ export function decodeParquet(
   part = '(in-memory bytes)',
 ): Row[] {
   const schema = readArrowSchema(bytes, part);
-  for (const column of columns) checkColumn(schema, column, part);
+  // A column the model declares absentAsNull and the part does not hold reads as nulls: it was added later.
+  const absent = columns.filter(
+    (column) => column.absentAsNull && !schema.fields.some((field) => field.name === column.name),
+  );
+  const present = columns.filter((column) => !absent.includes(column));
+  for (const column of present) checkColumn(schema, column, part);
 
   let table: Table;
   try {
     // intoIPCStream consumes (frees) the wasm table.
     table = tableFromIPC(
       readParquet(bytes, {
-        columns: columns.map((column) => column.name),
+        columns: present.map((column) => column.name),
         batchSize: readBatchSize,
       }).intoIPCStream(),
     );
@@ -131,11 +136,12 @@ export function decodeParquet(
   }
 
   const rows: Row[] = Array.from({ length: table.numRows }, () => ({}));
-  for (const column of columns) {
+  for (const column of present) {
     const vector = table.getChild(column.name);
     if (vector === null) continue; // only when the table has no rows at all
     readColumn(column, vector, rows, part);
   }
+  for (const column of absent) for (const row of rows) row[column.name] = null;
   return rows;
 }
 

@@ -20,7 +20,7 @@ export function messageAttributesOf(
   const attributes: Record<string, string> = { type: message.type };
   if ('table' in message) attributes.table = message.table;
   if ('model' in message) attributes.model = message.model;
-  if ('kind' in message) attributes.kind = message.kind;
+  if ('kind' in message && message.kind) attributes.kind = message.kind;
   if (message.type === 'run.completed') attributes.kind = 'run';
   if ('eventType' in message) attributes.status = message.eventType;
   if (stage) attributes.stage = stage;

@@ -107,6 +107,10 @@ CREATE TABLE IF NOT EXISTS ${s}.platform_instance (
   lake_url text NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS ${s}.delete_check (
+  table_name text PRIMARY KEY,
+  checked_at timestamptz NOT NULL
+);
 -- Columns added after the first release: a state schema from before gains them in place.
 ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.load_ledger ADD COLUMN IF NOT EXISTS extraction_id uuid;
