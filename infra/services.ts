@@ -101,7 +101,8 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
   [ServiceName.tableExtractor]: {
     secrets: [Credential.source, Credential.warehouse],
     publishes: [TopicName.extracted, TopicName.loadComplete],
-    lake: { [Zone.raw]: [LakeAction.put, LakeAction.list] },
+    // get: a delete check reads the key columns of the table's raw parts to compare them with the source's keys.
+    lake: { [Zone.raw]: [LakeAction.get, LakeAction.put, LakeAction.list] },
     defers: false,
     lineage: true,
   },

@@ -383,6 +383,7 @@ describe('least privilege', () => {
       `secretsmanager:GetSecretValue ${warehouse}`,
       `sns:Publish ${arnOf.sns('pr-42', 'extracted')}`,
       `sns:Publish ${arnOf.sns('pr-42', 'load-complete')}`,
+      `s3:GetObject ${raw}/pr-42/raw/*`,
       `s3:PutObject ${raw}/pr-42/raw/*`,
       listing(raw, 'raw'),
     ],
