@@ -1,12 +1,22 @@
 import type { DetectionResult } from '@totes/change-detector';
-import type { ModelBuilt, ModelLoaded, RunCompleted, TableExtracted } from '@totes/contracts';
+import {
+  ChangeKind,
+  type ModelBuilt,
+  type ModelLoaded,
+  type RunCompleted,
+  type TableExtracted,
+} from '@totes/contracts';
 import type { PlatformEvents } from './platform';
 
 /** What one detection cycle caused, end to end. */
 export interface RunSummary {
   readonly runId: string;
   readonly tablesChanged: readonly { table: string; rows: number }[];
+  /** The tables whose delete check the run asked for. */
+  readonly tablesChecked: readonly string[];
   readonly rowsExtracted: number;
+  /** Rows the delete checks found gone from the source (their tombstones). */
+  readonly rowsDeleted: number;
   readonly modelsBuilt: readonly string[];
   readonly loads: number;
   readonly rowsLoaded: number;
@@ -47,7 +57,9 @@ export function createRunTracker(): RunTracker {
           table: change.table,
           rows: change.rows,
         })),
-        rowsExtracted: ofRun(extracted).reduce((sum, message) => sum + message.object.rows, 0),
+        tablesChecked: (detections.get(runId)?.deleteChecks ?? []).map((check) => check.table),
+        rowsExtracted: rowsOf(ofRun(extracted).filter((message) => message.kind !== ChangeKind.deletes)),
+        rowsDeleted: rowsOf(ofRun(extracted).filter((message) => message.kind === ChangeKind.deletes)),
         modelsBuilt: [...new Set(ofRun(built).map((message) => message.model))].sort(),
         loads: ofRun(loaded).length,
         rowsLoaded: ofRun(loaded).reduce((sum, message) => sum + message.rows.written, 0),
@@ -58,14 +70,27 @@ export function createRunTracker(): RunTracker {
   };
 }
 
+function rowsOf(messages: readonly TableExtracted[]): number {
+  return messages.reduce((sum, message) => sum + message.object.rows, 0);
+}
+
 /** The summary as a person reads it. */
 export function formatSummary(summary: RunSummary): string {
-  if (summary.tablesChanged.length === 0) return `run ${summary.runId}: no table changed; nothing to do.`;
-  const tables = summary.tablesChanged.map((change) => `${change.table} (${change.rows})`).join(', ');
+  const { tablesChanged, tablesChecked } = summary;
+  if (tablesChanged.length === 0 && tablesChecked.length === 0) {
+    return `run ${summary.runId}: no table changed; nothing to do.`;
+  }
+  const tables = tablesChanged.map((change) => `${change.table} (${change.rows})`).join(', ');
   return [
     `run ${summary.runId} finished in ${(summary.durationMs / 1000).toFixed(1)} s`,
-    `  tables changed:  ${summary.tablesChanged.length}: ${tables}`,
+    `  tables changed:  ${tablesChanged.length}${tables ? `: ${tables}` : ''}`,
     `  rows extracted:  ${summary.rowsExtracted}`,
+    ...(tablesChecked.length > 0
+      ? [
+          `  delete checks:   ${tablesChecked.length}: ${tablesChecked.join(', ')}`,
+          `  rows deleted:    ${summary.rowsDeleted}`,
+        ]
+      : []),
     `  models built:    ${summary.modelsBuilt.length}: ${summary.modelsBuilt.join(', ')}`,
     `  rows loaded:     ${summary.rowsLoaded} in ${summary.loads} loads`,
   ].join('\n');

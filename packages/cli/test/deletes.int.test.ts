@@ -2,6 +2,7 @@ import { sourceTableNames } from '@totes/model';
 import { createLake } from '@totes/runtime';
 import { verifyWarehouse } from '@totes/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSummary } from '../src/run-tracker';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 const sourceTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
@@ -108,6 +109,14 @@ describe('rows deleted from the source', () => {
         last_updated_date: deletedAt.slice(0, 10),
         last_updated_time: deletedAt.slice(11),
       });
+    });
+
+    it('says in the run summary which tables it checked and how many rows it found deleted', () => {
+      const summary = formatSummary(t.tracker.summary(runId, 0));
+
+      expect(summary).toContain(`delete checks:   ${sourceTableNames.length}: `);
+      expect(summary).toContain('rows deleted:    2');
+      expect(summary).not.toContain('nothing to do');
     });
 
     it('rebuilds only the models that depend on the deleted rows', () => {
