@@ -98,7 +98,7 @@ describe('warehouseDdl', () => {
     );
   });
 
-  it('leaves out the facts\' foreign keys before PostgreSQL 18, dropping any made earlier', () => {
+  it("leaves out the facts' foreign keys before PostgreSQL 18, dropping any made earlier", () => {
     const older = warehouseDdl('warehouse', postgres17);
 
     expect(older).not.toContain('FOREIGN KEY');

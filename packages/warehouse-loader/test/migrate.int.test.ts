@@ -27,7 +27,9 @@ afterAll(async () => {
 });
 
 /** Each foreign key of the warehouse schema: its name, table, referenced table and whether it is enforced. */
-async function foreignKeys(): Promise<{ name: string; fact: string; dimension: string; enforced: boolean }[]> {
+async function foreignKeys(): Promise<
+  { name: string; fact: string; dimension: string; enforced: boolean }[]
+> {
   const { rows } = await pool.query(
     `SELECT c.conname AS name, t.relname AS fact, r.relname AS dimension, c.conenforced AS enforced
      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
@@ -72,7 +74,8 @@ describe('migrateWarehouse on PostgreSQL 18', () => {
     // As the platform declared them before PostgreSQL 18: enforced.
     for (const key of factForeignKeys.slice(0, 3)) {
       const column = key.name.slice(key.fact.length + 1, -'_fkey'.length);
-      const dimensionKey = factModels.flatMap(factReferences).find((ref) => ref.column === column)?.dimension.key;
+      const dimensionKey = factModels.flatMap(factReferences).find((ref) => ref.column === column)
+        ?.dimension.key;
       await pool.query(`ALTER TABLE warehouse.${key.fact} DROP CONSTRAINT ${key.name}`);
       await pool.query(
         `ALTER TABLE warehouse.${key.fact} ADD CONSTRAINT ${key.name}
