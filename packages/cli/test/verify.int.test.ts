@@ -194,6 +194,43 @@ describe('verifyWarehouse against a warehouse the platform loaded', () => {
     expect(Number(sum?.warehouse) - Number(sum?.source)).toBeCloseTo(1, 2);
   });
 
+  it('fails the fact_payment dimension references naming the key when a payment inserted by hand references a missing counterparty', async () => {
+    const orphan = { paymentId: 999_999, counterpartyId: 999_999 };
+
+    const report = await verifyWhile(
+      async () => {
+        // Possible only because the foreign keys are declared NOT ENFORCED: PostgreSQL checks no row against them.
+        await t.warehouse.query(
+          `INSERT INTO fact_payment (payment_id, created_date, created_time, last_updated_date, last_updated_time,
+             transaction_id, counterparty_id, payment_amount, currency_id, payment_type_id, paid, payment_date)
+           SELECT $1, created_date, created_time, last_updated_date, last_updated_time, transaction_id, $2,
+             payment_amount, currency_id, payment_type_id, paid, payment_date
+           FROM fact_payment ORDER BY payment_record_id LIMIT 1`,
+          [orphan.paymentId, orphan.counterpartyId],
+        );
+      },
+      async () => {
+        await t.warehouse.query('DELETE FROM fact_payment WHERE payment_id = $1', [orphan.paymentId]);
+      },
+    );
+
+    expect(failedChecks(report)).toContain('fact_payment: dimension references');
+    expect(failedChecks(report).filter((check) => check.endsWith('dimension references'))).toEqual([
+      'fact_payment: dimension references',
+    ]);
+    const check = checkOf(report, 'fact_payment', CheckName.dimensionReferences);
+    expect(check.differenceCount).toBe(1);
+    expect(check.differences).toEqual([
+      {
+        kind: DifferenceKind.danglingReference,
+        key: { counterparty_id: orphan.counterpartyId },
+        column: 'dim_counterparty.counterparty_id',
+        source: null,
+        warehouse: '1 fact row',
+      },
+    ]);
+  });
+
   it('reports a design renamed in the source but not loaded yet as a dim_design difference', async () => {
     const { rows } = await t.source.query<{ design_name: string }>(
       'SELECT design_name FROM design WHERE design_id = 3',

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPostgresOptions, startLocalPostgres } from './embedded-postgres';
-import { LocalStackErrorCode, PostgresUnreachableError } from './errors';
+import { LocalStackErrorCode, PostgresDataVersionError, PostgresUnreachableError } from './errors';
 import { packagedBinaries } from './postgres-binaries';
 import { makeTempFolder, startTestPostgres, type TestPostgres } from './testing';
 
@@ -24,6 +24,37 @@ describe('embedded Postgres', () => {
     const { rows } = await client.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz");
     await client.end();
     expect(rows[0]?.tz).toBe('UTC');
+  });
+
+  it('is PostgreSQL 18, which can declare a foreign key NOT ENFORCED', async () => {
+    const { rows } = await query(server.url('postgres'), 'SHOW server_version_num');
+
+    expect(Number(rows[0]?.server_version_num)).toBeGreaterThanOrEqual(180_000);
+  });
+
+  it('refuses a data folder made by PostgreSQL 17, telling the user to delete the state folder, and keeps it', async () => {
+    const root = await makeTempFolder('totes-pg17-');
+    const dataDir = join(root, 'state', 'postgres');
+    const made = await startLocalPostgres({ dataDir, fast: true, onNotice: () => {} });
+    await made.stop();
+    await writeFile(join(made.dataDir, 'PG_VERSION'), '17\n');
+
+    const error = await startLocalPostgres({ dataDir, fast: true, onNotice: () => {} }).catch(
+      (caught: unknown) => caught,
+    );
+    const kept = await stat(join(made.dataDir, 'base')).then(() => true);
+    await rm(made.dataDir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
+
+    expect(error).toBeInstanceOf(PostgresDataVersionError);
+    expect(error).toMatchObject({
+      code: LocalStackErrorCode.postgresDataTooOld,
+      dataVersion: '17',
+      serverVersion: '18',
+    });
+    expect((error as Error).message).toContain(`${dataDir} was made by PostgreSQL 17`);
+    expect((error as Error).message).toContain('delete the state folder');
+    expect(kept).toBe(true);
   });
 });
 

@@ -1,10 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { LocalStackError, LocalStackErrorCode, PostgresUnreachableError } from './errors';
+import {
+  LocalStackError,
+  LocalStackErrorCode,
+  PostgresDataVersionError,
+  PostgresUnreachableError,
+} from './errors';
 import { findFreePort } from './free-port';
 import { packagedBinaries, programs, reachableBinaries } from './postgres-binaries';
 import { placeDataDir } from './postgres-data-dir';
@@ -80,11 +85,12 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     ({ binaries, dataDir } = await prepare(options, binaries));
     if (!(await exists(join(dataDir, 'PG_VERSION'))))
       await initialise(binaries, dataDir, password, options.fast);
+    else await assertSameMajor(binaries, dataDir, options.dataDir);
     const owner = await ownerOf(dataDir);
     await pgCtl(binaries, owner, ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch(() => {});
     await pgCtl(binaries, owner, startArguments(dataDir, port, options.fast));
   } catch (cause) {
-    if (cause instanceof PostgresUnreachableError) throw cause;
+    if (cause instanceof PostgresUnreachableError || cause instanceof PostgresDataVersionError) throw cause;
     throw new LocalStackError(
       LocalStackErrorCode.postgresStartFailed,
       `Embedded PostgreSQL did not start in ${dataDir} on port ${port}: ${(cause as Error).message}. See ${join(dataDir, 'server.log')}.`,
@@ -178,6 +184,34 @@ async function initialise(
   } finally {
     await rm(passwordFile, { force: true });
   }
+}
+
+/** The major version of the binaries in `binaries`, from `postgres --version` (which runs even as root). */
+async function binariesMajor(binaries: string): Promise<string> {
+  const { stdout } = await execFileAsync(programs.postgres(binaries), ['--version'], {
+    timeout: commandTimeoutMs,
+  });
+  const major = /\(PostgreSQL\) (\d+)/.exec(stdout)?.[1];
+  if (!major) throw new Error(`cannot read PostgreSQL's version from "${stdout.trim()}"`);
+  return major;
+}
+
+/**
+ * Refuses a data folder made by another major version: PostgreSQL would refuse it too, with a line in server.log
+ * only. It is not deleted here: it holds the warehouse and the platform's state, which only the user may discard.
+ */
+async function assertSameMajor(binaries: string, dataDir: string, requested: string): Promise<void> {
+  const dataVersion = (await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).trim();
+  const serverVersion = await binariesMajor(binaries);
+  if (dataVersion === serverVersion) return;
+  throw new PostgresDataVersionError(
+    dataDir,
+    dataVersion,
+    serverVersion,
+    `PostgreSQL's data folder ${requested} was made by PostgreSQL ${dataVersion}, and the embedded server is ` +
+      `PostgreSQL ${serverVersion}, which cannot open it. Stop the platform, delete the state folder that holds it ` +
+      '(by default .totes/) and start again: the platform starts from nothing and extracts the source anew.',
+  );
 }
 
 /** Runs pg_ctl as the owner of the data folder: Postgres will not run as root. */

@@ -4,6 +4,7 @@ export const LocalStackErrorCode = {
   postgresUnreachable: 'POSTGRES_UNREACHABLE',
   portUnavailable: 'PORT_UNAVAILABLE',
   alreadyRunning: 'ALREADY_RUNNING',
+  postgresDataTooOld: 'POSTGRES_DATA_TOO_OLD',
 } as const;
 export type LocalStackErrorCode = (typeof LocalStackErrorCode)[keyof typeof LocalStackErrorCode];
 
@@ -31,5 +32,24 @@ export class PostgresUnreachableError extends LocalStackError {
     message: string,
   ) {
     super(LocalStackErrorCode.postgresUnreachable, message);
+  }
+}
+
+/**
+ * The data folder was made by another major version of PostgreSQL than the embedded one (a `.totes/` made under
+ * PostgreSQL 17, opened by 18): PostgreSQL cannot open it, and the platform will not delete a warehouse on its own.
+ */
+export class PostgresDataVersionError extends LocalStackError {
+  override name = 'PostgresDataVersionError';
+  constructor(
+    /** The data folder. */
+    readonly folder: string,
+    /** The major version that made it, from its `PG_VERSION`. */
+    readonly dataVersion: string,
+    /** The major version of the embedded binaries. */
+    readonly serverVersion: string,
+    message: string,
+  ) {
+    super(LocalStackErrorCode.postgresDataTooOld, message);
   }
 }

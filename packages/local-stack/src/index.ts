@@ -1,6 +1,11 @@
 export type { LocalPostgres, LocalPostgresOptions } from './embedded-postgres';
 export { defaultReachableRoots, startLocalPostgres } from './embedded-postgres';
-export { LocalStackError, LocalStackErrorCode, PostgresUnreachableError } from './errors';
+export {
+  LocalStackError,
+  LocalStackErrorCode,
+  PostgresDataVersionError,
+  PostgresUnreachableError,
+} from './errors';
 export type { LocalAws } from './fauxqs';
 export { startLocalAws } from './fauxqs';
 export { findFreePort } from './free-port';

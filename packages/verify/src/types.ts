@@ -29,6 +29,11 @@ export const DifferenceKind = {
   underivable: 'underivable',
   /** A count or a sum over a group of rows differs. */
   aggregate: 'aggregate',
+  /**
+   * A fact holds a dimension key its dimension has no row for: `key` is the fact column and the key, `column` the
+   * dimension's key column, `source` null, `warehouse` how many fact rows hold it.
+   */
+  danglingReference: 'missing dimension row',
 } as const;
 export type DifferenceKind = (typeof DifferenceKind)[keyof typeof DifferenceKind];
 
@@ -61,6 +66,8 @@ export const CheckName = {
   totalsPerCurrency: 'totals per currency',
   /** {@link CheckName.totals}, per day the row was created. */
   totalsPerDay: 'totals per day',
+  /** Every dimension key a fact holds names a row of its dimension (the foreign keys are not enforced). */
+  dimensionReferences: 'dimension references',
 } as const;
 export type CheckName = (typeof CheckName)[keyof typeof CheckName];
 

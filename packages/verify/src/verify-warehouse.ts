@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { compareCalendar } from './compare-calendar';
 import { compareDimension } from './compare-dimension';
 import { compareFact } from './compare-fact';
+import { verifyReferences } from './dimension-references';
 import { deriveDimensionRows, indexByKey, type PartnerRows } from './dimension-rows';
 import { VerifyError, VerifyErrorCode } from './errors';
 import { dimensionShapeOf, factShapeOf } from './model-shapes';
@@ -36,7 +37,9 @@ interface Sides {
  * - the calendar holds every date a fact references, each with the right parts;
  * - each fact holds the current version of every source row with equal columns, no version twice and no key
  *   gone from the source, and its row counts and measure sums over the latest versions match the source in all,
- *   per currency and per day.
+ *   per currency and per day;
+ * - every dimension key a fact holds names a dimension row (one anti-join per reference: the warehouse's foreign
+ *   keys are declared, not enforced).
  *
  * The databases are compared in TypeScript, each read in one read-only snapshot; tables are streamed in key order
  * and merged, so memory stays bounded whatever their size (only the small joined lookups and the calendar are read
@@ -72,7 +75,8 @@ async function verifyModels(sides: Sides): Promise<VerifyReport> {
   for (const model of warehouseModels) {
     if (model.kind === 'fact') {
       const comparison = await verifyFact(sides, model);
-      checks.set(model.name, [...comparison.checks]);
+      const references = await verifyReferences(sides.warehouse, sides.schema, model, sides.sampleLimit);
+      checks.set(model.name, [...comparison.checks, references]);
       for (const [calendar, dates] of comparison.referencedDates) {
         const all = referencedDates.get(calendar) ?? new Set<string>();
         for (const date of dates) all.add(date);

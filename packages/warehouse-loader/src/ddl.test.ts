@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { warehouseDdl } from './ddl';
 
-const ddl = warehouseDdl('warehouse');
+const postgres18 = 180_004;
+const postgres17 = 170_010;
+const ddl = warehouseDdl('warehouse', postgres18);
 
 /** The CREATE TABLE statement of one table. */
 function createTable(name: string): string {
@@ -79,13 +81,32 @@ describe('warehouseDdl', () => {
     expect(statement).toContain('"agreed_delivery_date" date NOT NULL');
   });
 
-  it('adds one foreign key per fact column that references a dimension, tolerating a rerun', () => {
+  it('declares one NOT ENFORCED foreign key per fact column that references a dimension, tolerating a rerun', () => {
     expect(ddl.match(/ADD CONSTRAINT /g)).toHaveLength(9 + 8 + 7);
+    expect(ddl.match(/\) NOT ENFORCED;\n/g)).toHaveLength(9 + 8 + 7);
     expect(ddl).toContain(
       'ALTER TABLE "warehouse"."fact_sales_order" ADD CONSTRAINT "fact_sales_order_sales_staff_id_fkey"\n' +
-        '    FOREIGN KEY ("sales_staff_id") REFERENCES "warehouse"."dim_staff" ("staff_id");\n' +
+        '    FOREIGN KEY ("sales_staff_id") REFERENCES "warehouse"."dim_staff" ("staff_id") NOT ENFORCED;\n' +
         'EXCEPTION WHEN duplicate_object THEN NULL;',
     );
+  });
+
+  it('drops a foreign key an older platform left enforced before declaring it again', () => {
+    expect(ddl).toContain(
+      "AND conname = 'fact_sales_order_sales_staff_id_fkey' AND conenforced) THEN\n" +
+        '    ALTER TABLE "warehouse"."fact_sales_order" DROP CONSTRAINT "fact_sales_order_sales_staff_id_fkey";',
+    );
+  });
+
+  it("leaves out the facts' foreign keys before PostgreSQL 18, dropping any made earlier", () => {
+    const older = warehouseDdl('warehouse', postgres17);
+
+    expect(older).not.toContain('FOREIGN KEY');
+    expect(older.match(/DROP CONSTRAINT IF EXISTS /g)).toHaveLength(9 + 8 + 7);
+    expect(older).toContain(
+      'ALTER TABLE "warehouse"."fact_payment" DROP CONSTRAINT IF EXISTS "fact_payment_transaction_id_fkey";',
+    );
+    expect(older.match(/CREATE TABLE IF NOT EXISTS /g)).toHaveLength(11);
   });
 
   it('creates every table before the foreign keys that point at them', () => {
@@ -93,7 +114,7 @@ describe('warehouseDdl', () => {
   });
 
   it('quotes the schema name, escaping a double quote inside it', () => {
-    const odd = warehouseDdl('we"ird');
+    const odd = warehouseDdl('we"ird', postgres18);
 
     expect(odd.startsWith('CREATE SCHEMA IF NOT EXISTS "we""ird";')).toBe(true);
     expect(odd).toContain('CREATE TABLE IF NOT EXISTS "we""ird"."dim_date" (');

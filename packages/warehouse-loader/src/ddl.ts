@@ -51,27 +51,52 @@ function factDdl(schema: string, model: FactModel): string {
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, model)} (\n  ${columns.join(',\n  ')}\n);`;
 }
 
-/** A fact's foreign keys to its dimensions, added once: a warehouse migrated before they existed gets them too. */
-function foreignKeysDdl(schema: string, model: FactModel): string[] {
+/** The first PostgreSQL (`server_version_num`) that can declare a foreign key `NOT ENFORCED`. */
+export const notEnforcedSince = 180_000;
+
+/**
+ * A fact's foreign keys to its dimensions, declared `NOT ENFORCED`: BI tools and `\d` see the relationships, and
+ * PostgreSQL checks no row against them. The loader's set-based check of each batch is the enforcement (see
+ * docs/architecture.md). A key left enforced by an older platform is dropped and declared again, once.
+ */
+function notEnforcedForeignKeysDdl(schema: string, model: FactModel): string[] {
+  const table = qualifiedTable(schema, model);
   return factReferences(model).map(({ column, dimension }) => {
-    const name = q(`${model.name}_${column}_fkey`);
+    const name = `${model.name}_${column}_fkey`;
     return `DO $$ BEGIN
-  ALTER TABLE ${qualifiedTable(schema, model)} ADD CONSTRAINT ${name}
-    FOREIGN KEY (${q(column)}) REFERENCES ${qualifiedTable(schema, dimension)} (${q(dimension.key)});
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${pg.escapeLiteral(table)}::regclass
+             AND conname = ${pg.escapeLiteral(name)} AND conenforced) THEN
+    ALTER TABLE ${table} DROP CONSTRAINT ${q(name)};
+  END IF;
+  ALTER TABLE ${table} ADD CONSTRAINT ${q(name)}
+    FOREIGN KEY (${q(column)}) REFERENCES ${qualifiedTable(schema, dimension)} (${q(dimension.key)}) NOT ENFORCED;
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;`;
   });
 }
 
+/** Before PostgreSQL 18 a foreign key is always enforced: the facts have none, and one made earlier is dropped. */
+function droppedForeignKeysDdl(schema: string, model: FactModel): string[] {
+  return factReferences(model).map(
+    ({ column }) =>
+      `ALTER TABLE ${qualifiedTable(schema, model)} DROP CONSTRAINT IF EXISTS ${q(`${model.name}_${column}_fkey`)};`,
+  );
+}
+
 /**
- * The warehouse DDL, generated from the model: one table per model, created only if missing, with primary keys and
- * the foreign keys from the facts to the dimensions.
+ * The warehouse DDL for a server of `serverVersionNum` (PostgreSQL's `server_version_num`), generated from the
+ * model: one table per model, created only if missing, with primary keys, and from PostgreSQL 18 the facts' foreign
+ * keys to the dimensions, declared `NOT ENFORCED`. Before 18 the facts' foreign keys are left out.
  */
-export function warehouseDdl(schema: string): string {
+export function warehouseDdl(schema: string, serverVersionNum: number): string {
   const tables = warehouseModels.map((model) =>
     model.kind === 'fact' ? factDdl(schema, model) : dimensionDdl(schema, model),
   );
   const added = warehouseModels.flatMap((model) => deletedAtMigration(schema, model));
-  const foreignKeys = factModels.flatMap((fact) => foreignKeysDdl(schema, fact));
+  const foreignKeys = factModels.flatMap((fact) =>
+    serverVersionNum >= notEnforcedSince
+      ? notEnforcedForeignKeysDdl(schema, fact)
+      : droppedForeignKeysDdl(schema, fact),
+  );
   return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables, ...added, ...foreignKeys].join('\n\n');
 }

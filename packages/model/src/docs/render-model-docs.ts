@@ -189,6 +189,15 @@ function renderStars(): string {
     'Each star is a fact and the dimensions its columns reference. A fact may join one dimension several times',
     `(${code('dim_date')} once per date column).`,
     '',
+    `Each reference is a foreign key of the fact, declared ${code('NOT ENFORCED')} (PostgreSQL 18 and later): BI tools`,
+    `and ${code('\\d')} see the relationships, but PostgreSQL checks no row against them. The loader enforces them`,
+    "instead: inside each load's transaction it checks the staged rows' keys against the dimensions, one anti-join",
+    'per reference, and loads no fact whose dimension rows are missing (the message waits, then is dead-lettered).',
+    'Dimension rows are never deleted, only marked, so a reference checked at load time stays true, and',
+    `${code('totes verify')} checks every reference again. On PostgreSQL 16 or 17, which cannot declare a foreign key`,
+    `${code('NOT ENFORCED')} (a warehouse on your own server, ${code('TOTES_WAREHOUSE_URL')}), the facts have no`,
+    'foreign keys at all; the loader enforces the references the same way.',
+    '',
     Object.values(StarSchema).map(renderStar).join('\n\n'),
   ].join('\n');
 }
