@@ -1,4 +1,12 @@
-import { type CalendarPart, type ColumnRef, type Derivation, LakeType, type WarehouseColumn } from './types';
+import { numeric } from './numeric';
+import {
+  type CalendarPart,
+  type ColumnRef,
+  type DecimalShape,
+  type Derivation,
+  LakeType,
+  type WarehouseColumn,
+} from './types';
 
 interface ColumnOptions {
   nullable?: boolean;
@@ -12,11 +20,13 @@ function column(
   derive: Derivation,
   description: string,
   options: ColumnOptions = {},
+  decimal?: DecimalShape,
 ): WarehouseColumn {
   return {
     name,
     sql,
     lake,
+    ...(decimal ? { decimal } : {}),
     derive,
     description,
     nullable: options.nullable ?? false,
@@ -30,8 +40,10 @@ export const wh = {
     column(name, 'integer', LakeType.int32, { kind: 'copy', from }, description, options),
   text: (name: string, from: ColumnRef, description: string, options?: ColumnOptions) =>
     column(name, 'varchar', LakeType.string, { kind: 'copy', from }, description, options),
-  money: (name: string, from: ColumnRef, description: string) =>
-    column(name, 'numeric(10,2)', LakeType.decimal, { kind: 'copy', from }, description),
+  money: (name: string, from: ColumnRef, description: string) => {
+    const type = numeric(10, 2);
+    return column(name, type.sql, type.lake, { kind: 'copy', from }, description, {}, type.decimal);
+  },
   bool: (name: string, from: ColumnRef, description: string) =>
     column(name, 'boolean', LakeType.boolean, { kind: 'copy', from }, description),
   /** The date part of a source timestamp. */

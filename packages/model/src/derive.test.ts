@@ -187,4 +187,18 @@ describe('processedColumnsOf', () => {
       expect(processedColumnsOf(model).map((column) => column.name)).toEqual(columns);
     },
   );
+
+  it('keeps the precision and scale of a decimal column, so the lake stores DECIMAL(p,s)', () => {
+    const model = findModel('fact_payment');
+    if (!model) throw new Error('no model fact_payment');
+
+    const amount = processedColumnsOf(model).find((column) => column.name === 'payment_amount');
+
+    expect(amount).toEqual({
+      name: 'payment_amount',
+      lake: 'decimal',
+      nullable: false,
+      decimal: { precision: 10, scale: 2 },
+    });
+  });
 });

@@ -239,7 +239,10 @@ function dateColumnsOf(fact: FactModel): readonly CompiledDerivation[] {
  * `_deleted_at` for a model that marks deletes.
  */
 export function processedColumnsOf(model: WarehouseModel): LakeColumn[] {
-  const columns: LakeColumn[] = model.columns.map(({ name, lake, nullable }) => ({ name, lake, nullable }));
+  // The lake's view of each column: its decimal shape too, so the lake stores DECIMAL(p,s).
+  const columns: LakeColumn[] = model.columns.map(({ name, lake, nullable, decimal }) =>
+    decimal ? { name, lake, nullable, decimal } : { name, lake, nullable },
+  );
   if (model.kind === 'dimension' && model.build === 'table') {
     columns.push({ name: sourceVersionColumn, lake: LakeType.string, nullable: false });
   }

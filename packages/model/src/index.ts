@@ -36,6 +36,7 @@ export {
   modelsDependingOn,
   tableOf,
 } from './graph';
+export { numeric } from './numeric';
 export type { SourceTableName } from './source-catalog';
 export { sourceTableNames, sourceTables } from './source-catalog';
 export type { QueueSpec, Topology } from './topology';
@@ -50,6 +51,7 @@ export {
 export type {
   CalendarDimension,
   ColumnRef,
+  DecimalShape,
   Derivation,
   DimensionModel,
   FactModel,

@@ -81,3 +81,29 @@ describe('the source catalog', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('decimal columns', () => {
+  const decimals = [
+    ...sourceTables.flatMap((table) =>
+      table.columns.map((column) => [`${table.name}.${column.name}`, column] as const),
+    ),
+    ...warehouseModels.flatMap((model) =>
+      model.columns.map((column) => [`${model.name}.${column.name}`, column] as const),
+    ),
+  ].filter(([, column]) => column.lake === 'decimal');
+
+  it('exist, in the source and the warehouse', () => {
+    expect(decimals.map(([name]) => name)).toContain('sales_order.unit_price');
+    expect(decimals.map(([name]) => name)).toContain('fact_sales_order.unit_price');
+  });
+
+  it.each(decimals)(
+    '%s carries the precision and scale of its numeric(p,s) type, for the lake',
+    (_, column) => {
+      const match = /^numeric\((\d+),(\d+)\)$/.exec(column.sql);
+
+      expect(match).not.toBeNull();
+      expect(column.decimal).toEqual({ precision: Number(match![1]), scale: Number(match![2]) });
+    },
+  );
+});

@@ -1,3 +1,4 @@
+import { numeric } from './numeric';
 import { LakeType, type SourceColumn, type SourceTable } from './types';
 
 const int = (name: string, nullable = false): SourceColumn => ({
@@ -12,12 +13,7 @@ const text = (name: string, nullable = false): SourceColumn => ({
   lake: LakeType.string,
   nullable,
 });
-const money = (name: string): SourceColumn => ({
-  name,
-  sql: 'numeric(10,2)',
-  lake: LakeType.decimal,
-  nullable: false,
-});
+const money = (name: string): SourceColumn => ({ name, ...numeric(10, 2), nullable: false });
 const stamp = (name: string): SourceColumn => ({
   name,
   sql: 'timestamp(3)',

@@ -21,11 +21,24 @@ export type LakeValue = string | number | boolean | null;
 /** One row in memory, keyed by column name. */
 export type Row = Record<string, LakeValue>;
 
+/** The precision and scale of an exact decimal, as in `numeric(precision, scale)`. */
+export interface DecimalShape {
+  /** Significant digits in all, 1–38. */
+  readonly precision: number;
+  /** Digits after the point, 0–precision. */
+  readonly scale: number;
+}
+
 /** A column as the lake sees it: the schema of a Parquet dataset. */
 export interface LakeColumn {
   readonly name: string;
   readonly lake: LakeType;
   readonly nullable: boolean;
+  /**
+   * For a decimal column, its precision and scale: the lake stores it as Parquet `DECIMAL(precision, scale)`.
+   * A decimal without one (Postgres `numeric` with no typmod) is stored as its exact text.
+   */
+  readonly decimal?: DecimalShape;
   /**
    * A nullable column added to a dataset after some of its parts were written: a part without it reads as nulls
    * instead of failing the schema check. Only declared in the model, never guessed by a reader.

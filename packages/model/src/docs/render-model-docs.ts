@@ -388,7 +388,7 @@ function renderSource(source: SourceTable): string {
   const rows = source.columns.map((column) => [
     code(column.name),
     code(column.sql),
-    code(column.lake),
+    code(column.decimal ? `decimal(${column.decimal.precision},${column.decimal.scale})` : column.lake),
     yesNo(column.nullable),
     usesOf(source, column).join(', ') || '—',
   ]);

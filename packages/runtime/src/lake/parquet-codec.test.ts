@@ -1,5 +1,6 @@
 import type { LakeColumn, Row } from '@totes/model';
-import { Compression, ParquetFile } from 'parquet-wasm/node';
+import { tableFromIPC } from 'apache-arrow';
+import { Compression, ParquetFile, readSchema } from 'parquet-wasm/node';
 import { describe, expect, it } from 'vitest';
 import {
   CorruptLakeObjectError,
@@ -193,6 +194,134 @@ describe('decodeParquet schema checks', () => {
     );
 
     expect(error).toMatchObject({ column: 'price', expected: 'int32 (Int32)', found: 'Utf8' });
+  });
+});
+
+describe('decimals with a precision and scale', () => {
+  const money: LakeColumn = {
+    name: 'amount',
+    lake: 'decimal',
+    nullable: false,
+    decimal: { precision: 10, scale: 2 },
+  };
+  const wide: LakeColumn = {
+    name: 'amount',
+    lake: 'decimal',
+    nullable: true,
+    decimal: { precision: 38, scale: 9 },
+  };
+  const text: LakeColumn = { name: 'amount', lake: 'decimal', nullable: true };
+
+  it('are stored as Decimal128(p,s), the Parquet DECIMAL(p,s), non-null when the column is required', () => {
+    const bytes = encodeParquet([money, { ...wide, name: 'wide' }], [{ amount: '12.30', wide: null }]);
+
+    const fields = tableFromIPC(readSchema(bytes).intoIPCStream()).schema.fields;
+
+    expect(fields.map((field) => [field.name, String(field.type), field.nullable])).toEqual([
+      ['amount', 'Decimal[10e+2]', false],
+      ['wide', 'Decimal[38e+9]', true],
+    ]);
+  });
+
+  it("decode to the exact text with the scale's digits, as Postgres writes numeric(p,s)", () => {
+    const written = ['0.10', '12.30', '0.00', '-0.01', '99999999.99', '-99999999.99', '12.3', '100', '7.500'];
+
+    const rows = decodeParquet(
+      encodeParquet(
+        [money],
+        written.map((amount) => ({ amount })),
+      ),
+      [money],
+    );
+
+    expect(rows.map((row) => row.amount)).toEqual([
+      '0.10',
+      '12.30',
+      '0.00',
+      '-0.01',
+      '99999999.99',
+      '-99999999.99',
+      '12.30',
+      '100.00',
+      '7.50',
+    ]);
+  });
+
+  it('round-trip decimals wider than a double holds exactly, through 128 bits', () => {
+    const written = [
+      '-12345678901234567890.123456789',
+      '99999999999999999999999999999.999999999',
+      '-99999999999999999999999999999.999999999',
+      '0.000000001',
+      '9007199254740993.000000000',
+      null,
+    ];
+
+    const rows = decodeParquet(
+      encodeParquet(
+        [wide],
+        written.map((amount) => ({ amount })),
+      ),
+      [wide],
+    );
+
+    expect(rows.map((row) => row.amount)).toEqual(written);
+  });
+
+  it.each([
+    ['more integer digits than precision - scale', '123456789.00'],
+    ['a non-zero digit past the scale', '1.234'],
+    ['an exponent', '1e5'],
+    ['no integer digits', '.50'],
+    ['a trailing point', '1.'],
+    ['a plus sign', '+1.00'],
+    ['a space', ' 1.00'],
+    ['a number, not text', 1.5],
+  ])('rejects %s with InvalidLakeValueError naming the shape', (_, value) => {
+    const error = captureError(() => encodeParquet([money], [{ amount: value }], 'new-part'));
+
+    expect(error).toBeInstanceOf(InvalidLakeValueError);
+    expect(error).toMatchObject({ column: 'amount', row: 0 });
+    expect((error as Error).message).toContain('decimal(10,2)');
+  });
+
+  it('read a part written before decimals had a shape (UTF-8 text, nullable) as the same text', () => {
+    const old = encodeParquet([text], [{ amount: '12.30' }, { amount: '0.10' }]);
+
+    const rows = decodeParquet(old, [money]);
+
+    expect(rows).toEqual([{ amount: '12.30' }, { amount: '0.10' }]);
+  });
+
+  it('refuse a part whose decimal has another scale or a wider precision', () => {
+    const other = encodeParquet([{ ...money, decimal: { precision: 10, scale: 3 } }], [{ amount: '1.000' }]);
+    const wider = encodeParquet([{ ...money, decimal: { precision: 12, scale: 2 } }], [{ amount: '1.00' }]);
+
+    const errors = [
+      captureError(() => decodeParquet(other, [money])),
+      captureError(() => decodeParquet(wider, [money])),
+    ];
+
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(LakeSchemaMismatchError);
+      expect(error).toMatchObject({
+        code: LakeErrorCode.lakeSchemaMismatch,
+        expected: 'decimal (Decimal[10e+2])',
+      });
+    }
+    expect(errors.map((error) => (error as LakeSchemaMismatchError).found)).toEqual([
+      'Decimal[10e+3]',
+      'Decimal[12e+2]',
+    ]);
+  });
+
+  it('read a narrower precision of the same scale, as a column widened later finds its older parts', () => {
+    const narrower = encodeParquet(
+      [{ ...money, decimal: { precision: 6, scale: 2 } }],
+      [{ amount: '-1234.50' }],
+    );
+
+    expect(decodeParquet(narrower, [money])).toEqual([{ amount: '-1234.50' }]);
   });
 });
 

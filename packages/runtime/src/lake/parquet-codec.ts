@@ -1,10 +1,11 @@
-import type { LakeColumn, LakeValue, Row } from '@totes/model';
+import type { DecimalShape, LakeColumn, LakeValue, Row } from '@totes/model';
 import {
   Bool,
   type Data,
   type DataType,
   DateDay,
   DateUnit,
+  Decimal,
   Field,
   Int32,
   makeData,
@@ -31,6 +32,7 @@ import {
   writeParquet,
 } from 'parquet-wasm/node';
 import { CorruptLakeObjectError, InvalidLakeValueError, LakeSchemaMismatchError } from './errors';
+import { readDecimal, writeDecimal } from './lake-decimals';
 import {
   formatDate,
   formatTime,
@@ -47,15 +49,17 @@ export const parquetCompression = 'zstd' as const;
 // Arrow batches handed over from wasm; larger than the default 1024 so a part crosses in a few copies.
 const readBatchSize = 65_536;
 
-type LakeTypeName = LakeColumn['lake'];
-
-/** The Arrow type each lake type is stored as in Parquet. */
-export function arrowTypeOf(lake: LakeTypeName): DataType {
-  switch (lake) {
+/**
+ * The Arrow type a column is stored as in Parquet. A decimal with a shape is Decimal128(p,s), which Parquet holds as
+ * `DECIMAL(p,s)`; one without (Postgres `numeric` with no typmod) is its exact text.
+ */
+export function arrowTypeOf(column: Pick<LakeColumn, 'lake' | 'decimal'>): DataType {
+  switch (column.lake) {
     case 'int32':
       return new Int32();
+    case 'decimal':
+      return column.decimal ? new Decimal(column.decimal.scale, column.decimal.precision, 128) : new Utf8();
     case 'string':
-    case 'decimal': // canonical text: exact, and no precision/scale to agree on
       return new Utf8();
     case 'boolean':
       return new Bool();
@@ -79,7 +83,7 @@ export function encodeParquet(
   rows: readonly Row[],
   part = 'new Parquet part',
 ): Uint8Array {
-  const fields = columns.map((column) => new Field(column.name, arrowTypeOf(column.lake), column.nullable));
+  const fields = columns.map((column) => new Field(column.name, arrowTypeOf(column), column.nullable));
   const children = columns.map((column, index) => buildColumn(column, fields[index]!.type, rows, part));
   const schema = new Schema(fields);
   const data = makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children });
@@ -155,24 +159,34 @@ function readArrowSchema(bytes: Uint8Array, part: string): Schema {
 }
 
 function checkColumn(schema: Schema, column: LakeColumn, part: string): void {
-  const expected = arrowTypeOf(column.lake);
+  const expected = arrowTypeOf(column);
   const describe = `${column.lake} (${String(expected)})`;
   const field = schema.fields.find((candidate) => candidate.name === column.name);
   if (field === undefined) throw new LakeSchemaMismatchError(part, column.name, describe, 'missing');
-  if (!sameType(column.lake, field.type)) {
+  if (!sameType(column, field.type)) {
     throw new LakeSchemaMismatchError(part, column.name, describe, String(field.type));
   }
 }
 
 // Nullability is checked on the values instead: a nullable field with no nulls reads fine as non-nullable.
-function sameType(lake: LakeTypeName, found: DataType): boolean {
-  switch (lake) {
+function sameType(column: LakeColumn, found: DataType): boolean {
+  switch (column.lake) {
     case 'int32':
       return found.typeId === Type.Int && (found as Int32).bitWidth === 32 && (found as Int32).isSigned;
     case 'string':
-    case 'decimal':
-      // Large strings are the same text, as other writers (pyarrow) may produce them.
-      return found.typeId === Type.Utf8 || found.typeId === Type.LargeUtf8;
+      return isText(found);
+    case 'decimal': {
+      // Parts written before decimals had a shape hold the exact text: still read, or an existing lake breaks.
+      if (isText(found)) return true;
+      const decimal = found as Decimal;
+      return (
+        column.decimal !== undefined &&
+        found.typeId === Type.Decimal &&
+        decimal.bitWidth === 128 &&
+        decimal.scale === column.decimal.scale &&
+        decimal.precision <= column.decimal.precision
+      );
+    }
     case 'boolean':
       return found.typeId === Type.Bool;
     case 'timestamp': {
@@ -188,6 +202,11 @@ function sameType(lake: LakeTypeName, found: DataType): boolean {
       return found.typeId === Type.Time && time.unit === TimeUnit.MILLISECOND && time.bitWidth === 32;
     }
   }
+}
+
+// Large strings are the same text, as other writers (pyarrow) may produce them.
+function isText(found: DataType): boolean {
+  return found.typeId === Type.Utf8 || found.typeId === Type.LargeUtf8;
 }
 
 // Columns are built straight into Arrow's buffers (values, validity bitmap, UTF-8 bytes and offsets), not through
@@ -220,7 +239,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
       ...props,
     } as never);
 
-  switch (column.lake) {
+  switch (column.lake === 'decimal' && column.decimal ? 'decimal128' : column.lake) {
     case 'int32':
     case 'date':
     case 'time': {
@@ -238,7 +257,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
           value < 2 ** 31
         )
           number = value;
-        if (number === undefined) invalid(column, index, part, reasonOf(column.lake, value));
+        if (number === undefined) invalid(column, index, part, reasonOf(column, value));
         data[index] = number as number;
       }
       return finish({ data });
@@ -250,7 +269,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
         const value = rows[index]![name];
         if (isNull(value, index)) continue;
         const ms = typeof value === 'string' ? parseTimestamp(value) : undefined;
-        if (ms === undefined) invalid(column, index, part, reasonOf(column.lake, value));
+        if (ms === undefined) invalid(column, index, part, reasonOf(column, value));
         const high = Math.floor((ms as number) / twoTo32);
         halves[2 * index] = (ms as number) - high * twoTo32;
         halves[2 * index + 1] = high;
@@ -262,13 +281,24 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
       for (let index = 0; index < length; index++) {
         const value = rows[index]![name];
         if (isNull(value, index)) continue;
-        if (typeof value !== 'boolean') invalid(column, index, part, reasonOf(column.lake, value));
+        if (typeof value !== 'boolean') invalid(column, index, part, reasonOf(column, value));
         if (value) data[index >> 3]! |= 1 << (index & 7);
       }
       return finish({ data });
     }
-    case 'string':
-    case 'decimal': {
+    case 'decimal128': {
+      const shape = column.decimal as DecimalShape;
+      const data = new Uint32Array(length * 4);
+      for (let index = 0; index < length; index++) {
+        const value = rows[index]![name];
+        if (isNull(value, index)) continue;
+        if (typeof value !== 'string' || !writeDecimal(value, shape, data, index))
+          invalid(column, index, part, reasonOf(column, value));
+      }
+      return finish({ data });
+    }
+    case 'decimal': // with no shape: its exact text
+    case 'string': {
       const texts: string[] = new Array(length);
       const decimal = column.lake === 'decimal';
       for (let index = 0; index < length; index++) {
@@ -278,7 +308,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
           continue;
         }
         if (typeof value !== 'string' || (decimal && !isDecimalText(value)))
-          invalid(column, index, part, reasonOf(column.lake, value));
+          invalid(column, index, part, reasonOf(column, value));
         texts[index] = value as string;
       }
       // One UTF-8 encoding of the whole column; when it is all ASCII, byte offsets are character offsets.
@@ -303,14 +333,16 @@ function invalid(column: LakeColumn, row: number, part: string, reason: string):
   throw new InvalidLakeValueError(part, column.name, row, reason);
 }
 
-function reasonOf(lake: LakeTypeName, value: unknown): string {
-  switch (lake) {
+function reasonOf(column: LakeColumn, value: unknown): string {
+  switch (column.lake) {
     case 'int32':
       return `${show(value)} is not a 32-bit integer`;
     case 'string':
       return `${show(value)} is not a string`;
     case 'decimal':
-      return `${show(value)} is not decimal text like '12.30'`;
+      return column.decimal
+        ? `${show(value)} is not decimal text like '12.30' that fits decimal(${column.decimal.precision},${column.decimal.scale})`
+        : `${show(value)} is not decimal text like '12.30'`;
     case 'boolean':
       return `${show(value)} is not a boolean`;
     case 'timestamp':
@@ -340,7 +372,7 @@ function readColumn(column: LakeColumn, vector: Vector, rows: Row[], part: strin
     const outOfRange = (index: number, value: unknown): never => {
       throw new InvalidLakeValueError(part, name, base + index, `${show(value)} is out of range`);
     };
-    switch (column.lake) {
+    switch (data.typeId === Type.Decimal ? 'decimal128' : column.lake) {
       case 'int32':
       case 'date':
       case 'time': {
@@ -377,8 +409,16 @@ function readColumn(column: LakeColumn, vector: Vector, rows: Row[], part: strin
         }
         break;
       }
-      case 'string':
-      case 'decimal': {
+      case 'decimal128': {
+        const words = data.values as Uint32Array;
+        const scale = (data.type as Decimal).scale;
+        for (let index = 0; index < length; index++) {
+          if (valid(index)) rows[base + index]![name] = readDecimal(words, offset + index, scale);
+        }
+        break;
+      }
+      case 'decimal': // parts written before decimals had a shape hold the text
+      case 'string': {
         const offsets = data.valueOffsets as ArrayLike<number | bigint>;
         if (!(offsets instanceof Int32Array)) {
           // Large strings (64-bit offsets, from other writers): Arrow's own accessor.
