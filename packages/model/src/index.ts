@@ -40,7 +40,14 @@ export {
   tableOf,
 } from './graph';
 export type { PeerSchemas } from './peer-sql';
-export { peerModelSql, peerRebuildSql, peerSchemasDdl, peerSelectSql, peerStagingDdl } from './peer-sql';
+export {
+  peerModelSql,
+  peerRebuildSql,
+  peerSchemasDdl,
+  peerSelectSql,
+  peerStagingDdl,
+  peerStagingType,
+} from './peer-sql';
 export type { SourceTableName } from './source-catalog';
 export { sourceTableNames, sourceTables } from './source-catalog';
 export type { QueueSpec, Topology } from './topology';

@@ -26,14 +26,14 @@ const q = sqlIdentifier;
  * The type a staging copy of a source column takes. An enum of the source (a quoted type name) does not exist in
  * the warehouse database: it lands as text, as EL tools land it.
  */
-function stagingType(sql: string): string {
+export function peerStagingType(sql: string): string {
   return sql.startsWith('"') ? 'text' : sql;
 }
 
 /** The staging table of one source table: its catalog columns and primary key, as a plain EL landing makes it. */
 export function peerStagingDdl(schema: string, table: SourceTable): string {
   const columns = table.columns.map(
-    (column) => `${q(column.name)} ${stagingType(column.sql)}${column.nullable ? '' : ' NOT NULL'}`,
+    (column) => `${q(column.name)} ${peerStagingType(column.sql)}${column.nullable ? '' : ' NOT NULL'}`,
   );
   columns.push(`PRIMARY KEY (${q(table.primaryKey)})`);
   return `CREATE TABLE ${q(schema)}.${q(table.name)} (\n  ${columns.join(',\n  ')}\n)`;
