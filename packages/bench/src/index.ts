@@ -4,6 +4,8 @@ export type { FloorResult } from './copy-floor';
 export { measureCopyFloor } from './copy-floor';
 export type { CpuProfiler, ProfiledFunction, ProfiledOwner, ProfileSummary } from './cpu-profile';
 export { startCpuProfiler, summariseCpuProfile } from './cpu-profile';
+export type { PeerResult } from './elt-peer';
+export { defaultPeerSchemas, measureEltPeer } from './elt-peer';
 export { BenchError, BenchErrorCode } from './errors';
 export type { FullLoadResult } from './full-load';
 export type { IncrementalOptions, IncrementalResult, TimedChange } from './incremental-latency';
@@ -34,6 +36,7 @@ export {
   floorRatioTarget,
   incrementalP95TargetMs,
   peakRssTargetBytes,
+  peerRatioTarget,
   summariseRuns,
 } from './summarise-runs';
 export type { Witness } from './warehouse-visibility';

@@ -38,6 +38,8 @@ export function renderReportMarkdown(report: BenchReport): string {
     `| COPY floor | ${spread(summary.floorMs, seconds).join(' | ')} | |`,
     `| full load (first detection → run.completed) | ${spread(summary.fullLoadMs, seconds).join(' | ')} | |`,
     `| full load ÷ floor | ${spread(summary.ratioToFloor, (n) => `${n.toFixed(1)}×`).join(' | ')} | ${verdict('full load vs COPY floor')} |`,
+    `| ELT peer (COPY into staging, then the warehouse rebuilt in SQL) | ${spread(summary.peerMs ?? null, seconds).join(' | ')} | |`,
+    `| full load ÷ peer | ${spread(summary.ratioToPeer ?? null, (n) => `${n.toFixed(1)}×`).join(' | ')} | ${verdict('full load vs ELT peer')} |`,
     `| full load rows/s | ${spread(summary.rowsPerSecond, rate).join(' | ')} | |`,
     `| floor rows/s | ${spread(summary.floorRowsPerSecond, rate).join(' | ')} | |`,
     `| incremental p50 | ${spread(summary.incrementalP50Ms, latency).join(' | ')} | |`,

@@ -94,6 +94,16 @@ const FloorSchema = z.object({
   perTable: list(z.object({ table: z.string(), rows: count, ms: milliseconds })),
 });
 
+/** The ELT peer: the source copied into a staging schema, then the warehouse rebuilt there in SQL (elt-peer.ts). */
+const PeerSchema = z.object({
+  ms: milliseconds,
+  ddlMs: milliseconds,
+  copyMs: milliseconds,
+  buildMs: milliseconds,
+  rows: count,
+  perModel: list(z.object({ model: z.string(), rows: count, ms: milliseconds })),
+});
+
 const IncrementalSchema = z.object({
   intervalMs: z.number().int().positive(),
   pollMs: z.number().int().positive(),
@@ -133,6 +143,10 @@ export const BenchRunSchema = z.object({
   fullLoad: FullLoadSchema,
   /** fullLoad.wallMs / floor.ms. */
   ratioToFloor: z.number().nonnegative(),
+  /** The ELT peer on the same server and data (absent in reports from before it was measured). */
+  peer: PeerSchema.optional(),
+  /** fullLoad.wallMs / peer.ms. */
+  ratioToPeer: z.number().nonnegative().optional(),
   incremental: IncrementalSchema.nullable(),
   lake: z.object({ raw: ZoneSizeSchema, processed: ZoneSizeSchema }),
   warehouseBytes: bytes,
@@ -198,6 +212,9 @@ export const BenchReportSchema = z.object({
     floorMs: SpreadSchema,
     fullLoadMs: SpreadSchema,
     ratioToFloor: SpreadSchema,
+    /** The ELT peer's time and the full load's ratio to it (absent in reports from before it was measured). */
+    peerMs: SpreadSchema.optional(),
+    ratioToPeer: SpreadSchema.optional(),
     rowsPerSecond: SpreadSchema,
     floorRowsPerSecond: SpreadSchema,
     peakRssBytes: SpreadSchema,

@@ -4,6 +4,7 @@ import { makeTempFolder } from '@totes/local-stack';
 import { createPool, loadConfig } from '@totes/runtime';
 import { type BenchPostgres, startBenchPostgres } from './bench-postgres';
 import { measureCopyFloor } from './copy-floor';
+import { measureEltPeer } from './elt-peer';
 import { measureIncrementalLatency } from './incremental-latency';
 import { lakeZoneSizes } from './lake-size';
 import { describeMachine, gitState, loadAverage } from './machine';
@@ -32,7 +33,7 @@ const changeTimeoutMs = 60_000;
 
 /**
  * The benchmark: a fresh embedded PostgreSQL in a temporary folder, totesys seeded at the scale (timed), then for
- * each run the COPY floor, the platform's full load into a fresh warehouse and lake (in a process of its own), and
+ * each run the COPY floor, the ELT peer (staging COPY, then the warehouse rebuilt in SQL), the platform's full load into a fresh warehouse and lake (in a process of its own), and
  * the incremental phase; then, if asked, one more full load under the CPU profiler. Everything it made is removed
  * at the end. The report is validated against {@link BenchReportSchema} before it is returned.
  */
@@ -131,6 +132,16 @@ async function measureRun(
   await dropDatabase(postgres, floorDatabase);
   log(`run ${run}: COPY floor ${(floor.ms / 1000).toFixed(2)} s (${Math.round(floor.rowsPerSecond)} rows/s)`);
 
+  // The ELT peer, on the same server and data: its own database, dropped before the platform's load starts.
+  const peerDatabase = `peer_${run}`;
+  await postgres.server.ensureDatabase(peerDatabase);
+  const peer = await measureEltPeer(source.url, postgres.server.url(peerDatabase));
+  await dropDatabase(postgres, peerDatabase);
+  log(
+    `run ${run}: ELT peer ${(peer.ms / 1000).toFixed(2)} s (COPY into staging ${(peer.copyMs / 1000).toFixed(2)} s, ` +
+      `rebuild in SQL ${(peer.buildMs / 1000).toFixed(2)} s)`,
+  );
+
   const warehouseDatabase = `warehouse_${run}`;
   await postgres.server.ensureDatabase(warehouseDatabase);
   const warehouseUrl = postgres.server.url(warehouseDatabase);
@@ -154,7 +165,7 @@ async function measureRun(
     const warehouseBytes = await databaseSize(postgres, warehouseDatabase);
     log(
       `run ${run}: full load ${(fullLoad.wallMs / 1000).toFixed(2)} s (${Math.round(fullLoad.rowsPerSecond)} rows/s, ` +
-        `${(fullLoad.wallMs / floor.ms).toFixed(1)}× the floor), peak RSS ` +
+        `${(fullLoad.wallMs / floor.ms).toFixed(1)}× the floor, ${(fullLoad.wallMs / peer.ms).toFixed(1)}× the peer), peak RSS ` +
         fullLoad.processes
           .map((entry) => `${entry.name} ${(entry.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`)
           .join(', '),
@@ -194,6 +205,8 @@ async function measureRun(
       floor,
       fullLoad,
       ratioToFloor: fullLoad.wallMs / floor.ms,
+      peer,
+      ratioToPeer: fullLoad.wallMs / peer.ms,
       incremental,
       lake,
       warehouseBytes,

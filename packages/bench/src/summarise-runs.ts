@@ -3,7 +3,9 @@ import { type Spread, spreadOf, spreadOfPresent } from './statistics';
 
 /** The target ratio of the full load's time to the COPY floor's. */
 export const floorRatioTarget = 3;
-/** The scale the floor ratio target is stated at. */
+/** The target ratio of the full load's time to the ELT peer's (aiming for 1). */
+export const peerRatioTarget = 1.5;
+/** The scale the floor ratio target is stated at (the peer ratio target too). */
 export const floorRatioTargetScale = 100;
 /** The incremental p95 target, at a 1 s detection interval. */
 export const incrementalP95TargetMs = 2000;
@@ -20,6 +22,7 @@ export function summariseRuns(runs: readonly BenchRun[]): BenchReport['summary']
     floorMs: of(runs.map((run) => run.floor.ms)),
     fullLoadMs: of(runs.map((run) => run.fullLoad.wallMs)),
     ratioToFloor: of(runs.map((run) => run.ratioToFloor)),
+    ...peerSummary(runs),
     rowsPerSecond: of(runs.map((run) => run.fullLoad.rowsPerSecond)),
     floorRowsPerSecond: of(runs.map((run) => run.floor.rowsPerSecond)),
     peakRssBytes: of(runs.map((run) => run.fullLoad.memory.peakRssBytes)),
@@ -30,6 +33,13 @@ export function summariseRuns(runs: readonly BenchRun[]): BenchReport['summary']
     lakeRawBytes: of(runs.map((run) => run.lake.raw.bytes)),
     lakeProcessedBytes: of(runs.map((run) => run.lake.processed.bytes)),
   };
+}
+
+/** The peer's time and the ratio to it, when every run measured the peer. */
+function peerSummary(runs: readonly BenchRun[]): Pick<BenchReport['summary'], 'peerMs' | 'ratioToPeer'> {
+  const peerMs = spreadOfPresent(runs.map((run) => run.peer?.ms));
+  const ratioToPeer = spreadOfPresent(runs.map((run) => run.ratioToPeer));
+  return peerMs && ratioToPeer ? { peerMs, ratioToPeer } : {};
 }
 
 /** The issue's three targets against the summary. */
@@ -52,6 +62,19 @@ export function evaluateTargets(
         : `measured at scale ${options.scale}, not ${floorRatioTargetScale}; at this scale it would be ${ratioMet ? 'met' : 'not met'}`,
     },
   ];
+  const peer = summary.ratioToPeer;
+  if (peer) {
+    const peerMet = peer.median <= peerRatioTarget;
+    targets.push({
+      name: 'full load vs ELT peer',
+      target: `≤ ${peerRatioTarget}× the peer at scale ${floorRatioTargetScale}`,
+      measured: `${fixed(peer.median, 1)}× (${fixed(peer.min, 1)}–${fixed(peer.max, 1)}) at scale ${options.scale}`,
+      verdict: atScale ? (peerMet ? 'met' : 'not met') : 'not shown',
+      note: atScale
+        ? ''
+        : `measured at scale ${options.scale}, not ${floorRatioTargetScale}; at this scale it would be ${peerMet ? 'met' : 'not met'}`,
+    });
+  }
   const p95 = summary.incrementalP95Ms;
   const notVisible = runs.reduce((sum, run) => sum + (run.incremental?.notVisible ?? 0), 0);
   if (p95) {

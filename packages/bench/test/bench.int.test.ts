@@ -46,6 +46,17 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
     expect(run?.lake.raw.files).toBeGreaterThan(0);
   });
 
+  it('measures the ELT peer on the same data and reports the full load as a ratio to it', () => {
+    const [run] = report.runs;
+    expect(run?.peer?.rows).toBe(report.source.totalRows);
+    expect(run?.peer?.perModel).toHaveLength(11);
+    expect(run?.peer?.ms).toBeCloseTo((run?.peer?.copyMs ?? 0) + (run?.peer?.buildMs ?? 0));
+    expect(run?.ratioToPeer).toBeCloseTo((run?.fullLoad.wallMs ?? 0) / (run?.peer?.ms ?? 1));
+    expect(report.summary.peerMs?.median).toBe(run?.peer?.ms);
+    expect(report.summary.ratioToPeer?.median).toBe(run?.ratioToPeer);
+    expect(report.summary.ratioToFloor.median).toBe(run?.ratioToFloor);
+  });
+
   it('times every change from the source to the warehouse', () => {
     const incremental = report.runs[0]?.incremental;
     expect(incremental?.changes.map((change) => change.table)).toEqual(['sales_order', 'payment', 'design']);
@@ -56,6 +67,7 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
     expect(report.profile?.summary.topSelf.length).toBeGreaterThan(0);
     expect(report.targets.map((target) => target.name)).toEqual([
       'full load vs COPY floor',
+      'full load vs ELT peer',
       'incremental p95',
       'peak RSS per service',
     ]);
@@ -65,5 +77,6 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
     const path = await writeReport(report, out);
     expect(await readReport(path)).toEqual(report);
     expect(renderReportMarkdown(report)).toContain('| full load ÷ floor |');
+    expect(renderReportMarkdown(report)).toContain('| full load ÷ peer |');
   });
 });

@@ -21,8 +21,18 @@ export const sourceVersionColumn = '_source_version';
 /** What a derivation reads: the source row of each table it names. */
 export type SourceRows = Readonly<Record<string, Row | undefined>>;
 
-const dayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
-const monthNames = [
+/** Day names, ISO order (Monday first): dim_date.day_name in JS and in the peer's SQL. */
+export const dayNames = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
+/** Month names, January first: dim_date.month_name in JS and in the peer's SQL. */
+export const monthNames = [
   'January',
   'February',
   'March',

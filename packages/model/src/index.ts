@@ -12,14 +12,17 @@ export {
 export type { SourceRows } from './derive';
 export {
   datesReferenced,
+  dayNames,
   deriveCalendarRow,
   deriveDimensionRow,
   deriveFactRow,
   deriveValue,
+  monthNames,
   processedColumnsOf,
   sourceVersionColumn,
   sourceVersionOf,
 } from './derive';
+export { calendarPartSql, derivationSql, sourceColumnSql, sqlIdentifier } from './derive-sql';
 export { describeDerivation } from './docs/derivation-words';
 export { renderModelDocs } from './docs/render-model-docs';
 export { ModelError, ModelErrorCode } from './errors';
@@ -37,6 +40,15 @@ export {
   tableOf,
 } from './graph';
 export { numeric } from './numeric';
+export type { PeerSchemas } from './peer-sql';
+export {
+  peerModelSql,
+  peerRebuildSql,
+  peerSchemasDdl,
+  peerSelectSql,
+  peerStagingDdl,
+  peerStagingType,
+} from './peer-sql';
 export type { SourceTableName } from './source-catalog';
 export { sourceTableNames, sourceTables } from './source-catalog';
 export type { QueueSpec, Topology } from './topology';
