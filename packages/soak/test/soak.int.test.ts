@@ -10,8 +10,10 @@ describe('pnpm soak, small', () => {
     const options = {
       mutations: 30,
       seed: 4,
-      // Room for the three processes that the aimed kills restart, besides the kill_service one.
-      deadlineSeconds: 180,
+      // Room for the three processes that the aimed kills restart, besides the kill_service one, and for a fact
+      // deferred up the backoff ladder (2 to 32 s) while the rest of the suite shares the two cores: alone it drains
+      // in under a minute, and a run that drains returns as soon as it has.
+      deadlineSeconds: 300,
       faults: 0,
       force: allFaultKinds,
       kinds: allFaultKinds,
@@ -44,5 +46,7 @@ describe('pnpm soak, small', () => {
     // A service was killed while it held a batch at every step of its handling, and was started again.
     for (const kind of aimedKillKinds) expect(summary.faultsTookEffect[kind], kind).toBe(1);
     expect(summary.killPointExits).toBe(aimedKillKinds.length);
-  }, 240_000);
+    // Past the deadline, verify and the stop of six processes still run: the test's own limit leaves them room, so a
+    // run that does not drain fails on its assertions, with the log, rather than on a timeout.
+  }, 480_000);
 });
