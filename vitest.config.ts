@@ -13,6 +13,10 @@ const roots = [...foldersIn('packages'), ...foldersIn('examples'), 'infra'].filt
   existsSync(new URL(`./${root}/package.json`, import.meta.url)),
 );
 
+// The soak runs six processes through timed faults and a drain with a deadline: it runs last, on a machine no other
+// test file is using, because sharing the two cores with the rest of the suite starved it past its limits.
+const runsAlone = new Set(['packages/soak']);
+
 export const config = defineConfig({
   test: {
     projects: roots.map((root) => ({
@@ -22,6 +26,7 @@ export const config = defineConfig({
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         testTimeout: 60_000,
         hookTimeout: 120_000,
+        sequence: { groupOrder: runsAlone.has(root) ? 1 : 0 },
       },
     })),
   },

@@ -38,10 +38,12 @@ describe('pnpm soak, small', () => {
     for (const kind of allFaultKinds) expect(summary.faultsInjected[kind], kind).toBeGreaterThanOrEqual(1);
     // No output line of any of the six processes, through every fault, held the configured password.
     expect(summary.secretLines, context).toBe(0);
-    // The truncated raw part was met, dead-lettered rather than dropped, and repaired by a re-extraction.
+    // A raw part was truncated, and nothing was lost (verify, above). A builder that meets it dead-letters the
+    // message and the drain re-extracts the window; but a retried extraction of the same window (an aimed kill after
+    // the lake write) can rewrite the part first, so the dead letter is not asserted here: the corrupt-part path is
+    // asserted on its own in bad-input.int.test.ts, worker.test.ts and parquet-codec.test.ts.
     expect(summary.faultsTookEffect.truncate_lake_object).toBe(1);
-    expect(summary.deadLettered).toBeGreaterThanOrEqual(1);
-    expect(summary.reExtracted).toBeGreaterThanOrEqual(1);
+    expect(summary.deadLettered).toBe(summary.replayed);
     expect(Object.keys(summary.rowsWritten)).toHaveLength(11);
     // A service was killed while it held a batch at every step of its handling, and was started again.
     for (const kind of aimedKillKinds) expect(summary.faultsTookEffect[kind], kind).toBe(1);
