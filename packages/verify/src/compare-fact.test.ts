@@ -2,6 +2,7 @@ import { deriveFactRow, type FactModel, findModel, type Row } from '@totes/model
 import { describe, expect, it } from 'vitest';
 import { compareFact } from './compare-fact';
 import { factShapeOf } from './model-shapes';
+import { batches, sourcePayment } from './testing';
 import { CheckName, type CheckResult, DifferenceKind } from './types';
 
 function fact(name: string): FactModel {
@@ -10,31 +11,10 @@ function fact(name: string): FactModel {
   return model;
 }
 
-async function* batches(...lists: Row[][]): AsyncGenerator<Row[]> {
-  for (const list of lists) yield list;
-}
-
 const factPayment = fact('fact_payment');
 const shape = factShapeOf(factPayment);
 
-/** A payment row as totesys holds it: only its current version. */
-function payment(payment_id: number, overrides: Row = {}): Row {
-  return {
-    payment_id,
-    created_at: '2024-01-02T10:00:00.000',
-    last_updated: '2024-01-03T11:00:00.000',
-    transaction_id: payment_id,
-    counterparty_id: 2,
-    payment_amount: '100.00',
-    currency_id: 1,
-    payment_type_id: 1,
-    paid: false,
-    payment_date: '2024-01-10',
-    company_ac_number: 11,
-    counterparty_ac_number: 22,
-    ...overrides,
-  };
-}
+const payment = sourcePayment;
 
 /** The fact row the platform loads for one version of a payment. */
 const loaded = (source: Row, overrides: Row = {}): Row => ({

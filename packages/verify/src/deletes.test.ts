@@ -4,11 +4,8 @@ import { compareDimension } from './compare-dimension';
 import { compareFact } from './compare-fact';
 import { factShapeOf } from './model-shapes';
 import { warehouseTableSql } from './queries';
+import { batches, sourcePayment } from './testing';
 import { DifferenceKind } from './types';
-
-async function* batches(...lists: Row[][]): AsyncGenerator<Row[]> {
-  for (const list of lists) yield list;
-}
 
 const dimDesign = findModel('dim_design') as TableDimension;
 const factPayment = findModel('fact_payment') as FactModel;
@@ -20,21 +17,7 @@ const design = (design_id: number, extra: Row = {}): Row => ({
   file_name: `design-${design_id}.json`,
   ...extra,
 });
-const payment = (payment_id: number, extra: Row = {}): Row => ({
-  payment_id,
-  created_at: '2024-01-02T10:00:00.000',
-  last_updated: '2024-01-03T11:00:00.000',
-  transaction_id: payment_id,
-  counterparty_id: 2,
-  payment_amount: '100.00',
-  currency_id: 1,
-  payment_type_id: 1,
-  paid: false,
-  payment_date: '2024-01-10',
-  company_ac_number: 11,
-  counterparty_ac_number: 22,
-  ...extra,
-});
+const payment = sourcePayment;
 /** The fact rows of a payment deleted after one version: that version, then the final one marked deleted. */
 const deletedPayment = (id: number): Row[] => [
   deriveFactRow(factPayment, payment(id)),
