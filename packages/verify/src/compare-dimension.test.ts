@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compareDimension } from './compare-dimension';
 import { deriveDimensionRows, indexByKey } from './dimension-rows';
 import { dimensionShapeOf } from './model-shapes';
+import { batches } from './testing';
 import { CheckName, DifferenceKind } from './types';
 
 function dimension(name: string): TableDimension {
@@ -10,10 +11,6 @@ function dimension(name: string): TableDimension {
   if (model?.kind !== 'dimension' || model.build !== 'table')
     throw new Error(`${name} is not a table dimension`);
   return model;
-}
-
-async function* batches(...lists: Row[][]): AsyncGenerator<Row[]> {
-  for (const list of lists) yield list;
 }
 
 async function collect(rows: AsyncIterable<Row[]>): Promise<Row[]> {
