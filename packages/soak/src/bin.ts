@@ -15,7 +15,11 @@ try {
     process.stdout.write(soakUsage);
     process.exit(0);
   }
-  const summary = await runSoak(options);
+  // Ctrl-C, or a supervisor's SIGTERM, ends the run with every process and server it started stopped.
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => stop.abort(new Error(signal)));
+  const summary = await runSoak(options, undefined, stop.signal);
   if (!summary.verified) process.stdout.write(`${summary.verifyReport}\n`);
   process.stdout.write(`${formatSoakSummary(summary)}\n`);
   const neverKilled = stepsNeverKilled(summary);

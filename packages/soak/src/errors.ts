@@ -3,6 +3,7 @@ export const SoakErrorCode = {
   invalidOptions: 'SOAK_INVALID_OPTIONS',
   serviceFailed: 'SOAK_SERVICE_FAILED',
   proxyFailed: 'SOAK_PROXY_FAILED',
+  aborted: 'SOAK_ABORTED',
 } as const;
 /** One of the {@link SoakErrorCode} values. */
 export type SoakErrorCode = (typeof SoakErrorCode)[keyof typeof SoakErrorCode];
@@ -44,5 +45,17 @@ export class SoakProxyError extends SoakError {
   override name = 'SoakProxyError';
   constructor(message: string, options?: ErrorOptions) {
     super(SoakErrorCode.proxyFailed, message, options);
+  }
+}
+
+/** A run stopped before its end by its caller (Ctrl-C, a test's time limit); every process was still stopped. */
+export class SoakAbortedError extends SoakError {
+  override name = 'SoakAbortedError';
+  constructor(reason?: unknown) {
+    super(
+      SoakErrorCode.aborted,
+      `the soak was stopped before its end${reason instanceof Error ? ` (${reason.message})` : ''}`,
+      { cause: reason },
+    );
   }
 }

@@ -1,6 +1,13 @@
 export type { DrainOptions, DrainResult } from './drain';
 export { drainPipeline, sourceCaughtUp } from './drain';
-export { SoakError, SoakErrorCode, SoakOptionsError, SoakProxyError, SoakServiceError } from './errors';
+export {
+  SoakAbortedError,
+  SoakError,
+  SoakErrorCode,
+  SoakOptionsError,
+  SoakProxyError,
+  SoakServiceError,
+} from './errors';
 export type { FaultPlanInput } from './fault-plan';
 export { countByKind, defaultFaultDurations, planFaults } from './fault-plan';
 export { truncateLakeObject } from './lake-faults';

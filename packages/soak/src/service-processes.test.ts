@@ -1,5 +1,11 @@
+import { ServiceName } from '@totes/model';
 import { describe, expect, it } from 'vitest';
-import { countLogLine, type ServiceCounters, WorkerLogMessage } from './service-processes';
+import {
+  countLogLine,
+  type ServiceCounters,
+  startServiceProcesses,
+  WorkerLogMessage,
+} from './service-processes';
 
 const fresh = (): ServiceCounters => ({
   retries: 0,
@@ -45,4 +51,37 @@ describe('countLogLine', () => {
 
     expect(counters.secretLines).toBe(2);
   });
+});
+
+// A process that says it is serving and then waits, as `totes serve` does: the supervisor is what is tested here.
+const servingProcess = [
+  '-e',
+  'console.log(JSON.stringify({ message: "serving" })); setInterval(() => {}, 1000);',
+];
+
+describe('startServiceProcesses', () => {
+  it('kills a service whose process has just killed itself by waiting for its restart, not for its exit', async () => {
+    const services = await startServiceProcesses({
+      services: [ServiceName.tableExtractor],
+      env: {},
+      intervalMs: 500,
+      visibilityTimeoutSeconds: 5,
+      claimLeaseSeconds: 20,
+      restartDelayMs: 300,
+      command: servingProcess,
+    });
+    try {
+      const first = services.pid(ServiceName.tableExtractor);
+      process.kill(first ?? 0, 'SIGKILL');
+      await expect.poll(() => services.counters.killPointExits).toBe(1);
+
+      await services.kill(ServiceName.tableExtractor);
+
+      const restarted = services.pid(ServiceName.tableExtractor);
+      expect(restarted).not.toBe(first);
+      expect(() => process.kill(restarted ?? 0, 0)).not.toThrow();
+    } finally {
+      await services.stop();
+    }
+  }, 15_000);
 });

@@ -27,12 +27,17 @@ export interface ServiceCounters {
 /** The platform's services, one `totes serve` process each, supervised. */
 export interface ServiceProcesses {
   readonly counters: Readonly<ServiceCounters>;
-  /** SIGKILLs the service's process and starts a new one. */
+  /**
+   * SIGKILLs the service's process and starts a new one; resolves when the new one is serving. A process that has
+   * already exited on its own (an aimed kill point, a crash) is not waited for: its restart is.
+   */
   kill(service: ServiceName): Promise<void>;
   /** SIGSTOPs the service's process for `ms`, then SIGCONTs it. */
   hold(service: ServiceName, ms: number): Promise<void>;
   /** The last log lines of every service, for a failure report. */
   tail(lines: number): string[];
+  /** The process id of the service's current process. */
+  pid(service: ServiceName): number | undefined;
   /** SIGTERMs every process and waits for them to exit (SIGKILL after 20 s). */
   stop(): Promise<void>;
 }
@@ -51,6 +56,8 @@ export interface ServiceProcessOptions {
   readonly onCrash?: (service: ServiceName, exitCode: number | null, lastLine: string) => void;
   /** Passwords the processes are configured with: every output line is scanned for them. */
   readonly secrets?: readonly string[];
+  /** What each process runs, before its `serve` arguments: the totes CLI under tsx unless told. */
+  readonly command?: readonly string[];
 }
 
 /** The log messages of the workers that the counters follow (packages/runtime/src/messaging). */
@@ -93,15 +100,15 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
   const children = new Map<ServiceName, ChildProcess>();
   const expectedExits = new WeakSet<ChildProcess>();
   const recent: string[] = [];
+  // Per service, the supervisor's restart of a process that exited on its own: resolves once the new one serves.
+  const restarts = new Map<ServiceName, Promise<void>>();
   let stopping = false;
 
   const launch = (service: ServiceName): Promise<void> => {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        cliBin,
+        ...(options.command ?? ['--import', 'tsx', cliBin]),
         'serve',
         '--service',
         service,
@@ -141,9 +148,15 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
         counters.crashes += 1;
         options.onCrash?.(service, exitCode, recent.filter((line) => line.startsWith(service)).at(-1) ?? '');
       }
-      setTimeout(() => {
-        if (!stopping) void launch(service);
-      }, options.restartDelayMs ?? 1000);
+      restarts.set(
+        service,
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            if (stopping) resolve();
+            else void launch(service).then(resolve);
+          }, options.restartDelayMs ?? 1000),
+        ),
+      );
     });
     return started;
   };
@@ -160,6 +173,8 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     counters,
     async kill(service) {
       const child = processOf(service);
+      // Waiting for the exit of a process that is gone already would wait for ever.
+      if (hasExited(child)) return restarts.get(service);
       expectedExits.add(child);
       const exited = once(child, 'exit');
       counters.kills += 1;
@@ -175,11 +190,12 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       child.kill('SIGCONT');
     },
     tail: (lines) => recent.slice(-lines),
+    pid: (service) => children.get(service)?.pid,
     async stop() {
       stopping = true;
       await Promise.all(
         [...children.values()].map(async (child) => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
+          if (hasExited(child)) return;
           const exited = once(child, 'exit');
           child.kill('SIGCONT');
           child.kill('SIGTERM');
@@ -190,4 +206,8 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       );
     },
   };
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }

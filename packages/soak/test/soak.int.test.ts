@@ -1,12 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { defaultFaultDurations } from '../src/fault-plan';
 import { runSoak } from '../src/run-soak';
 import { summaryProblems } from '../src/summary';
 import { aimedKillKinds, allFaultKinds } from '../src/types';
 
 describe('pnpm soak, small', () => {
-  it('loses and doubles nothing through 30 mutations while every fault kind fires at least once', async () => {
+  it('loses and doubles nothing through 30 mutations while every fault kind fires at least once', async ({
+    signal,
+  }) => {
     const log: string[] = [];
+    // A run stopped by the time limit has no summary to fail on: its log says where it was.
+    onTestFailed(() => {
+      process.stderr.write(`the soak's last log lines:\n${log.slice(-80).join('\n')}\n`);
+    });
     const options = {
       mutations: 30,
       seed: 4,
@@ -29,7 +35,8 @@ describe('pnpm soak, small', () => {
       },
     };
 
-    const summary = await runSoak(options, (line) => log.push(line));
+    // Past the test's limit the signal aborts the run, which still stops the six processes it started.
+    const summary = await runSoak(options, (line) => log.push(line), signal);
 
     const context = `${summary.verifyReport}\n${log.join('\n')}`;
     expect(summary.verified, context).toBe(true);
