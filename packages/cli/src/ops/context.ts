@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsClients } from '@totes/runtime';
+import { CliError, CliErrorCode } from '../errors';
 import { stateDirOf } from '../stack';
 import { type PlatformFile, readPlatformFile } from './platform-file';
 
@@ -24,6 +25,8 @@ export async function openOpsContext(options: { stage?: string | undefined }): P
   const { sqs, sns, s3 } = createAwsClients({ region, endpoint: running?.awsEndpoint });
   sns.destroy();
   s3.destroy();
+  if (!running && !options.stage && !process.env.TOTES_STAGE && !process.env.AWS_ENDPOINT_URL)
+    refuseEveryRequest(sqs, nothingRunningHere);
   return {
     stage,
     sqs,
@@ -31,4 +34,20 @@ export async function openOpsContext(options: { stage?: string | undefined }): P
     describe: running ? `stage ${stage} on this machine (pid ${running.pid})` : `stage ${stage} (${region})`,
     close: () => sqs.destroy(),
   };
+}
+
+const nothingRunningHere =
+  'no platform is running on this machine: start it with `npm start`, or pass --stage to read a stage on AWS';
+
+/**
+ * The local stage exists only while `pnpm start` runs. Without one and without `--stage`, the SDK would look for AWS
+ * credentials (10–14 s with no cloud at hand) before failing on queues that cannot exist; say why at once instead.
+ */
+function refuseEveryRequest(sqs: SQSClient, why: string): void {
+  sqs.middlewareStack.add(
+    () => async () => {
+      throw new CliError(CliErrorCode.notFound, why);
+    },
+    { step: 'initialize', name: 'refuseWithoutPlatform' },
+  );
 }

@@ -55,6 +55,7 @@ async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     if (QueueUrl) return QueueUrl;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     // A queue that is not there and an endpoint that does not answer call for different fixes: say which.
     if (!(error instanceof QueueDoesNotExist))
       throw new CliError(
