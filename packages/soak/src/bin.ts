@@ -1,4 +1,4 @@
-import { SoakError } from './errors';
+import { SoakAbortedError, SoakOptionsError } from './errors';
 import { parseSoakArgs, soakUsage } from './options';
 import { runSoak } from './run-soak';
 import { formatSoakSummary, stepsNeverKilled } from './summary';
@@ -30,6 +30,6 @@ try {
   process.stderr.write(
     `soak: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
   );
-  if (error instanceof SoakError) process.stderr.write(`\n${soakUsage}`);
-  process.exit(2);
+  if (error instanceof SoakOptionsError) process.stderr.write(`\n${soakUsage}`);
+  process.exit(error instanceof SoakAbortedError ? 1 : 2);
 }
