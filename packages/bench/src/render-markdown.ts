@@ -1,4 +1,5 @@
 import type { BenchReport } from './report-schema';
+import { localStackProcessName } from './service-fleet';
 import { type Spread, spreadOf } from './statistics';
 import { mebibytes, peakRssTargetBytes } from './summarise-runs';
 
@@ -50,7 +51,7 @@ export function renderReportMarkdown(report: BenchReport): string {
     `| peak RSS, full load (the highest service process, ${runsFleet}) | ${spread(summary.peakRssBytes, mebibytes).join(' | ')} | ${verdict('peak RSS per service')} |`,
     ...processNames(report).map(
       (name) =>
-        `| — peak RSS of ${name}, full load, ${runsFleet} | ${spread(
+        `| — peak RSS of ${name}, full load${name === localStackProcessName ? '' : `, ${runsFleet}`} | ${spread(
           spreadOf(
             report.runs.flatMap((run) =>
               (run.fullLoad.processes ?? [])
