@@ -51,3 +51,24 @@ export async function startBenchPostgres(root: string): Promise<BenchPostgres> {
     await pool.end();
   }
 }
+
+/** The size of a database of the bench's server. */
+export async function databaseSize(postgres: BenchPostgres, database: string): Promise<number> {
+  const pool = createPool(postgres.server.url('postgres'), { max: 1, applicationName: 'totes-bench' });
+  try {
+    const size = await pool.query<{ bytes: string }>('SELECT pg_database_size($1) AS bytes', [database]);
+    return Number(size.rows[0]?.bytes ?? 0);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Drops a database of the bench's server, ending its connections. */
+export async function dropDatabase(postgres: BenchPostgres, database: string): Promise<void> {
+  const pool = createPool(postgres.server.url('postgres'), { max: 1, applicationName: 'totes-bench' });
+  try {
+    await pool.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await pool.end();
+  }
+}

@@ -10,6 +10,8 @@ export const BenchErrorCode = {
   loadFailed: 'LOAD_FAILED',
   /** A change to the source could not be made or traced to the warehouse. */
   changeFailed: 'CHANGE_FAILED',
+  /** esbuild could not bundle the service process as its Lambda is bundled. */
+  bundleFailed: 'BUNDLE_FAILED',
 } as const;
 /** One of the {@link BenchErrorCode} values. */
 export type BenchErrorCode = (typeof BenchErrorCode)[keyof typeof BenchErrorCode];

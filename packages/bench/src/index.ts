@@ -17,12 +17,14 @@ export { describeMachine, gitState, loadAverage } from './machine';
 export type { MemoryPeaks, MemorySampler } from './memory-sampler';
 export { startMemorySampler } from './memory-sampler';
 export type { BenchOptions } from './options';
-export { benchUsage, defaultBenchOptions, parseBenchArgs } from './options';
+export { benchUsage, defaultBenchOptions, Fleet, parseBenchArgs } from './options';
 export { renderReportMarkdown } from './render-markdown';
 export type { BenchReport, BenchRun, Target } from './report-schema';
 export { BenchReportSchema, BenchRunSchema } from './report-schema';
 export type { BenchContext } from './run-bench';
 export { runBench } from './run-bench';
+export type { ServiceBundle } from './service-bundle';
+export { bundleServiceProcess, lambdaExternal } from './service-bundle';
 export type { AppliedChange, ChangeMaker } from './single-row-changes';
 export { changeRotation, createChangeMaker } from './single-row-changes';
 export type { SeededSource } from './source-database';
@@ -31,11 +33,13 @@ export type { HandledMessage, LogRecorder, StageTiming } from './stage-timings';
 export { createLogRecorder, Stage, stageTimings } from './stage-timings';
 export type { Spread } from './statistics';
 export { median, percentile, spreadOf } from './statistics';
+export type { FleetRuns } from './summarise-runs';
 export {
   evaluateTargets,
   floorRatioTarget,
   incrementalP95TargetMs,
   peakRssTargetBytes,
+  peakRssTargetScale,
   peerRatioTarget,
   summariseRuns,
 } from './summarise-runs';

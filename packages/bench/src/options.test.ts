@@ -26,6 +26,13 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--no-out'])?.out).toBeNull();
   });
 
+  it('runs the timed loads bundled and one more under tsx unless --fleet says otherwise', () => {
+    expect(defaultBenchOptions.fleet).toBe('both');
+    expect(parseBenchArgs(['--fleet', 'bundled'])?.fleet).toBe('bundled');
+    expect(parseBenchArgs(['--fleet=tsx'])?.fleet).toBe('tsx');
+    expect(() => parseBenchArgs(['--fleet', 'esbuild'])).toThrow(/--fleet must be one of both, bundled, tsx/);
+  });
+
   it('answers --help with null, for the usage text', () => {
     expect(parseBenchArgs(['--help'])).toBeNull();
   });

@@ -1,5 +1,17 @@
 import { BenchError, BenchErrorCode } from './errors';
 
+/** Which service fleets the benchmark runs. */
+export const Fleet = {
+  /** The timed runs bundled, as deployed; then one more, untimed full load under tsx, for its memory only. */
+  both: 'both',
+  /** The timed runs bundled, as deployed, and nothing under tsx. */
+  bundled: 'bundled',
+  /** The timed runs under tsx, as `pnpm start` runs the services; the memory target is then not judged. */
+  tsx: 'tsx',
+} as const;
+/** One of the {@link Fleet} values. */
+export type Fleet = (typeof Fleet)[keyof typeof Fleet];
+
 /** What one `pnpm bench` invocation measures. */
 export interface BenchOptions {
   /** The totesys scale: 1 is the live size (about 11k sales orders), 100 about 100 times that. */
@@ -23,6 +35,11 @@ export interface BenchOptions {
    * heap on AWS Lambda; null leaves V8 to size it from this machine's memory, when it collects far later.
    */
   readonly serviceHeapMb: number | null;
+  /**
+   * How the service processes run: bundled with esbuild as their Lambdas are and started with plain node, or the
+   * TypeScript under tsx; `both` adds one untimed full load under tsx, to set its memory beside the bundled one's.
+   */
+  readonly fleet: Fleet;
 }
 
 /** The defaults of `pnpm bench`. */
@@ -36,6 +53,7 @@ export const defaultBenchOptions: BenchOptions = {
   profile: true,
   timeoutMs: 30 * 60_000,
   serviceHeapMb: 128,
+  fleet: Fleet.both,
 };
 
 /** The usage text of `pnpm bench`. */
@@ -54,8 +72,10 @@ Options:
   --seed S           generator seed (default 7)
   --no-profile       skip the extra, untimed profiled full load
   --timeout-ms MS    bound on each full load, change and drain (default 1800000)
-  --service-heap-mb MB  V8 old-space limit of each service process (default 128: half the 256 MB target)
+  --service-heap-mb MB  V8 old-space limit of each service process (default 128; the RSS target is 192 MiB)
   --no-service-heap-mb  leave V8 to size each service's heap from this machine's memory
+  --fleet F          how the services run: bundled (esbuild, as each Lambda is built; plain node), tsx, or both
+                     (default: the runs bundled, plus one untimed full load under tsx for its memory)
   --help             this text`;
 
 /** Parses the arguments of `pnpm bench`. `--help` yields null. */
@@ -107,6 +127,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
       case '--no-service-heap-mb':
         options.serviceHeapMb = null;
         break;
+      case '--fleet':
+        options.fleet = fleet(flag, value());
+        break;
       case '--timeout-ms':
         options.timeoutMs = integer(flag, value(), 1);
         break;
@@ -133,6 +156,12 @@ function integer(flag: string, text: string, min: number): number {
   if (!Number.isInteger(value) || value < min)
     throw usage(`${flag} must be an integer ≥ ${min}, got ${text}`);
   return value;
+}
+
+function fleet(flag: string, text: string): Fleet {
+  const known: readonly string[] = Object.values(Fleet);
+  if (!known.includes(text)) throw usage(`${flag} must be one of ${known.join(', ')}, got ${text}`);
+  return text as Fleet;
 }
 
 function usage(message: string): BenchError {

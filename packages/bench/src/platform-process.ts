@@ -74,7 +74,10 @@ export async function runPlatformProcess(): Promise<void> {
     });
     fleet = await startServiceFleet({
       layout: request.layout,
-      nodeFlags: request.serviceHeapMb === null ? [] : [`--max-old-space-size=${request.serviceHeapMb}`],
+      launch: {
+        nodeFlags: request.serviceHeapMb === null ? [] : [`--max-old-space-size=${request.serviceHeapMb}`],
+        bundle: request.serviceBundle,
+      },
       control,
       request: {
         sourceUrl: request.sourceUrl,

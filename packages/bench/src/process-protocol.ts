@@ -26,6 +26,8 @@ export interface PlatformProcessRequest {
   readonly layout: ServiceLayout;
   /** `--max-old-space-size` of each service process; null for V8's default. */
   readonly serviceHeapMb: number | null;
+  /** The bundled service process (service-bundle.ts) to run with plain node; null runs the TypeScript under tsx. */
+  readonly serviceBundle: string | null;
 }
 
 /** The environment variable that carries the {@link PlatformProcessRequest}. */
@@ -109,7 +111,8 @@ export type ServiceEvent =
 
 /** Messages from a service process to the platform process. */
 export type ServiceReport =
-  | { readonly type: 'ready' }
+  /** `tsx`: whether tsx's loader is in the process, so the fleet can tell a bundled process really runs without it. */
+  | { readonly type: 'ready'; readonly tsx: boolean }
   | { readonly type: 'reply'; readonly id: number; readonly value: unknown }
   | { readonly type: 'replyFailed'; readonly id: number; readonly message: string }
   | { readonly type: 'event'; readonly event: ServiceEvent }

@@ -1,6 +1,7 @@
 import type { BenchReport } from './report-schema';
+import { localStackProcessName } from './service-fleet';
 import { type Spread, spreadOf } from './statistics';
-import { mebibytes } from './summarise-runs';
+import { mebibytes, peakRssTargetBytes } from './summarise-runs';
 
 /** The report as Markdown tables, for docs/benchmarks.md and the terminal. */
 export function renderReportMarkdown(report: BenchReport): string {
@@ -11,6 +12,8 @@ export function renderReportMarkdown(report: BenchReport): string {
   const rate = (n: number) => `${Math.round(n).toLocaleString('en-GB')}`;
   const latency = (n: number) => `${Math.round(n)} ms`;
   const verdicts = new Map(report.targets.map((target) => [target.name, target]));
+  // Older reports, from before the fleets, ran every service under tsx.
+  const runsFleet = options.fleet === undefined || options.fleet === 'tsx' ? 'under tsx' : 'bundled';
   const verdict = (name: string) => {
     const target = verdicts.get(name);
     return target ? `${target.target}: **${target.verdict}**` : '';
@@ -45,10 +48,10 @@ export function renderReportMarkdown(report: BenchReport): string {
     `| incremental p50 | ${spread(summary.incrementalP50Ms, latency).join(' | ')} | |`,
     `| incremental p95 | ${spread(summary.incrementalP95Ms, latency).join(' | ')} | ${verdict('incremental p95')} |`,
     `| incremental max | ${spread(summary.incrementalMaxMs, latency).join(' | ')} | |`,
-    `| peak RSS, full load (the highest service process) | ${spread(summary.peakRssBytes, mebibytes).join(' | ')} | ${verdict('peak RSS per service')} |`,
+    `| peak RSS, full load (the highest service process, ${runsFleet}) | ${spread(summary.peakRssBytes, mebibytes).join(' | ')} | ${verdict('peak RSS per service')} |`,
     ...processNames(report).map(
       (name) =>
-        `| — peak RSS of ${name}, full load | ${spread(
+        `| — peak RSS of ${name}, full load${name === localStackProcessName ? '' : `, ${runsFleet}`} | ${spread(
           spreadOf(
             report.runs.flatMap((run) =>
               (run.fullLoad.processes ?? [])
@@ -89,6 +92,7 @@ export function renderReportMarkdown(report: BenchReport): string {
       } |`;
     }),
   ];
+  lines.push(...serviceRssTable(report));
   const reasons = [...new Set(report.runs.flatMap((run) => run.fullLoad.deferralReasons))];
   if (reasons.length > 0) {
     lines.push(
@@ -129,6 +133,27 @@ export function renderReportMarkdown(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Each service's highest peak RSS over the full loads, bundled as deployed and under tsx, side by side. */
+function serviceRssTable(report: BenchReport): string[] {
+  const rss = report.summary.serviceRssMiB;
+  if (!rss) return [];
+  const names = [...new Set([...Object.keys(rss.bundled ?? {}), ...Object.keys(rss.tsx ?? {})])];
+  const mib = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(1)} MiB`);
+  return [
+    '',
+    `Peak RSS per service over the full loads (target ≤ ${mebibytes(peakRssTargetBytes)} as deployed, i.e. bundled):`,
+    '',
+    '| service | bundled (esbuild, node), as deployed | under tsx | tsx − bundled |',
+    '| --- | ---: | ---: | ---: |',
+    ...names.map((name) => {
+      const bundled = rss.bundled?.[name];
+      const tsx = rss.tsx?.[name];
+      const gap = bundled === undefined || tsx === undefined ? undefined : tsx - bundled;
+      return `| ${name} | ${mib(bundled)} | ${mib(tsx)} | ${mib(gap)} |`;
+    }),
+  ];
 }
 
 /** The processes the runs measured, in the order of the first run. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Fleet } from './options';
 
 /** A readonly array, as the measuring code hands its lists over. */
 const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
@@ -152,6 +153,9 @@ export const BenchRunSchema = z.object({
   warehouseBytes: bytes,
 });
 
+/** Each service's highest peak RSS over the full loads, in MiB, by service name. */
+const ServiceRssSchema = z.record(z.string(), z.number().nonnegative());
+
 /** A target of the benchmark issue, and whether this report shows it met. */
 export const TargetSchema = z.object({
   name: z.string(),
@@ -178,6 +182,8 @@ export const BenchReportSchema = z.object({
     profile: z.boolean(),
     /** `--max-old-space-size` of each service process; null (or absent, in older reports) for V8's default. */
     serviceHeapMb: z.number().int().positive().nullable().optional(),
+    /** How the services ran (absent in older reports, whose services all ran under tsx). */
+    fleet: z.enum(Fleet).optional(),
   }),
   machine: z.object({
     hostname: z.string(),
@@ -199,6 +205,11 @@ export const BenchReportSchema = z.object({
     /** How the services ran: in which processes, and where fauxqs ran. */
     process: z.string(),
     lateCommitMarginMs: z.number().int().nonnegative(),
+    /** The service process bundled with esbuild as the Lambdas are; null when every service ran under tsx. */
+    serviceBundle: z
+      .object({ bytes, buildMs: milliseconds, external: list(z.string()) })
+      .nullable()
+      .optional(),
   }),
   source: z.object({
     seedMs: milliseconds,
@@ -224,8 +235,20 @@ export const BenchReportSchema = z.object({
     incrementalPeakRssBytes: SpreadSchema.nullable(),
     lakeRawBytes: SpreadSchema,
     lakeProcessedBytes: SpreadSchema,
+    /**
+     * Each service's highest peak RSS over the full loads (MiB): bundled as deployed (the timed runs), and under
+     * tsx (the extra, untimed load of `--fleet both`, or the runs of `--fleet tsx`); null where none ran so.
+     */
+    serviceRssMiB: z
+      .object({ bundled: ServiceRssSchema.nullable(), tsx: ServiceRssSchema.nullable() })
+      .optional(),
   }),
   targets: list(TargetSchema),
+  /** With `--fleet both`: one more full load with the services under tsx, untimed, for their memory only. */
+  tsxFullLoad: z
+    .object({ wallMs: milliseconds, processes: list(ProcessUsageSchema) })
+    .nullable()
+    .optional(),
   /** An extra, untimed full load under the CPU profiler. */
   profile: z
     .object({ wallMs: milliseconds, rawProfilePath: z.string().nullable(), summary: ProfileSummarySchema })

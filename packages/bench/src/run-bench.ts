@@ -1,18 +1,20 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { makeTempFolder } from '@totes/local-stack';
-import { createPool, loadConfig } from '@totes/runtime';
-import { type BenchPostgres, startBenchPostgres } from './bench-postgres';
+import { loadConfig } from '@totes/runtime';
+import { type BenchPostgres, databaseSize, dropDatabase, startBenchPostgres } from './bench-postgres';
 import { measureCopyFloor } from './copy-floor';
 import { measureEltPeer } from './elt-peer';
+import { peaksOf, profiledLoad, type RunContext, tsxLoad } from './extra-loads';
 import { measureIncrementalLatency } from './incremental-latency';
 import { lakeZoneSizes } from './lake-size';
 import { describeMachine, gitState, loadAverage } from './machine';
-import type { BenchOptions } from './options';
+import { type BenchOptions, Fleet } from './options';
 import { forkPlatformProcess } from './platform-process-client';
 import { type BenchReport, BenchReportSchema, type BenchRun } from './report-schema';
+import { bundleServiceProcess } from './service-bundle';
 import { ServiceLayout } from './service-fleet';
-import { type SeededSource, seedSource, sourceSizeOnDisk } from './source-database';
+import { seedSource, sourceSizeOnDisk } from './source-database';
 import { evaluateTargets, summariseRuns } from './summarise-runs';
 
 /** Where the benchmark runs and what it tells as it goes. */
@@ -32,10 +34,12 @@ export interface BenchContext {
 const changeTimeoutMs = 60_000;
 
 /**
- * The benchmark: a fresh embedded PostgreSQL in a temporary folder, totesys seeded at the scale (timed), then for
- * each run the COPY floor, the ELT peer (staging COPY, then the warehouse rebuilt in SQL), the platform's full load into a fresh warehouse and lake (in a process of its own), and
- * the incremental phase; then, if asked, one more full load under the CPU profiler. Everything it made is removed
- * at the end. The report is validated against {@link BenchReportSchema} before it is returned.
+ * The benchmark: the service process bundled as the Lambdas are (unless every service runs under tsx), a fresh
+ * embedded PostgreSQL in a temporary folder, totesys seeded at the scale (timed), then for each run the COPY floor,
+ * the ELT peer (staging COPY, then the warehouse rebuilt in SQL), the platform's full load into a fresh warehouse
+ * and lake (in a process of its own), and the incremental phase; then, if asked, one more full load with the
+ * services under tsx (for their memory) and one under the CPU profiler. Everything it made is removed at the end.
+ * The report is validated against {@link BenchReportSchema} before it is returned.
  */
 export async function runBench(options: BenchOptions, context: BenchContext): Promise<BenchReport> {
   const startedAt = new Date();
@@ -45,6 +49,14 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
   const root = await makeTempFolder('totes-bench-');
   let postgres: BenchPostgres | undefined;
   try {
+    const bundle =
+      options.fleet === Fleet.tsx ? null : await bundleServiceProcess(join(root, 'service-bundle'));
+    if (bundle) {
+      log(
+        `bundled the service process with esbuild as the Lambdas are: ${(bundle.bytes / 2 ** 20).toFixed(1)} MiB ` +
+          `in ${Math.round(bundle.buildMs)} ms (external: ${bundle.external.join(', ')})`,
+      );
+    }
     postgres = await startBenchPostgres(root);
     log(
       `PostgreSQL ${postgres.description.version} (fast mode) in ${root}; seeding totesys at scale ${options.scale}`,
@@ -58,12 +70,19 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
     const runs: BenchRun[] = [];
     for (let run = 1; run <= options.runs; run++) {
       context.signal?.throwIfAborted();
-      runs.push(await measureRun(run, { options, context, postgres, source, root }));
+      runs.push(await measureRun(run, { options, context, postgres, source, root, bundle }));
     }
     context.signal?.throwIfAborted();
-    const profile = options.profile ? await profiledLoad({ options, context, postgres, source, root }) : null;
+    const tsxFullLoad =
+      options.fleet === Fleet.both
+        ? await tsxLoad({ options, context, postgres, source, root, bundle })
+        : null;
+    context.signal?.throwIfAborted();
+    const profile = options.profile
+      ? await profiledLoad({ options, context, postgres, source, root, bundle })
+      : null;
 
-    const summary = summariseRuns(runs);
+    const summary = summariseRuns(runs, { fleet: options.fleet, tsxFullLoad });
     const git = await gitState(context.repoRoot);
     const config = loadConfig({}, { sourceUrl: source.url, warehouseUrl: source.url, lakeUrl: root });
     const finishedAt = new Date();
@@ -81,17 +100,16 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
         seed: options.seed,
         profile: options.profile,
         serviceHeapMb: options.serviceHeapMb,
+        fleet: options.fleet,
       },
       machine: describeMachine(),
       loadAverage: { atStart, atEnd: loadAverage() },
       git,
       postgres: postgres.description,
       platform: {
-        process:
-          'each service in a Node process of its own (startPlatform with one service, as totes serve runs it)' +
-          (options.serviceHeapMb === null ? '' : `, with --max-old-space-size=${options.serviceHeapMb}`) +
-          '; fauxqs in a process of its own; the profiled load runs all five services in one process',
+        process: describeProcesses(options),
         lateCommitMarginMs: config.lateCommitMarginMs,
+        serviceBundle: bundle && { bytes: bundle.bytes, buildMs: bundle.buildMs, external: bundle.external },
       },
       source: {
         seedMs: source.seedMs,
@@ -103,6 +121,7 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
       runs,
       summary,
       targets: evaluateTargets(summary, runs, options),
+      tsxFullLoad,
       profile,
     } satisfies BenchReport);
   } finally {
@@ -112,17 +131,23 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
   }
 }
 
-interface RunContext {
-  readonly options: BenchOptions;
-  readonly context: BenchContext;
-  readonly postgres: BenchPostgres;
-  readonly source: SeededSource;
-  readonly root: string;
+/** How the services ran, for the report. */
+function describeProcesses(options: BenchOptions): string {
+  const runtime =
+    options.fleet === Fleet.tsx
+      ? 'under tsx'
+      : 'bundled with esbuild as its Lambda is, run by plain node' +
+        (options.fleet === Fleet.both ? ' (and one more, untimed full load under tsx, for its memory)' : '');
+  return (
+    `each service in a Node process of its own (startPlatform with one service, as totes serve runs it), ${runtime}` +
+    (options.serviceHeapMb === null ? '' : `, with --max-old-space-size=${options.serviceHeapMb}`) +
+    '; fauxqs in a process of its own; the profiled load runs all five services in one process, under tsx'
+  );
 }
 
 async function measureRun(
   run: number,
-  { options, context, postgres, source, root }: RunContext,
+  { options, context, postgres, source, root, bundle }: RunContext,
 ): Promise<BenchRun> {
   const { log } = context;
   const loadAverageAtStart = loadAverage();
@@ -157,6 +182,7 @@ async function measureRun(
     timeoutMs: options.timeoutMs,
     layout: ServiceLayout.perService,
     serviceHeapMb: options.serviceHeapMb,
+    serviceBundle: bundle?.entryPath ?? null,
     signal: context.signal,
   });
   try {
@@ -166,9 +192,7 @@ async function measureRun(
     log(
       `run ${run}: full load ${(fullLoad.wallMs / 1000).toFixed(2)} s (${Math.round(fullLoad.rowsPerSecond)} rows/s, ` +
         `${(fullLoad.wallMs / floor.ms).toFixed(1)}× the floor, ${(fullLoad.wallMs / peer.ms).toFixed(1)}× the peer), peak RSS ` +
-        fullLoad.processes
-          .map((entry) => `${entry.name} ${(entry.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`)
-          .join(', '),
+        `${bundle ? 'bundled' : 'under tsx'} ${peaksOf(fullLoad)}`,
     );
     let incremental: BenchRun['incremental'] = null;
     if (options.changes > 0) {
@@ -215,74 +239,6 @@ async function measureRun(
     platform.kill();
     await dropDatabase(postgres, warehouseDatabase);
     await rm(lakeDir, { recursive: true, force: true });
-  }
-}
-
-/** One more full load, under the CPU profiler: not timed with the runs, as the profiler costs time itself. */
-async function profiledLoad({
-  options,
-  context,
-  postgres,
-  source,
-  root,
-}: RunContext): Promise<BenchReport['profile']> {
-  const warehouseDatabase = 'warehouse_profiled';
-  await postgres.server.ensureDatabase(warehouseDatabase);
-  const lakeDir = join(root, 'lake-profiled');
-  const profileDir = context.profileDir ?? null;
-  if (profileDir) await mkdir(profileDir, { recursive: true });
-  const rawProfilePath = profileDir
-    ? join(
-        profileDir,
-        `full-load-scale-${options.scale}-${new Date().toISOString().replaceAll(':', '')}.cpuprofile`,
-      )
-    : join(root, 'full-load.cpuprofile');
-  context.log('profiling one more full load (untimed)');
-  const platform = forkPlatformProcess({
-    sourceUrl: source.url,
-    warehouseUrl: postgres.server.url(warehouseDatabase),
-    lakeDir,
-    postgresDataDir: postgres.dataDir,
-    repoRoot: context.repoRoot,
-    profilePath: rawProfilePath,
-    detectIntervalMs: null,
-    timeoutMs: options.timeoutMs,
-    layout: ServiceLayout.oneProcess,
-    serviceHeapMb: null,
-    signal: context.signal,
-  });
-  try {
-    const fullLoad = await platform.fullLoad();
-    await platform.stop();
-    if (!fullLoad.profile) return null;
-    return {
-      wallMs: fullLoad.wallMs,
-      rawProfilePath: profileDir ? relative(context.repoRoot, rawProfilePath) : null,
-      summary: fullLoad.profile,
-    };
-  } finally {
-    platform.kill();
-    await dropDatabase(postgres, warehouseDatabase);
-    await rm(lakeDir, { recursive: true, force: true });
-  }
-}
-
-async function databaseSize(postgres: BenchPostgres, database: string): Promise<number> {
-  const pool = createPool(postgres.server.url('postgres'), { max: 1, applicationName: 'totes-bench' });
-  try {
-    const size = await pool.query<{ bytes: string }>('SELECT pg_database_size($1) AS bytes', [database]);
-    return Number(size.rows[0]?.bytes ?? 0);
-  } finally {
-    await pool.end();
-  }
-}
-
-async function dropDatabase(postgres: BenchPostgres, database: string): Promise<void> {
-  const pool = createPool(postgres.server.url('postgres'), { max: 1, applicationName: 'totes-bench' });
-  try {
-    await pool.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  } finally {
-    await pool.end();
   }
 }
 

@@ -7,6 +7,7 @@ import type { ServiceProcessRequest, ServiceUsage } from './process-protocol';
 import {
   forkServiceProcess,
   type ServiceProcess,
+  type ServiceProcessLaunch,
   type ServiceProcessListeners,
 } from './service-process-client';
 
@@ -63,8 +64,8 @@ export const localStackProcessName = 'local-stack';
  */
 export async function startServiceFleet(options: {
   layout: ServiceLayout;
-  /** Node flags of each service process, e.g. its heap limit. */
-  nodeFlags: readonly string[];
+  /** How each service process runs: its node flags (e.g. its heap limit), bundled or under tsx. */
+  launch: ServiceProcessLaunch;
   control: Platform;
   request: Omit<ServiceProcessRequest, 'services'>;
   listeners: ServiceProcessListeners;
@@ -74,7 +75,7 @@ export async function startServiceFleet(options: {
       ? Object.values(ServiceName).map((service) => [service])
       : [Object.values(ServiceName)];
   const processes = groups.map((services) =>
-    forkServiceProcess({ ...options.request, services }, options.listeners, options.nodeFlags),
+    forkServiceProcess({ ...options.request, services }, options.listeners, options.launch),
   );
   const kill = () => {
     for (const child of processes) child.kill();

@@ -34,28 +34,32 @@ export interface ServiceProcessListeners {
   onLog(line: string): void;
 }
 
+/** How a service process runs. */
+export interface ServiceProcessLaunch {
+  /** Node flags, e.g. the heap limit. */
+  readonly nodeFlags: readonly string[];
+  /** The bundled service process (service-bundle.ts), run with plain node; null runs the TypeScript under tsx. */
+  readonly bundle: string | null;
+}
+
 /**
- * Forks a service process (`service-process-entry.ts` under tsx) with the request in its environment and an IPC
- * channel (advanced serialisation, so events keep their shapes) for commands, events and log lines.
+ * Forks a service process (the bundled file with node, as deployed, or `service-process-entry.ts` under tsx) with
+ * the request in its environment and an IPC channel (advanced serialisation, so events keep their shapes) for
+ * commands, events and log lines. It is ready once its services run and it runs under tsx exactly when asked to.
  */
 export function forkServiceProcess(
   request: ServiceProcessRequest,
   listeners: ServiceProcessListeners,
-  nodeFlags: readonly string[] = [],
+  launch: ServiceProcessLaunch,
 ): ServiceProcess {
-  const require = createRequire(import.meta.url);
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
   const name = request.services.join(',');
-  const child: ChildProcess = fork(
-    fileURLToPath(new URL('./service-process-entry.ts', import.meta.url)),
-    [],
-    {
-      execArgv: ['--import', tsx, ...nodeFlags],
-      env: { ...process.env, [serviceRequestVariable]: JSON.stringify(request) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    },
-  );
+  const child: ChildProcess = fork(launch.bundle ?? tsEntry, [], {
+    // Given, execArgv replaces this process' own flags (tsx's loader among them).
+    execArgv: launch.bundle ? [...launch.nodeFlags] : ['--import', tsxLoader(), ...launch.nodeFlags],
+    env: { ...process.env, [serviceRequestVariable]: JSON.stringify(request) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
   let nextId = 1;
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let failure: BenchError | undefined;
@@ -85,7 +89,8 @@ export function forkServiceProcess(
   child.on('message', (report: ServiceReport) => {
     switch (report.type) {
       case 'ready':
-        readyResolve();
+        if (report.tsx === (launch.bundle === null)) readyResolve();
+        else fail(launch.bundle ? 'runs under tsx, though bundled' : 'runs without tsx, though asked to');
         return;
       case 'reply':
       case 'replyFailed': {
@@ -133,4 +138,10 @@ export function forkServiceProcess(
       if (!exited) child.kill('SIGKILL');
     },
   };
+}
+
+const tsEntry = fileURLToPath(new URL('./service-process-entry.ts', import.meta.url));
+
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type Platform, startPlatform } from '@totes/cli';
+import { type Platform, startPlatform } from '@totes/cli/platform';
 import { createLogger, loadConfig } from '@totes/runtime';
 import { type CpuProfiler, startCpuProfiler, summariseCpuProfile } from './cpu-profile';
 import { BenchError, BenchErrorCode } from './errors';
@@ -101,7 +101,7 @@ export async function runServiceProcess(): Promise<void> {
         );
       });
     });
-    send({ type: 'ready' });
+    send({ type: 'ready', tsx: tsxLoaded() });
     await stopped;
   } catch (error) {
     send({
@@ -113,4 +113,9 @@ export async function runServiceProcess(): Promise<void> {
     sampler.stop();
     process.disconnect?.();
   }
+}
+
+/** Whether this process was started with tsx's loader (`--import tsx`, in its flags or in NODE_OPTIONS). */
+function tsxLoaded(): boolean {
+  return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((flag) => /\btsx\b/.test(flag));
 }

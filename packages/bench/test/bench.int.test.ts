@@ -10,7 +10,8 @@ import { runBench } from '../src/run-bench';
 import { readReport, writeReport } from '../src/write-report';
 
 // A smoke run, not a timed test: it checks that the benchmark works end to end and that its report is well formed,
-// and asserts nothing about speed.
+// and asserts nothing about speed. Its bound is wide: it runs three full loads (bundled, under tsx, profiled) on
+// two cores that other test files share.
 describe('pnpm bench at scale 0.01, one run, three changes', () => {
   let report: BenchReport;
   let out: string;
@@ -26,7 +27,7 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
         profileDir: null,
       },
     );
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });
@@ -73,10 +74,37 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
     ]);
   });
 
+  it('runs the timed load bundled, as deployed, and one more under tsx, and gives each service its peak RSS in both', () => {
+    const services = [
+      'change-detector',
+      'table-extractor',
+      'dimension-builder',
+      'fact-builder',
+      'warehouse-loader',
+    ];
+    const rss = report.summary.serviceRssMiB;
+
+    expect(report.options.fleet).toBe('both');
+    expect(report.platform.serviceBundle?.external).toEqual(['pg-native', 'parquet-wasm']);
+    expect(report.tsxFullLoad?.processes.map((entry) => entry.name)).toEqual([...services, 'local-stack']);
+    expect(Object.keys(rss?.bundled ?? {}).sort()).toEqual([...services].sort());
+    expect(Object.keys(rss?.tsx ?? {}).sort()).toEqual([...services].sort());
+    for (const service of services) {
+      expect(rss?.bundled?.[service]).toBeGreaterThan(0);
+      expect(rss?.tsx?.[service]).toBeGreaterThan(0);
+    }
+    expect(report.targets.at(-1)).toMatchObject({
+      name: 'peak RSS per service',
+      target: expect.stringContaining('192.0 MiB'),
+      verdict: 'not shown',
+    });
+  });
+
   it('writes the report as JSON that reads back the same, and renders it as Markdown', async () => {
     const path = await writeReport(report, out);
     expect(await readReport(path)).toEqual(report);
     expect(renderReportMarkdown(report)).toContain('| full load ÷ floor |');
     expect(renderReportMarkdown(report)).toContain('| full load ÷ peer |');
+    expect(renderReportMarkdown(report)).toMatch(/\| table-extractor \| [\d.]+ MiB \| [\d.]+ MiB \|/);
   });
 });
