@@ -93,10 +93,11 @@ export interface ServiceAccess {
 export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
   [ServiceName.changeDetector]: {
     secrets: [Credential.source, Credential.warehouse],
-    publishes: [TopicName.changes],
+    // load-complete: a cycle that found changes announces its run's OpenLineage START (`run.started`) there.
+    publishes: [TopicName.changes, TopicName.loadComplete],
     lake: {},
     defers: false,
-    lineage: false,
+    lineage: true,
   },
   [ServiceName.tableExtractor]: {
     secrets: [Credential.source, Credential.warehouse],

@@ -1,14 +1,13 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { ModelLoaded, RunCompleted } from '@totes/contracts';
-import { z } from 'zod';
+import { LoadCompleteEvent } from '@totes/contracts';
 
-/** The two events of the load-complete topic. */
-export const LoadCompleteEvent = z.discriminatedUnion('type', [ModelLoaded, RunCompleted]);
-export type LoadCompleteEvent = z.infer<typeof LoadCompleteEvent>;
+export { LoadCompleteEvent };
 
 /**
  * Receives load-complete events from the team's queue once, hands each to `handle`, and acknowledges (deletes)
  * it only when `handle` succeeded; a failure leaves it on the queue to be received again. Returns what it handled.
+ * The events are the START of a load or a run (`model.loading`, `run.started`) and its end (`model.loaded`,
+ * `run.completed`); a queue subscribed with `status: ['COMPLETE', 'FAIL']` receives only the ends.
  */
 export async function consumeLoadComplete(options: {
   sqs: SQSClient;

@@ -1,11 +1,15 @@
 import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
-/** What a downstream team wants to hear about: any of the message attributes the platform sets. */
+/**
+ * What a downstream team wants to hear about: any of the message attributes the platform sets. `status` is the
+ * OpenLineage eventType: `['COMPLETE', 'FAIL']` leaves the STARTs out.
+ */
 export interface LoadCompleteFilter {
+  type?: ('model.loading' | 'model.loaded' | 'run.started' | 'run.completed')[];
   model?: string[];
   kind?: ('dimension' | 'fact' | 'run')[];
-  status?: ('COMPLETE' | 'FAIL')[];
+  status?: ('START' | 'COMPLETE' | 'FAIL')[];
   stage?: string[];
 }
 

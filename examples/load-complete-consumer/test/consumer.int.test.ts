@@ -2,7 +2,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../packages/cli/test/harness';
-import { consumeLoadComplete, type LoadCompleteEvent, subscribeToLoadComplete } from '../src/index';
+import {
+  consumeLoadComplete,
+  type LoadCompleteEvent,
+  subscribeToLoadComplete,
+  trackLoadsInFlight,
+} from '../src/index';
 
 describe('a downstream consumer of load-complete events', () => {
   let t: TestPlatform;
@@ -26,7 +31,7 @@ describe('a downstream consumer of load-complete events', () => {
     await t?.dispose();
   });
 
-  it('receives one event per model load and one run event, and acknowledges them', async () => {
+  it('receives a START and an end per model load and for the run, tracks them in flight, and acknowledges them', async () => {
     const queueUrl = await subscribeToLoadComplete({
       sns,
       sqs,
@@ -38,30 +43,33 @@ describe('a downstream consumer of load-complete events', () => {
     const runId = await t.runOnce();
 
     const received: LoadCompleteEvent[] = [];
-    while (received.length < 3) {
+    const loads = trackLoadsInFlight();
+    while (received.length < 6) {
       const batch = await consumeLoadComplete({
         sqs,
         queueUrl,
         waitTimeSeconds: 2,
-        handle: async (event) => void received.push(event),
+        handle: async (event) => {
+          received.push(event);
+          loads.track(event);
+        },
       });
       if (batch.length === 0) break;
     }
-    const loads = received.filter((event) => event.type === 'model.loaded');
-    expect(loads.map((event) => (event.type === 'model.loaded' ? event.model : '')).sort()).toEqual([
-      'dim_design',
-      'dim_staff',
+    const loadsOf = (type: string) =>
+      received.flatMap((event) => (event.type === type && 'model' in event ? [event.model] : [])).sort();
+    expect(loadsOf('model.loading')).toEqual(['dim_design', 'dim_staff']);
+    expect(loadsOf('model.loaded')).toEqual(['dim_design', 'dim_staff']);
+    const loaded = received.filter((event) => event.type === 'model.loaded');
+    expect(loaded.every((event) => event.eventType === 'COMPLETE' && event.runId === runId)).toBe(true);
+    expect(loaded[0]?.outputs[0]?.name).toMatch(/^warehouse\.public\.dim_/);
+    expect(received.filter((event) => event.type === 'run.started')).toMatchObject([
+      { eventType: 'START', job: { name: 'run' }, run: { runId }, tables: ['design', 'staff'] },
     ]);
-    expect(loads.every((event) => event.eventType === 'COMPLETE' && event.runId === runId)).toBe(true);
-    expect(loads[0]?.outputs[0]?.name).toMatch(/^warehouse\.public\.dim_/);
-    const runs = received.filter((event) => event.type === 'run.completed');
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({
-      eventType: 'COMPLETE',
-      job: { name: 'run' },
-      run: { runId },
-      tables: ['design', 'staff'],
-    });
+    expect(received.filter((event) => event.type === 'run.completed')).toMatchObject([
+      { eventType: 'COMPLETE', job: { name: 'run' }, run: { runId }, tables: ['design', 'staff'] },
+    ]);
+    expect(loads.inFlight()).toEqual([]);
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
@@ -74,13 +82,13 @@ describe('a downstream consumer of load-complete events', () => {
     });
   });
 
-  it('receives only what its filter policy asks for: run events of this stage', async () => {
+  it('receives only what its filter policy asks for: the ends of runs of this stage, no START', async () => {
     const queueUrl = await subscribeToLoadComplete({
       sns,
       sqs,
       topicArn: t.platform.endpoints.topics['load-complete'],
       queueName: 'finance-team',
-      filter: { kind: ['run'], stage: [t.config.stage] },
+      filter: { kind: ['run'], status: ['COMPLETE', 'FAIL'], stage: [t.config.stage] },
     });
     await t.source.query(`UPDATE design SET last_updated = now() WHERE design_id = 2`);
     await t.runOnce();

@@ -376,6 +376,7 @@ describe('least privilege', () => {
       `secretsmanager:GetSecretValue ${source}`,
       `secretsmanager:GetSecretValue ${warehouse}`,
       `sns:Publish ${arnOf.sns('pr-42', 'changes')}`,
+      `sns:Publish ${arnOf.sns('pr-42', 'load-complete')}`,
     ],
     [ServiceName.tableExtractor]: [
       ...consumerGrants('pr-42', ['table-extractor']),
@@ -456,7 +457,7 @@ describe('least privilege', () => {
   it('gives each function the env its Lambda entry reads, with exactly the topics it may publish to', async () => {
     const { fakes } = await deployStage('pr-42');
     const publishes: Record<ServiceName, string[]> = {
-      [ServiceName.changeDetector]: ['changes'],
+      [ServiceName.changeDetector]: ['changes', 'load-complete'],
       [ServiceName.tableExtractor]: ['extracted', 'load-complete'],
       [ServiceName.dimensionBuilder]: ['built'],
       [ServiceName.factBuilder]: ['built'],
@@ -487,6 +488,10 @@ describe('least privilege', () => {
     });
     expect(loader.rawLakeUrl).toBeUndefined();
     expect(loader.sourceSecretArn).toBeUndefined();
+    const detector = loadLambdaConfig(
+      functionOf(fakes, ServiceName.changeDetector).args.environment as Record<string, string>,
+    );
+    expect(detector.sourceLocation, 'the detector names the source in its run.started').toBe(sourceLocation);
   });
 });
 

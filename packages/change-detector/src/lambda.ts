@@ -1,4 +1,4 @@
-import { createLambdaRuntime, type LambdaRuntime } from '@totes/aws-entry';
+import { createLambdaRuntime, granted, type LambdaRuntime, LambdaVariable } from '@totes/aws-entry';
 import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
 import {
   checkSourceSchema,
@@ -8,6 +8,7 @@ import {
   createWatermarkStore,
   findPendingChanges,
   migrateState,
+  runLineageNamespaces,
   withAdvisoryLock,
 } from '@totes/runtime';
 import { runDetectionCycle } from './service';
@@ -59,6 +60,10 @@ export function createDetectorHandler(
       publisher: runtime.publisher(),
       runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
       logger: runtime.logger,
+      namespaces: runLineageNamespaces({
+        stage: config.stage,
+        sourceUrl: granted(config.sourceLocation, 'the source location', LambdaVariable.sourceLocation),
+      }),
     });
     return {
       runId: result.runId,

@@ -1,6 +1,7 @@
 import { ServiceName, TopicName } from '@totes/model';
-import type { Logger, Publisher, RunLedger } from '@totes/runtime';
+import type { LineageNamespaces, Logger, Publisher, RunLedger } from '@totes/runtime';
 import { detectChanges } from './detect-changes';
+import { runStartedEvent } from './run-started';
 import type { DetectionOptions, DetectionResult, DetectorPorts } from './types';
 
 export interface ChangeDetectorServiceOptions {
@@ -8,9 +9,14 @@ export interface ChangeDetectorServiceOptions {
   publisher: Publisher;
   runs: Pick<RunLedger, 'startRun'>;
   logger: Logger;
+  /** Where the run's job and the source tables are named, for its `run.started` event. */
+  namespaces: Pick<LineageNamespaces, 'job' | 'source'>;
 }
 
-/** Runs one detection cycle under a new runId and publishes a `changes` message per changed table. */
+/**
+ * Runs one detection cycle under a new runId and publishes a `changes` message per changed table, after the run's
+ * `run.started` (its OpenLineage START) on `load-complete`.
+ */
 export async function runDetectionCycle(
   options: ChangeDetectorServiceOptions,
   detection: DetectionOptions = {},
@@ -19,8 +25,15 @@ export async function runDetectionCycle(
   const logger = options.logger.child({ service: ServiceName.changeDetector, runId });
   const result = await detectChanges(runId, options.ports, detection);
   const tables = [...new Set([...result.changes, ...result.deleteChecks].map((change) => change.table))];
-  // The run is recorded before its first message leaves, so its completion can always be judged.
-  if (tables.length > 0) await options.runs.startRun(runId, tables);
+  // The run is recorded before its first message leaves, so its completion can always be judged; its START leaves
+  // before its first change, so it comes before anything that can complete the run.
+  if (tables.length > 0) {
+    await options.runs.startRun(runId, tables);
+    await options.publisher.publish(
+      TopicName.loadComplete,
+      runStartedEvent(runId, tables, options.namespaces),
+    );
+  }
   for (const change of result.changes) {
     await options.publisher.publish(TopicName.changes, change);
     logger.info('table changed', {

@@ -28,18 +28,34 @@ let clients: AwsClients;
 let endpoints: TopologyEndpoints;
 let warehouse: pg.Pool;
 let handler: (event?: unknown) => Promise<DetectionSummary>;
+let probeUrl: string;
 
 beforeAll(async () => {
   [postgres, localAws] = await Promise.all([startTestPostgres(), startLocalAws()]);
   await Promise.all([postgres.ensureDatabase('totesys'), postgres.ensureDatabase('warehouse')]);
   await seedTotesys(postgres.url('totesys'), { seed: 7, scale: 0.01 });
   clients = createAwsClients({ region: 'us-east-1', endpoint: localAws.endpoint });
+  // Besides the platform's queues, a probe that hears everything published to load-complete.
+  const topology = platformTopology();
   endpoints = await provisionTopology({
     sns: clients.sns,
     sqs: clients.sqs,
     stage,
-    topology: platformTopology(),
+    topology: {
+      ...topology,
+      queues: [
+        ...topology.queues,
+        {
+          name: 'probe',
+          topic: TopicName.loadComplete,
+          consumer: ServiceName.changeDetector,
+          deadLetterQueue: 'probe-dlq',
+          maxReceiveCount: 5,
+        },
+      ],
+    },
   });
+  probeUrl = endpoints.queues.probe!.url;
   warehouse = createPool(postgres.url('warehouse'));
   const urls: Record<string, string> = {
     [secretArnOf('source')]: postgres.url('totesys'),
@@ -48,7 +64,8 @@ beforeAll(async () => {
   handler = createDetectorHandler(
     createLambdaRuntime({
       service: ServiceName.changeDetector,
-      // What infra/services.ts gives the detector: both secrets' ARNs and the `changes` topic, nothing else.
+      // What infra/services.ts gives the detector: both secrets' ARNs, the source's location (no credentials) and
+      // the `changes` and `load-complete` topics, nothing else.
       env: {
         AWS_REGION: 'us-east-1',
         TOTES_STAGE: stage,
@@ -56,7 +73,9 @@ beforeAll(async () => {
         TOTES_STATE_SCHEMA: 'totes_lambda_state',
         TOTES_SOURCE_SECRET_ARN: secretArnOf('source'),
         TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
+        TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys',
         TOTES_TOPIC_CHANGES_ARN: endpoints.topics[TopicName.changes],
+        TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
       },
       secrets: {
         read: async (id) => {
@@ -102,6 +121,20 @@ describe('the change-detector Lambda entry', () => {
     // The claims live in the stage's state schema: the next cycle does not ask again while they are in flight.
     const second = await handler({});
     expect(second.changed).toEqual([]);
+    const announced = (await drain(probeUrl)).map((message) => JSON.parse(message.Body!));
+    expect(announced).toEqual([
+      expect.objectContaining({
+        type: MessageType.runStarted,
+        eventType: 'START',
+        run: { runId: first.runId },
+        job: { namespace: `totes-${stage}`, name: 'run' },
+        tables: first.changed,
+      }),
+    ]);
+    expect(announced[0].inputs).toContainEqual({
+      namespace: 'postgres://totesys.internal:5432',
+      name: 'totesys.public.staff',
+    });
     const { rows } = await warehouse.query(
       'SELECT count(*)::int AS claims FROM totes_lambda_state.watermark WHERE claimed_up_to IS NOT NULL',
     );

@@ -266,6 +266,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     publisher,
     runs,
     logger,
+    namespaces,
   };
   const loops: DetectorLoop[] = [];
 

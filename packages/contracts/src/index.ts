@@ -11,22 +11,40 @@ export {
 export {
   LineageDataset,
   LineageEventType,
+  LineageInputDataset,
+  LineageOutputDataset,
   lineageFields,
   openLineageProducer,
   openLineageSchemaUrl,
 } from './lineage';
+export type { TotesFacet } from './lineage-facets';
+export {
+  FacetBase,
+  facetJsonSchema,
+  facetSchemaBaseUrl,
+  facetSchemaPath,
+  facetSchemaUrl,
+  TotesDurationRunFacet,
+  TotesLakeDatasetFacet,
+  TotesLoadRunFacet,
+  TotesWatermarksRunFacet,
+  totesFacets,
+} from './lineage-facets';
 export {
   ChangeKind,
   ChangeWindow,
   DeletesCheckRequested,
   DeletesExtracted,
   LakeObject,
+  LoadCompleteEvent,
   MessageType,
   ModelBuilt,
   ModelKind,
   ModelLoaded,
+  ModelLoading,
   PlatformMessage,
   RunCompleted,
+  RunStarted,
   TableChanged,
   TableExtracted,
   TableWatermark,
@@ -34,5 +52,21 @@ export {
   WindowChanged,
   WindowExtracted,
 } from './messages';
+export {
+  OpenLineageBaseFacet,
+  OpenLineageDataset,
+  OpenLineageDatasetFacet,
+  OpenLineageInputDataset,
+  OpenLineageInputDatasetFacet,
+  OpenLineageJob,
+  OpenLineageJobFacet,
+  OpenLineageOutputDataset,
+  OpenLineageOutputDatasetFacet,
+  OpenLineageRun,
+  OpenLineageRunEvent,
+  OpenLineageRunFacet,
+  OpenLineageRunState,
+  openLineageSpecVersion,
+} from './openlineage';
 export type { ParseResult } from './parse';
 export { maxBodyBytes, parseMessage, RejectionReason } from './parse';

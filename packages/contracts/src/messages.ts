@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { envelopeFields, Identifier, SourceTimestamp } from './envelope';
-import { lineageFields } from './lineage';
+import { LineageEventType, lineageFields } from './lineage';
 
 /** The message types, one per topic. */
 export const MessageType = {
   tableChanged: 'table.changed',
   tableExtracted: 'table.extracted',
   modelBuilt: 'model.built',
+  modelLoading: 'model.loading',
   modelLoaded: 'model.loaded',
+  runStarted: 'run.started',
   runCompleted: 'run.completed',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -123,12 +125,29 @@ export const ModelBuilt = z.object({
 export type ModelBuilt = z.infer<typeof ModelBuilt>;
 
 /**
+ * warehouse-loader → `load-complete`: the loader began to load a built model (eventType START). The OpenLineage
+ * START of the run whose COMPLETE or FAIL is the `model.loaded` of the same build: both carry the same `run.runId`.
+ * A build delivered again (a retry, a fact waiting for its dimensions) announces its START again, with the same `id`.
+ */
+export const ModelLoading = z.object({
+  ...envelopeFields,
+  ...lineageFields,
+  eventType: z.literal(LineageEventType.start),
+  type: z.literal(MessageType.modelLoading),
+  model: Identifier,
+  kind: z.enum([ModelKind.dimension, ModelKind.fact]),
+  table: Identifier,
+});
+export type ModelLoading = z.infer<typeof ModelLoading>;
+
+/**
  * warehouse-loader → `load-complete`: a model's rows are in the warehouse (eventType COMPLETE), or its load failed
  * for good and went to the dead-letter queue (FAIL). Shaped as an OpenLineage RunEvent.
  */
 export const ModelLoaded = z.object({
   ...envelopeFields,
   ...lineageFields,
+  eventType: z.enum([LineageEventType.complete, LineageEventType.fail]),
   type: z.literal(MessageType.modelLoaded),
   model: Identifier,
   kind: z.enum([ModelKind.dimension, ModelKind.fact]),
@@ -150,12 +169,27 @@ export const TableWatermark = z.object({ table: Identifier, watermark: Watermark
 export type TableWatermark = z.infer<typeof TableWatermark>;
 
 /**
+ * change-detector → `load-complete`: a detection cycle found changes and is about to ask for their extraction
+ * (eventType START): the OpenLineage START of the run whose COMPLETE is its `run.completed`.
+ */
+export const RunStarted = z.object({
+  ...envelopeFields,
+  ...lineageFields,
+  eventType: z.literal(LineageEventType.start),
+  type: z.literal(MessageType.runStarted),
+  /** The source tables the cycle asks to extract or to check for deletes. */
+  tables: z.array(Identifier),
+});
+export type RunStarted = z.infer<typeof RunStarted>;
+
+/**
  * warehouse-loader → `load-complete`: every model that one detection cycle triggered is loaded. The watermarks say,
  * for each of the 11 source tables, up to where the warehouse now holds everything the source had.
  */
 export const RunCompleted = z.object({
   ...envelopeFields,
   ...lineageFields,
+  eventType: z.enum([LineageEventType.complete, LineageEventType.fail]),
   type: z.literal(MessageType.runCompleted),
   tables: z.array(Identifier),
   models: z.array(Identifier),
@@ -170,7 +204,18 @@ export const PlatformMessage = z.discriminatedUnion('type', [
   TableChanged,
   TableExtracted,
   ModelBuilt,
+  ModelLoading,
   ModelLoaded,
+  RunStarted,
   RunCompleted,
 ]);
 export type PlatformMessage = z.infer<typeof PlatformMessage>;
+
+/** The events of the `load-complete` topic: a load's or a run's START, and its COMPLETE or FAIL. */
+export const LoadCompleteEvent = z.discriminatedUnion('type', [
+  ModelLoading,
+  ModelLoaded,
+  RunStarted,
+  RunCompleted,
+]);
+export type LoadCompleteEvent = z.infer<typeof LoadCompleteEvent>;

@@ -20,17 +20,35 @@ const object = {
 const warehouse = 'postgres://warehouse.example:5432';
 const source = 'postgres://source.example:5432';
 
+const facet = (schemaUrl: string, fields: Record<string, unknown>) => ({
+  _producer: openLineageProducer,
+  _schemaURL: schemaUrl,
+  ...fields,
+});
+
 /** The OpenLineage RunEvent fields the load-complete events carry. */
-const lineage = (eventType: 'COMPLETE' | 'FAIL', job: string, table: string, model: string) => ({
+const lineage = <E extends 'START' | 'COMPLETE' | 'FAIL'>(
+  eventType: E,
+  job: string,
+  table: string,
+  model: string,
+) => ({
   eventType,
   eventTime: '2024-11-15T10:00:02.000Z',
   producer: openLineageProducer,
   schemaURL: openLineageSchemaUrl,
-  run: { runId: crypto.randomUUID(), facets: { totes_duration: { durationMs: 950 } } },
+  run: {
+    runId: crypto.randomUUID(),
+    facets: { totes_duration: facet('https://example.com/totes_duration.json', { durationMs: 950 }) },
+  },
   job: { namespace: 'totes-dev', name: job },
   inputs: [{ namespace: source, name: `totesys.public.${table}` }],
   outputs: [
-    { namespace: warehouse, name: `dw.public.${model}`, facets: { outputStatistics: { rowCount: 2 } } },
+    {
+      namespace: warehouse,
+      name: `dw.public.${model}`,
+      outputFacets: { outputStatistics: facet('https://example.com/os.json', { rowCount: 2 }) },
+    },
   ],
 });
 
@@ -67,7 +85,27 @@ const validMessages: [string, PlatformMessage][] = [
     'model.built',
     { ...envelope(), type: 'model.built', model: 'dim_staff', kind: 'dimension', table: 'staff', object },
   ],
+  [
+    'model.loading',
+    {
+      ...envelope(),
+      ...lineage('START', 'load.fact_payment', 'payment', 'fact_payment'),
+      type: 'model.loading',
+      model: 'fact_payment',
+      kind: 'fact',
+      table: 'payment',
+    },
+  ],
   ['model.loaded', modelLoaded()],
+  [
+    'run.started',
+    {
+      ...envelope(),
+      ...lineage('START', 'run', 'staff', 'dim_staff'),
+      type: 'run.started',
+      tables: ['staff'],
+    },
+  ],
   [
     'run.completed',
     {
@@ -151,6 +189,10 @@ describe('parseMessage', () => {
     ['job.name', { job: { namespace: 'totes-dev' } }],
     ['inputs', { inputs: undefined }],
     ['outputs[0].name', { outputs: [{ namespace: warehouse, name: '' }] }],
+    [
+      'outputs[0].outputFacets.outputStatistics._producer',
+      { outputs: [{ namespace: warehouse, name: 'dw.public.x', outputFacets: { outputStatistics: {} } }] },
+    ],
   ])(
     'rejects a model.loaded with a bad OpenLineage %s as INVALID_SHAPE, naming the field',
     (field, change) => {

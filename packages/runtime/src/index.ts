@@ -45,8 +45,9 @@ export {
   lakeDataset,
   lineageFacet,
   lineageNamespaces,
+  runLineageNamespaces,
   sourceDataset,
-  totesFacetSchemaUrl,
+  totesFacet,
   warehouseDataset,
 } from './lineage';
 export type { LogContext, Logger, LoggerOptions } from './logger';

@@ -8,7 +8,7 @@ export {
   WarehouseLoaderErrorCode,
 } from './errors';
 export type { LoadReport } from './lineage-event';
-export { modelLoadedEvent } from './lineage-event';
+export { loadRunId, modelLoadedEvent, modelLoadingEvent } from './lineage-event';
 export type { LoaderPorts } from './load-model';
 export { loadBuiltModel } from './load-model';
 export { migrateWarehouse } from './migrate';

@@ -2,15 +2,15 @@ import { createLambdaRuntime, createSqsHandler, type LambdaRuntime, type SqsHand
 import { LineageEventType, MessageType, parseMessage } from '@totes/contracts';
 import { ServiceName, sourceTableNames, TopicName } from '@totes/model';
 import { createRunLedger, runCompletedMessage, withAdvisoryLock } from '@totes/runtime';
-import { modelLoadedEvent } from './lineage-event';
+import { modelLoadedEvent, modelLoadingEvent } from './lineage-event';
 import { type LoaderPorts, loadBuiltModel } from './load-model';
 import { migrateWarehouse } from './migrate';
 import { createWarehouseWriter } from './warehouse-writer';
 
 /**
- * The warehouse-loader's AWS entry: `built` records in, rows in the stage's warehouse schema, `model.loaded` out,
- * and `run.completed` once a detection cycle's last model is loaded, through the same core (`loadBuiltModel`) as
- * the local poller. A load that fails for good is announced as a FAIL event, as locally. The warehouse and state
+ * The warehouse-loader's AWS entry: `built` records in, `model.loading` out as a load begins, rows in the stage's
+ * warehouse schema, `model.loaded` out, and `run.completed` once a detection cycle's last model is loaded, through
+ * the same core (`loadBuiltModel`) as the local poller. A load that fails for good is announced as a FAIL event, as locally. The warehouse and state
  * schemas are created on the container's first load, under an advisory lock.
  */
 export function createWarehouseLoaderHandler(runtime: LambdaRuntime): SqsHandler {
@@ -19,6 +19,7 @@ export function createWarehouseLoaderHandler(runtime: LambdaRuntime): SqsHandler
     async handle(message, { logger }) {
       const { ports, runs } = await portsOf(runtime);
       const publisher = runtime.publisher();
+      await publisher.publish(TopicName.loadComplete, modelLoadingEvent(message, ports.namespaces));
       const loaded = await loadBuiltModel(message, ports);
       await publisher.publish(TopicName.loadComplete, loaded);
       logger.info('model loaded', {

@@ -1,14 +1,24 @@
-import { ModelBuilt, ModelLoaded, newEnvelope, uuidFor } from '@totes/contracts';
+import {
+  facetSchemaUrl,
+  ModelBuilt,
+  ModelLoaded,
+  ModelLoading,
+  newEnvelope,
+  OpenLineageRunEvent,
+  openLineageProducer,
+  totesFacets,
+  uuidFor,
+} from '@totes/contracts';
 import { lineageNamespaces } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { modelLoadedEvent } from './lineage-event';
+import { modelLoadedEvent, modelLoadingEvent } from './lineage-event';
 
 const namespaces = lineageNamespaces({
   stage: 'dev',
   sourceUrl: 'postgres://reader:pw@source.example:5432/totesys',
   warehouseUrl: 'postgres://loader:pw@warehouse.example:6543/dw',
   warehouseSchema: 'star',
-  lakeUrl: 's3://totes-lake',
+  lakeUrl: 's3://totes-lake/lake/v1',
 });
 
 const built = ModelBuilt.parse({
@@ -86,17 +96,26 @@ describe('modelLoadedEvent', () => {
       { namespace: 'postgres://source.example:5432', name: 'totesys.public.staff' },
       {
         namespace: 's3://totes-lake',
-        name: 'processed/dim_staff/x',
-        facets: { totes_lake: expect.objectContaining({ parts: 1, rows: 7, bytes: 512 }) },
+        name: 'lake/v1/processed/dim_staff/x',
+        facets: {
+          totes_lake: {
+            _producer: openLineageProducer,
+            _schemaURL: facetSchemaUrl(totesFacets.lake),
+            parts: 1,
+            rows: 7,
+            bytes: 512,
+          },
+        },
       },
     ]);
     expect(loaded.outputs).toEqual([
       {
         namespace: 'postgres://warehouse.example:6543',
         name: 'dw.star.dim_staff',
-        facets: { outputStatistics: expect.objectContaining({ rowCount: 6 }) },
+        outputFacets: { outputStatistics: expect.objectContaining({ rowCount: 6 }) },
       },
     ]);
+    expect(loaded.run.facets?.totes_load).toMatchObject({ _schemaURL: facetSchemaUrl(totesFacets.load) });
     expect(loaded.run.facets).not.toHaveProperty('errorMessage');
   });
 
@@ -107,5 +126,42 @@ describe('modelLoadedEvent', () => {
 
     expect(fail.run.runId).toBe(complete.run.runId);
     expect(fail.id).not.toBe(complete.id);
+  });
+
+  it('announces the start of a load as an OpenLineage START of the same run as its COMPLETE, before any count', () => {
+    const now = new Date('2024-11-15T10:00:01.000Z');
+
+    const loading = modelLoadingEvent(built, namespaces, now);
+    const loaded = modelLoadedEvent(built, namespaces, {
+      eventType: 'COMPLETE',
+      outcome: { received: 7, written: 7, firstDelivery: true },
+      durationMs: 3,
+    });
+
+    expect(ModelLoading.parse(loading)).toEqual(loading);
+    expect(OpenLineageRunEvent.safeParse(loading).success).toBe(true);
+    expect(loading).toMatchObject({
+      type: 'model.loading',
+      eventType: 'START',
+      eventTime: '2024-11-15T10:00:01.000Z',
+      runId: built.runId,
+      causationId: built.id,
+      run: { runId: loaded.run.runId },
+      job: loaded.job,
+      inputs: loaded.inputs,
+      outputs: [{ namespace: 'postgres://warehouse.example:6543', name: 'dw.star.dim_staff' }],
+      model: 'dim_staff',
+      kind: 'dimension',
+      table: 'staff',
+    });
+    expect(Object.keys(loading.run.facets ?? {})).toEqual(['parent']);
+  });
+
+  it('gives the START of a build delivered again the same id, so a consumer sees the same event', () => {
+    const first = modelLoadingEvent(built, namespaces);
+    const again = modelLoadingEvent(built, namespaces);
+
+    expect(again.id).toBe(first.id);
+    expect(first.id).not.toBe(built.id);
   });
 });

@@ -127,13 +127,13 @@ describe('loadBuiltModel', () => {
       job: { namespace: 'totes-dev', name: 'load.fact_payment' },
       inputs: [
         { namespace: 'postgres://source.example:5432', name: 'totesys.public.payment' },
-        { namespace: 's3://totes-lake/dev', name: 'processed/fact_payment/x' },
+        { namespace: 's3://totes-lake', name: 'dev/processed/fact_payment/x' },
       ],
       outputs: [
         {
           namespace: 'postgres://warehouse.example:5432',
           name: 'dw.public.fact_payment',
-          facets: { outputStatistics: { rowCount: 1 } },
+          outputFacets: { outputStatistics: { rowCount: 1 } },
         },
       ],
     });

@@ -16,7 +16,7 @@ import {
   runCompletedMessage,
   startWorker,
 } from '@totes/runtime';
-import { modelLoadedEvent } from './lineage-event';
+import { modelLoadedEvent, modelLoadingEvent } from './lineage-event';
 import { type LoaderPorts, loadBuiltModel } from './load-model';
 
 export interface WarehouseLoaderServiceOptions {
@@ -32,8 +32,8 @@ export interface WarehouseLoaderServiceOptions {
 }
 
 /**
- * The warehouse-loader's local poller: `built` messages in, rows in the warehouse, `model.loaded` out, and
- * `run.completed` once the last model that a detection cycle triggered is loaded.
+ * The warehouse-loader's local poller: `built` messages in, `model.loading` out as a load begins, rows in the
+ * warehouse, `model.loaded` out, and `run.completed` once the last model that a detection cycle triggered is loaded.
  */
 export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Consumer {
   const logger = options.logger.child({ service: ServiceName.warehouseLoader });
@@ -57,6 +57,11 @@ export function startWarehouseLoader(options: WarehouseLoaderServiceOptions): Co
       options.onLoaded?.(failed);
     },
     handle: async (message, log) => {
+      // The OpenLineage START, before any work: a load that fails for good has announced its start too.
+      await options.publisher.publish(
+        TopicName.loadComplete,
+        modelLoadingEvent(message, options.ports.namespaces),
+      );
       const loaded = await loadBuiltModel(message, options.ports);
       await options.publisher.publish(TopicName.loadComplete, loaded);
       log.info('model loaded', {

@@ -223,14 +223,20 @@ describe('the warehouse-loader Lambda entry', () => {
     expect(deadLettered?.MessageAttributes?.[FailureAttribute.errorCode]?.StringValue).toBe(
       'MESSAGE_REJECTED',
     );
-    const announced = (await receiveAll(probeUrl, 1)).map((message) => JSON.parse(message.Body!));
-    expect(announced).toEqual([
-      expect.objectContaining({
-        type: MessageType.modelLoaded,
-        model: 'dim_currency',
-        eventType: 'COMPLETE',
-      }),
+    const announced = (await receiveAll(probeUrl, 2)).map((message) => JSON.parse(message.Body!));
+    const byType = (type: string) => announced.filter((event) => event.type === type);
+    expect(byType(MessageType.modelLoading)).toEqual([
+      expect.objectContaining({ model: 'dim_currency', eventType: 'START' }),
     ]);
+    expect(byType(MessageType.modelLoaded)).toEqual([
+      expect.objectContaining({ model: 'dim_currency', eventType: 'COMPLETE' }),
+    ]);
+    expect(byType(MessageType.modelLoading)[0].run.runId).toBe(byType(MessageType.modelLoaded)[0].run.runId);
+    // The processed lake is `s3://<bucket>/<stage>`: the bucket is the namespace, the prefix is in the name.
+    expect(byType(MessageType.modelLoaded)[0].inputs[1]).toMatchObject({
+      namespace: `s3://${bucket}`,
+      name: expect.stringMatching(new RegExp(`^${stage}/processed/dim_currency/`)),
+    });
   });
 
   it('reports only the record whose load failed for a reason worth retrying, and loads the other', async () => {

@@ -118,9 +118,25 @@ describe('messageAttributesOf', () => {
       },
     ],
     [
+      'a load that begins with the status START',
+      { ...loaded('COMPLETE'), type: 'model.loading', eventType: 'START' } as PlatformMessage,
+      {
+        type: text('model.loading'),
+        table: text('payment'),
+        model: text('fact_payment'),
+        kind: text('fact'),
+        status: text('START'),
+      },
+    ],
+    [
       'a completed run by type, the kind run and its status',
       completed,
       { type: text('run.completed'), kind: text('run'), status: text('COMPLETE') },
+    ],
+    [
+      'a run that begins by type, the kind run and the status START',
+      { ...completed, type: 'run.started', eventType: 'START', tables: ['staff'] } as PlatformMessage,
+      { type: text('run.started'), kind: text('run'), status: text('START') },
     ],
   ])('labels %s', (_case, message, attributes) => {
     expect(messageAttributesOf(message)).toEqual(attributes);

@@ -1,5 +1,5 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { PlatformMessage } from '@totes/contracts';
+import { MessageType, PlatformMessage } from '@totes/contracts';
 import type { TopicName } from '@totes/model';
 import { RuntimeError, RuntimeErrorCode } from '../errors';
 
@@ -10,8 +10,8 @@ export interface Publisher {
 
 /**
  * The attributes that subscriptions filter on: a model queue on `table`; a downstream consumer of `load-complete` on
- * `model`, `kind` (dimension, fact or run), `status` (COMPLETE or FAIL) and `stage`. They are taken from the message,
- * so they can never disagree with it.
+ * `type`, `model`, `kind` (dimension, fact or run), `status` (the OpenLineage eventType: START, COMPLETE or FAIL) and
+ * `stage`. They are taken from the message, so they can never disagree with it.
  */
 export function messageAttributesOf(
   message: PlatformMessage,
@@ -21,7 +21,8 @@ export function messageAttributesOf(
   if ('table' in message) attributes.table = message.table;
   if ('model' in message) attributes.model = message.model;
   if ('kind' in message && message.kind) attributes.kind = message.kind;
-  if (message.type === 'run.completed') attributes.kind = 'run';
+  if (message.type === MessageType.runStarted || message.type === MessageType.runCompleted)
+    attributes.kind = 'run';
   if ('eventType' in message) attributes.status = message.eventType;
   if (stage) attributes.stage = stage;
   return Object.fromEntries(

@@ -1,4 +1,10 @@
-import { openLineageProducer, openLineageSchemaUrl, RunCompleted } from '@totes/contracts';
+import {
+  facetSchemaUrl,
+  openLineageProducer,
+  openLineageSchemaUrl,
+  RunCompleted,
+  totesFacets,
+} from '@totes/contracts';
 import { describe, expect, it } from 'vitest';
 import { lineageNamespaces } from '../lineage';
 import { runCompletedMessage } from './run-completed';
@@ -51,8 +57,17 @@ describe('runCompletedMessage', () => {
       durationMs: 2500,
     });
     expect(completed.run.facets).toMatchObject({
-      totes_watermarks: { watermarks: run.watermarks },
-      totes_duration: { startedAt: '2024-11-15T10:00:00.000Z', durationMs: 2500 },
+      totes_watermarks: {
+        _producer: openLineageProducer,
+        _schemaURL: facetSchemaUrl(totesFacets.watermarks),
+        watermarks: run.watermarks,
+      },
+      totes_duration: {
+        _producer: openLineageProducer,
+        _schemaURL: facetSchemaUrl(totesFacets.duration),
+        startedAt: '2024-11-15T10:00:00.000Z',
+        durationMs: 2500,
+      },
     });
     expect(JSON.stringify(completed)).not.toContain('s3cret');
   });

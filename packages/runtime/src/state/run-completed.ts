@@ -4,14 +4,9 @@ import {
   openLineageProducer,
   openLineageSchemaUrl,
   type RunCompleted,
+  totesFacets,
 } from '@totes/contracts';
-import {
-  type LineageNamespaces,
-  lineageFacet,
-  sourceDataset,
-  totesFacetSchemaUrl,
-  warehouseDataset,
-} from '../lineage';
+import { type LineageNamespaces, sourceDataset, totesFacet, warehouseDataset } from '../lineage';
 import type { CompletedRun } from './run-ledger';
 
 /**
@@ -36,8 +31,8 @@ export function runCompletedMessage(
     run: {
       runId: run.runId,
       facets: {
-        totes_watermarks: lineageFacet(totesFacetSchemaUrl, { watermarks: run.watermarks }),
-        totes_duration: lineageFacet(totesFacetSchemaUrl, {
+        totes_watermarks: totesFacet(totesFacets.watermarks, { watermarks: [...run.watermarks] }),
+        totes_duration: totesFacet(totesFacets.duration, {
           startedAt: run.startedAt.toISOString(),
           durationMs,
         }),
