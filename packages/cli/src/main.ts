@@ -60,6 +60,8 @@ Environment:
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
   TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.
+  TOTES_LOAD_PARALLELISM  how many transactions load the parts of one large dataset at once.
+                        Default: 2
   TOTES_STAGE           names topics and queues. Default: local
   AWS_ENDPOINT_URL      SNS/SQS/S3 endpoint; unset runs fauxqs in process.
 `;

@@ -92,6 +92,18 @@ export interface PlatformOptions {
   services?: readonly ServiceName[];
 }
 
+/** Messages the local loader handles at once (the worker's default). */
+const loaderConcurrency = 4;
+
+/**
+ * Four connections for the detector, the extractor and the run ledger, and one per load transaction the loader may
+ * run at once: each of its messages loads a large dataset in `loadParallelism` transactions, and a load that waited
+ * on the pool for long would fail.
+ */
+function warehousePoolSize(loadParallelism: number): number {
+  return 4 + loaderConcurrency * loadParallelism;
+}
+
 /** Every service, in the order data flows through them. */
 export const allServices: readonly ServiceName[] = Object.values(ServiceName);
 
@@ -107,7 +119,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const clients = createAwsClients({ region: config.region, endpoint: options.awsEndpoint });
   const lake = await createLake(config.lakeUrl, { s3Client: clients.s3 });
   const source = createPool(config.sourceUrl, { readOnly: true, applicationName: 'totes-source' });
-  const warehouse = createPool(config.warehouseUrl, { max: 8, applicationName: 'totes-warehouse' });
+  const warehouse = createPool(config.warehouseUrl, {
+    max: warehousePoolSize(config.loadParallelism),
+    applicationName: 'totes-warehouse',
+  });
   const services = new Set(options.services ?? allServices);
   const serves = (service: ServiceName) => services.has(service);
   const release = async () => {

@@ -121,7 +121,7 @@ describe('crash consistency: nothing is marked done that is not durably done', (
       });
       const load = entry();
 
-      await writer.load(load, batches(designRows(9101)));
+      await writer.load(load, await writer.progress(load.messageId, 1), () => batches(designRows(9101)));
 
       expect(await visible(9101, load.messageId)).toEqual({ rows: 1, ledger: 1 });
     });
@@ -143,7 +143,9 @@ describe('crash consistency: nothing is marked done that is not durably done', (
       });
       const load = entry();
 
-      const failure = await writer.load(load, batches(designRows(9102))).catch((error: unknown) => error);
+      const failure = await writer
+        .load(load, await writer.progress(load.messageId, 1), () => batches(designRows(9102)))
+        .catch((error: unknown) => error);
       await t.warehouse.query('DROP TRIGGER refuse_ledger_update ON totes.load_ledger');
       await t.warehouse.query('DROP FUNCTION totes.refuse_ledger_update()');
 
@@ -165,7 +167,9 @@ describe('crash consistency: nothing is marked done that is not durably done', (
       });
       const load = entry();
 
-      const failure = await writer.load(load, batches(designRows(9103))).catch((error: unknown) => error);
+      const failure = await writer
+        .load(load, await writer.progress(load.messageId, 1), () => batches(designRows(9103)))
+        .catch((error: unknown) => error);
 
       expect(failure).toBeInstanceOf(Error);
       expect(await visible(9103, load.messageId)).toEqual({ rows: 0, ledger: 0 });

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       detectIntervalMs: 1000,
       lateCommitMarginMs: 60_000,
       deleteCheckIntervalMs: 600_000,
+      loadParallelism: 2,
       region: 'eu-west-2',
     });
   });
@@ -38,6 +39,10 @@ describe('loadConfig', () => {
   it('reads TOTES_DELETE_CHECK_INTERVAL_MS, where 0 turns the delete check off', () => {
     expect(loadConfig({ ...env, TOTES_DELETE_CHECK_INTERVAL_MS: '0' }).deleteCheckIntervalMs).toBe(0);
     expect(loadConfig({ ...env, TOTES_DELETE_CHECK_INTERVAL_MS: '5000' }).deleteCheckIntervalMs).toBe(5000);
+  });
+
+  it('reads TOTES_LOAD_PARALLELISM', () => {
+    expect(loadConfig({ ...env, TOTES_LOAD_PARALLELISM: '4' }).loadParallelism).toBe(4);
   });
 
   it('takes what the environment leaves unset or blank from the defaults', () => {
@@ -66,6 +71,7 @@ describe('loadConfig', () => {
     ['TOTES_DETECT_INTERVAL_MS', 'soon'],
     ['TOTES_DELETE_CHECK_INTERVAL_MS', '-1'],
     ['TOTES_DELETE_CHECK_INTERVAL_MS', 'hourly'],
+    ['TOTES_LOAD_PARALLELISM', '0'],
   ])('names %s when it holds the malformed value %j', (name, value) => {
     const message = configError({ ...env, [name]: value }).message;
 

@@ -16,6 +16,8 @@ export interface PlatformConfig {
   readonly lateCommitMarginMs: number;
   /** How often each table's keys are reconciled with the lake to find deleted rows; 0 turns the check off. */
   readonly deleteCheckIntervalMs: number;
+  /** How many transactions load the parts of one large dataset at once (`TOTES_LOAD_PARALLELISM`). */
+  readonly loadParallelism: number;
   readonly region: string;
 }
 
@@ -30,10 +32,14 @@ export const ConfigVariable = {
   detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
   lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
   deleteCheckIntervalMs: 'TOTES_DELETE_CHECK_INTERVAL_MS',
+  loadParallelism: 'TOTES_LOAD_PARALLELISM',
 } as const;
 
 /** The delete check's cadence unless `TOTES_DELETE_CHECK_INTERVAL_MS` says otherwise: ten minutes. */
 export const defaultDeleteCheckIntervalMs = 10 * 60_000;
+
+/** Transactions per large dataset's load unless `TOTES_LOAD_PARALLELISM` says otherwise. */
+export const defaultLoadParallelism = 2;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -81,6 +87,10 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
         ConfigVariable.deleteCheckIntervalMs,
         String(defaults.deleteCheckIntervalMs ?? defaultDeleteCheckIntervalMs),
       ),
+    ),
+    loadParallelism: positiveInt(
+      ConfigVariable.loadParallelism,
+      pick(ConfigVariable.loadParallelism, String(defaults.loadParallelism ?? defaultLoadParallelism)),
     ),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region ?? 'us-east-1',
   };

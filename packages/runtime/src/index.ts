@@ -2,7 +2,13 @@ export { withAdvisoryLock } from './advisory-lock';
 export type { AwsClientOptions, AwsClients } from './aws-clients';
 export { createAwsClients } from './aws-clients';
 export type { PlatformConfig } from './config';
-export { ConfigVariable, defaultDeleteCheckIntervalMs, loadConfig, postgresUrl } from './config';
+export {
+  ConfigVariable,
+  defaultDeleteCheckIntervalMs,
+  defaultLoadParallelism,
+  loadConfig,
+  postgresUrl,
+} from './config';
 export {
   InvalidConfigError,
   isPermanent,

@@ -4,6 +4,7 @@ export const WarehouseLoaderErrorCode = {
   kindMismatch: 'KIND_MISMATCH',
   loadFailed: 'LOAD_FAILED',
   dimensionsNotReady: 'DIMENSIONS_NOT_READY',
+  loadIncomplete: 'LOAD_INCOMPLETE',
 } as const;
 export type WarehouseLoaderErrorCode =
   (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
@@ -57,6 +58,23 @@ export class DimensionsNotReadyError extends WarehouseLoaderError {
     super(
       WarehouseLoaderErrorCode.dimensionsNotReady,
       `${fact} waits for ${missing.map((entry) => `${entry.dimension} ${entry.keys.join(', ')}`).join('; ')}`,
+    );
+  }
+}
+
+/**
+ * A load of a dataset in parts found, at its end, parts in the ledger neither it nor another delivery committed:
+ * nothing is marked loaded, and the message is tried again (the parts already in are skipped).
+ */
+export class LoadIncompleteError extends WarehouseLoaderError {
+  override name = 'LoadIncompleteError';
+  constructor(
+    readonly messageId: string,
+    readonly parts: number,
+  ) {
+    super(
+      WarehouseLoaderErrorCode.loadIncomplete,
+      `message ${messageId}: not every one of its ${parts} parts is in the load ledger`,
     );
   }
 }

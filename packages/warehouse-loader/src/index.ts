@@ -3,6 +3,7 @@ export { qualifiedTable, warehouseDdl } from './ddl';
 export {
   DimensionsNotReadyError,
   KindMismatchError,
+  LoadIncompleteError,
   UnknownModelError,
   WarehouseLoaderError,
   WarehouseLoaderErrorCode,
@@ -14,5 +15,13 @@ export { loadBuiltModel } from './load-model';
 export { migrateWarehouse } from './migrate';
 export type { WarehouseLoaderServiceOptions } from './service';
 export { startWarehouseLoader } from './service';
-export type { LoadEntry, LoadOutcome, WarehouseWriter, WarehouseWriterOptions } from './warehouse-writer';
-export { createWarehouseWriter, mergeSql } from './warehouse-writer';
+export { mergeSql } from './staging';
+export type {
+  LoadEntry,
+  LoadOutcome,
+  LoadProgress,
+  PartReader,
+  WarehouseWriter,
+  WarehouseWriterOptions,
+} from './warehouse-writer';
+export { createWarehouseWriter } from './warehouse-writer';

@@ -14,7 +14,7 @@ import { KindMismatchError, UnknownModelError } from './errors';
 import { loadBuiltModel } from './load-model';
 import type { LoadEntry, LoadOutcome, WarehouseWriter } from './warehouse-writer';
 
-function built(model: string, kind: 'dimension' | 'fact', table: string): ModelBuilt {
+function built(model: string, kind: 'dimension' | 'fact', table: string, partCount = 1): ModelBuilt {
   return ModelBuiltSchema.parse({
     ...newEnvelope({ runId: crypto.randomUUID(), causationId: crypto.randomUUID() }),
     type: 'model.built',
@@ -23,7 +23,7 @@ function built(model: string, kind: 'dimension' | 'fact', table: string): ModelB
     table,
     object: {
       key: `processed/${model}/x`,
-      parts: [`processed/${model}/x/part-00000.parquet`],
+      parts: Array.from({ length: partCount }, (_, part) => `processed/${model}/x/part-0000${part}.parquet`),
       rows: 2,
       bytes: 1,
     },
@@ -38,15 +38,21 @@ const namespaces = lineageNamespaces({
   lakeUrl: 's3://totes-lake/dev/',
 });
 
-/** A writer that drains the rows it is given and reports a fixed outcome. */
-function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}) {
+/** A writer that drains the parts it is told are pending and reports a fixed outcome. */
+function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}, loaded: readonly number[] = []) {
   const reads: { parts: readonly string[]; columns: string[] }[] = [];
   const loads: { entry: LoadEntry; rows: Row[] }[] = [];
   const clock = [1_000, 1_250];
   const writer: WarehouseWriter = {
-    async load(entry, rows) {
+    async progress(_messageId, partCount) {
+      const pending = Array.from({ length: partCount }, (_, part) => part).filter(
+        (part) => !loaded.includes(part),
+      );
+      return { partCount, done: pending.length === 0 && partCount > 1, pending };
+    },
+    async load(entry, progress, readPart) {
       const all: Row[] = [];
-      for await (const batch of rows) all.push(...batch);
+      for (const part of progress.pending) for await (const batch of readPart(part)) all.push(...batch);
       loads.push({ entry, rows: all });
       return { received: all.length, written: all.length, firstDelivery: true, ...outcome };
     },
@@ -144,6 +150,35 @@ describe('loadBuiltModel', () => {
     });
     expect(loaded.run.facets).not.toHaveProperty('errorMessage');
     expect(JSON.stringify(loaded)).not.toContain('s3cret');
+  });
+
+  it("checks a fact's dimension references in the pending parts only, then reads each pending part to load it", async () => {
+    const message = built('fact_payment', 'fact', 'payment', 3);
+    const fake = fakePorts([[{ payment_id: 1 }]], {}, [1]);
+
+    await loadBuiltModel(message, fake.ports);
+
+    const part = (index: number) => `processed/fact_payment/x/part-0000${index}.parquet`;
+    expect(fake.reads.map((read) => read.parts)).toEqual([[part(0), part(2)], [part(0)], [part(2)]]);
+    expect(fake.reads[0]?.columns).toEqual([
+      'created_date',
+      'last_updated_date',
+      'transaction_id',
+      'counterparty_id',
+      'currency_id',
+      'payment_type_id',
+      'payment_date',
+    ]);
+  });
+
+  it('reads nothing for a message whose every part is already loaded', async () => {
+    const message = built('fact_payment', 'fact', 'payment', 2);
+    const fake = fakePorts([[{ payment_id: 1 }]], { received: 0, written: 0, firstDelivery: false }, [0, 1]);
+
+    const loaded = await loadBuiltModel(message, fake.ports);
+
+    expect(fake.reads).toEqual([]);
+    expect(loaded).toMatchObject({ rows: { received: 0, written: 0 }, firstDelivery: false });
   });
 
   it('refuses a model the warehouse does not declare, permanently, before reading or writing', async () => {

@@ -1,9 +1,10 @@
 import { type LakeObject, LineageEventType, type ModelBuilt, type ModelLoaded } from '@totes/contracts';
 import { findModel, type LakeColumn, processedColumnsOf, type Row } from '@totes/model';
 import type { LineageNamespaces } from '@totes/runtime';
+import { referenceColumnsOf } from './dimension-check';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { modelLoadedEvent } from './lineage-event';
-import { referenceColumnsOf, type WarehouseWriter } from './warehouse-writer';
+import type { WarehouseWriter } from './warehouse-writer';
 
 /** What the loader's core needs from the world. */
 export interface LoaderPorts {
@@ -16,7 +17,8 @@ export interface LoaderPorts {
 
 /**
  * The loader's core: loads one built model into the warehouse and says what it did. The model is looked up by
- * name in the declarations, so nothing from the message ever becomes SQL.
+ * name in the declarations, so nothing from the message ever becomes SQL. Only the parts not yet in the load ledger
+ * are read: a redelivery after a crash between parts loads the rest.
  */
 export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): Promise<ModelLoaded> {
   const now = ports.now ?? Date.now;
@@ -24,9 +26,16 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
   const model = findModel(message.model);
   if (!model) throw new UnknownModelError(message.model);
   if (model.kind !== message.kind) throw new KindMismatchError(model.name, model.kind, message.kind);
+  const { parts } = message.object;
+  const progress = await ports.writer.progress(message.id, parts.length);
+  const partsAt = (indexes: readonly number[]) => indexes.map((index) => parts[index] as string);
   // A fact waiting for its dimensions is put back before its rows are decoded and copied.
-  if (model.kind === 'fact')
-    await ports.writer.checkDimensions(model, ports.readDataset(message.object, referenceColumnsOf(model)));
+  if (model.kind === 'fact' && progress.pending.length > 0)
+    await ports.writer.checkDimensions(
+      model,
+      ports.readDataset({ parts: partsAt(progress.pending) }, referenceColumnsOf(model)),
+    );
+  const columns = processedColumnsOf(model);
   const outcome = await ports.writer.load(
     {
       messageId: message.id,
@@ -35,7 +44,8 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
       table: message.table,
       extractionId: message.causationId,
     },
-    ports.readDataset(message.object, processedColumnsOf(model)),
+    progress,
+    (part) => ports.readDataset({ parts: partsAt([part]) }, columns),
   );
   return modelLoadedEvent(message, ports.namespaces, {
     eventType: LineageEventType.complete,

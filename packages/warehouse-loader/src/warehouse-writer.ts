@@ -1,24 +1,11 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import {
-  type FactModel,
-  factReferences,
-  factVersionKey,
-  type LakeColumn,
-  type LakeValue,
-  processedColumnsOf,
-  type Row,
-  sourceVersionColumn,
-  type WarehouseModel,
-} from '@totes/model';
+import { type FactModel, processedColumnsOf, type Row, type WarehouseModel } from '@totes/model';
 import { KillStep, killPoint, type RunLedger } from '@totes/runtime';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { copyLines } from './copy-text';
-import { qualifiedTable } from './ddl';
-import { DimensionsNotReadyError } from './errors';
-
-const q = pg.escapeIdentifier;
+import type pg from 'pg';
+import { checkDimensions } from './dimension-check';
+import { LoadIncompleteError } from './errors';
+import { type LoadTotals, loadLedger } from './load-ledger';
+import { partChunks, runPool } from './part-plan';
+import { assertDimensionsReady, copyIntoStaging, mergeSql, stagingDdl } from './staging';
 
 /** The ledger entry that makes a load idempotent. */
 export interface LoadEntry {
@@ -32,15 +19,38 @@ export interface LoadEntry {
 
 /** What a load did. */
 export interface LoadOutcome {
+  /**
+   * The message's rows, read and written, as counted by the delivery that completed its load (for a dataset loaded
+   * in parts, over every delivery that loaded a part); none for any other delivery.
+   */
   readonly received: number;
   readonly written: number;
-  /** False when the ledger already held this message: nothing was written. */
+  /** True for the one delivery that recorded the message as loaded; false for every other. */
   readonly firstDelivery: boolean;
 }
 
+/** Where a message's load stands before it starts. */
+export interface LoadProgress {
+  /** The parts of the message's dataset. */
+  readonly partCount: number;
+  /** The message is known to be loaded: nothing is left to do. */
+  readonly done: boolean;
+  /** The indexes of the parts still to load, ascending. */
+  readonly pending: readonly number[];
+}
+
+/** Reads one part of a message's dataset, by index, in batches of rows. */
+export type PartReader = (part: number) => AsyncIterable<Row[]>;
+
 /** Loads processed rows into the warehouse. */
 export interface WarehouseWriter {
-  load(entry: LoadEntry, batches: AsyncIterable<Row[]>): Promise<LoadOutcome>;
+  /**
+   * Where the load of a message whose dataset has `partCount` parts stands. Asks the warehouse only for more than
+   * one part: a smaller dataset is loaded in one transaction, which finds a loaded message itself.
+   */
+  progress(messageId: string, partCount: number): Promise<LoadProgress>;
+  /** Loads the pending parts, each exactly once whatever the deliveries, and records the message once all are in. */
+  load(entry: LoadEntry, progress: LoadProgress, readPart: PartReader): Promise<LoadOutcome>;
   /**
    * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
    * yet, after waiting a little for it: a cheap check, on the reference columns only, before a load decodes and
@@ -59,184 +69,132 @@ export interface WarehouseWriterOptions {
    * before it gives up with {@link DimensionsNotReadyError} (and the message is deferred); 2 s by default.
    */
   dimensionWaitMs?: number;
+  /** How many transactions load the parts of one dataset at once (`TOTES_LOAD_PARALLELISM`); 2 by default. */
+  loadParallelism?: number;
+  /** At most this many parts in one transaction of a dataset loaded in parts; 8 by default (80 000 rows). */
+  partsPerTransaction?: number;
 }
 
-const dimensionPollMs = 200;
-/** The distinct keys of one reference that {@link WarehouseWriter.checkDimensions} holds before it asks. */
-const keysPerCheck = 50_000;
+const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
 
 /**
- * A writer that, in one transaction, records the message in the load ledger, COPYs the rows into a temporary
- * staging table, merges them and marks the model loaded for its extraction in the run ledger: dimensions are upserted by key unless the warehouse holds a newer version,
- * facts are inserted unless that version of the source row is already there.
+ * A writer that COPYs rows into a temporary staging table and merges them: dimensions are upserted by key unless
+ * the warehouse holds a newer version, facts are inserted unless that version of the source row is already there.
+ *
+ * A dataset of one part is loaded in one transaction that records the message in the load ledger and marks the
+ * model loaded for its extraction in the run ledger. A larger one is loaded in chunks of parts, `loadParallelism`
+ * transactions at a time, each recording its parts in the ledger; a last transaction records the message and
+ * marks the model loaded once every part is in, so a crash or a redelivery loads only the parts that are not.
  */
 export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
-  const { pool, warehouseSchema, stateSchema, runs, dimensionWaitMs = 2_000 } = options;
-  const ledger = `${q(stateSchema)}.load_ledger`;
+  const { pool, warehouseSchema, runs, dimensionWaitMs = 2_000 } = options;
+  const { loadParallelism = 2, partsPerTransaction = 8 } = options;
+  const ledger = loadLedger(options.stateSchema);
+
+  /** Stages the batches and merges them, checking a fact's references in between. */
+  const stageAndMerge = async (
+    client: pg.PoolClient,
+    model: WarehouseModel,
+    batches: AsyncIterable<Row[]>,
+  ): Promise<LoadTotals> => {
+    const columns = processedColumnsOf(model);
+    await client.query(stagingDdl(columns));
+    const received = await copyIntoStaging(client, columns, batches);
+    if (model.kind === 'fact') await assertDimensionsReady(client, warehouseSchema, model);
+    const merged = await client.query(mergeSql(warehouseSchema, model));
+    return { received, written: merged.rowCount ?? 0 };
+  };
+
+  const loadWhole = (entry: LoadEntry, progress: LoadProgress, readPart: PartReader) =>
+    inTransaction(pool, async (client) => {
+      if (!(await ledger.claimMessage(client, entry))) return { commit: false, value: notFirst };
+      const totals = await stageAndMerge(client, entry.model, readParts(progress.pending, readPart));
+      await ledger.recordMessage(client, entry.messageId, totals);
+      if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
+      return { commit: true, value: { ...totals, firstDelivery: true } };
+    });
+
+  const loadChunk = (entry: LoadEntry, chunk: readonly number[], readPart: PartReader) =>
+    inTransaction(pool, async (client) => {
+      const claimed = await ledger.claimParts(client, entry.messageId, chunk);
+      if (claimed.length === 0) return { commit: false, value: undefined };
+      const received = claimed.map(() => 0);
+      const { written } = await stageAndMerge(client, entry.model, readParts(claimed, readPart, received));
+      await ledger.recordParts(client, entry.messageId, claimed, received, written);
+      return { commit: true, value: undefined };
+    });
+
+  const complete = async (entry: LoadEntry, partCount: number): Promise<LoadOutcome> => {
+    const totals = await inTransaction(pool, async (client) => {
+      const recorded = await ledger.completeMessage(client, entry, partCount);
+      if (!recorded) return { commit: false, value: null };
+      if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
+      return { commit: true, value: recorded };
+    });
+    if (totals) return { ...totals, firstDelivery: true };
+    // Not recorded by this delivery: another recorded it first, or (never expected) a part is missing.
+    if ((await ledger.progress(pool, entry.messageId)).done) return notFirst;
+    throw new LoadIncompleteError(entry.messageId, partCount);
+  };
+
   return {
-    async load(entry, batches) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // The ledger row comes first: a concurrent second delivery waits on it, then sees it and skips.
-        const claimed = await client.query(
-          `INSERT INTO ${ledger} (message_id, run_id, extraction_id, model, source_table, rows_received, rows_written)
-           VALUES ($1, $2, $3, $4, $5, 0, 0) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-          [entry.messageId, entry.runId, entry.extractionId, entry.model.name, entry.table],
-        );
-        if (claimed.rowCount === 0) {
-          await client.query('ROLLBACK');
-          return { received: 0, written: 0, firstDelivery: false };
-        }
-        const columns = processedColumnsOf(entry.model);
-        await client.query(stagingDdl(columns));
-        const received = await copyIntoStaging(client, columns, batches);
-        if (entry.model.kind === 'fact') await assertDimensionsReady(client, warehouseSchema, entry.model);
-        const merged = await client.query(mergeSql(warehouseSchema, entry.model));
-        const written = merged.rowCount ?? 0;
-        await client.query(
-          `UPDATE ${ledger} SET rows_received = $2, rows_written = $3 WHERE message_id = $1`,
-          [entry.messageId, received, written],
-        );
-        if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
-        killPoint(KillStep.beforeCommit);
-        await client.query('COMMIT');
-        return { received, written, firstDelivery: true };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+    async progress(messageId, partCount) {
+      const all = Array.from({ length: partCount }, (_, part) => part);
+      if (partCount <= 1) return { partCount, done: false, pending: all };
+      const { done, loaded } = await ledger.progress(pool, messageId);
+      const inLedger = new Set(loaded);
+      return { partCount, done, pending: done ? [] : all.filter((part) => !inLedger.has(part)) };
     },
-    async checkDimensions(fact, references) {
-      const keys = new Map(factReferences(fact).map((reference) => [reference, new Set<LakeValue>()]));
-      const lakeOf = new Map(referenceColumnsOf(fact).map((column) => [column.name, column.lake]));
-      const missingNow = async () => {
-        const missing: { dimension: string; keys: string[] }[] = [];
-        for (const [{ column, dimension }, seen] of keys) {
-          if (seen.size === 0) continue;
-          const type = stagingType[lakeOf.get(column) ?? 'string'];
-          const { rows } = await pool.query<{ key: string }>(
-            `SELECT k::text AS key FROM unnest($1::${type}[]) AS k
-             WHERE NOT EXISTS (SELECT 1 FROM ${qualifiedTable(warehouseSchema, dimension)} d WHERE d.${q(dimension.key)} = k)
-             ORDER BY 1 LIMIT 5`,
-            [[...seen]],
-          );
-          if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
-          // Found present: not asked again.
-          else seen.clear();
-        }
-        return missing;
-      };
-      // Dimensions built in the same run are usually loaded within moments: wait a little here, asking again,
-      // before the message is put back for seconds.
-      const deadline = Date.now() + dimensionWaitMs;
-      const settle = async () => {
-        let missing = await missingNow();
-        while (missing.length > 0 && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, dimensionPollMs));
-          missing = await missingNow();
-        }
-        if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
-      };
-      // Keys are checked whenever one reference has gathered enough of them, so memory stays bounded whatever the
-      // batch's size (a payment fact references one transaction per row).
-      for await (const rows of references) {
-        for (const [reference, seen] of keys) {
-          for (const row of rows) {
-            const value = row[reference.column];
-            if (value !== null && value !== undefined) seen.add(value);
-          }
-        }
-        if ([...keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
-      }
-      await settle();
+    async load(entry, progress, readPart) {
+      if (progress.partCount <= 1) return loadWhole(entry, progress, readPart);
+      if (progress.done) return notFirst;
+      const chunks = partChunks(progress.pending, loadParallelism, partsPerTransaction);
+      await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart));
+      return complete(entry, progress.partCount);
     },
+    checkDimensions: (fact, references) =>
+      checkDimensions(pool, warehouseSchema, dimensionWaitMs, fact, references),
   };
 }
 
-/** The processed columns of a fact that reference a dimension: all {@link WarehouseWriter.checkDimensions} reads. */
-export function referenceColumnsOf(fact: FactModel): LakeColumn[] {
-  const references = new Set(factReferences(fact).map((reference) => reference.column));
-  return processedColumnsOf(fact).filter((column) => references.has(column.name));
-}
-
-const stagingTable = 'totes_staging';
-
-const stagingType: Record<LakeColumn['lake'], string> = {
-  int32: 'integer',
-  string: 'text',
-  decimal: 'numeric',
-  boolean: 'boolean',
-  timestamp: 'timestamp(3)',
-  date: 'date',
-  time: 'time(3)',
-};
-
-function stagingDdl(columns: readonly LakeColumn[]): string {
-  const list = columns.map((column) => `${q(column.name)} ${stagingType[column.lake]}`).join(', ');
-  return `CREATE TEMP TABLE ${stagingTable} (${list}) ON COMMIT DROP`;
-}
-
-async function copyIntoStaging(
-  client: pg.PoolClient,
-  columns: readonly LakeColumn[],
-  batches: AsyncIterable<Row[]>,
-): Promise<number> {
-  let received = 0;
-  async function* lines() {
-    for await (const rows of batches) {
-      received += rows.length;
-      yield copyLines(columns, rows);
+/** The rows of the parts, in order, counting each part's rows into `received` as they pass. */
+async function* readParts(
+  parts: readonly number[],
+  readPart: PartReader,
+  received: number[] = [],
+): AsyncIterable<Row[]> {
+  for (const [index, part] of parts.entries()) {
+    let rowsOfPart = 0;
+    for await (const rows of readPart(part)) {
+      rowsOfPart += rows.length;
+      received[index] = rowsOfPart;
+      yield rows;
     }
+    received[index] = rowsOfPart;
   }
-  const list = columns.map((column) => q(column.name)).join(', ');
-  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN`));
-  await pipeline(Readable.from(lines()), sink);
-  return received;
 }
 
-/** The merge of the staging table into the model's table; its row count is the rows written. */
-export function mergeSql(schema: string, model: WarehouseModel): string {
-  const target = qualifiedTable(schema, model);
-  const columns = processedColumnsOf(model).map((column) => q(column.name));
-  const list = columns.join(', ');
-  if (model.kind === 'fact') {
-    const key = factVersionKey(model).map(q).join(', ');
-    return `INSERT INTO ${target} (${list})
-      SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}
-      ON CONFLICT (${key}) DO NOTHING`;
+/**
+ * Runs `work` in a transaction on a client of its own, and commits it (after the loader's kill point) or rolls it
+ * back as `work` says; any error rolls it back.
+ */
+async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<{ commit: boolean; value: T }>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { commit, value } = await work(client);
+    if (commit) {
+      killPoint(KillStep.beforeCommit);
+      await client.query('COMMIT');
+    } else await client.query('ROLLBACK');
+    return value;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
   }
-  const key = q(model.key);
-  if (model.build === 'calendar') {
-    return `INSERT INTO ${target} (${list})
-      SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}
-      ON CONFLICT (${key}) DO NOTHING`;
-  }
-  const version = q(sourceVersionColumn);
-  const values = columns.filter((column) => column !== key);
-  const current = values.map((column) => `${target}.${column}`).join(', ');
-  const incoming = values.map((column) => `EXCLUDED.${column}`).join(', ');
-  // A load never replaces a row built from newer sources, and an identical row is not counted as written.
-  return `INSERT INTO ${target} (${list})
-    SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}, ${version} DESC
-    ON CONFLICT (${key}) DO UPDATE SET ${values.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
-    WHERE ${target}.${version} < EXCLUDED.${version}
-       OR (${target}.${version} = EXCLUDED.${version} AND (${current}) IS DISTINCT FROM (${incoming}))`;
-}
-
-/** Throws {@link DimensionsNotReadyError} when a staged fact row references a dimension row not yet loaded. */
-async function assertDimensionsReady(client: pg.PoolClient, schema: string, fact: FactModel): Promise<void> {
-  const missing: { dimension: string; keys: string[] }[] = [];
-  for (const { column, dimension } of factReferences(fact)) {
-    const { rows } = await client.query<{ key: string }>(
-      `SELECT DISTINCT s.${q(column)}::text AS key FROM ${stagingTable} s
-       WHERE s.${q(column)} IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM ${qualifiedTable(schema, dimension)} d WHERE d.${q(dimension.key)} = s.${q(column)})
-       ORDER BY 1 LIMIT 5`,
-    );
-    if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
-  }
-  if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
 }

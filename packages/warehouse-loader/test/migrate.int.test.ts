@@ -90,3 +90,30 @@ describe('migrateWarehouse on PostgreSQL 18', () => {
     expect(await foreignKeys()).toEqual(expected);
   });
 });
+
+describe('migrateWarehouse on a state schema from before loads in parts', () => {
+  it('adds the part ledger and keeps the rows of the message ledger', async () => {
+    await migrateWarehouse(pool, schemas);
+    await pool.query('DROP TABLE totes_state.load_ledger_part');
+    const messageId = crypto.randomUUID();
+    await pool.query(
+      `INSERT INTO totes_state.load_ledger (message_id, run_id, model, source_table, rows_received, rows_written)
+       VALUES ($1, $2, 'dim_design', 'design', 3, 3)`,
+      [messageId, crypto.randomUUID()],
+    );
+
+    await migrateWarehouse(pool, schemas);
+
+    const { rows: key } = await pool.query(
+      `SELECT a.attname AS column FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+       WHERE i.indrelid = 'totes_state.load_ledger_part'::regclass AND i.indisprimary ORDER BY a.attnum`,
+    );
+    const { rows: kept } = await pool.query(
+      'SELECT rows_written FROM totes_state.load_ledger WHERE message_id = $1',
+      [messageId],
+    );
+    expect(key).toEqual([{ column: 'message_id' }, { column: 'part' }]);
+    expect(kept).toEqual([{ rows_written: 3 }]);
+  });
+});

@@ -45,8 +45,8 @@ export interface WatermarkStore {
 }
 
 /**
- * The state schema's DDL: watermarks, the run and load ledgers, the tables stopped by schema drift, and the
- * platform instance id that the lake holds too.
+ * The state schema's DDL: watermarks, the run and load ledgers (per message, and per part of a large dataset), the
+ * tables stopped by schema drift, and the platform instance id that the lake holds too.
  */
 export function stateDdl(schema: string): string {
   const s = pg.escapeIdentifier(schema);
@@ -95,6 +95,16 @@ CREATE TABLE IF NOT EXISTS ${s}.load_ledger (
   rows_received integer NOT NULL,
   rows_written integer NOT NULL,
   loaded_at timestamptz NOT NULL DEFAULT now()
+);
+-- The parts of a dataset of more than one part, each committed in a load transaction of its own; the message's row
+-- in load_ledger follows once every part is in. Created in place in a state schema from before.
+CREATE TABLE IF NOT EXISTS ${s}.load_ledger_part (
+  message_id uuid NOT NULL,
+  part integer NOT NULL,
+  rows_received integer NOT NULL,
+  rows_written integer NOT NULL,
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (message_id, part)
 );
 CREATE TABLE IF NOT EXISTS ${s}.schema_drift (
   table_name text PRIMARY KEY,

@@ -1,6 +1,6 @@
 import { findModel, type WarehouseModel } from '@totes/model';
 import { describe, expect, it } from 'vitest';
-import { mergeSql } from './warehouse-writer';
+import { mergeSql } from './staging';
 
 function model(name: string): WarehouseModel {
   const found = findModel(name);

@@ -1,0 +1,110 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  type FactModel,
+  factReferences,
+  factVersionKey,
+  type LakeColumn,
+  processedColumnsOf,
+  type Row,
+  sourceVersionColumn,
+  type WarehouseModel,
+} from '@totes/model';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyLines } from './copy-text';
+import { qualifiedTable } from './ddl';
+import { DimensionsNotReadyError } from './errors';
+
+const q = pg.escapeIdentifier;
+
+/** The temporary table a load transaction COPYs its rows into before it merges them. */
+const stagingTable = 'totes_staging';
+
+/** The PostgreSQL type a lake column is staged (and compared) as. */
+export const stagingType: Record<LakeColumn['lake'], string> = {
+  int32: 'integer',
+  string: 'text',
+  decimal: 'numeric',
+  boolean: 'boolean',
+  timestamp: 'timestamp(3)',
+  date: 'date',
+  time: 'time(3)',
+};
+
+/** The staging table of one transaction, dropped at its commit. */
+export function stagingDdl(columns: readonly LakeColumn[]): string {
+  const list = columns.map((column) => `${q(column.name)} ${stagingType[column.lake]}`).join(', ');
+  return `CREATE TEMP TABLE ${stagingTable} (${list}) ON COMMIT DROP`;
+}
+
+/** Streams the batches into the staging table with COPY; returns the rows copied. */
+export async function copyIntoStaging(
+  client: pg.PoolClient,
+  columns: readonly LakeColumn[],
+  batches: AsyncIterable<Row[]>,
+): Promise<number> {
+  let received = 0;
+  async function* lines() {
+    for await (const rows of batches) {
+      received += rows.length;
+      yield copyLines(columns, rows);
+    }
+  }
+  const list = columns.map((column) => q(column.name)).join(', ');
+  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN`));
+  await pipeline(Readable.from(lines()), sink);
+  return received;
+}
+
+/**
+ * The merge of the staging table into the model's table; its row count is the rows written. Rows go in key order,
+ * so transactions merging overlapping keys (two messages of a model, or two parts of one) take their row locks in
+ * the same order and never deadlock.
+ */
+export function mergeSql(schema: string, model: WarehouseModel): string {
+  const target = qualifiedTable(schema, model);
+  const columns = processedColumnsOf(model).map((column) => q(column.name));
+  const list = columns.join(', ');
+  if (model.kind === 'fact') {
+    const key = factVersionKey(model).map(q).join(', ');
+    return `INSERT INTO ${target} (${list})
+      SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}
+      ON CONFLICT (${key}) DO NOTHING`;
+  }
+  const key = q(model.key);
+  if (model.build === 'calendar') {
+    return `INSERT INTO ${target} (${list})
+      SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}
+      ON CONFLICT (${key}) DO NOTHING`;
+  }
+  const version = q(sourceVersionColumn);
+  const values = columns.filter((column) => column !== key);
+  const current = values.map((column) => `${target}.${column}`).join(', ');
+  const incoming = values.map((column) => `EXCLUDED.${column}`).join(', ');
+  // A load never replaces a row built from newer sources, and an identical row is not counted as written.
+  return `INSERT INTO ${target} (${list})
+    SELECT DISTINCT ON (${key}) ${list} FROM ${stagingTable} ORDER BY ${key}, ${version} DESC
+    ON CONFLICT (${key}) DO UPDATE SET ${values.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
+    WHERE ${target}.${version} < EXCLUDED.${version}
+       OR (${target}.${version} = EXCLUDED.${version} AND (${current}) IS DISTINCT FROM (${incoming}))`;
+}
+
+/** Throws {@link DimensionsNotReadyError} when a staged fact row references a dimension row not yet loaded. */
+export async function assertDimensionsReady(
+  client: pg.PoolClient,
+  schema: string,
+  fact: FactModel,
+): Promise<void> {
+  const missing: { dimension: string; keys: string[] }[] = [];
+  for (const { column, dimension } of factReferences(fact)) {
+    const { rows } = await client.query<{ key: string }>(
+      `SELECT DISTINCT s.${q(column)}::text AS key FROM ${stagingTable} s
+       WHERE s.${q(column)} IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ${qualifiedTable(schema, dimension)} d WHERE d.${q(dimension.key)} = s.${q(column)})
+       ORDER BY 1 LIMIT 5`,
+    );
+    if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
+  }
+  if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
+}
