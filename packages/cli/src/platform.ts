@@ -239,7 +239,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         onLoaded: events.onLoaded,
         onRunCompleted: events.onRunCompleted,
         ports: {
-          readDataset: lake.readDataset,
+          readColumns: lake.readColumns,
           writer: createWarehouseWriter({ pool: warehouse, runs, ...config }),
           namespaces,
         },

@@ -14,19 +14,32 @@ export {
 } from './errors';
 export type { KillPointWorld } from './kill-point';
 export { createKillPoint, KillStep, killPoint, killPointMessage, killPointVariable } from './kill-point';
-export type { Lake, LakeLocation, LakeStore } from './lake/index';
+export type { ColumnBatch, Lake, LakeLocation, LakeStore, LakeVector } from './lake/index';
 export {
   CorruptLakeObjectError,
+  columnBatchOf,
   createLake,
+  decimalTextBytes,
+  decodeParquetColumns,
+  encodeParquet,
+  formatDate,
   InvalidLakeUrlError,
+  isValidAt,
   LakeError,
   LakeErrorCode,
   LakeIdentityMismatchError,
   LakeObjectNotFoundError,
   LakeSchemaMismatchError,
   LakeWriteFailedError,
+  maxTextBytes,
   parseLakeUrl,
+  rowsOf,
   UnreadableLakeIdentityError,
+  writeDateText,
+  writeDecimalText,
+  writeIntText,
+  writeTimestampText,
+  writeTimeText,
 } from './lake/index';
 export type { FoundIdentity, LakeIdentity, LakeIdentityPorts } from './lake-identity';
 export {

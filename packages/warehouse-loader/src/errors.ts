@@ -4,6 +4,7 @@ export const WarehouseLoaderErrorCode = {
   kindMismatch: 'KIND_MISMATCH',
   loadFailed: 'LOAD_FAILED',
   dimensionsNotReady: 'DIMENSIONS_NOT_READY',
+  missingColumn: 'MISSING_COLUMN',
 } as const;
 export type WarehouseLoaderErrorCode =
   (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
@@ -58,5 +59,17 @@ export class DimensionsNotReadyError extends WarehouseLoaderError {
       WarehouseLoaderErrorCode.dimensionsNotReady,
       `${fact} waits for ${missing.map((entry) => `${entry.dimension} ${entry.keys.join(', ')}`).join('; ')}`,
     );
+  }
+}
+
+/**
+ * A column batch handed to the COPY writer lacks a column the load copies: the batches were read with other
+ * columns than the model's. A bug, not a passing state, so it is permanent.
+ */
+export class MissingColumnError extends WarehouseLoaderError {
+  override name = 'MissingColumnError';
+  readonly permanent = true;
+  constructor(readonly column: string) {
+    super(WarehouseLoaderErrorCode.missingColumn, `The column batch holds no column ${column}`);
   }
 }

@@ -1,8 +1,9 @@
-export { copyLines, copyValue } from './copy-text';
+export { copyText } from './copy-columns';
 export { qualifiedTable, warehouseDdl } from './ddl';
 export {
   DimensionsNotReadyError,
   KindMismatchError,
+  MissingColumnError,
   UnknownModelError,
   WarehouseLoaderError,
   WarehouseLoaderErrorCode,

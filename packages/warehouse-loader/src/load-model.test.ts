@@ -8,7 +8,7 @@ import {
   uuidFor,
 } from '@totes/contracts';
 import type { LakeColumn, Row } from '@totes/model';
-import { lineageNamespaces } from '@totes/runtime';
+import { type ColumnBatch, columnBatchOf, lineageNamespaces, rowsOf } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { loadBuiltModel } from './load-model';
@@ -38,15 +38,24 @@ const namespaces = lineageNamespaces({
   lakeUrl: 's3://totes-lake/dev/',
 });
 
-/** A writer that drains the rows it is given and reports a fixed outcome. */
-function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}) {
+/** Rows of integer columns as a column batch. */
+function batchOf(rows: Row[]): ColumnBatch {
+  const names = Object.keys(rows[0] ?? {});
+  return columnBatchOf(
+    names.map((name) => ({ name, lake: 'int32', nullable: false })),
+    rows,
+  );
+}
+
+/** A writer that drains the column batches it is given and reports a fixed outcome. */
+function fakePorts(batches: ColumnBatch[], outcome: Partial<LoadOutcome> = {}) {
   const reads: { parts: readonly string[]; columns: string[] }[] = [];
   const loads: { entry: LoadEntry; rows: Row[] }[] = [];
   const clock = [1_000, 1_250];
   const writer: WarehouseWriter = {
     async load(entry, rows) {
       const all: Row[] = [];
-      for await (const batch of rows) all.push(...batch);
+      for await (const batch of rows) all.push(...rowsOf(batch));
       loads.push({ entry, rows: all });
       return { received: all.length, written: all.length, firstDelivery: true, ...outcome };
     },
@@ -55,7 +64,7 @@ function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}) {
     },
   };
   const ports = {
-    readDataset(object: { parts: readonly string[] }, columns: readonly LakeColumn[]) {
+    readColumns(object: { parts: readonly string[] }, columns: readonly LakeColumn[]) {
       reads.push({ parts: object.parts, columns: columns.map((column) => column.name) });
       return (async function* () {
         yield* batches;
@@ -72,7 +81,7 @@ describe('loadBuiltModel', () => {
   it("reads the built rows with the model's processed columns and loads them for the message", async () => {
     const message = built('dim_currency', 'dimension', 'currency');
     const rows = [{ currency_id: 1 }, { currency_id: 2 }];
-    const fake = fakePorts([rows]);
+    const fake = fakePorts([batchOf(rows)]);
 
     await loadBuiltModel(message, fake.ports);
 
@@ -95,7 +104,10 @@ describe('loadBuiltModel', () => {
 
   it('reports what the load did, caused by the built message, with its duration', async () => {
     const message = built('fact_payment', 'fact', 'payment');
-    const fake = fakePorts([[{ payment_id: 1 }, { payment_id: 2 }]], { written: 1, firstDelivery: false });
+    const fake = fakePorts([batchOf([{ payment_id: 1 }, { payment_id: 2 }])], {
+      written: 1,
+      firstDelivery: false,
+    });
 
     const loaded = await loadBuiltModel(message, fake.ports);
 
@@ -114,7 +126,10 @@ describe('loadBuiltModel', () => {
 
   it('reports the load as an OpenLineage COMPLETE event of the job load.<model>, a child of the run', async () => {
     const message = built('fact_payment', 'fact', 'payment');
-    const fake = fakePorts([[{ payment_id: 1 }, { payment_id: 2 }]], { written: 1, firstDelivery: false });
+    const fake = fakePorts([batchOf([{ payment_id: 1 }, { payment_id: 2 }])], {
+      written: 1,
+      firstDelivery: false,
+    });
 
     const loaded = await loadBuiltModel(message, fake.ports);
 

@@ -1,13 +1,14 @@
 import { type LakeObject, LineageEventType, type ModelBuilt, type ModelLoaded } from '@totes/contracts';
-import { findModel, type LakeColumn, processedColumnsOf, type Row } from '@totes/model';
-import type { LineageNamespaces } from '@totes/runtime';
+import { findModel, type LakeColumn, processedColumnsOf } from '@totes/model';
+import type { ColumnBatch, LineageNamespaces } from '@totes/runtime';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { modelLoadedEvent } from './lineage-event';
 import { referenceColumnsOf, type WarehouseWriter } from './warehouse-writer';
 
 /** What the loader's core needs from the world. */
 export interface LoaderPorts {
-  readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  /** The dataset's parts as column batches: the loader never makes an object per row. */
+  readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
   writer: WarehouseWriter;
   /** Where the datasets live, for the OpenLineage event. */
   namespaces: LineageNamespaces;
@@ -26,7 +27,7 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
   if (model.kind !== message.kind) throw new KindMismatchError(model.name, model.kind, message.kind);
   // A fact waiting for its dimensions is put back before its rows are decoded and copied.
   if (model.kind === 'fact')
-    await ports.writer.checkDimensions(model, ports.readDataset(message.object, referenceColumnsOf(model)));
+    await ports.writer.checkDimensions(model, ports.readColumns(message.object, referenceColumnsOf(model)));
   const outcome = await ports.writer.load(
     {
       messageId: message.id,
@@ -35,7 +36,7 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
       table: message.table,
       extractionId: message.causationId,
     },
-    ports.readDataset(message.object, processedColumnsOf(model)),
+    ports.readColumns(message.object, processedColumnsOf(model)),
   );
   return modelLoadedEvent(message, ports.namespaces, {
     eventType: LineageEventType.complete,

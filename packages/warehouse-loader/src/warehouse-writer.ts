@@ -7,14 +7,22 @@ import {
   type LakeColumn,
   type LakeValue,
   processedColumnsOf,
-  type Row,
   sourceVersionColumn,
   type WarehouseModel,
 } from '@totes/model';
-import { KillStep, killPoint, type RunLedger } from '@totes/runtime';
+import {
+  type ColumnBatch,
+  formatDate,
+  isValidAt,
+  KillStep,
+  killPoint,
+  type LakeVector,
+  type RunLedger,
+  rowsOf,
+} from '@totes/runtime';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyLines } from './copy-text';
+import { copyText } from './copy-columns';
 import { qualifiedTable } from './ddl';
 import { DimensionsNotReadyError } from './errors';
 
@@ -38,15 +46,15 @@ export interface LoadOutcome {
   readonly firstDelivery: boolean;
 }
 
-/** Loads processed rows into the warehouse. */
+/** Loads processed rows, as column batches, into the warehouse. */
 export interface WarehouseWriter {
-  load(entry: LoadEntry, batches: AsyncIterable<Row[]>): Promise<LoadOutcome>;
+  load(entry: LoadEntry, batches: AsyncIterable<ColumnBatch>): Promise<LoadOutcome>;
   /**
    * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
    * yet, after waiting a little for it: a cheap check, on the reference columns only, before a load decodes and
    * copies the whole batch (the load checks again inside its transaction).
    */
-  checkDimensions(fact: FactModel, references: AsyncIterable<Row[]>): Promise<void>;
+  checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<void>;
 }
 
 export interface WarehouseWriterOptions {
@@ -116,12 +124,12 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
         const missing: { dimension: string; keys: string[] }[] = [];
         for (const [{ column, dimension }, seen] of keys) {
           if (seen.size === 0) continue;
-          const type = stagingType[lakeOf.get(column) ?? 'string'];
+          const lake = lakeOf.get(column) ?? 'string';
           const { rows } = await pool.query<{ key: string }>(
-            `SELECT k::text AS key FROM unnest($1::${type}[]) AS k
+            `SELECT k::text AS key FROM unnest($1::${stagingType[lake]}[]) AS k
              WHERE NOT EXISTS (SELECT 1 FROM ${qualifiedTable(warehouseSchema, dimension)} d WHERE d.${q(dimension.key)} = k)
              ORDER BY 1 LIMIT 5`,
-            [[...seen]],
+            [lake === 'date' ? [...seen].map((day) => formatDate(day as number)) : [...seen]],
           );
           if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
           // Found present: not asked again.
@@ -142,18 +150,32 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       };
       // Keys are checked whenever one reference has gathered enough of them, so memory stays bounded whatever the
       // batch's size (a payment fact references one transaction per row).
-      for await (const rows of references) {
+      for await (const batch of references) {
         for (const [reference, seen] of keys) {
-          for (const row of rows) {
-            const value = row[reference.column];
-            if (value !== null && value !== undefined) seen.add(value);
-          }
+          const vector = batch.columns.find((candidate) => candidate.column.name === reference.column);
+          if (vector) collectKeys(vector, seen);
         }
         if ([...keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
       }
       await settle();
     },
   };
+}
+
+// The distinct non-null values of a reference column: integers and days (a date as its day number, turned into
+// text only for the query) straight from the column's buffer, anything else through its row form.
+function collectKeys({ column, data }: LakeVector, seen: Set<LakeValue>): void {
+  if (!data) return;
+  if (column.lake === 'int32' || column.lake === 'date') {
+    const values = data.values as Int32Array;
+    for (let index = 0; index < data.length; index++)
+      if (isValidAt(data, index)) seen.add(values[data.offset + index] as number);
+    return;
+  }
+  for (const row of rowsOf({ length: data.length, columns: [{ column, data }] })) {
+    const value = row[column.name];
+    if (value !== null && value !== undefined) seen.add(value);
+  }
 }
 
 /** The processed columns of a fact that reference a dimension: all {@link WarehouseWriter.checkDimensions} reads. */
@@ -182,13 +204,13 @@ function stagingDdl(columns: readonly LakeColumn[]): string {
 async function copyIntoStaging(
   client: pg.PoolClient,
   columns: readonly LakeColumn[],
-  batches: AsyncIterable<Row[]>,
+  batches: AsyncIterable<ColumnBatch>,
 ): Promise<number> {
   let received = 0;
   async function* lines() {
-    for await (const rows of batches) {
-      received += rows.length;
-      yield copyLines(columns, rows);
+    for await (const batch of batches) {
+      received += batch.length;
+      yield copyText(columns, batch);
     }
   }
   const list = columns.map((column) => q(column.name)).join(', ');

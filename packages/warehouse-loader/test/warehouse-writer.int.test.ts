@@ -1,5 +1,6 @@
 import { startTestPostgres, type TestPostgres } from '@totes/local-stack';
-import { findModel, type Row } from '@totes/model';
+import { findModel, processedColumnsOf, type Row } from '@totes/model';
+import { type ColumnBatch, columnBatchOf } from '@totes/runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DimensionsNotReadyError } from '../src/errors';
@@ -44,8 +45,8 @@ function entry(messageId: string): LoadEntry {
   return { messageId, runId: crypto.randomUUID(), model: factPayment, table: 'payment', extractionId: null };
 }
 
-async function* batches(rows: Row[]): AsyncIterable<Row[]> {
-  yield rows;
+async function* batches(rows: Row[]): AsyncIterable<ColumnBatch> {
+  yield columnBatchOf(processedColumnsOf(factPayment), rows);
 }
 
 async function count(sql: string): Promise<number> {

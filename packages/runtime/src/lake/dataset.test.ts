@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LakeColumn, Row } from '@totes/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rowsOf } from './column-batch';
 import { createLake, type Lake, lakeOn } from './dataset';
 import { LakeObjectNotFoundError } from './errors';
 import { createLocalStore } from './local-store';
@@ -52,6 +53,24 @@ describe('datasets in a local lake', () => {
     ]);
     expect(object).toMatchObject({ key: 'raw/sales_order/run-1', rows: 25 });
     expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([10, 10, 5]);
+  });
+
+  it('reads a dataset as column batches, one per part, in part order, with the columns asked for', async () => {
+    const rows = salesRows(25);
+    const object = await lake.writeDataset('ds', columns, [rows], { rowsPerPart: 10 });
+    const wanted = [columns[2]!, columns[0]!];
+
+    const batches = [];
+    for await (const batch of lake.readColumns(object, wanted)) batches.push(batch);
+
+    expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
+    expect(batches[0]!.columns.map((vector) => vector.column.name)).toEqual([
+      'last_updated',
+      'sales_order_id',
+    ]);
+    expect(batches.flatMap(rowsOf)).toEqual(
+      rows.map((row) => ({ last_updated: row.last_updated, sales_order_id: row.sales_order_id })),
+    );
   });
 
   it('reads back every row in order, one batch per part', async () => {

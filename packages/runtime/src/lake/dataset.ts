@@ -1,10 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LakeObject } from '@totes/contracts';
 import type { LakeColumn, Row } from '@totes/model';
+import type { ColumnBatch } from './column-batch';
 import { assertLakeKey, type LakeStore } from './lake-store';
 import { formatLakeUrl, type LakeLocation, parseLakeUrl } from './lake-url';
 import { createLocalStore } from './local-store';
 import { decodeParquet, encodeParquet } from './parquet-codec';
+import { decodeParquetColumns } from './parquet-columns';
 import { createS3Store } from './s3-store';
 
 /**
@@ -47,6 +49,11 @@ export interface Lake {
   ): Promise<LakeObject>;
   /** Reads a dataset one part at a time: one batch of rows per part, in part order. */
   readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  /**
+   * Reads a dataset one part at a time as columns, never as row objects: the part's column batches (one for a part
+   * of at most 65 536 rows), in part order.
+   */
+  readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
   /** Every row of a dataset in one array: only for datasets known to be small. */
   readAll(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): Promise<Row[]>;
   /** Every key under the prefix, sorted. */
@@ -89,6 +96,7 @@ export function lakeOn(store: LakeStore, location: LakeLocation): Lake {
     writeDataset: (key, columns, batches, options = {}) =>
       writeDataset(store, key, columns, batches, options.rowsPerPart ?? defaultRowsPerPart),
     readDataset,
+    readColumns: (object, columns) => readPartColumns(store, object.parts, columns),
     async readAll(object, columns) {
       const rows: Row[] = [];
       for await (const batch of readDataset(object, columns)) for (const row of batch) rows.push(row);
@@ -156,5 +164,16 @@ async function* readParts(
   for (const part of parts) {
     const bytes = await store.get(part);
     yield decodeParquet(bytes, columns, `${part} in lake ${store.describe()}`);
+  }
+}
+
+async function* readPartColumns(
+  store: LakeStore,
+  parts: readonly string[],
+  columns: readonly LakeColumn[],
+): AsyncIterable<ColumnBatch> {
+  for (const part of parts) {
+    const bytes = await store.get(part);
+    yield* decodeParquetColumns(bytes, columns, `${part} in lake ${store.describe()}`);
   }
 }
