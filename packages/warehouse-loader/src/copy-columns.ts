@@ -26,23 +26,31 @@ const Form = {
 } as const;
 type Form = (typeof Form)[keyof typeof Form];
 
-/** A column's buffers, read once per batch. */
-interface Source {
-  readonly form: Form;
-  readonly offset: number;
-  readonly validity: Uint8Array | undefined;
-  readonly ints: Int32Array;
-  readonly words: Uint32Array;
-  readonly bytes: Uint8Array;
-  readonly offsets: Int32Array;
-  readonly scale: number;
+/**
+ * A column's buffers, read once per batch. A class, so that every column has the same shape and the per-value
+ * code stays monomorphic; the buffers a form does not use are empty.
+ */
+class Source {
+  constructor(
+    readonly form: Form,
+    readonly offset = 0,
+    /** The validity bitmap, empty when the column holds no null. */
+    readonly validity: Uint8Array = noBytes,
+    readonly ints: Int32Array = noInts,
+    readonly words: Uint32Array = noWords,
+    readonly bytes: Uint8Array = noBytes,
+    readonly offsets: Int32Array = noInts,
+    readonly scale = 0,
+  ) {}
 }
 
+const noBytes = new Uint8Array(0);
+const noInts = new Int32Array(0);
+const noWords = new Uint32Array(0);
 const backslash = 92;
 const tab = 9;
 const newline = 10;
 const carriageReturn = 13;
-const empty = new Int32Array(0);
 
 /**
  * A column batch as COPY text-format lines, in the order of `columns`, as UTF-8 bytes: built straight from the
@@ -74,52 +82,40 @@ function vectorOf(batch: ColumnBatch, name: string): LakeVector {
 }
 
 function sourceOf({ column, data }: LakeVector): Source {
-  const source = {
-    offset: 0,
-    validity: undefined,
-    ints: empty,
-    words: new Uint32Array(0),
-    bytes: new Uint8Array(0),
-    offsets: empty,
-    scale: 0,
-  };
-  if (!data) return { ...source, form: Form.nulls };
-  const common = {
-    ...source,
-    offset: data.offset,
-    validity: data.nullCount > 0 && data.nullBitmap?.length ? data.nullBitmap : undefined,
-  };
-  if (data.type.typeId === Type.Decimal)
-    return {
-      ...common,
-      form: Form.decimal128,
-      words: data.values as Uint32Array,
-      scale: (data.type as Decimal).scale,
-    };
+  if (!data) return new Source(Form.nulls);
+  const { offset } = data;
+  const validity = data.nullCount > 0 && data.nullBitmap?.length ? data.nullBitmap : noBytes;
+  if (data.type.typeId === Type.Decimal) {
+    const scale = (data.type as Decimal).scale;
+    return new Source(
+      Form.decimal128,
+      offset,
+      validity,
+      noInts,
+      data.values as Uint32Array,
+      noBytes,
+      noInts,
+      scale,
+    );
+  }
   switch (column.lake) {
     case 'int32':
     case 'date':
     case 'time':
-      return { ...common, form: Form[column.lake], ints: data.values as Int32Array };
+      return new Source(Form[column.lake], offset, validity, data.values as Int32Array);
     case 'timestamp': {
-      const values = data.values as BigInt64Array;
       // Int64 little-endian, read as two 32-bit halves: no BigInt per value.
-      return {
-        ...common,
-        form: Form.timestamp,
-        ints: new Int32Array(values.buffer, values.byteOffset, values.length * 2),
-      };
+      const values = data.values as BigInt64Array;
+      const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+      return new Source(Form.timestamp, offset, validity, halves);
     }
     case 'boolean':
-      return { ...common, form: Form.boolean, bytes: data.values as Uint8Array };
+      return new Source(Form.boolean, offset, validity, noInts, noWords, data.values as Uint8Array);
     case 'decimal': // parts written before decimals had a shape hold the text
-    case 'string':
-      return {
-        ...common,
-        form: Form.text,
-        bytes: data.values as Uint8Array,
-        offsets: data.valueOffsets as Int32Array,
-      };
+    case 'string': {
+      const bytes = data.values as Uint8Array;
+      return new Source(Form.text, offset, validity, noInts, noWords, bytes, data.valueOffsets as Int32Array);
+    }
   }
 }
 
@@ -162,7 +158,10 @@ const twoTo32 = 2 ** 32;
 function writeValue(out: Buffer, at: number, source: Source, row: number): number {
   const index = source.offset + row;
   const validity = source.validity;
-  if (source.form === Form.nulls || (validity && (validity[index >> 3]! & (1 << (index & 7))) === 0)) {
+  if (
+    source.form === Form.nulls ||
+    (validity.length > 0 && (validity[index >> 3]! & (1 << (index & 7))) === 0)
+  ) {
     out[at] = backslash;
     out[at + 1] = 78; // N
     return at + 2;

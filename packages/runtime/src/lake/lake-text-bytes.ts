@@ -31,8 +31,27 @@ export function writeIntText(out: Uint8Array, at: number, value: number): number
   return writeDigits(out, at, value, 1);
 }
 
+// Dates repeat within a batch (a few hundred days in a fact's two years): their text is kept once per process for
+// the days of 1950–2099, 10 bytes each, made the first time each day is asked for.
+const cachedFirstDay = -7305; // 1950-01-01
+const cachedDays = 54_787; // through 2099-12-31
+const cachedDates = new Uint8Array(cachedDays * 10);
+const cachedDate = new Uint8Array(cachedDays);
+
 /** Days since 1970-01-01 as `YYYY-MM-DD` (as `formatDate`). */
 export function writeDateText(out: Uint8Array, at: number, days: number): number {
+  const slot = days - cachedFirstDay;
+  if (slot < 0 || slot >= cachedDays) return civilDateText(out, at, days);
+  const from = slot * 10;
+  if (cachedDate[slot] === 0) {
+    civilDateText(cachedDates, from, days);
+    cachedDate[slot] = 1;
+  }
+  for (let index = 0; index < 10; index++) out[at + index] = cachedDates[from + index] as number;
+  return at + 10;
+}
+
+function civilDateText(out: Uint8Array, at: number, days: number): number {
   // civil_from_days (H. Hinnant), as formatDays in lake-values.ts.
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
@@ -58,14 +77,24 @@ export function writeDateText(out: Uint8Array, at: number, days: number): number
 
 /** Milliseconds since midnight as `HH:MM:SS.mmm` (as `formatTime`). */
 export function writeTimeText(out: Uint8Array, at: number, ms: number): number {
-  const seconds = Math.floor(ms / 1000);
-  at = writeFixed(out, at, Math.floor(seconds / 3600), 2);
+  // Integer arithmetic: a time of day is below 2^31 ms.
+  const seconds = (ms / 1000) | 0;
+  const minutes = (seconds / 60) | 0;
+  at = writeTwo(out, at, (minutes / 60) | 0);
   out[at++] = 58; // :
-  at = writeFixed(out, at, Math.floor(seconds / 60) % 60, 2);
+  at = writeTwo(out, at, minutes % 60);
   out[at++] = 58;
-  at = writeFixed(out, at, seconds % 60, 2);
+  at = writeTwo(out, at, seconds % 60);
   out[at++] = 46; // .
-  return writeFixed(out, at, ms % 1000, 3);
+  const millis = ms % 1000;
+  out[at] = 48 + ((millis / 100) | 0);
+  return writeTwo(out, at + 1, millis % 100);
+}
+
+function writeTwo(out: Uint8Array, at: number, value: number): number {
+  out[at] = 48 + ((value / 10) | 0);
+  out[at + 1] = 48 + (value % 10);
+  return at + 2;
 }
 
 /** Epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.mmm`, UTC (as `formatTimestamp`). */
@@ -128,6 +157,7 @@ function writeScaled(out: Uint8Array, at: number, units: number, scale: number):
 
 // A non-negative integer below 2^53, with leading zeros up to `minDigits` digits.
 function writeDigits(out: Uint8Array, at: number, value: number, minDigits: number): number {
+  if (value < 2_147_483_648) return writeSmallDigits(out, at, value, minDigits);
   let count = 1;
   for (let rest = value; rest >= 10; rest = (rest - (rest % 10)) / 10) count++;
   if (count < minDigits) count = minDigits;
@@ -137,6 +167,21 @@ function writeDigits(out: Uint8Array, at: number, value: number, minDigits: numb
     const digit = rest % 10;
     out[index] = 48 + digit;
     rest = (rest - digit) / 10;
+  }
+  return end;
+}
+
+// As writeDigits, in 32-bit integer arithmetic.
+function writeSmallDigits(out: Uint8Array, at: number, value: number, minDigits: number): number {
+  let count = 1;
+  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) count++;
+  if (count < minDigits) count = minDigits;
+  const end = at + count;
+  let rest = value;
+  for (let index = end - 1; index >= at; index--) {
+    const next = (rest / 10) | 0;
+    out[index] = 48 + rest - next * 10;
+    rest = next;
   }
   return end;
 }
