@@ -19,10 +19,11 @@ export {
   CorruptLakeObjectError,
   columnBatchOf,
   createLake,
-  decimalTextBytes,
   decodeParquetColumns,
   encodeParquet,
   formatDate,
+  formatTime,
+  formatTimestamp,
   InvalidLakeUrlError,
   isValidAt,
   LakeError,
@@ -31,15 +32,9 @@ export {
   LakeObjectNotFoundError,
   LakeSchemaMismatchError,
   LakeWriteFailedError,
-  maxTextBytes,
   parseLakeUrl,
   rowsOf,
   UnreadableLakeIdentityError,
-  writeDateText,
-  writeDecimalText,
-  writeIntText,
-  writeTimestampText,
-  writeTimeText,
 } from './lake/index';
 export type { FoundIdentity, LakeIdentity, LakeIdentityPorts } from './lake-identity';
 export {

@@ -1,4 +1,4 @@
-export { copyText } from './copy-columns';
+export { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
 export { qualifiedTable, warehouseDdl } from './ddl';
 export {
   DimensionsNotReadyError,

@@ -22,7 +22,7 @@ import {
 } from '@totes/runtime';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyText } from './copy-columns';
+import { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
 import { qualifiedTable } from './ddl';
 import { DimensionsNotReadyError } from './errors';
 
@@ -186,7 +186,8 @@ export function referenceColumnsOf(fact: FactModel): LakeColumn[] {
 
 const stagingTable = 'totes_staging';
 
-const stagingType: Record<LakeColumn['lake'], string> = {
+/** The staging table's type of each lake type: what COPY converts the values to. */
+export const stagingType: Record<LakeColumn['lake'], string> = {
   int32: 'integer',
   string: 'text',
   decimal: 'numeric',
@@ -207,15 +208,18 @@ async function copyIntoStaging(
   batches: AsyncIterable<ColumnBatch>,
 ): Promise<number> {
   let received = 0;
-  async function* lines() {
+  // The binary format: measured faster than the text format on both sides (docs/benchmarks.md).
+  async function* tuples() {
+    yield copyBinaryHeader;
     for await (const batch of batches) {
       received += batch.length;
-      yield copyText(columns, batch);
+      yield copyBinary(columns, batch);
     }
+    yield copyBinaryTrailer;
   }
   const list = columns.map((column) => q(column.name)).join(', ');
-  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN`));
-  await pipeline(Readable.from(lines()), sink);
+  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN (FORMAT binary)`));
+  await pipeline(Readable.from(tuples()), sink);
   return received;
 }
 

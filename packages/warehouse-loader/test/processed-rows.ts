@@ -89,6 +89,8 @@ const edgeTexts = [
   'ends with a backslash\\',
 ];
 
+// Dates and timestamps within years 0001–9999: what PostgreSQL's text input takes (it has no year 0000, which the
+// lake could hold).
 function edgeValue(column: LakeColumn, random: Random): LakeValue {
   if (column.nullable && random.int(0, 3) === 0) return null;
   const pick = <T>(values: readonly T[]): T => random.pick(values);
@@ -114,14 +116,14 @@ function edgeValue(column: LakeColumn, random: Random): LakeValue {
       return random.int(0, 1) === 1;
     case 'timestamp':
       return pick([
-        '0000-01-01T00:00:00.000',
+        '0001-01-01T00:00:00.000',
         '9999-12-31T23:59:59.999',
         '1969-12-31T23:59:59.999',
         '1970-01-01T00:00:00.000',
         '2024-02-29T12:34:56.789',
       ]);
     case 'date':
-      return pick(['0000-01-01', '9999-12-31', '1969-12-31', '2000-02-29', '2024-11-15']);
+      return pick(['0001-01-01', '9999-12-31', '1969-12-31', '2000-02-29', '2024-11-15']);
     case 'time':
       return pick(['00:00:00.000', '23:59:59.999', '24:00:00.000', '09:05:03.007']);
   }

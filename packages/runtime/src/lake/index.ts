@@ -18,18 +18,9 @@ export {
 } from './errors';
 export type { LakeStore } from './lake-store';
 export { assertLakeKey, assertLakePrefix } from './lake-store';
-export {
-  decimalTextBytes,
-  maxTextBytes,
-  writeDateText,
-  writeDecimalText,
-  writeIntText,
-  writeTimestampText,
-  writeTimeText,
-} from './lake-text-bytes';
 export type { LakeLocation } from './lake-url';
 export { formatLakeUrl, parseLakeUrl } from './lake-url';
-export { formatDate } from './lake-values';
+export { formatDate, formatTime, formatTimestamp } from './lake-values';
 export { createLocalStore } from './local-store';
 export { columnBatchOf, decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
 export { decodeParquetColumns } from './parquet-columns';
