@@ -219,7 +219,8 @@ async function copyIntoStaging(
   }
   const list = columns.map((column) => q(column.name)).join(', ');
   const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN (FORMAT binary)`));
-  await pipeline(Readable.from(tuples()), sink);
+  // One batch's tuples ahead of the socket, not Readable.from's default 16: memory holds about one part.
+  await pipeline(Readable.from(tuples(), { highWaterMark: 1 }), sink);
   return received;
 }
 

@@ -10,9 +10,9 @@ import { decodeParquetColumns } from './parquet-columns';
 import { createS3Store } from './s3-store';
 
 /**
- * Rows per Parquet part unless the writer says otherwise. A part is held as row objects while it is encoded or
- * decoded (and the parquet-wasm memory, which never shrinks, grows to the largest part), so this bounds each
- * stream's memory: 10 000 rows of the widest table are a few MiB.
+ * Rows per Parquet part unless the writer says otherwise. A part is held whole while it is encoded or decoded (as
+ * row objects, or as column batches for the loader; and the parquet-wasm memory, which never shrinks, grows to the
+ * largest part), so this bounds each stream's memory: 10 000 rows of the widest table are a few MiB.
  */
 export const defaultRowsPerPart = 10_000;
 
