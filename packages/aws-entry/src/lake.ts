@@ -13,6 +13,11 @@ export interface ZonedLake {
   ): Promise<LakeObject>;
   readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
   readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
+  writeColumns(
+    key: string,
+    columns: readonly LakeColumn[],
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  ): Promise<LakeObject>;
   list(prefix: string): Promise<string[]>;
 }
 
@@ -44,6 +49,7 @@ export function zonedLake(zones: LakeZones): ZonedLake {
   };
   return {
     writeDataset: async (key, columns, batches) => lakeOf(key).writeDataset(key, columns, batches),
+    writeColumns: async (key, columns, batches) => lakeOf(key).writeColumns(key, columns, batches),
     async *readDataset(object, columns) {
       // Part by part, so a dataset is read in order whichever zone each part is in (in practice, one).
       for (const part of object.parts) yield* lakeOf(part).readDataset({ parts: [part] }, columns);

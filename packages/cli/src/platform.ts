@@ -175,9 +175,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     killPoint(KillStep.afterLakeWrite);
     return object;
   };
+  const writeColumns: Lake['writeColumns'] = async (...args) => {
+    const object = await lake.writeColumns(...args);
+    killPoint(KillStep.afterLakeWrite);
+    return object;
+  };
   const lakePorts = {
     readDataset: lake.readDataset,
     writeDataset,
+    readColumns: lake.readColumns,
+    writeColumns,
     readCurrentState: (table: (typeof sourceTables)[number], keep?: Parameters<typeof readCurrentState>[2]) =>
       readCurrentState(lake, table, keep),
   };

@@ -35,8 +35,13 @@ export function encodeParquet(
 ): Uint8Array {
   const fields = columns.map((column) => new Field(column.name, arrowTypeOf(column), column.nullable));
   const children = columns.map((column, index) => buildColumn(column, fields[index]!.type, rows, part));
-  const schema = new Schema(fields);
-  const data = makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children });
+  return writeTable(fields, children, rows.length);
+}
+
+/** Arrow columns as one Parquet file (zstd): the fields and one Data of `length` values for each. */
+export function writeTable(fields: readonly Field[], children: readonly Data[], length: number): Uint8Array {
+  const schema = new Schema([...fields]);
+  const data = makeData({ type: new Struct([...fields]), length, nullCount: 0, children: [...children] });
   const ipc = tableToIPC(new Table(schema, new RecordBatch(schema, data)), 'stream');
 
   // writeParquet consumes (frees) both the wasm table and the properties; free the table if we never get there.
