@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LakeType } from '@totes/model';
-import { createLake, rowsOf } from '@totes/runtime';
+import { columnBatchOf, createLake, rowsOf } from '@totes/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotGrantedError, UnknownLakeZoneError } from './errors';
 import { zonedLake } from './lake';
@@ -58,6 +58,17 @@ describe('zonedLake', () => {
     }
 
     expect(rows).toEqual([{ id: 2 }, { id: 1 }]);
+  });
+
+  it('writes column batches to the zone the key names', async () => {
+    const processed = createLake(folders[1]!);
+    const lake = zonedLake({ raw: createLake(folders[0]!), processed });
+
+    const object = await lake.writeColumns('processed/fact_payment/m1', columns, [
+      columnBatchOf(columns, [{ id: 3 }]),
+    ]);
+
+    expect(await processed.readAll(object, columns)).toEqual([{ id: 3 }]);
   });
 
   it('refuses a zone the function was not given, naming the variable', async () => {
