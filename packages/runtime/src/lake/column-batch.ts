@@ -9,7 +9,8 @@ const twoTo32 = 2 ** 32;
  * One column of a {@link ColumnBatch}: its declaration and its values as Arrow data (values, validity bitmap, UTF-8
  * bytes and offsets). `data` is null for a column the part was written without (`absentAsNull`): every value is
  * null. Values have been checked on decoding: no null in a non-nullable column, every date, time and timestamp
- * within the years 0000–9999.
+ * within the years 0000–9999. Its offset is 0 (decoding refuses any other), so readers index its buffers from
+ * their start; Arrow's `Data.slice` is for writing parts only.
  */
 export interface LakeVector {
   readonly column: LakeColumn;
@@ -34,7 +35,7 @@ export function isValidAt(data: Data, index: number): boolean {
   return (bitmap[bit >> 3]! & (1 << (bit & 7))) !== 0;
 }
 
-/** The batch as one object per row, in memory form (the row path the builders still use). */
+/** The batch as one object per row, in memory form (the row path the dimension-builder still uses). */
 export function rowsOf(batch: ColumnBatch): Row[] {
   const rows: Row[] = Array.from({ length: batch.length }, () => ({}));
   for (const { column, data } of batch.columns) {
