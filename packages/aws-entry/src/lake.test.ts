@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LakeType } from '@totes/model';
-import { createLake } from '@totes/runtime';
+import { columnBatchOf, createLake, rowsOf } from '@totes/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotGrantedError, UnknownLakeZoneError } from './errors';
 import { zonedLake } from './lake';
@@ -40,6 +40,35 @@ describe('zonedLake', () => {
       rows.push(...batch);
     }
     expect(rows).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('reads column batches part by part from the zone each part is in', async () => {
+    const raw = createLake(folders[0]!);
+    const processed = createLake(folders[1]!);
+    const lake = zonedLake({ raw, processed });
+    const rawObject = await lake.writeDataset('raw/currency/w1', columns, [[{ id: 1 }]]);
+    const processedObject = await lake.writeDataset('processed/dim_currency/m1', columns, [[{ id: 2 }]]);
+
+    const rows = [];
+    for await (const batch of lake.readColumns(
+      { parts: [...processedObject.parts, ...rawObject.parts] },
+      columns,
+    )) {
+      rows.push(...rowsOf(batch));
+    }
+
+    expect(rows).toEqual([{ id: 2 }, { id: 1 }]);
+  });
+
+  it('writes column batches to the zone the key names', async () => {
+    const processed = createLake(folders[1]!);
+    const lake = zonedLake({ raw: createLake(folders[0]!), processed });
+
+    const object = await lake.writeColumns('processed/fact_payment/m1', columns, [
+      columnBatchOf(columns, [{ id: 3 }]),
+    ]);
+
+    expect(await processed.readAll(object, columns)).toEqual([{ id: 3 }]);
   });
 
   it('refuses a zone the function was not given, naming the variable', async () => {

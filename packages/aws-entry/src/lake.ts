@@ -1,6 +1,6 @@
 import type { LakeObject } from '@totes/contracts';
 import type { LakeColumn, Row } from '@totes/model';
-import { type Lake, LakeZone } from '@totes/runtime';
+import { type ColumnBatch, type Lake, LakeZone } from '@totes/runtime';
 import { LambdaVariable } from './contract';
 import { NotGrantedError, UnknownLakeZoneError } from './errors';
 
@@ -12,6 +12,12 @@ export interface ZonedLake {
     batches: Iterable<Row[]> | AsyncIterable<Row[]>,
   ): Promise<LakeObject>;
   readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
+  writeColumns(
+    key: string,
+    columns: readonly LakeColumn[],
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  ): Promise<LakeObject>;
   list(prefix: string): Promise<string[]>;
 }
 
@@ -43,9 +49,13 @@ export function zonedLake(zones: LakeZones): ZonedLake {
   };
   return {
     writeDataset: async (key, columns, batches) => lakeOf(key).writeDataset(key, columns, batches),
+    writeColumns: async (key, columns, batches) => lakeOf(key).writeColumns(key, columns, batches),
     async *readDataset(object, columns) {
       // Part by part, so a dataset is read in order whichever zone each part is in (in practice, one).
       for (const part of object.parts) yield* lakeOf(part).readDataset({ parts: [part] }, columns);
+    },
+    async *readColumns(object, columns) {
+      for (const part of object.parts) yield* lakeOf(part).readColumns({ parts: [part] }, columns);
     },
     list: async (prefix) => lakeOf(prefix).list(prefix),
   };

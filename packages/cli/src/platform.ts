@@ -190,9 +190,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     killPoint(KillStep.afterLakeWrite);
     return object;
   };
+  const writeColumns: Lake['writeColumns'] = async (...args) => {
+    const object = await lake.writeColumns(...args);
+    killPoint(KillStep.afterLakeWrite);
+    return object;
+  };
   const lakePorts = {
     readDataset: lake.readDataset,
     writeDataset,
+    readColumns: lake.readColumns,
+    writeColumns,
     readCurrentState: (table: (typeof sourceTables)[number], keep?: Parameters<typeof readCurrentState>[2]) =>
       readCurrentState(lake, table, keep),
   };
@@ -254,7 +261,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         onLoaded: events.onLoaded,
         onRunCompleted: events.onRunCompleted,
         ports: {
-          readDataset: lake.readDataset,
+          readColumns: lake.readColumns,
           writer: createWarehouseWriter({ pool: warehouse, runs, ...config }),
           namespaces,
         },

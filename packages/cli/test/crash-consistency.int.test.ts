@@ -1,7 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findModel, type Row, type WarehouseModel } from '@totes/model';
-import { createPool, createRunLedger } from '@totes/runtime';
+import { findModel, processedColumnsOf, type Row, type WarehouseModel } from '@totes/model';
+import { type ColumnBatch, columnBatchOf, createPool, createRunLedger } from '@totes/runtime';
 import { createWarehouseWriter, type LoadEntry } from '@totes/warehouse-loader';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,8 +96,8 @@ describe('crash consistency: nothing is marked done that is not durably done', (
         _source_version: '2026-01-01T00:00:00.000',
       },
     ];
-    async function* batches(rows: Row[]): AsyncGenerator<Row[]> {
-      yield rows;
+    async function* batches(rows: Row[]): AsyncGenerator<ColumnBatch> {
+      yield columnBatchOf(processedColumnsOf(model), rows);
     }
     const entry = (): LoadEntry => ({
       messageId: crypto.randomUUID(),

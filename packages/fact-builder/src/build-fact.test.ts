@@ -1,5 +1,6 @@
 import { type LakeObject, type ModelBuilt, newEnvelope, TableExtracted } from '@totes/contracts';
 import { type FactModel, findModel, ModelError, type Row } from '@totes/model';
+import { columnBatchOf, rowsOf } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { buildFact } from './build-fact';
 import { NotFactSourceError } from './errors';
@@ -43,16 +44,16 @@ function fakePorts(changed: Row[][]) {
   const written: { key: string; columns: string[]; rows: Row[] }[] = [];
   const published: ModelBuilt[] = [];
   const ports: FactBuilderPorts = {
-    readDataset(object, columns) {
-      calls.push(`readDataset ${object.parts.join(',')}: ${columns.map((column) => column.name).join(',')}`);
+    readColumns(object, columns) {
+      calls.push(`readColumns ${object.parts.join(',')}: ${columns.map((column) => column.name).join(',')}`);
       return (async function* () {
-        yield* changed;
+        for (const rows of changed) yield columnBatchOf(columns, rows);
       })();
     },
-    async writeDataset(key, columns, batches) {
-      calls.push('writeDataset');
+    async writeColumns(key, columns, batches) {
+      calls.push('writeColumns');
       const rows: Row[] = [];
-      for await (const batch of batches) rows.push(...batch);
+      for await (const batch of batches) rows.push(...rowsOf(batch));
       written.push({ key, columns: columns.map((column) => column.name), rows });
       return {
         key,
@@ -77,7 +78,7 @@ describe('buildFact', () => {
     await buildFact(message, fact('fact_payment'), fake.ports);
 
     expect(fake.calls[0]).toBe(
-      'readDataset raw/payment/x/part-00000.parquet: payment_id,created_at,transaction_id,counterparty_id,' +
+      'readColumns raw/payment/x/part-00000.parquet: payment_id,created_at,transaction_id,counterparty_id,' +
         'payment_amount,currency_id,payment_type_id,paid,payment_date,company_ac_number,counterparty_ac_number,last_updated,_deleted_at',
     );
     expect(fake.written).toHaveLength(1);
@@ -132,7 +133,7 @@ describe('buildFact', () => {
 
     const built = await buildFact(message, fact('fact_payment'), fake.ports);
 
-    expect(fake.calls.slice(-2)).toEqual(['writeDataset', 'publish']);
+    expect(fake.calls.slice(-2)).toEqual(['writeColumns', 'publish']);
     expect(fake.published).toEqual([built]);
     expect(built).toMatchObject({
       type: 'model.built',

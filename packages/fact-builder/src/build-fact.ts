@@ -1,13 +1,7 @@
 import { derivedFrom, MessageType, type ModelBuilt, type TableExtracted } from '@totes/contracts';
-import {
-  deriveFactRow,
-  type FactModel,
-  findSourceTable,
-  processedColumnsOf,
-  type Row,
-  rawColumnsOf,
-} from '@totes/model';
-import { processedKey } from '@totes/runtime';
+import { type FactModel, findSourceTable, processedColumnsOf, rawColumnsOf } from '@totes/model';
+import { type ColumnBatch, processedKey } from '@totes/runtime';
+import { deriveFactColumns } from './derive-columns';
 import { NotFactSourceError } from './errors';
 import type { FactBuilderPorts } from './types';
 
@@ -23,10 +17,10 @@ export async function buildFact(
 ): Promise<ModelBuilt> {
   const table = findSourceTable(message.table);
   if (!table || table.name !== model.primaryTable) throw new NotFactSourceError(model.name, message.table);
-  const object = await ports.writeDataset(
+  const object = await ports.writeColumns(
     processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
     processedColumnsOf(model),
-    deriveBatches(model, ports.readDataset(message.object, rawColumnsOf(table))),
+    deriveBatches(model, ports.readColumns(message.object, rawColumnsOf(table))),
   );
   const built: ModelBuilt = {
     ...derivedFrom(message, `built:${model.name}`),
@@ -40,6 +34,9 @@ export async function buildFact(
   return built;
 }
 
-async function* deriveBatches(model: FactModel, batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
-  for await (const rows of batches) yield rows.map((row) => deriveFactRow(model, row));
+async function* deriveBatches(
+  model: FactModel,
+  batches: AsyncIterable<ColumnBatch>,
+): AsyncGenerator<ColumnBatch> {
+  for await (const batch of batches) yield deriveFactColumns(model, batch);
 }

@@ -19,8 +19,8 @@ export function createFactBuilderHandler(runtime: LambdaRuntime): SqsHandler {
       }
       // The ports reach the container's lake and publisher only when the core uses them.
       const built = await buildFact(message, model, {
-        readDataset: (object, columns) => runtime.lake().readDataset(object, columns),
-        writeDataset: (key, columns, batches) => runtime.lake().writeDataset(key, columns, batches),
+        readColumns: (object, columns) => runtime.lake().readColumns(object, columns),
+        writeColumns: (key, columns, batches) => runtime.lake().writeColumns(key, columns, batches),
         publish: (output) => runtime.publisher().publish(TopicName.built, output),
       });
       logger.info('fact built', { table: message.table, rows: built.object.rows });

@@ -1,13 +1,15 @@
 import type { LakeObject, ModelBuilt } from '@totes/contracts';
-import type { LakeColumn, Row } from '@totes/model';
+import type { LakeColumn } from '@totes/model';
+import type { ColumnBatch } from '@totes/runtime';
 
 /** What the fact builder's core needs from the world. */
 export interface FactBuilderPorts {
-  readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
-  writeDataset(
+  /** The raw dataset's parts as column batches: the builder never makes an object per row. */
+  readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
+  writeColumns(
     key: string,
     columns: readonly LakeColumn[],
-    batches: AsyncIterable<Row[]>,
+    batches: AsyncIterable<ColumnBatch>,
   ): Promise<LakeObject>;
   publish(message: ModelBuilt): Promise<void>;
 }

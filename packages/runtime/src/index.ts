@@ -20,18 +20,29 @@ export {
 } from './errors';
 export type { KillPointWorld } from './kill-point';
 export { createKillPoint, KillStep, killPoint, killPointMessage, killPointVariable } from './kill-point';
-export type { Lake, LakeLocation, LakeStore } from './lake/index';
+export type { ColumnBatch, Lake, LakeLocation, LakeStore, LakeVector } from './lake/index';
 export {
   CorruptLakeObjectError,
+  columnBatchOf,
   createLake,
+  decodeParquet,
+  decodeParquetColumns,
+  encodeColumnBatch,
+  encodeParquet,
+  formatDate,
+  formatTime,
+  formatTimestamp,
   InvalidLakeUrlError,
+  isValidAt,
   LakeError,
   LakeErrorCode,
   LakeIdentityMismatchError,
   LakeObjectNotFoundError,
   LakeSchemaMismatchError,
   LakeWriteFailedError,
+  parseDate,
   parseLakeUrl,
+  rowsOf,
   UnreadableLakeIdentityError,
 } from './lake/index';
 export type { FoundIdentity, LakeIdentity, LakeIdentityPorts } from './lake-identity';

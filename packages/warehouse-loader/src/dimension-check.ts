@@ -4,8 +4,8 @@ import {
   type LakeColumn,
   type LakeValue,
   processedColumnsOf,
-  type Row,
 } from '@totes/model';
+import { type ColumnBatch, formatDate, isValidAt, type LakeVector, rowsOf } from '@totes/runtime';
 import pg from 'pg';
 import { qualifiedTable } from './ddl';
 import { DimensionsNotReadyError } from './errors';
@@ -31,7 +31,7 @@ export async function checkDimensions(
   schema: string,
   waitMs: number,
   fact: FactModel,
-  references: AsyncIterable<Row[]>,
+  references: AsyncIterable<ColumnBatch>,
 ): Promise<void> {
   const keys = new Map(factReferences(fact).map((reference) => [reference, new Set<LakeValue>()]));
   const lakeOf = new Map(referenceColumnsOf(fact).map((column) => [column.name, column.lake]));
@@ -39,12 +39,12 @@ export async function checkDimensions(
     const missing: { dimension: string; keys: string[] }[] = [];
     for (const [{ column, dimension }, seen] of keys) {
       if (seen.size === 0) continue;
-      const type = stagingType[lakeOf.get(column) ?? 'string'];
+      const lake = lakeOf.get(column) ?? 'string';
       const { rows } = await pool.query<{ key: string }>(
-        `SELECT k::text AS key FROM unnest($1::${type}[]) AS k
+        `SELECT k::text AS key FROM unnest($1::${stagingType[lake]}[]) AS k
          WHERE NOT EXISTS (SELECT 1 FROM ${qualifiedTable(schema, dimension)} d WHERE d.${q(dimension.key)} = k)
          ORDER BY 1 LIMIT 5`,
-        [[...seen]],
+        [lake === 'date' ? [...seen].map((day) => formatDate(day as number)) : [...seen]],
       );
       if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
       // Found present: not asked again.
@@ -65,14 +65,28 @@ export async function checkDimensions(
   };
   // Keys are checked whenever one reference has gathered enough of them, so memory stays bounded whatever the
   // batch's size (a payment fact references one transaction per row).
-  for await (const rows of references) {
+  for await (const batch of references) {
     for (const [reference, seen] of keys) {
-      for (const row of rows) {
-        const value = row[reference.column];
-        if (value !== null && value !== undefined) seen.add(value);
-      }
+      const vector = batch.columns.find((candidate) => candidate.column.name === reference.column);
+      if (vector) collectKeys(vector, seen);
     }
     if ([...keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
   }
   await settle();
+}
+
+// The distinct non-null values of a reference column: integers and days (a date as its day number, turned into
+// text only for the query) straight from the column's buffer, anything else through its row form.
+function collectKeys({ column, data }: LakeVector, seen: Set<LakeValue>): void {
+  if (!data) return;
+  if (column.lake === 'int32' || column.lake === 'date') {
+    const values = data.values as Int32Array;
+    for (let index = 0; index < data.length; index++)
+      if (isValidAt(data, index)) seen.add(values[data.offset + index] as number);
+    return;
+  }
+  for (const row of rowsOf({ length: data.length, columns: [{ column, data }] })) {
+    const value = row[column.name];
+    if (value !== null && value !== undefined) seen.add(value);
+  }
 }

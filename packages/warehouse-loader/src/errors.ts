@@ -5,6 +5,7 @@ export const WarehouseLoaderErrorCode = {
   loadFailed: 'LOAD_FAILED',
   dimensionsNotReady: 'DIMENSIONS_NOT_READY',
   loadIncomplete: 'LOAD_INCOMPLETE',
+  missingColumn: 'MISSING_COLUMN',
 } as const;
 export type WarehouseLoaderErrorCode =
   (typeof WarehouseLoaderErrorCode)[keyof typeof WarehouseLoaderErrorCode];
@@ -76,5 +77,17 @@ export class LoadIncompleteError extends WarehouseLoaderError {
       WarehouseLoaderErrorCode.loadIncomplete,
       `message ${messageId}: not every one of its ${parts} parts is in the load ledger`,
     );
+  }
+}
+
+/**
+ * A column batch handed to the COPY writer lacks a column the load copies: the batches were read with other
+ * columns than the model's. A bug, not a passing state, so it is permanent.
+ */
+export class MissingColumnError extends WarehouseLoaderError {
+  override name = 'MissingColumnError';
+  readonly permanent = true;
+  constructor(readonly column: string) {
+    super(WarehouseLoaderErrorCode.missingColumn, `The column batch holds no column ${column}`);
   }
 }

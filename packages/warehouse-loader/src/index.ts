@@ -1,9 +1,10 @@
-export { copyLines, copyValue } from './copy-text';
+export { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
 export { qualifiedTable, warehouseDdl } from './ddl';
 export {
   DimensionsNotReadyError,
   KindMismatchError,
   LoadIncompleteError,
+  MissingColumnError,
   UnknownModelError,
   WarehouseLoaderError,
   WarehouseLoaderErrorCode,

@@ -60,7 +60,7 @@ async function portsOf(runtime: LambdaRuntime) {
   );
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   const ports: LoaderPorts = {
-    readDataset: runtime.lake().readDataset,
+    readColumns: runtime.lake().readColumns,
     writer: createWarehouseWriter({
       pool: warehouse,
       runs,

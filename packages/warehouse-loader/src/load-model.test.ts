@@ -8,7 +8,7 @@ import {
   uuidFor,
 } from '@totes/contracts';
 import type { LakeColumn, Row } from '@totes/model';
-import { lineageNamespaces } from '@totes/runtime';
+import { type ColumnBatch, columnBatchOf, lineageNamespaces, rowsOf } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { loadBuiltModel } from './load-model';
@@ -38,8 +38,21 @@ const namespaces = lineageNamespaces({
   lakeUrl: 's3://totes-lake/dev/',
 });
 
+/** Rows of integer columns as a column batch. */
+function batchOf(rows: Row[]): ColumnBatch {
+  const names = Object.keys(rows[0] ?? {});
+  return columnBatchOf(
+    names.map((name) => ({ name, lake: 'int32', nullable: false })),
+    rows,
+  );
+}
+
 /** A writer that drains the parts it is told are pending and reports a fixed outcome. */
-function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}, loaded: readonly number[] = []) {
+function fakePorts(
+  batches: ColumnBatch[],
+  outcome: Partial<LoadOutcome> = {},
+  loaded: readonly number[] = [],
+) {
   const reads: { parts: readonly string[]; columns: string[] }[] = [];
   const loads: { entry: LoadEntry; rows: Row[] }[] = [];
   const clock = [1_000, 1_250];
@@ -52,7 +65,8 @@ function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}, loaded:
     },
     async load(entry, progress, readPart) {
       const all: Row[] = [];
-      for (const part of progress.pending) for await (const batch of readPart(part)) all.push(...batch);
+      for (const part of progress.pending)
+        for await (const batch of readPart(part)) all.push(...rowsOf(batch));
       loads.push({ entry, rows: all });
       return { received: all.length, written: all.length, firstDelivery: true, ...outcome };
     },
@@ -61,7 +75,7 @@ function fakePorts(batches: Row[][], outcome: Partial<LoadOutcome> = {}, loaded:
     },
   };
   const ports = {
-    readDataset(object: { parts: readonly string[] }, columns: readonly LakeColumn[]) {
+    readColumns(object: { parts: readonly string[] }, columns: readonly LakeColumn[]) {
       reads.push({ parts: object.parts, columns: columns.map((column) => column.name) });
       return (async function* () {
         yield* batches;
@@ -78,7 +92,7 @@ describe('loadBuiltModel', () => {
   it("reads the built rows with the model's processed columns and loads them for the message", async () => {
     const message = built('dim_currency', 'dimension', 'currency');
     const rows = [{ currency_id: 1 }, { currency_id: 2 }];
-    const fake = fakePorts([rows]);
+    const fake = fakePorts([batchOf(rows)]);
 
     await loadBuiltModel(message, fake.ports);
 
@@ -101,7 +115,10 @@ describe('loadBuiltModel', () => {
 
   it('reports what the load did, caused by the built message, with its duration', async () => {
     const message = built('fact_payment', 'fact', 'payment');
-    const fake = fakePorts([[{ payment_id: 1 }, { payment_id: 2 }]], { written: 1, firstDelivery: false });
+    const fake = fakePorts([batchOf([{ payment_id: 1 }, { payment_id: 2 }])], {
+      written: 1,
+      firstDelivery: false,
+    });
 
     const loaded = await loadBuiltModel(message, fake.ports);
 
@@ -120,7 +137,10 @@ describe('loadBuiltModel', () => {
 
   it('reports the load as an OpenLineage COMPLETE event of the job load.<model>, a child of the run', async () => {
     const message = built('fact_payment', 'fact', 'payment');
-    const fake = fakePorts([[{ payment_id: 1 }, { payment_id: 2 }]], { written: 1, firstDelivery: false });
+    const fake = fakePorts([batchOf([{ payment_id: 1 }, { payment_id: 2 }])], {
+      written: 1,
+      firstDelivery: false,
+    });
 
     const loaded = await loadBuiltModel(message, fake.ports);
 
@@ -154,7 +174,7 @@ describe('loadBuiltModel', () => {
 
   it("checks a fact's dimension references in the pending parts only, then reads each pending part to load it", async () => {
     const message = built('fact_payment', 'fact', 'payment', 3);
-    const fake = fakePorts([[{ payment_id: 1 }]], {}, [1]);
+    const fake = fakePorts([batchOf([{ payment_id: 1 }])], {}, [1]);
 
     await loadBuiltModel(message, fake.ports);
 
@@ -173,7 +193,11 @@ describe('loadBuiltModel', () => {
 
   it('reads nothing for a message whose every part is already loaded', async () => {
     const message = built('fact_payment', 'fact', 'payment', 2);
-    const fake = fakePorts([[{ payment_id: 1 }]], { received: 0, written: 0, firstDelivery: false }, [0, 1]);
+    const fake = fakePorts(
+      [batchOf([{ payment_id: 1 }])],
+      { received: 0, written: 0, firstDelivery: false },
+      [0, 1],
+    );
 
     const loaded = await loadBuiltModel(message, fake.ports);
 

@@ -1,6 +1,6 @@
 import { type LakeObject, LineageEventType, type ModelBuilt, type ModelLoaded } from '@totes/contracts';
-import { findModel, type LakeColumn, processedColumnsOf, type Row } from '@totes/model';
-import type { LineageNamespaces } from '@totes/runtime';
+import { findModel, type LakeColumn, processedColumnsOf } from '@totes/model';
+import type { ColumnBatch, LineageNamespaces } from '@totes/runtime';
 import { referenceColumnsOf } from './dimension-check';
 import { KindMismatchError, UnknownModelError } from './errors';
 import { modelLoadedEvent } from './lineage-event';
@@ -8,7 +8,8 @@ import type { WarehouseWriter } from './warehouse-writer';
 
 /** What the loader's core needs from the world. */
 export interface LoaderPorts {
-  readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  /** The dataset's parts as column batches: the loader never makes an object per row. */
+  readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
   writer: WarehouseWriter;
   /** Where the datasets live, for the OpenLineage event. */
   namespaces: LineageNamespaces;
@@ -33,7 +34,7 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
   if (model.kind === 'fact' && progress.pending.length > 0)
     await ports.writer.checkDimensions(
       model,
-      ports.readDataset({ parts: partsAt(progress.pending) }, referenceColumnsOf(model)),
+      ports.readColumns({ parts: partsAt(progress.pending) }, referenceColumnsOf(model)),
     );
   const columns = processedColumnsOf(model);
   const outcome = await ports.writer.load(
@@ -45,7 +46,7 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
       extractionId: message.causationId,
     },
     progress,
-    (part) => ports.readDataset({ parts: partsAt([part]) }, columns),
+    (part) => ports.readColumns({ parts: partsAt([part]) }, columns),
   );
   return modelLoadedEvent(message, ports.namespaces, {
     eventType: LineageEventType.complete,

@@ -6,13 +6,13 @@ import {
   factVersionKey,
   type LakeColumn,
   processedColumnsOf,
-  type Row,
   sourceVersionColumn,
   type WarehouseModel,
 } from '@totes/model';
+import type { ColumnBatch } from '@totes/runtime';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyLines } from './copy-text';
+import { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
 import { qualifiedTable } from './ddl';
 import { DimensionsNotReadyError } from './errors';
 
@@ -38,22 +38,26 @@ export function stagingDdl(columns: readonly LakeColumn[]): string {
   return `CREATE TEMP TABLE ${stagingTable} (${list}) ON COMMIT DROP`;
 }
 
-/** Streams the batches into the staging table with COPY; returns the rows copied. */
+/** Streams the column batches into the staging table with COPY; returns the rows copied. */
 export async function copyIntoStaging(
   client: pg.PoolClient,
   columns: readonly LakeColumn[],
-  batches: AsyncIterable<Row[]>,
+  batches: AsyncIterable<ColumnBatch>,
 ): Promise<number> {
   let received = 0;
-  async function* lines() {
-    for await (const rows of batches) {
-      received += rows.length;
-      yield copyLines(columns, rows);
+  // The binary format: measured faster than the text format on both sides (docs/benchmarks.md).
+  async function* tuples() {
+    yield copyBinaryHeader;
+    for await (const batch of batches) {
+      received += batch.length;
+      yield copyBinary(columns, batch);
     }
+    yield copyBinaryTrailer;
   }
   const list = columns.map((column) => q(column.name)).join(', ');
-  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN`));
-  await pipeline(Readable.from(lines()), sink);
+  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN (FORMAT binary)`));
+  // One batch's tuples ahead of the socket, not Readable.from's default 16: memory holds about one part.
+  await pipeline(Readable.from(tuples(), { highWaterMark: 1 }), sink);
   return received;
 }
 

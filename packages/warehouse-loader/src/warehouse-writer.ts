@@ -1,5 +1,5 @@
-import { type FactModel, processedColumnsOf, type Row, type WarehouseModel } from '@totes/model';
-import { KillStep, killPoint, type RunLedger } from '@totes/runtime';
+import { type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
+import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/runtime';
 import type pg from 'pg';
 import { checkDimensions } from './dimension-check';
 import { LoadIncompleteError } from './errors';
@@ -39,8 +39,8 @@ export interface LoadProgress {
   readonly pending: readonly number[];
 }
 
-/** Reads one part of a message's dataset, by index, in batches of rows. */
-export type PartReader = (part: number) => AsyncIterable<Row[]>;
+/** Reads one part of a message's dataset, by index, in column batches. */
+export type PartReader = (part: number) => AsyncIterable<ColumnBatch>;
 
 /** Loads processed rows into the warehouse. */
 export interface WarehouseWriter {
@@ -56,7 +56,7 @@ export interface WarehouseWriter {
    * yet, after waiting a little for it: a cheap check, on the reference columns only, before a load decodes and
    * copies the whole batch (the load checks again inside its transaction).
    */
-  checkDimensions(fact: FactModel, references: AsyncIterable<Row[]>): Promise<void>;
+  checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<void>;
 }
 
 export interface WarehouseWriterOptions {
@@ -95,7 +95,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
   const stageAndMerge = async (
     client: pg.PoolClient,
     model: WarehouseModel,
-    batches: AsyncIterable<Row[]>,
+    batches: AsyncIterable<ColumnBatch>,
   ): Promise<LoadTotals> => {
     const columns = processedColumnsOf(model);
     await client.query(stagingDdl(columns));
@@ -162,13 +162,13 @@ async function* readParts(
   parts: readonly number[],
   readPart: PartReader,
   received: number[] = [],
-): AsyncIterable<Row[]> {
+): AsyncIterable<ColumnBatch> {
   for (const [index, part] of parts.entries()) {
     let rowsOfPart = 0;
-    for await (const rows of readPart(part)) {
-      rowsOfPart += rows.length;
+    for await (const batch of readPart(part)) {
+      rowsOfPart += batch.length;
       received[index] = rowsOfPart;
-      yield rows;
+      yield batch;
     }
     received[index] = rowsOfPart;
   }

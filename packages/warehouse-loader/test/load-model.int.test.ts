@@ -63,7 +63,7 @@ describe('loadBuiltModel of a dataset in many parts', () => {
     });
     const marks: string[] = [];
     const ports: LoaderPorts = {
-      readDataset: lake.readDataset,
+      readColumns: lake.readColumns,
       writer: createWarehouseWriter({
         pool,
         ...schemas,

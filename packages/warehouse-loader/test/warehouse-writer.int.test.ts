@@ -1,7 +1,9 @@
 import { startTestPostgres, type TestPostgres } from '@totes/local-stack';
-import { findModel, type Row } from '@totes/model';
+import { type FactModel, findModel, processedColumnsOf, type Row } from '@totes/model';
+import { type ColumnBatch, columnBatchOf } from '@totes/runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceColumnsOf } from '../src/dimension-check';
 import { DimensionsNotReadyError } from '../src/errors';
 import { migrateWarehouse } from '../src/migrate';
 import { createWarehouseWriter, type LoadEntry, type WarehouseWriterOptions } from '../src/warehouse-writer';
@@ -9,7 +11,7 @@ import { createWarehouseWriter, type LoadEntry, type WarehouseWriterOptions } fr
 // The warehouse's foreign keys are NOT ENFORCED: the check of the staged rows inside the load's transaction is what
 // keeps a fact from referencing a dimension row the warehouse does not hold.
 const schemas = { warehouseSchema: 'warehouse', stateSchema: 'totes_state' };
-const factPayment = findModel('fact_payment')!;
+const factPayment = findModel('fact_payment') as FactModel;
 const dimDesign = findModel('dim_design')!;
 
 const payment: Row = {
@@ -45,8 +47,8 @@ function entry(messageId: string): LoadEntry {
   return { messageId, runId: crypto.randomUUID(), model: factPayment, table: 'payment', extractionId: null };
 }
 
-async function* batches(rows: Row[]): AsyncIterable<Row[]> {
-  yield rows;
+async function* batches(rows: Row[]): AsyncIterable<ColumnBatch> {
+  yield columnBatchOf(processedColumnsOf(factPayment), rows);
 }
 
 async function count(sql: string): Promise<number> {
@@ -86,18 +88,21 @@ describe('a dataset of many parts', () => {
   /** A dataset of dim_design rows in parts, each part counting how often it is read. */
   function dataset(base: number, options: { failAt?: number; delayMs?: number } = {}) {
     const reads = Array.from({ length: partCount }, () => 0);
-    const readPart = async function* (part: number): AsyncIterable<Row[]> {
+    const readPart = async function* (part: number): AsyncIterable<ColumnBatch> {
       reads[part] = (reads[part] ?? 0) + 1;
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       if (part === options.failAt) throw new Error(`part ${part} cannot be read`);
-      yield Array.from({ length: rowsPerPart }, (_, row) => ({
-        design_id: designId(base, part, row),
-        design_name: `Design ${designId(base, part, row)}`,
-        file_location: '/designs',
-        file_name: `${designId(base, part, row)}.png`,
-        _source_version: '2026-01-01T00:00:00.000',
-        _deleted_at: null,
-      }));
+      yield columnBatchOf(
+        processedColumnsOf(dimDesign),
+        Array.from({ length: rowsPerPart }, (_, row) => ({
+          design_id: designId(base, part, row),
+          design_name: `Design ${designId(base, part, row)}`,
+          file_location: '/designs',
+          file_name: `${designId(base, part, row)}.png`,
+          _source_version: '2026-01-01T00:00:00.000',
+          _deleted_at: null,
+        })),
+      );
     };
     return { reads, readPart };
   }
@@ -288,5 +293,36 @@ describe('a dataset of many parts', () => {
       message: [{ rows_received: 3, rows_written: 3 }],
       parts: [],
     });
+  });
+});
+
+describe('the check of a fact batch against its dimensions, from its reference columns', () => {
+  it('names the missing dimension rows, dates as days, before anything is loaded', async () => {
+    const writer = createWarehouseWriter({
+      pool,
+      ...schemas,
+      runs: { markLoaded: async () => {} },
+      dimensionWaitMs: 0,
+    });
+    const references = referenceColumnsOf(factPayment);
+    async function* columns(): AsyncIterable<ColumnBatch> {
+      yield columnBatchOf(references, [
+        payment,
+        { ...payment, payment_date: '2024-01-10', transaction_id: 8 },
+      ]);
+    }
+
+    const error = await writer.checkDimensions(factPayment, columns()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(DimensionsNotReadyError);
+    expect((error as DimensionsNotReadyError).missing).toEqual([
+      { dimension: 'dim_date', keys: ['2024-01-02'] },
+      { dimension: 'dim_date', keys: ['2024-01-02'] },
+      { dimension: 'dim_transaction', keys: ['7', '8'] },
+      { dimension: 'dim_counterparty', keys: ['3'] },
+      { dimension: 'dim_currency', keys: ['1'] },
+      { dimension: 'dim_payment_type', keys: ['2'] },
+      { dimension: 'dim_date', keys: ['2024-01-09', '2024-01-10'] },
+    ]);
   });
 });

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LakeColumn, Row } from '@totes/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rowsOf } from './column-batch';
 import { createLake, type Lake, lakeOn } from './dataset';
 import { LakeObjectNotFoundError } from './errors';
 import { createLocalStore } from './local-store';
+import { columnBatchOf } from './parquet-codec';
 
 const columns: readonly LakeColumn[] = [
   { name: 'sales_order_id', lake: 'int32', nullable: false },
@@ -52,6 +54,52 @@ describe('datasets in a local lake', () => {
     ]);
     expect(object).toMatchObject({ key: 'raw/sales_order/run-1', rows: 25 });
     expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([10, 10, 5]);
+  });
+
+  it('reads a dataset as column batches, one per part, in part order, with the columns asked for', async () => {
+    const rows = salesRows(25);
+    const object = await lake.writeDataset('ds', columns, [rows], { rowsPerPart: 10 });
+    const wanted = [columns[2]!, columns[0]!];
+
+    const batches = [];
+    for await (const batch of lake.readColumns(object, wanted)) batches.push(batch);
+
+    expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
+    expect(batches[0]!.columns.map((vector) => vector.column.name)).toEqual([
+      'last_updated',
+      'sales_order_id',
+    ]);
+    expect(batches.flatMap(rowsOf)).toEqual(
+      rows.map((row) => ({ last_updated: row.last_updated, sales_order_id: row.sales_order_id })),
+    );
+  });
+
+  it('writes column batches in parts of at most rowsPerPart, a batch sliced across parts, read back as rows', async () => {
+    const rows = salesRows(25);
+
+    const object = await lake.writeColumns(
+      'cols',
+      columns,
+      [columnBatchOf(columns, rows.slice(0, 22)), columnBatchOf(columns, rows.slice(22))],
+      {
+        rowsPerPart: 10,
+      },
+    );
+
+    expect(object).toMatchObject({ key: 'cols', rows: 25 });
+    expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([10, 10, 2, 3]);
+    expect(await lake.readAll(object, columns)).toEqual(rows);
+  });
+
+  it('empties the parts left over from a larger earlier write when writing columns', async () => {
+    const first = await lake.writeDataset('cols', columns, [salesRows(25)], { rowsPerPart: 10 });
+
+    const second = await lake.writeColumns('cols', columns, [columnBatchOf(columns, salesRows(5))], {
+      rowsPerPart: 10,
+    });
+
+    expect(second.parts).toEqual(['cols/part-00000.parquet']);
+    expect(await lake.readAll(first, columns)).toEqual(salesRows(5));
   });
 
   it('reads back every row in order, one batch per part', async () => {

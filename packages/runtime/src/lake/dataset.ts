@@ -1,16 +1,19 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LakeObject } from '@totes/contracts';
 import type { LakeColumn, Row } from '@totes/model';
+import type { ColumnBatch } from './column-batch';
 import { assertLakeKey, type LakeStore } from './lake-store';
 import { formatLakeUrl, type LakeLocation, parseLakeUrl } from './lake-url';
 import { createLocalStore } from './local-store';
-import { decodeParquet, encodeParquet } from './parquet-codec';
+import { decodeParquet, encodeParquet, writeTable } from './parquet-codec';
+import { decodeParquetColumns } from './parquet-columns';
+import { declaredColumns, fieldsOf } from './parquet-columns-encode';
 import { createS3Store } from './s3-store';
 
 /**
- * Rows per Parquet part unless the writer says otherwise. A part is held as row objects while it is encoded or
- * decoded (and the parquet-wasm memory, which never shrinks, grows to the largest part), so this bounds each
- * stream's memory: 10 000 rows of the widest table are a few MiB.
+ * Rows per Parquet part unless the writer says otherwise. A part is held whole while it is encoded or decoded (as
+ * row objects, or as column batches for the loader; and the parquet-wasm memory, which never shrinks, grows to the
+ * largest part), so this bounds each stream's memory: 10 000 rows of the widest table are a few MiB.
  */
 export const defaultRowsPerPart = 10_000;
 
@@ -45,8 +48,24 @@ export interface Lake {
     batches: Iterable<Row[]> | AsyncIterable<Row[]>,
     options?: WriteDatasetOptions,
   ): Promise<LakeObject>;
+  /**
+   * Writes column batches as a dataset, as {@link Lake.writeDataset} writes rows: the same part names, the same
+   * emptying of leftover parts. Each batch is written straight from its columns, in parts of at most
+   * `rowsPerPart` rows (a batch is not joined with the next: a part holds one batch or a slice of one).
+   */
+  writeColumns(
+    key: string,
+    columns: readonly LakeColumn[],
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+    options?: WriteDatasetOptions,
+  ): Promise<LakeObject>;
   /** Reads a dataset one part at a time: one batch of rows per part, in part order. */
   readDataset(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<Row[]>;
+  /**
+   * Reads a dataset one part at a time as columns, never as row objects: the part's column batches (one for a part
+   * of at most 65 536 rows), in part order.
+   */
+  readColumns(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): AsyncIterable<ColumnBatch>;
   /** Every row of a dataset in one array: only for datasets known to be small. */
   readAll(object: Pick<LakeObject, 'parts'>, columns: readonly LakeColumn[]): Promise<Row[]>;
   /** Every key under the prefix, sorted. */
@@ -89,6 +108,9 @@ export function lakeOn(store: LakeStore, location: LakeLocation): Lake {
     writeDataset: (key, columns, batches, options = {}) =>
       writeDataset(store, key, columns, batches, options.rowsPerPart ?? defaultRowsPerPart),
     readDataset,
+    readColumns: (object, columns) => readPartColumns(store, object.parts, columns),
+    writeColumns: (key, columns, batches, options = {}) =>
+      writeColumns(store, key, columns, batches, options.rowsPerPart ?? defaultRowsPerPart),
     async readAll(object, columns) {
       const rows: Row[] = [];
       for await (const batch of readDataset(object, columns)) for (const row of batch) rows.push(row);
@@ -106,9 +128,7 @@ async function writeDataset(
   rowsPerPart: number,
 ): Promise<LakeObject> {
   assertLakeKey(key, store.describe());
-  if (!Number.isInteger(rowsPerPart) || rowsPerPart < 1) {
-    throw new RangeError(`rowsPerPart must be a positive integer, got ${rowsPerPart}`);
-  }
+  assertRowsPerPart(rowsPerPart);
   const parts: string[] = [];
   let rows = 0;
   let bytes = 0;
@@ -135,8 +155,56 @@ async function writeDataset(
   }
   if (pending.length > 0) await flush();
 
-  // After the new parts are in place: a rewrite that wrote fewer parts (a window re-extracted after some of its rows
-  // moved on) must not leave old rows behind, nor a hole where an earlier message expects a part.
+  await emptyLeftovers(store, key, columns, parts);
+  return { key, parts, rows, bytes };
+}
+
+async function writeColumns(
+  store: LakeStore,
+  key: string,
+  columns: readonly LakeColumn[],
+  batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  rowsPerPart: number,
+): Promise<LakeObject> {
+  assertLakeKey(key, store.describe());
+  assertRowsPerPart(rowsPerPart);
+  const parts: string[] = [];
+  let rows = 0;
+  let bytes = 0;
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    const fields = fieldsOf(batch);
+    const data = declaredColumns(batch, `${partKey(key, parts.length)} in lake ${store.describe()}`);
+    for (let start = 0; start < batch.length; start += rowsPerPart) {
+      const length = Math.min(rowsPerPart, batch.length - start);
+      const slices =
+        start === 0 && length === batch.length ? data : data.map((one) => one.slice(start, length));
+      const part = partKey(key, parts.length);
+      const encoded = writeTable(fields, slices, length);
+      await store.put(part, encoded);
+      parts.push(part);
+      rows += length;
+      bytes += encoded.byteLength;
+    }
+  }
+  await emptyLeftovers(store, key, columns, parts);
+  return { key, parts, rows, bytes };
+}
+
+function assertRowsPerPart(rowsPerPart: number): void {
+  if (!Number.isInteger(rowsPerPart) || rowsPerPart < 1) {
+    throw new RangeError(`rowsPerPart must be a positive integer, got ${rowsPerPart}`);
+  }
+}
+
+// After the new parts are in place: a rewrite that wrote fewer parts (a window re-extracted after some of its rows
+// moved on) must not leave old rows behind, nor a hole where an earlier message expects a part.
+async function emptyLeftovers(
+  store: LakeStore,
+  key: string,
+  columns: readonly LakeColumn[],
+  parts: readonly string[],
+): Promise<void> {
   const current = new Set(parts);
   const leftovers = (await store.list(`${key}/`)).filter(
     (existing) => partPattern.test(existing.slice(key.length + 1)) && !current.has(existing),
@@ -145,7 +213,6 @@ async function writeDataset(
     const empty = encodeParquet(columns, [], `an emptied part under ${key} in lake ${store.describe()}`);
     for (const leftover of leftovers) await store.put(leftover, empty);
   }
-  return { key, parts, rows, bytes };
 }
 
 async function* readParts(
@@ -156,5 +223,16 @@ async function* readParts(
   for (const part of parts) {
     const bytes = await store.get(part);
     yield decodeParquet(bytes, columns, `${part} in lake ${store.describe()}`);
+  }
+}
+
+async function* readPartColumns(
+  store: LakeStore,
+  parts: readonly string[],
+  columns: readonly LakeColumn[],
+): AsyncIterable<ColumnBatch> {
+  for (const part of parts) {
+    const bytes = await store.get(part);
+    yield* decodeParquetColumns(bytes, columns, `${part} in lake ${store.describe()}`);
   }
 }

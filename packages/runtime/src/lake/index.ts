@@ -1,3 +1,5 @@
+export type { ColumnBatch, LakeVector } from './column-batch';
+export { isValidAt, rowsOf } from './column-batch';
 export type { CreateLakeOptions, Lake, WriteDatasetOptions } from './dataset';
 export { createLake, defaultRowsPerPart, lakeOn, partKey } from './dataset';
 export {
@@ -18,7 +20,11 @@ export type { LakeStore } from './lake-store';
 export { assertLakeKey, assertLakePrefix } from './lake-store';
 export type { LakeLocation } from './lake-url';
 export { formatLakeUrl, parseLakeUrl } from './lake-url';
+export { formatDate, formatTime, formatTimestamp, parseDate } from './lake-values';
 export { createLocalStore } from './local-store';
-export { arrowTypeOf, decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
+export { columnBatchOf, decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
+export { decodeParquetColumns } from './parquet-columns';
+export { encodeColumnBatch } from './parquet-columns-encode';
+export { arrowTypeOf } from './parquet-types';
 export type { S3StoreOptions } from './s3-store';
 export { createS3Store } from './s3-store';

@@ -9,6 +9,21 @@ const decimalPattern = /^-?\d+(\.\d+)?$/;
 const minEpochMs = daysFromCivil(0, 1, 1) * msPerDay;
 const maxEpochMs = daysFromCivil(9999, 12, 31) * msPerDay + msPerDay - 1;
 
+/** Whether epoch milliseconds fall within years 0000–9999, which {@link formatTimestamp} can write. */
+export function isEpochMsInRange(epochMs: number): boolean {
+  return epochMs >= minEpochMs && epochMs <= maxEpochMs;
+}
+
+/** Whether days since 1970-01-01 fall within years 0000–9999, which {@link formatDate} can write. */
+export function isDayInRange(days: number): boolean {
+  return days * msPerDay >= minEpochMs && days * msPerDay <= maxEpochMs;
+}
+
+/** Whether milliseconds since midnight fall within 0–24h, which {@link formatTime} can write. */
+export function isTimeInRange(ms: number): boolean {
+  return ms >= 0 && ms <= msPerDay;
+}
+
 /** `'YYYY-MM-DDTHH:MM:SS.mmm'`, read as UTC, to epoch milliseconds; `undefined` if not that form or not real. */
 export function parseTimestamp(text: string): number | undefined {
   if (text.length !== 23 || text.charCodeAt(10) !== 84 /* T */) return undefined;

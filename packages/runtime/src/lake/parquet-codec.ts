@@ -1,76 +1,26 @@
 import type { DecimalShape, LakeColumn, LakeValue, Row } from '@totes/model';
 import {
-  Bool,
   type Data,
   type DataType,
-  DateDay,
-  DateUnit,
-  Decimal,
   Field,
-  Int32,
   makeData,
   RecordBatch,
   Schema,
   Struct,
   Table,
-  TimeMillisecond,
-  TimestampMillisecond,
-  TimeUnit,
-  Type,
-  tableFromIPC,
   tableToIPC,
-  Utf8,
-  type Vector,
 } from 'apache-arrow';
 // The node build loads its wasm synchronously on import: no init call, unlike the esm build.
-import {
-  Compression,
-  readParquet,
-  readSchema,
-  Table as WasmTable,
-  WriterPropertiesBuilder,
-  writeParquet,
-} from 'parquet-wasm/node';
-import { CorruptLakeObjectError, InvalidLakeValueError, LakeSchemaMismatchError } from './errors';
-import { readDecimal, writeDecimal } from './lake-decimals';
-import {
-  formatDate,
-  formatTime,
-  formatTimestamp,
-  isDecimalText,
-  parseDate,
-  parseTime,
-  parseTimestamp,
-} from './lake-values';
+import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
+import { type ColumnBatch, rowsOf } from './column-batch';
+import { InvalidLakeValueError } from './errors';
+import { writeDecimal } from './lake-decimals';
+import { isDecimalText, parseDate, parseTime, parseTimestamp } from './lake-values';
+import { decodeParquetColumns } from './parquet-columns';
+import { arrowTypeOf } from './parquet-types';
 
 /** The compression of every Parquet part the lake writes. */
 export const parquetCompression = 'zstd' as const;
-
-// Arrow batches handed over from wasm; larger than the default 1024 so a part crosses in a few copies.
-const readBatchSize = 65_536;
-
-/**
- * The Arrow type a column is stored as in Parquet. A decimal with a shape is Decimal128(p,s), which Parquet holds as
- * `DECIMAL(p,s)`; one without (Postgres `numeric` with no typmod) is its exact text.
- */
-export function arrowTypeOf(column: Pick<LakeColumn, 'lake' | 'decimal'>): DataType {
-  switch (column.lake) {
-    case 'int32':
-      return new Int32();
-    case 'decimal':
-      return column.decimal ? new Decimal(column.decimal.scale, column.decimal.precision, 128) : new Utf8();
-    case 'string':
-      return new Utf8();
-    case 'boolean':
-      return new Bool();
-    case 'timestamp':
-      return new TimestampMillisecond(); // no zone: the text is read as UTC
-    case 'date':
-      return new DateDay();
-    case 'time':
-      return new TimeMillisecond();
-  }
-}
 
 /**
  * Encodes rows as one Parquet file (zstd), with the columns' names, types and nullability.
@@ -85,8 +35,13 @@ export function encodeParquet(
 ): Uint8Array {
   const fields = columns.map((column) => new Field(column.name, arrowTypeOf(column), column.nullable));
   const children = columns.map((column, index) => buildColumn(column, fields[index]!.type, rows, part));
-  const schema = new Schema(fields);
-  const data = makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children });
+  return writeTable(fields, children, rows.length);
+}
+
+/** Arrow columns as one Parquet file (zstd): the fields and one Data of `length` values for each. */
+export function writeTable(fields: readonly Field[], children: readonly Data[], length: number): Uint8Array {
+  const schema = new Schema([...fields]);
+  const data = makeData({ type: new Struct([...fields]), length, nullCount: 0, children: [...children] });
   const ipc = tableToIPC(new Table(schema, new RecordBatch(schema, data)), 'stream');
 
   // writeParquet consumes (frees) both the wasm table and the properties; free the table if we never get there.
@@ -105,8 +60,8 @@ export function encodeParquet(
 }
 
 /**
- * Decodes a Parquet file into rows holding exactly `columns`, in memory form. Extra columns in the file are
- * ignored (and not read).
+ * Decodes a Parquet file into rows holding exactly `columns`, in memory form: {@link decodeParquetColumns}, then
+ * one object per row. Extra columns in the file are ignored (and not read).
  *
  * @param part names the file in errors.
  * @throws {@link LakeSchemaMismatchError} when a column is missing or has another type.
@@ -118,95 +73,30 @@ export function decodeParquet(
   columns: readonly LakeColumn[],
   part = '(in-memory bytes)',
 ): Row[] {
-  const schema = readArrowSchema(bytes, part);
-  // A column the model declares absentAsNull and the part does not hold reads as nulls: it was added later.
-  const absent = columns.filter(
-    (column) => column.absentAsNull && !schema.fields.some((field) => field.name === column.name),
-  );
-  const present = columns.filter((column) => !absent.includes(column));
-  for (const column of present) checkColumn(schema, column, part);
-
-  let table: Table;
-  try {
-    // intoIPCStream consumes (frees) the wasm table.
-    table = tableFromIPC(
-      readParquet(bytes, {
-        columns: present.map((column) => column.name),
-        batchSize: readBatchSize,
-      }).intoIPCStream(),
-    );
-  } catch (cause) {
-    throw new CorruptLakeObjectError(part, { cause });
-  }
-
-  const rows: Row[] = Array.from({ length: table.numRows }, () => ({}));
-  for (const column of present) {
-    const vector = table.getChild(column.name);
-    if (vector === null) continue; // only when the table has no rows at all
-    readColumn(column, vector, rows, part);
-  }
-  for (const column of absent) for (const row of rows) row[column.name] = null;
-  return rows;
+  const batches = decodeParquetColumns(bytes, columns, part);
+  if (batches.length === 1) return rowsOf(batches[0] as ColumnBatch);
+  return batches.flatMap(rowsOf);
 }
 
-function readArrowSchema(bytes: Uint8Array, part: string): Schema {
-  try {
-    // intoIPCStream consumes (frees) the wasm schema.
-    return tableFromIPC(readSchema(bytes).intoIPCStream()).schema;
-  } catch (cause) {
-    throw new CorruptLakeObjectError(part, { cause });
-  }
-}
-
-function checkColumn(schema: Schema, column: LakeColumn, part: string): void {
-  const expected = arrowTypeOf(column);
-  const describe = `${column.lake} (${String(expected)})`;
-  const field = schema.fields.find((candidate) => candidate.name === column.name);
-  if (field === undefined) throw new LakeSchemaMismatchError(part, column.name, describe, 'missing');
-  if (!sameType(column, field.type)) {
-    throw new LakeSchemaMismatchError(part, column.name, describe, String(field.type));
-  }
-}
-
-// Nullability is checked on the values instead: a nullable field with no nulls reads fine as non-nullable.
-function sameType(column: LakeColumn, found: DataType): boolean {
-  switch (column.lake) {
-    case 'int32':
-      return found.typeId === Type.Int && (found as Int32).bitWidth === 32 && (found as Int32).isSigned;
-    case 'string':
-      return isText(found);
-    case 'decimal': {
-      // Parts written before decimals had a shape hold the exact text: still read, or an existing lake breaks.
-      if (isText(found)) return true;
-      const decimal = found as Decimal;
-      return (
-        column.decimal !== undefined &&
-        found.typeId === Type.Decimal &&
-        decimal.bitWidth === 128 &&
-        decimal.scale === column.decimal.scale &&
-        decimal.precision <= column.decimal.precision
-      );
-    }
-    case 'boolean':
-      return found.typeId === Type.Bool;
-    case 'timestamp': {
-      const timestamp = found as TimestampMillisecond;
-      return (
-        found.typeId === Type.Timestamp && timestamp.unit === TimeUnit.MILLISECOND && !timestamp.timezone
-      );
-    }
-    case 'date':
-      return found.typeId === Type.Date && (found as DateDay).unit === DateUnit.DAY;
-    case 'time': {
-      const time = found as TimeMillisecond;
-      return found.typeId === Type.Time && time.unit === TimeUnit.MILLISECOND && time.bitWidth === 32;
-    }
-  }
-}
-
-// Large strings are the same text, as other writers (pyarrow) may produce them.
-function isText(found: DataType): boolean {
-  return found.typeId === Type.Utf8 || found.typeId === Type.LargeUtf8;
+/**
+ * Rows as a {@link ColumnBatch} of `columns`, built straight into Arrow buffers (as {@link encodeParquet} builds
+ * them): for tests, and for writers that hold rows.
+ *
+ * @param part names the rows in errors.
+ * @throws {@link InvalidLakeValueError} when a value does not fit its column.
+ */
+export function columnBatchOf(
+  columns: readonly LakeColumn[],
+  rows: readonly Row[],
+  part = 'rows',
+): ColumnBatch {
+  return {
+    length: rows.length,
+    columns: columns.map((column) => ({
+      column,
+      data: buildColumn(column, arrowTypeOf(column), rows, part),
+    })),
+  };
 }
 
 // Columns are built straight into Arrow's buffers (values, validity bitmap, UTF-8 bytes and offsets), not through
@@ -351,98 +241,6 @@ function reasonOf(column: LakeColumn, value: unknown): string {
       return `${show(value)} is not a date 'YYYY-MM-DD'`;
     case 'time':
       return `${show(value)} is not a time 'HH:MM:SS.mmm'`;
-  }
-}
-
-// Reads each record batch's buffers directly (values, validity, UTF-8 bytes and offsets) rather than through the
-// vector's iterator.
-function readColumn(column: LakeColumn, vector: Vector, rows: Row[], part: string): void {
-  const name = column.name;
-  let base = 0;
-  for (const data of vector.data) {
-    const { length, offset } = data;
-    const validity = data.nullCount > 0 ? data.nullBitmap : undefined;
-    const valid = (index: number): boolean => {
-      if (!validity || (validity[(offset + index) >> 3]! & (1 << ((offset + index) & 7))) !== 0) return true;
-      if (!column.nullable)
-        throw new InvalidLakeValueError(part, name, base + index, 'is null but the column is not nullable');
-      rows[base + index]![name] = null;
-      return false;
-    };
-    const outOfRange = (index: number, value: unknown): never => {
-      throw new InvalidLakeValueError(part, name, base + index, `${show(value)} is out of range`);
-    };
-    switch (data.typeId === Type.Decimal ? 'decimal128' : column.lake) {
-      case 'int32':
-      case 'date':
-      case 'time': {
-        const values = data.values as Int32Array;
-        for (let index = 0; index < length; index++) {
-          if (!valid(index)) continue;
-          const raw = values[offset + index] as number;
-          const value =
-            column.lake === 'int32' ? raw : column.lake === 'date' ? formatDate(raw) : formatTime(raw);
-          if (value === undefined) outOfRange(index, raw);
-          rows[base + index]![name] = value as LakeValue;
-        }
-        break;
-      }
-      case 'timestamp': {
-        const values = data.values as BigInt64Array;
-        const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-        for (let index = 0; index < length; index++) {
-          if (!valid(index)) continue;
-          const at = 2 * (offset + index);
-          const ms = (halves[at + 1] as number) * twoTo32 + ((halves[at] as number) >>> 0);
-          const value = formatTimestamp(ms);
-          if (value === undefined) outOfRange(index, ms);
-          rows[base + index]![name] = value as LakeValue;
-        }
-        break;
-      }
-      case 'boolean': {
-        const values = data.values as Uint8Array;
-        for (let index = 0; index < length; index++) {
-          if (!valid(index)) continue;
-          const bit = offset + index;
-          rows[base + index]![name] = (values[bit >> 3]! & (1 << (bit & 7))) !== 0;
-        }
-        break;
-      }
-      case 'decimal128': {
-        const words = data.values as Uint32Array;
-        const scale = (data.type as Decimal).scale;
-        for (let index = 0; index < length; index++) {
-          if (valid(index)) rows[base + index]![name] = readDecimal(words, offset + index, scale);
-        }
-        break;
-      }
-      case 'decimal': // parts written before decimals had a shape hold the text
-      case 'string': {
-        const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-        if (!(offsets instanceof Int32Array)) {
-          // Large strings (64-bit offsets, from other writers): Arrow's own accessor.
-          for (let index = 0; index < length; index++) {
-            if (valid(index)) rows[base + index]![name] = String(vector.get(base + index));
-          }
-          break;
-        }
-        const bytes = data.values as Uint8Array;
-        const start = offsets[offset] as number;
-        const end = offsets[offset + length] as number;
-        const chunk = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
-        const text = chunk.toString('utf8');
-        const ascii = text.length === chunk.length;
-        for (let index = 0; index < length; index++) {
-          if (!valid(index)) continue;
-          const from = (offsets[offset + index] as number) - start;
-          const to = (offsets[offset + index + 1] as number) - start;
-          rows[base + index]![name] = ascii ? text.slice(from, to) : chunk.toString('utf8', from, to);
-        }
-        break;
-      }
-    }
-    base += length;
   }
 }
 
