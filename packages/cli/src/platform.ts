@@ -172,7 +172,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   const drift = createSchemaDriftStore(warehouse, config.stateSchema);
-  const inboxStore = createInboxStore(config.inboxUrl, clients.s3);
+  const inboxStore = createInboxStore(config.inboxUrl, { s3Client: clients.s3 });
   const inboxLedger = createInboxLedger(warehouse, config.stateSchema);
   // The detector owns the claims, so the process that runs it rewinds what a restart left unfinished.
   if (options.freshQueues && serves(ServiceName.changeDetector)) {

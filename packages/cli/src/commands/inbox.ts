@@ -34,7 +34,7 @@ export async function inbox(options: InboxOptions): Promise<number> {
   sqs.destroy();
   sns.destroy();
   try {
-    const store = createInboxStore(inboxUrl, s3);
+    const store = createInboxStore(inboxUrl, { s3Client: s3 });
     if (options.action === 'put') {
       for (const file of await putInboxFiles(store, options.table, options.files))
         write(`put ${file.path} → ${store.describe()}/${file.key}`);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { InboxFile } from '@totes/contracts';
 import { formatLakeUrl, parseLakeUrl } from '../lake/index';
@@ -18,11 +18,14 @@ export interface InboxStore {
   describe(): string;
 }
 
-/** Opens the inbox that `url` names: `s3://bucket/prefix`, `file:///path` or a folder. */
-export function createInboxStore(url: string, s3Client: S3Client): InboxStore {
+/**
+ * Opens the inbox that `url` names: `s3://bucket/prefix`, `file:///path` or a folder. An S3 inbox uses `s3Client`,
+ * or one from the environment.
+ */
+export function createInboxStore(url: string, options: { s3Client?: S3Client } = {}): InboxStore {
   const location = parseLakeUrl(url);
   if (location.kind === 'local') return localInbox(location.root);
-  return s3Inbox(location.bucket, location.prefix, s3Client);
+  return s3Inbox(location.bucket, location.prefix, options.s3Client ?? new S3Client({}));
 }
 
 function localInbox(root: string): InboxStore {
