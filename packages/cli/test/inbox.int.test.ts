@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -9,6 +10,7 @@ import { verifyWarehouse } from '@totes/verify';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { pointTotesAt, totes } from './totes-command';
 
 // An inbox-only platform (TOTES_SOURCE_URL=none) fed files exported from a seeded totesys with COPY … (FORMAT csv,
 // HEADER), checked against that same totesys with verify, as the database path is.
@@ -122,6 +124,51 @@ describe('an inbox-only platform fed CSV files of every totesys table', () => {
     });
   });
 
+  it('puts a file with `totes inbox put`, reads it on the next run whatever its column order, and lists it', async () => {
+    const undo = await pointTotesAt(t);
+    try {
+      const folder = await mkdtemp(join(tmpdir(), 'totes-put-'));
+      const path = join(folder, 'reordered.csv');
+      await exportQuery(
+        t,
+        'SELECT last_updated, file_name, design_name, design_id, file_location, created_at FROM design',
+        path,
+      );
+
+      const put = await totes('inbox', 'put', path, '--table', 'design');
+      await t.runOnce();
+      const listed = await totes('inbox', 'list', '--json');
+      const text = await totes('inbox', 'list');
+
+      const { rows } = await t.source.query<{ n: number }>('SELECT count(*)::int AS n FROM design');
+      expect(put).toMatchObject({ code: 0, out: expect.stringContaining('design/reordered.csv') });
+      expect(JSON.parse(listed.out)).toContainEqual(
+        expect.objectContaining({ key: 'design/reordered.csv', state: 'loaded', rowsLoaded: rows[0]?.n }),
+      );
+      expect(text.out).toMatch(/quarantined +design\/bad\.csv .*\n +why: line 3, column last_updated/);
+      await rm(folder, { recursive: true, force: true });
+    } finally {
+      await undo();
+    }
+  });
+
+  it('refuses to put a file for a table the catalog does not know', async () => {
+    const { code } = await totes('inbox', 'put', 'x.csv', '--table', 'orders');
+
+    expect(code).toBe(2);
+  });
+
+  it('says `totes verify` cannot compare a platform with no source database', async () => {
+    const undo = await pointTotesAt(t);
+    try {
+      const { code } = await totes('verify');
+
+      expect(code).toBe(2);
+    } finally {
+      await undo();
+    }
+  });
+
   it('still passes verify after every duplicate and bad file', async () => {
     const report = await verifyWarehouse({
       source: t.source,
@@ -132,6 +179,19 @@ describe('an inbox-only platform fed CSV files of every totesys table', () => {
     expect(report.ok).toBe(true);
   });
 });
+
+/** Writes what a query of the test's totesys returns to a file, as COPY writes CSV. */
+async function exportQuery(t: TestPlatform, query: string, path: string): Promise<void> {
+  const client = await t.source.connect();
+  try {
+    await pipeline(
+      client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT csv, HEADER)`)),
+      createWriteStream(path),
+    );
+  } finally {
+    client.release();
+  }
+}
 
 /** Writes one table of the test's totesys to the inbox as PostgreSQL's COPY writes CSV, gzipped if asked. */
 async function exportTable(t: TestPlatform, table: string, gzip: boolean): Promise<void> {
