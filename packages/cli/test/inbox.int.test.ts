@@ -9,6 +9,7 @@ import { createInboxLedger, type InboxEntry } from '@totes/runtime';
 import { verifyWarehouse } from '@totes/verify';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSummary } from '../src/run-tracker';
 import { startTestPlatform, type TestPlatform } from './harness';
 import { pointTotesAt, totes } from './totes-command';
 
@@ -16,12 +17,13 @@ import { pointTotesAt, totes } from './totes-command';
 // HEADER), checked against that same totesys with verify, as the database path is.
 describe('an inbox-only platform fed CSV files of every totesys table', () => {
   let t: TestPlatform;
+  let firstRun: string;
   const gzipped = new Set(['sales_order', 'payment']);
 
   beforeAll(async () => {
     t = await startTestPlatform({ scale: 0.02, inboxOnly: true });
     for (const table of sourceTableNames) await exportTable(t, table, gzipped.has(table));
-    await t.runOnce();
+    firstRun = await t.runOnce();
   });
   afterAll(async () => {
     await t?.dispose();
@@ -46,6 +48,17 @@ describe('an inbox-only platform fed CSV files of every totesys table', () => {
       report.checks.filter((check) => !check.ok).map((check) => `${check.table}: ${check.name}`),
     ).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it('tells the files the run read in its summary, with the rows they held', async () => {
+    const { rows } = await t.source.query<{ n: number }>(
+      `SELECT (${sourceTableNames.map((table) => `(SELECT count(*) FROM ${table})`).join(' + ')})::int AS n`,
+    );
+
+    const summary = formatSummary(t.tracker.summary(firstRun, 0));
+
+    expect(summary).toMatch(/inbox files: +11: address\/address\.csv, /);
+    expect(summary).toContain(`rows extracted:  ${rows[0]?.n}`);
   });
 
   it('records each file loaded in the ledger, with as many rows as its table has', async () => {

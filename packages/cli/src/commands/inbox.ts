@@ -5,10 +5,11 @@ import {
   createPool,
   defaultInboxUrl,
 } from '@totes/runtime';
+import type pg from 'pg';
 import { CliError, CliErrorCode } from '../errors';
 import { formatInboxList, putInboxFiles } from '../ops/inbox';
 import { readPlatformFile } from '../ops/platform-file';
-import { stateDirOf } from '../stack';
+import { openEnvironment, stateDirOf } from '../stack';
 
 export interface InboxOptions {
   action: string | undefined;
@@ -41,23 +42,36 @@ export async function inbox(options: InboxOptions): Promise<number> {
       return 0;
     }
     if (options.action === 'list' || options.action === undefined) {
-      const warehouseUrl = running?.warehouseUrl ?? process.env.TOTES_WAREHOUSE_URL;
-      if (!warehouseUrl)
-        throw new CliError(
-          CliErrorCode.notFound,
-          'no warehouse to read the inbox ledger from: start the platform, or set TOTES_WAREHOUSE_URL',
-        );
-      const pool = createPool(warehouseUrl, { readOnly: true, applicationName: 'totes-inbox' });
-      try {
-        const entries = await createInboxLedger(pool, process.env.TOTES_STATE_SCHEMA ?? 'totes').list();
-        write(options.json ? JSON.stringify(entries, null, 2) : formatInboxList(entries, store.describe()));
-        return 0;
-      } finally {
-        await pool.end();
-      }
+      const entries = await withWarehouse(running?.warehouseUrl, (pool) =>
+        createInboxLedger(pool, process.env.TOTES_STATE_SCHEMA ?? 'totes').list(),
+      );
+      write(options.json ? JSON.stringify(entries, null, 2) : formatInboxList(entries, store.describe()));
+      return 0;
     }
     throw new CliError(CliErrorCode.usage, `unknown inbox action "${options.action}": use put or list`);
   } finally {
     s3.destroy();
+  }
+}
+
+/**
+ * Reads the warehouse of the running platform, or the one env names; with neither, boots the embedded one in the
+ * state folder (as `totes verify` does) and stops it after.
+ */
+async function withWarehouse<T>(
+  runningUrl: string | undefined,
+  read: (pool: pg.Pool) => Promise<T>,
+): Promise<T> {
+  const named = runningUrl ?? process.env.TOTES_WAREHOUSE_URL;
+  const environment = named ? undefined : await openEnvironment({ seed: 1, scale: 1, seedIfEmpty: false });
+  const pool = createPool(named ?? environment?.config.warehouseUrl ?? '', {
+    readOnly: true,
+    applicationName: 'totes-inbox',
+  });
+  try {
+    return await read(pool);
+  } finally {
+    await pool.end();
+    await environment?.stack.stop();
   }
 }
