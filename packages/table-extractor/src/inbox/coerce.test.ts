@@ -39,6 +39,8 @@ describe('coerceValue', () => {
     [price, '123456789.00', /does not fit numeric\(10,2\)/],
     [price, 'ten', /not a decimal number/],
     [stamp, '2023-02-29 00:00:00', /not a timestamp/],
+    [stamp, '2024-04-31 00:00:00', /not a timestamp/],
+    [stamp, '2024-01-01 24:00:00', /not a timestamp/],
     [stamp, '2024-01-01 00:00:00.1234', /finer than milliseconds/],
     [column(LakeType.boolean, { sql: 'boolean' }), 'maybe', /not a boolean/],
     [column(LakeType.string, { sql: 'character varying(3)' }), 'EURO', /longer than 3 characters/],

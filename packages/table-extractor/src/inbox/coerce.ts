@@ -100,13 +100,21 @@ function coerceText(column: SourceColumn, text: string): Coerced {
   return { ok: true, value: text };
 }
 
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day, by arithmetic: this runs for every date and timestamp of a file. */
 function validDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+  const match = datePattern.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days;
 }
 
+/** `HH:MM:SS` within a day, by arithmetic: this runs for every time and timestamp of a file. */
 function validTime(text: string): boolean {
-  const [hours = 99, minutes = 99, seconds = 99] = text.split(':').map(Number);
-  return hours < 24 && minutes < 60 && seconds < 60;
+  const two = (at: number) => (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
+  return text.length === 8 && two(0) < 24 && two(3) < 60 && two(6) < 60;
 }

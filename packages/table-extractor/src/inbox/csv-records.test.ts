@@ -49,6 +49,14 @@ describe('readCsvRecords', () => {
     expect(fields).toEqual([['name'], ['xy', '€']]);
   });
 
+  it('reads a quote that ends a chunk as the end of the quoted section or the first of a doubled quote', async () => {
+    expect(await fieldsOf('x,y\n"a"', '"b",c\n"d"', ',e\n')).toEqual([
+      ['x', 'y'],
+      ['a"b', 'c'],
+      ['d', 'e'],
+    ]);
+  });
+
   it('refuses bytes that are not UTF-8, naming the line', async () => {
     const read = recordsOf('a\nok\n', new Uint8Array([0xff, 0xfe, 0x0a]));
 
