@@ -36,14 +36,13 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
   const holds = entry?.claimId === message.id && (entry.state === 'claimed' || entry.state === 'loaded');
   if (!holds || entry.duplicateOf) return done({ result: 'stale' });
   const meaning = parseInboxKey(file.key);
-  const problem = !meaning.ok
-    ? meaning.reason
-    : meaning.table.name !== table.name
+  if (!meaning.ok || meaning.table.name !== table.name) {
+    // The detector only asks for files whose key names this table; a hand-made message may not.
+    const reason = meaning.ok
       ? `the file's folder names ${meaning.table.name}, not ${table.name}`
-      : undefined;
-  if (problem || !meaning.ok) {
-    await inbox.ledger.quarantine(file, problem ?? 'unreadable key');
-    return done({ result: 'quarantined', reason: problem });
+      : meaning.reason;
+    await inbox.ledger.quarantine(file, reason);
+    return done({ result: 'quarantined', reason });
   }
   const check = await checkFile(inbox, message, table, meaning.compression);
   if ('problem' in check) {
