@@ -220,3 +220,42 @@ async function exportTable(t: TestPlatform, table: string, gzip: boolean): Promi
     client.release();
   }
 }
+
+// Both inputs at once: the database and the inbox feed one table, and its rows are versioned by last_updated.
+describe('a platform with a source database and an inbox', () => {
+  let t: TestPlatform;
+
+  beforeAll(async () => {
+    t = await startTestPlatform({ scale: 0.01 });
+    await t.runOnce();
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  const dropDesign = async (name: string, row: { name: string; lastUpdated: string }) => {
+    await mkdir(join(t.inboxDir, 'design'), { recursive: true });
+    await writeFile(
+      join(t.inboxDir, 'design', name),
+      'design_id,created_at,design_name,file_location,file_name,last_updated\n' +
+        `1,2022-11-03 14:20:49.962,${row.name},/usr/share,file.jpg,${row.lastUpdated}\n`,
+    );
+  };
+  const nameOfDesign1 = async () =>
+    (
+      await t.warehouse.query<{ design_name: string }>(
+        'SELECT design_name FROM dim_design WHERE design_id = 1',
+      )
+    ).rows[0]?.design_name;
+
+  it('takes a file row newer than the database row, and keeps it over a file row older than both', async () => {
+    await dropDesign('newer.csv', { name: 'From The Inbox', lastUpdated: '2099-01-01 00:00:00' });
+    await t.runOnce();
+    const afterNewer = await nameOfDesign1();
+    await dropDesign('older.csv', { name: 'Too Old', lastUpdated: '2000-01-01 00:00:00' });
+    await t.runOnce();
+
+    expect(afterNewer).toBe('From The Inbox');
+    expect(await nameOfDesign1()).toBe('From The Inbox');
+  });
+});
