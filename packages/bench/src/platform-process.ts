@@ -39,6 +39,8 @@ export async function runPlatformProcess(): Promise<void> {
         warehouseUrl: request.warehouseUrl,
         lakeUrl: request.lakeDir,
         stage: 'bench',
+        // An inbox of its own, empty: files dropped for the local platform are not this run's input.
+        inboxUrl: `${request.lakeDir}-inbox`,
       },
     );
     const tracker = createRunTracker();

@@ -37,6 +37,8 @@ export async function runServiceProcess(): Promise<void> {
           warehouseUrl: request.warehouseUrl,
           lakeUrl: request.lakeDir,
           stage: 'bench',
+          // An inbox of its own, empty: files dropped for the local platform are not this run's input.
+          inboxUrl: `${request.lakeDir}-inbox`,
         },
       ),
       awsEndpoint: request.awsEndpoint,

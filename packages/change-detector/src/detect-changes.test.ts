@@ -145,6 +145,8 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      files: [],
+      quarantinedFiles: [],
       deleteChecks: [],
       resumed: [],
       rewound: [],
@@ -227,6 +229,8 @@ describe('detectChanges', () => {
     expect(result).toEqual({
       runId,
       changes: [],
+      files: [],
+      quarantinedFiles: [],
       deleteChecks: [],
       resumed: [],
       rewound: [],

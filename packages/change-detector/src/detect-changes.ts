@@ -7,6 +7,7 @@ import {
   type TableState,
 } from '@totes/runtime';
 import { requestDeleteChecks } from './delete-checks';
+import { discoverFiles, type FileDiscovery } from './discover-files';
 import {
   type DetectionOptions,
   type DetectionResult,
@@ -20,7 +21,8 @@ import {
  * durable watermark and asks for the extraction of what lies past it. A table that did not change publishes nothing; a
  * table whose extraction is still in flight is not asked twice until its claim's lease runs out. A table the
  * extractor stopped for schema drift is skipped until its live columns match the catalog again. Each table's delete
- * check is asked for on its own cadence ({@link requestDeleteChecks}).
+ * check is asked for on its own cadence ({@link requestDeleteChecks}). The inbox, when there is one, is listed for
+ * new files ({@link discoverFiles}).
  */
 export async function detectChanges(
   runId: string,
@@ -53,7 +55,19 @@ export async function detectChanges(
   // Stopped tables are not reconciled either: their source cannot be read the way the catalog says.
   const readable = ports.tables.filter((table) => !stopped.has(table.name) || resumed.includes(table.name));
   const deleteChecks = await requestDeleteChecks(runId, readable, ports, options.checkDeletes ?? false);
-  return { runId, changes, deleteChecks, resumed, rewound, skipped };
+  const inbox: FileDiscovery = ports.inbox
+    ? await discoverFiles(runId, ports.inbox, ports.now(), ports.claimLeaseMs)
+    : { files: [], quarantined: [] };
+  return {
+    runId,
+    changes,
+    files: inbox.files,
+    quarantinedFiles: inbox.quarantined,
+    deleteChecks,
+    resumed,
+    rewound,
+    skipped,
+  };
 }
 
 /** Detects a table's changes; a table stopped by drift is skipped unless its schema is fixed, and then resumed. */

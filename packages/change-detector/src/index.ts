@@ -1,5 +1,7 @@
 export { DeleteCheckDecision, deleteCheckDecision, requestDeleteChecks } from './delete-checks';
 export { detectChanges } from './detect-changes';
+export type { FileDiscovery, InboxDetectorPorts } from './discover-files';
+export { discoverFiles } from './discover-files';
 export { ChangeDetectorError, ChangeDetectorErrorCode } from './errors';
 export { runStartedEvent } from './run-started';
 export type { ChangeDetectorServiceOptions, DetectorLoop } from './service';

@@ -24,7 +24,9 @@ export async function runDetectionCycle(
   const runId = crypto.randomUUID();
   const logger = options.logger.child({ service: ServiceName.changeDetector, runId });
   const result = await detectChanges(runId, options.ports, detection);
-  const tables = [...new Set([...result.changes, ...result.deleteChecks].map((change) => change.table))];
+  const tables = [
+    ...new Set([...result.changes, ...result.deleteChecks, ...result.files].map((change) => change.table)),
+  ];
   // The run is recorded before its first message leaves, so its completion can always be judged; its START leaves
   // before its first change, so it comes before anything that can complete the run.
   if (tables.length > 0) {
@@ -51,6 +53,13 @@ export async function runDetectionCycle(
   for (const check of result.deleteChecks) {
     await options.publisher.publish(TopicName.changes, check);
     logger.info('delete check asked for', { table: check.table, messageId: check.id });
+  }
+  for (const file of result.files) {
+    await options.publisher.publish(TopicName.changes, file);
+    logger.info('inbox file claimed', { table: file.table, file: file.file.key, messageId: file.id });
+  }
+  for (const file of result.quarantinedFiles) {
+    logger.error('inbox file quarantined', { file: file.key, version: file.version, reason: file.reason });
   }
   for (const table of result.resumed) {
     logger.info('source table matches the catalog again; its extraction resumes', { table });

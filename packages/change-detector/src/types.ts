@@ -1,12 +1,14 @@
-import type { DeletesCheckRequested, Watermark, WindowChanged } from '@totes/contracts';
+import type { DeletesCheckRequested, FileChanged, Watermark, WindowChanged } from '@totes/contracts';
 import type { SourceTable } from '@totes/model';
 import type {
   DeleteCheckStore,
+  InboxEntry,
   PendingChanges,
   SchemaCheck,
   SchemaDriftStore,
   WatermarkStore,
 } from '@totes/runtime';
+import type { InboxDetectorPorts } from './discover-files';
 
 /** What the detector's core needs from the world. */
 export interface DetectorPorts {
@@ -31,6 +33,8 @@ export interface DetectorPorts {
   readonly deleteChecks: DeleteCheckStore;
   /** The delete-check cadence (`TOTES_DELETE_CHECK_INTERVAL_MS`); 0 turns it off. */
   readonly deleteCheckIntervalMs: number;
+  /** The inbox, listed every cycle for new files; `tables` is empty for a platform with no source database. */
+  readonly inbox?: InboxDetectorPorts;
 }
 
 /** What one detection cycle may be asked besides its usual work. */
@@ -66,6 +70,10 @@ export interface Rewound {
 export interface DetectionResult {
   readonly runId: string;
   readonly changes: readonly WindowChanged[];
+  /** The inbox files this cycle claimed and asked to read. */
+  readonly files: readonly FileChanged[];
+  /** Files new to the inbox this cycle that were quarantined on sight: their key says no table or format. */
+  readonly quarantinedFiles: readonly InboxEntry[];
   /** The tables whose keys this cycle asked to reconcile with the lake, to find deleted rows. */
   readonly deleteChecks: readonly DeletesCheckRequested[];
   /** Tables stopped by schema drift whose schema matches again: their drift is cleared and they flow again. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { redactSecrets } from '@totes/runtime';
 import { dlq } from './commands/dlq';
+import { inbox } from './commands/inbox';
 import { lake } from './commands/lake';
 import { runOnce } from './commands/run-once';
 import { serve } from './commands/serve';
@@ -48,6 +49,12 @@ Usage:
       a start refused the lake as another platform's (LAKE_IDENTITY_MISMATCH). The lake's id wins
       when it has one. Only right when the lake truly holds this source's rows; otherwise point
       TOTES_LAKE_URL at a new, empty lake and the platform rebuilds it from the source.
+  totes inbox put <file>… --table <table>
+      Copies files (.csv, .csv.gz) into the inbox under the table's folder, each whole. The running
+      platform reads them on its next detection cycle; \`totes run --once\` reads every file present.
+  totes inbox list [--json]
+      Every file the inbox has seen: its state (discovered, claimed, loaded, quarantined), rows read
+      and loaded, bytes, timings, and why a file was quarantined.
   totes help
 
   The dlq and status commands act on the platform that \`pnpm start\` runs on this machine, or, with
@@ -55,8 +62,11 @@ Usage:
 
 Environment:
   TOTES_SOURCE_URL      totesys (read only). Default: the embedded Postgres, seeded on first start.
+                        none: no source database; the platform reads its inbox alone.
   TOTES_WAREHOUSE_URL   the warehouse. Default: the embedded Postgres.
   TOTES_LAKE_URL        s3://bucket/prefix or a folder. Default: .totes/lake
+  TOTES_INBOX_URL       s3://bucket/prefix or a folder where files of a table's rows are dropped, as
+                        <inbox>/<table>/<name>.csv[.gz]. Default: .totes/inbox
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
   TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.
@@ -84,6 +94,7 @@ const options = {
   'max-lag': { type: 'string' },
   'max-dlq': { type: 'string' },
   service: { type: 'string', multiple: true },
+  table: { type: 'string' },
   'visibility-timeout': { type: 'string' },
   'claim-lease': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -160,6 +171,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         yes: values.yes ?? false,
       });
     }
+    if (command === 'inbox')
+      return await inbox({
+        action: positionals[1],
+        files: positionals.slice(2),
+        table: values.table,
+        json: values.json ?? false,
+      });
     if (command === 'status') {
       return await status({
         stage: values.stage,

@@ -14,6 +14,8 @@ import {
   checkSourceSchema,
   createAwsClients,
   createDeleteCheckStore,
+  createInboxLedger,
+  createInboxStore,
   createLake,
   createPlatformInstanceStore,
   createPool,
@@ -23,6 +25,7 @@ import {
   createWatermarkStore,
   ensureLakeIdentity,
   findPendingChanges,
+  hasSourceDatabase,
   IdentityAction,
   KillStep,
   killPoint,
@@ -118,7 +121,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const { config, logger, events = {} } = options;
   const clients = createAwsClients({ region: config.region, endpoint: options.awsEndpoint });
   const lake = await createLake(config.lakeUrl, { s3Client: clients.s3 });
-  const source = createPool(config.sourceUrl, { readOnly: true, applicationName: 'totes-source' });
+  // An inbox-only platform (TOTES_SOURCE_URL=none) opens no source pool, and its detector lists no table.
+  const sourcePool = hasSourceDatabase(config)
+    ? createPool(config.sourceUrl, { readOnly: true, applicationName: 'totes-source' })
+    : undefined;
+  const source = () => {
+    if (!sourcePool) throw new Error('this platform has no source database (TOTES_SOURCE_URL=none)');
+    return sourcePool;
+  };
   const warehouse = createPool(config.warehouseUrl, {
     max: warehousePoolSize(config.loadParallelism),
     applicationName: 'totes-warehouse',
@@ -126,7 +136,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const services = new Set(options.services ?? allServices);
   const serves = (service: ServiceName) => services.has(service);
   const release = async () => {
-    await Promise.all([source.end(), warehouse.end()]);
+    await Promise.all([sourcePool?.end(), warehouse.end()]);
     clients.sqs.destroy();
     clients.sns.destroy();
     clients.s3.destroy();
@@ -162,10 +172,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const watermarks = createWatermarkStore(warehouse, config.stateSchema);
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   const drift = createSchemaDriftStore(warehouse, config.stateSchema);
+  const inboxStore = createInboxStore(config.inboxUrl, { s3Client: clients.s3 });
+  const inboxLedger = createInboxLedger(warehouse, config.stateSchema);
   // The detector owns the claims, so the process that runs it rewinds what a restart left unfinished.
   if (options.freshQueues && serves(ServiceName.changeDetector)) {
     const rewound = await runs.rewindUnfinished();
     await watermarks.releaseAllClaims();
+    await inboxLedger.releaseClaims();
     if (rewound.length > 0)
       logger.warn('extractions unfinished at the last stop are extracted again', { tables: rewound });
   }
@@ -213,18 +226,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         logger,
         onExtracted: (extracted) => events.onExtracted?.(extracted),
         ports: {
-          checkSchema: (table) => checkSourceSchema(source, table),
-          readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
+          checkSchema: (table) => checkSourceSchema(source(), table),
+          readWindow: (table, window, horizon) =>
+            readChangeWindow(source(), table, window, undefined, horizon),
           writeDataset,
           listRaw: (prefix) => lake.list(prefix),
           readDataset: lake.readDataset,
-          sourceKeys: (table, from, to) => readSourceKeys(source, table, from, to),
+          sourceKeys: (table, from, to) => readSourceKeys(source(), table, from, to),
           publish: (message) => publisher.publish(TopicName.extracted, message),
           watermarks,
           runs,
           drift,
           completeRun,
           lateCommitMarginMs: config.lateCommitMarginMs,
+          inbox: { readFile: (key) => inboxStore.read(key), ledger: inboxLedger },
         },
       }),
     );
@@ -270,18 +285,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const detector = {
     ports: {
-      tables: sourceTables,
+      tables: sourcePool ? sourceTables : [],
+      inbox: { list: () => inboxStore.list(), ledger: inboxLedger },
       findPendingChanges: (
         table: (typeof sourceTables)[number],
         after: Parameters<typeof findPendingChanges>[2],
         marginFrom: string | null,
-      ) => findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
+      ) => findPendingChanges(source(), table, after, marginFrom, config.lateCommitMarginMs),
       lateCommitMarginMs: config.lateCommitMarginMs,
       watermarks,
       now: () => new Date(),
       claimLeaseMs: options.claimLeaseMs ?? 5 * 60_000,
       drift,
-      checkSchema: (table: (typeof sourceTables)[number]) => checkSourceSchema(source, table),
+      checkSchema: (table: (typeof sourceTables)[number]) => checkSourceSchema(source(), table),
       deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
       deleteCheckIntervalMs: config.deleteCheckIntervalMs,
     },

@@ -3,10 +3,15 @@ import { LineageEventType, type ModelLoaded } from '@totes/contracts';
 import { describe, expect, it } from 'vitest';
 import { createDeadLetterProgress, createDetectionProgress, loadedLine } from './progress';
 
-const cycle = (failed: Record<string, string>, changed: string[] = []): DetectionResult =>
+const cycle = (
+  failed: Record<string, string>,
+  changed: string[] = [],
+  inbox: Pick<DetectionResult, 'files' | 'quarantinedFiles'> = { files: [], quarantinedFiles: [] },
+): DetectionResult =>
   ({
     runId: 'run',
     resumed: [],
+    ...inbox,
     changes: changed.map((table) => ({ table, rows: 1 })),
     skipped: Object.entries(failed).map(([table, message]) => ({
       table,
@@ -30,6 +35,24 @@ describe('createDetectionProgress', () => {
       expect.stringMatching(/^detection failed for design: connection refused/),
       'detection works again for design',
       'detected: design (1)',
+    ]);
+  });
+});
+
+describe('createDetectionProgress for the inbox', () => {
+  it('names the files a cycle asked to read, and each file quarantined on sight with its reason', () => {
+    const lines: string[] = [];
+    const report = createDetectionProgress((line) => lines.push(line));
+    const files = [{ file: { key: 'design/a.csv', bytes: 120 } }] as unknown as DetectionResult['files'];
+    const quarantinedFiles = [
+      { key: 'orders/o.csv', reason: '"orders" is not a table of the catalog' },
+    ] as unknown as DetectionResult['quarantinedFiles'];
+
+    report(cycle({}, [], { files, quarantinedFiles }));
+
+    expect(lines).toEqual([
+      'inbox: design/a.csv (120 B)',
+      'inbox file quarantined: orders/o.csv: "orders" is not a table of the catalog (totes inbox list shows every file)',
     ]);
   });
 });

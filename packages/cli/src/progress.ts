@@ -28,6 +28,10 @@ export function createDetectionProgress(say: Say): (result: DetectionResult) => 
     }
     if (result.changes.length > 0)
       say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
+    if (result.files.length > 0)
+      say(`inbox: ${result.files.map((file) => `${file.file.key} (${file.file.bytes} B)`).join(', ')}`);
+    for (const file of result.quarantinedFiles)
+      say(`inbox file quarantined: ${file.key}: ${file.reason} (totes inbox list shows every file)`);
   };
 }
 

@@ -14,6 +14,8 @@ export interface RunSummary {
   readonly tablesChanged: readonly { table: string; rows: number }[];
   /** The tables whose delete check the run asked for. */
   readonly tablesChecked: readonly string[];
+  /** The inbox files the run claimed and asked to read. */
+  readonly filesRead: readonly string[];
   readonly rowsExtracted: number;
   /** Rows the delete checks found gone from the source (their tombstones). */
   readonly rowsDeleted: number;
@@ -58,6 +60,7 @@ export function createRunTracker(): RunTracker {
           rows: change.rows,
         })),
         tablesChecked: (detections.get(runId)?.deleteChecks ?? []).map((check) => check.table),
+        filesRead: (detections.get(runId)?.files ?? []).map((file) => file.file.key),
         rowsExtracted: rowsOf(ofRun(extracted).filter((message) => message.kind !== ChangeKind.deletes)),
         rowsDeleted: rowsOf(ofRun(extracted).filter((message) => message.kind === ChangeKind.deletes)),
         modelsBuilt: [...new Set(ofRun(built).map((message) => message.model))].sort(),
@@ -76,14 +79,19 @@ function rowsOf(messages: readonly TableExtracted[]): number {
 
 /** The summary as a person reads it. */
 export function formatSummary(summary: RunSummary): string {
-  const { tablesChanged, tablesChecked } = summary;
-  if (tablesChanged.length === 0 && tablesChecked.length === 0) {
+  const { tablesChanged, tablesChecked, filesRead } = summary;
+  if (tablesChanged.length === 0 && tablesChecked.length === 0 && filesRead.length === 0) {
     return `run ${summary.runId}: no table changed; nothing to do.`;
   }
   const tables = tablesChanged.map((change) => `${change.table} (${change.rows})`).join(', ');
   return [
     `run ${summary.runId} finished in ${(summary.durationMs / 1000).toFixed(1)} s`,
     `  tables changed:  ${tablesChanged.length}${tables ? `: ${tables}` : ''}`,
+    ...(filesRead.length > 0
+      ? [
+          `  inbox files:     ${filesRead.length}: ${filesRead.join(', ')} (totes inbox list tells what became of each)`,
+        ]
+      : []),
     `  rows extracted:  ${summary.rowsExtracted}`,
     ...(tablesChecked.length > 0
       ? [

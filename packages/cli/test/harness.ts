@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalAws, startTestPostgres } from '@totes/local-stack';
 import { sourceTableNames } from '@totes/model';
-import { createLogger, createPool, type LogLevel, loadConfig, type PlatformConfig } from '@totes/runtime';
+import {
+  createLogger,
+  createPool,
+  type LogLevel,
+  loadConfig,
+  noSourceUrl,
+  type PlatformConfig,
+} from '@totes/runtime';
 import { seedTotesys } from '@totes/totesys';
 import pg from 'pg';
 import { type Platform, startPlatform } from '../src/platform';
@@ -20,6 +27,8 @@ export interface TestPlatform {
   readonly logLines: string[];
   /** The fauxqs endpoint, for tests that talk to SNS and SQS themselves. */
   readonly awsEndpoint: string;
+  /** The platform's inbox, a temporary folder. */
+  readonly inboxDir: string;
   /**
    * One detection cycle, waited on until every message it caused is handled; returns its runId. `checkDeletes`
    * asks for every table's delete check in the cycle.
@@ -40,6 +49,11 @@ export async function startTestPlatform(options: {
   readerPassword?: string;
   /** Log lines at this level and above are captured; by default TOTES_LOG_LEVEL, or info. */
   logLevel?: LogLevel;
+  /**
+   * No source database (`TOTES_SOURCE_URL=none`): the platform reads its inbox alone. totesys is still seeded, for
+   * the test to export files from and to verify against.
+   */
+  inboxOnly?: boolean;
 }): Promise<TestPlatform> {
   const postgres = await startTestPostgres(
     options.postgresPassword ? { password: options.postgresPassword } : {},
@@ -49,15 +63,17 @@ export async function startTestPlatform(options: {
   await seedTotesys(postgres.url('totesys'), { seed: options.seed ?? 7, scale: options.scale });
   const aws = await startLocalAws();
   const lakeDir = await mkdtemp(join(tmpdir(), 'totes-lake-'));
+  const inboxDir = await mkdtemp(join(tmpdir(), 'totes-inbox-'));
   const sourceUrl = options.selectOnlySource
     ? await createSelectOnlyRole(postgres.url('totesys'), options.readerPassword ?? 'reader-secret')
     : postgres.url('totesys');
   const config = loadConfig(
     {},
     {
-      sourceUrl,
+      sourceUrl: options.inboxOnly ? noSourceUrl : sourceUrl,
       warehouseUrl: postgres.url('warehouse'),
       lakeUrl: lakeDir,
+      inboxUrl: inboxDir,
       stage: 'test',
     },
   );
@@ -85,6 +101,7 @@ export async function startTestPlatform(options: {
     warehouse,
     logLines,
     awsEndpoint: aws.endpoint,
+    inboxDir,
     async runOnce(detection = {}) {
       const { runId } = await platform.detectOnce(detection);
       await waitForDrain(platform, { timeoutMs: 60_000 });
@@ -96,6 +113,7 @@ export async function startTestPlatform(options: {
       await aws.stop();
       await postgres.dispose();
       await rm(lakeDir, { recursive: true, force: true });
+      await rm(inboxDir, { recursive: true, force: true });
     },
   };
 }

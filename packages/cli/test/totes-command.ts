@@ -36,6 +36,7 @@ export async function pointTotesAt(t: TestPlatform): Promise<() => Promise<void>
     sourceUrl: t.config.sourceUrl,
     warehouseUrl: t.config.warehouseUrl,
     lakeUrl: t.config.lakeUrl,
+    inboxUrl: t.config.inboxUrl,
     startedAt: new Date().toISOString(),
   });
   return async () => {

@@ -43,9 +43,9 @@ export type LakeObject = z.infer<typeof LakeObject>;
 /**
  * What a `table.changed` request asks for, and what a `table.extracted` announcement holds: the rows of a change
  * window (the default, so a message without `kind` is a window), or the tombstones of rows the source deleted, found
- * by a key reconciliation.
+ * by a key reconciliation, or the rows of a file dropped into the inbox.
  */
-export const ChangeKind = { window: 'window', deletes: 'deletes' } as const;
+export const ChangeKind = { window: 'window', deletes: 'deletes', file: 'file' } as const;
 export type ChangeKind = (typeof ChangeKind)[keyof typeof ChangeKind];
 
 /** change-detector → `changes`: a table has rows past its watermark. */
@@ -72,8 +72,32 @@ export const DeletesCheckRequested = z.object({
 });
 export type DeletesCheckRequested = z.infer<typeof DeletesCheckRequested>;
 
-/** change-detector → `changes`: a window to extract, or a delete check; told apart by `kind`. */
-export const TableChanged = z.discriminatedUnion('kind', [WindowChanged, DeletesCheckRequested]);
+/**
+ * One version of a file in the inbox, as listing found it: its key relative to the inbox root, the store's version
+ * of it (S3 ETag; locally size and modification time), and its size.
+ */
+export const InboxFile = z.object({
+  key: z.string().min(1).max(1024),
+  version: z.string().min(1).max(256),
+  bytes: z.number().int().nonnegative(),
+});
+export type InboxFile = z.infer<typeof InboxFile>;
+
+/**
+ * change-detector → `changes`: a file dropped into the inbox, claimed in the inbox ledger, is to be read into the
+ * raw zone. Its table is its first folder.
+ */
+export const FileChanged = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.tableChanged),
+  kind: z.literal(ChangeKind.file),
+  table: Identifier,
+  file: InboxFile,
+});
+export type FileChanged = z.infer<typeof FileChanged>;
+
+/** change-detector → `changes`: a window to extract, a delete check, or an inbox file; told apart by `kind`. */
+export const TableChanged = z.discriminatedUnion('kind', [WindowChanged, DeletesCheckRequested, FileChanged]);
 export type TableChanged = z.infer<typeof TableChanged>;
 
 /** table-extractor → `extracted`: the changed rows of a table landed in the raw zone. */
@@ -104,8 +128,23 @@ export const DeletesExtracted = z.object({
 });
 export type DeletesExtracted = z.infer<typeof DeletesExtracted>;
 
-/** table-extractor → `extracted`: rows of a window, or tombstones; builders read both the same way. */
-export const TableExtracted = z.discriminatedUnion('kind', [WindowExtracted, DeletesExtracted]);
+/** table-extractor → `extracted`: the rows of an inbox file landed in the raw zone, coerced to the catalog's types. */
+export const FileExtracted = z.object({
+  ...envelopeFields,
+  type: z.literal(MessageType.tableExtracted),
+  kind: z.literal(ChangeKind.file),
+  table: Identifier,
+  file: InboxFile,
+  object: LakeObject,
+});
+export type FileExtracted = z.infer<typeof FileExtracted>;
+
+/** table-extractor → `extracted`: rows of a window or a file, or tombstones; builders read them all the same way. */
+export const TableExtracted = z.discriminatedUnion('kind', [
+  WindowExtracted,
+  DeletesExtracted,
+  FileExtracted,
+]);
 export type TableExtracted = z.infer<typeof TableExtracted>;
 
 /** The two kinds of warehouse model. */

@@ -39,6 +39,8 @@ export {
   modelsDependingOn,
   tableOf,
 } from './graph';
+export type { InboxKeyMeaning } from './inbox';
+export { InboxCompression, InboxFormat, parseInboxKey, SourceInput } from './inbox';
 export { numeric } from './numeric';
 export type { PeerSchemas } from './peer-sql';
 export {

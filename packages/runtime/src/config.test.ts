@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { hasSourceDatabase, loadConfig, noSourceUrl } from './config';
 import { InvalidConfigError } from './errors';
 
 const env = {
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       sourceUrl: env.TOTES_SOURCE_URL,
       warehouseUrl: env.TOTES_WAREHOUSE_URL,
       lakeUrl: 's3://totes-lake/dev',
+      inboxUrl: resolve('.totes', 'inbox'),
       warehouseSchema: 'public',
       stateSchema: 'totes',
       detectIntervalMs: 1000,
@@ -39,6 +41,19 @@ describe('loadConfig', () => {
   it('reads TOTES_DELETE_CHECK_INTERVAL_MS, where 0 turns the delete check off', () => {
     expect(loadConfig({ ...env, TOTES_DELETE_CHECK_INTERVAL_MS: '0' }).deleteCheckIntervalMs).toBe(0);
     expect(loadConfig({ ...env, TOTES_DELETE_CHECK_INTERVAL_MS: '5000' }).deleteCheckIntervalMs).toBe(5000);
+  });
+
+  it('reads TOTES_INBOX_URL, whose default is inbox/ under the state folder', () => {
+    expect(loadConfig({ ...env, TOTES_INBOX_URL: 's3://drop/orders' }).inboxUrl).toBe('s3://drop/orders');
+    expect(loadConfig({ ...env, TOTES_STATE_DIR: '/var/totes' }).inboxUrl).toBe('/var/totes/inbox');
+  });
+
+  it('reads TOTES_SOURCE_URL=none as a platform with no source database', () => {
+    const config = loadConfig({ ...env, TOTES_SOURCE_URL: 'none' });
+
+    expect(config.sourceUrl).toBe(noSourceUrl);
+    expect(hasSourceDatabase(config)).toBe(false);
+    expect(hasSourceDatabase(loadConfig(env))).toBe(true);
   });
 
   it('reads TOTES_LOAD_PARALLELISM', () => {

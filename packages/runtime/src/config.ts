@@ -1,10 +1,14 @@
+import { join, resolve } from 'node:path';
 import { InvalidConfigError } from './errors';
 
 /** The platform's settings, read from the environment. */
 export interface PlatformConfig {
   /** The app stage: names of topics, queues and lake prefixes are scoped by it. */
   readonly stage: string;
+  /** The source database's URL, or {@link noSourceUrl} for a platform fed by its inbox alone. */
   readonly sourceUrl: string;
+  /** The inbox: a folder or `s3://bucket/prefix` where files of a table's rows are dropped, `<table>/<name>.csv`. */
+  readonly inboxUrl: string;
   readonly warehouseUrl: string;
   readonly lakeUrl: string;
   /** The warehouse schema that holds the star schemas. */
@@ -25,6 +29,7 @@ export interface PlatformConfig {
 export const ConfigVariable = {
   stage: 'TOTES_STAGE',
   sourceUrl: 'TOTES_SOURCE_URL',
+  inboxUrl: 'TOTES_INBOX_URL',
   warehouseUrl: 'TOTES_WAREHOUSE_URL',
   lakeUrl: 'TOTES_LAKE_URL',
   warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
@@ -34,6 +39,19 @@ export const ConfigVariable = {
   deleteCheckIntervalMs: 'TOTES_DELETE_CHECK_INTERVAL_MS',
   loadParallelism: 'TOTES_LOAD_PARALLELISM',
 } as const;
+
+/** `TOTES_SOURCE_URL=none`: no source database; the inbox is the platform's only input. */
+export const noSourceUrl = 'none';
+
+/** Whether the platform reads a source database, or its inbox alone. */
+export function hasSourceDatabase(config: Pick<PlatformConfig, 'sourceUrl'>): boolean {
+  return config.sourceUrl !== noSourceUrl;
+}
+
+/** The inbox unless `TOTES_INBOX_URL` says otherwise: `inbox/` under the state folder. */
+export function defaultInboxUrl(env: Env = process.env): string {
+  return join(resolve(env.TOTES_STATE_DIR ?? '.totes'), 'inbox');
+}
 
 /** The delete check's cadence unless `TOTES_DELETE_CHECK_INTERVAL_MS` says otherwise: ten minutes. */
 export const defaultDeleteCheckIntervalMs = 10 * 60_000;
@@ -59,7 +77,8 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
       pick(ConfigVariable.stage, defaults.stage ?? 'local'),
       /^[a-z][a-z0-9-]{0,30}$/,
     ),
-    sourceUrl: postgresUrl(ConfigVariable.sourceUrl, pick(ConfigVariable.sourceUrl, defaults.sourceUrl)),
+    sourceUrl: sourceUrl(pick(ConfigVariable.sourceUrl, defaults.sourceUrl)),
+    inboxUrl: pick(ConfigVariable.inboxUrl, defaults.inboxUrl ?? defaultInboxUrl(env)),
     warehouseUrl: postgresUrl(
       ConfigVariable.warehouseUrl,
       pick(ConfigVariable.warehouseUrl, defaults.warehouseUrl),
@@ -94,6 +113,10 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
     ),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region ?? 'us-east-1',
   };
+}
+
+function sourceUrl(value: string): string {
+  return value.toLowerCase() === noSourceUrl ? noSourceUrl : postgresUrl(ConfigVariable.sourceUrl, value);
 }
 
 /** Checks that a value is a PostgreSQL connection URL, without ever echoing its password. */

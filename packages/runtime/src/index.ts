@@ -5,8 +5,11 @@ export type { PlatformConfig } from './config';
 export {
   ConfigVariable,
   defaultDeleteCheckIntervalMs,
+  defaultInboxUrl,
   defaultLoadParallelism,
+  hasSourceDatabase,
   loadConfig,
+  noSourceUrl,
   postgresUrl,
 } from './config';
 export {
@@ -18,6 +21,8 @@ export {
   SourceSchemaMismatchError,
   UnknownTableError,
 } from './errors';
+export type { InboxStore } from './inbox/inbox-store';
+export { createInboxStore } from './inbox/inbox-store';
 export type { KillPointWorld } from './kill-point';
 export { createKillPoint, KillStep, killPoint, killPointMessage, killPointVariable } from './kill-point';
 export type { ColumnBatch, Lake, LakeLocation, LakeStore, LakeVector } from './lake/index';
@@ -54,7 +59,7 @@ export {
   lakeIdentityKey,
   readLakeIdentity,
 } from './lake-identity';
-export { deletesKey, LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
+export { deletesKey, inboxRawKey, LakeZone, processedKey, rawKey, rawPrefix } from './lake-layout';
 export type { LakeReader } from './lake-state';
 export { readCurrentState } from './lake-state';
 export type { LineageNamespaces } from './lineage';
@@ -100,6 +105,8 @@ export type {
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
 export type { DeleteCheckStore } from './state/delete-check-store';
 export { createDeleteCheckStore } from './state/delete-check-store';
+export type { FoundFile, InboxEntry, InboxLedger } from './state/inbox-ledger';
+export { createInboxLedger, InboxFileState } from './state/inbox-ledger';
 export type { PlatformInstanceStore, RecordedInstance } from './state/platform-instance';
 export { createPlatformInstanceStore } from './state/platform-instance';
 export { runCompletedMessage } from './state/run-completed';

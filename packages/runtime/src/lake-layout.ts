@@ -30,3 +30,12 @@ export function deletesKey(table: string, request: { id: string; occurredAt: str
 export function processedKey(model: string, causeMessageId: string, day: string): string {
   return `${LakeZone.processed}/${model}/${day}/${causeMessageId}`;
 }
+
+/**
+ * The folder of the rows read from one version of an inbox file, named by the file's key and version, so a retried
+ * read overwrites its own parts. It sits beside the windows of the table, so every reader of the raw zone sees it.
+ */
+export function inboxRawKey(table: string, file: { key: string; version: string }): string {
+  const digest = createHash('sha256').update(`${file.key}\n${file.version}`).digest('hex').slice(0, 16);
+  return `${rawPrefix(table)}inbox/${digest}`;
+}

@@ -10,7 +10,7 @@ import {
   totesFacets,
 } from '@totes/contracts';
 import type { z } from 'zod';
-import type { PlatformConfig } from './config';
+import { noSourceUrl, type PlatformConfig } from './config';
 import { type LakeLocation, parseLakeUrl } from './lake/index';
 
 /**
@@ -28,6 +28,8 @@ export interface LineageNamespaces {
 }
 
 function postgresNamespace(url: string): { namespace: string; database: string } {
+  // An inbox-only platform has no source database to name.
+  if (url === noSourceUrl) return { namespace: 'inbox', database: noSourceUrl };
   const parsed = new URL(url);
   return {
     namespace: `postgres://${parsed.hostname}:${parsed.port || '5432'}`,

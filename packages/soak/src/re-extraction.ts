@@ -20,6 +20,8 @@ export function reExtractionOf(extracted: TableExtracted): TableChanged {
     table: extracted.table,
   } as const;
   if (extracted.kind === ChangeKind.deletes) return { ...envelope, kind: ChangeKind.deletes };
+  // The file's claim is held by the original request, so the same id reads it again into the same folder.
+  if (extracted.kind === ChangeKind.file) return { ...envelope, kind: ChangeKind.file, file: extracted.file };
   return {
     ...envelope,
     window: extracted.window,

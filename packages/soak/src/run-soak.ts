@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
 import { platformTopology, ServiceName } from '@totes/model';
 import {
@@ -103,6 +105,8 @@ async function soak(
       warehouseUrl: postgres.url('warehouse'),
       lakeUrl: `s3://${bucket}`,
       stage,
+      // An inbox of its own, empty: files dropped for the local platform are not the soak's input.
+      inboxUrl: join(tmpdir(), `totes-soak-inbox-${stage}`),
     },
   );
   const clients = createAwsClients({ region: config.region, endpoint: aws.endpoint });

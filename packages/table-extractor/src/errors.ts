@@ -2,6 +2,9 @@
 export const TableExtractorErrorCode = {
   unknownTable: 'UNKNOWN_TABLE',
   noSourceClock: 'NO_SOURCE_CLOCK',
+  inboxFileProblem: 'INBOX_FILE_PROBLEM',
+  inboxFileChanged: 'INBOX_FILE_CHANGED',
+  noInbox: 'NO_INBOX',
 } as const;
 export type TableExtractorErrorCode = (typeof TableExtractorErrorCode)[keyof typeof TableExtractorErrorCode];
 
@@ -33,5 +36,33 @@ export class NoSourceClockError extends TableExtractorError {
   override name = 'NoSourceClockError';
   constructor(readonly table: string) {
     super(TableExtractorErrorCode.noSourceClock, `the read of "${table}" did not report the source's clock`);
+  }
+}
+
+/**
+ * An inbox file cannot be read as its table's rows: not CSV, not UTF-8, a truncated gzip, a missing column, a value
+ * of the wrong type. The file is quarantined with this message as its reason; retrying cannot help.
+ */
+export class InboxFileProblemError extends TableExtractorError {
+  override name = 'InboxFileProblemError';
+  readonly permanent = true;
+  constructor(readonly problem: string) {
+    super(TableExtractorErrorCode.inboxFileProblem, problem);
+  }
+}
+
+/** An inbox file's bytes changed between the read that checked them and the read that wrote them: read again. */
+export class InboxFileChangedError extends TableExtractorError {
+  override name = 'InboxFileChangedError';
+  constructor(readonly key: string) {
+    super(TableExtractorErrorCode.inboxFileChanged, `"${key}" changed while it was read; it is read again`);
+  }
+}
+
+/** A file message reached an extractor that was given no inbox. */
+export class NoInboxError extends TableExtractorError {
+  override name = 'NoInboxError';
+  constructor() {
+    super(TableExtractorErrorCode.noInbox, 'this extractor has no inbox to read files from');
   }
 }

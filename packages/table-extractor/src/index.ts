@@ -1,5 +1,8 @@
 export { checkDeletes } from './check-deletes';
 export {
+  InboxFileChangedError,
+  InboxFileProblemError,
+  NoInboxError,
   NoSourceClockError,
   TableExtractorError,
   TableExtractorErrorCode,
@@ -9,6 +12,12 @@ export { extractTable } from './extract-table';
 export type { DeletionPorts, DeletionScan } from './find-deletions';
 export { defaultKeysPerPass, findDeletions, tombstoneOf } from './find-deletions';
 export { handleChange } from './handle-change';
+export type { Coerced } from './inbox/coerce';
+export { coerceValue } from './inbox/coerce';
+export type { CsvRecord } from './inbox/csv-records';
+export { readCsvRecords } from './inbox/csv-records';
+export { extractFile } from './inbox/extract-file';
+export { rowsOfCsv } from './inbox/file-rows';
 export type { TableExtractorServiceOptions } from './service';
 export { startTableExtractor } from './service';
 export type {
@@ -17,4 +26,7 @@ export type {
   ExtractionResult,
   ExtractionStopped,
   ExtractorPorts,
+  FileOutcome,
+  InboxPorts,
 } from './types';
+export { FileResult } from './types';

@@ -1,5 +1,5 @@
 import type { Logger } from '@totes/runtime';
-import type { ExtractionOutcome } from './types';
+import type { ExtractionOutcome, FileOutcome } from './types';
 
 /**
  * Logs what one extraction came to, the same way locally and on AWS: a stopped table as an error naming the drift;
@@ -21,6 +21,10 @@ export function logExtractionOutcome(outcome: ExtractionOutcome, log: Logger): v
     });
     return;
   }
+  if (outcome.kind === 'file') {
+    logFileOutcome(outcome, log);
+    return;
+  }
   const { extracted } = outcome;
   if (outcome.addedColumns.length > 0) {
     log.warn('source table has columns the catalog does not know; they are ignored', {
@@ -34,4 +38,23 @@ export function logExtractionOutcome(outcome: ExtractionOutcome, log: Logger): v
     parts: extracted.object.parts.length,
     watermark: extracted.watermark,
   });
+}
+
+function logFileOutcome(outcome: FileOutcome, log: Logger): void {
+  const context = { table: outcome.table, file: outcome.file.key, version: outcome.file.version };
+  if (outcome.unknownColumns && outcome.unknownColumns.length > 0)
+    log.warn('inbox file has columns the catalog does not know; they are ignored', {
+      ...context,
+      unknownColumns: outcome.unknownColumns,
+    });
+  if (outcome.result === 'quarantined')
+    log.error('inbox file quarantined', { ...context, reason: outcome.reason });
+  else if (outcome.result === 'duplicate')
+    log.warn('inbox file holds the bytes of a file loaded before; it loads nothing', {
+      ...context,
+      duplicateOf: outcome.duplicateOf,
+    });
+  else if (outcome.result === 'stale')
+    log.info('inbox file is claimed by another message; left to it', context);
+  else log.info('inbox file extracted', { ...context, rows: outcome.extracted?.object.rows ?? 0 });
 }

@@ -1,6 +1,9 @@
+import type { Readable } from 'node:stream';
 import type {
   ChangeWindow,
   DeletesExtracted,
+  FileExtracted,
+  InboxFile,
   LakeObject,
   TableChanged,
   TableExtracted,
@@ -10,6 +13,7 @@ import type {
 import type { LakeColumn, Row, SourceTable } from '@totes/model';
 import type {
   HorizonRequest,
+  InboxLedger,
   RunLedger,
   SchemaCheck,
   SchemaDriftStore,
@@ -47,13 +51,49 @@ export interface ExtractorPorts {
   readonly lateCommitMarginMs: number;
   /** Completes the run if this extraction was its last open piece (an empty window completes at once). */
   completeRun(cause: TableChanged): Promise<void>;
+  /** The inbox, for a platform that has one: its files, and the ledger of what became of each. */
+  readonly inbox?: InboxPorts;
+}
+
+/** What the extractor needs of the inbox. */
+export interface InboxPorts {
+  /** A file's bytes, as a stream. */
+  readFile(key: string): Promise<Readable>;
+  readonly ledger: Pick<InboxLedger, 'get' | 'recordContent' | 'markLoaded' | 'quarantine'>;
+}
+
+/** What became of one inbox file. */
+export const FileResult = {
+  /** Its rows are in the raw zone and announced (none announced for a header-only file). */
+  loaded: 'loaded',
+  /** Its bytes were loaded before under another name or version: it loaded nothing. */
+  duplicate: 'duplicate',
+  /** It cannot be read as its table's rows: it loaded nothing, and the ledger says why. */
+  quarantined: 'quarantined',
+  /** The message no longer holds the file's claim: another message reads it. */
+  stale: 'stale',
+} as const;
+export type FileResult = (typeof FileResult)[keyof typeof FileResult];
+
+/** An inbox file's extraction done. */
+export interface FileOutcome {
+  readonly kind: 'file';
+  readonly table: string;
+  readonly file: InboxFile;
+  readonly result: FileResult;
+  readonly reason?: string | undefined;
+  readonly duplicateOf?: string;
+  /** Columns of the file that the catalog does not know: ignored, and worth a warning. */
+  readonly unknownColumns?: readonly string[];
+  /** The announcement, when rows were written. */
+  readonly extracted: FileExtracted | null;
 }
 
 /**
  * What one `table.changed` message came to: the window extracted, the deletions a delete check found, or the
  * table stopped by schema drift.
  */
-export type ExtractionOutcome = ExtractionResult | DeletesOutcome | ExtractionStopped;
+export type ExtractionOutcome = ExtractionResult | DeletesOutcome | ExtractionStopped | FileOutcome;
 
 /** A delete check done: how many rows the source deleted, and the announcement of their tombstones, if any. */
 export interface DeletesOutcome {

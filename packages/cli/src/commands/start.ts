@@ -46,6 +46,7 @@ export async function start(options: StartOptions): Promise<void> {
     region: config.region,
     startedAt: new Date().toISOString(),
     lakeUrl: config.lakeUrl,
+    inboxUrl: config.inboxUrl,
     ...(stack.aws ? { awsEndpoint: stack.awsEndpoint } : {}),
     ...(stack.postgres && !process.env.TOTES_WAREHOUSE_URL ? { warehouseUrl: config.warehouseUrl } : {}),
     ...(stack.postgres && !process.env.TOTES_SOURCE_URL ? { sourceUrl: config.sourceUrl } : {}),

@@ -13,6 +13,8 @@ export interface PlatformFile {
   readonly sourceUrl?: string;
   /** The lake the platform writes to. */
   readonly lakeUrl?: string;
+  /** The inbox the platform reads files from. */
+  readonly inboxUrl?: string;
   readonly startedAt: string;
 }
 

@@ -6,6 +6,7 @@ import {
   createRunLedger,
   createSchemaDriftStore,
   findPendingChanges,
+  noSourceUrl,
   redactSecrets,
 } from '@totes/runtime';
 import pg from 'pg';
@@ -119,6 +120,12 @@ async function readDatabases(options: StatusSources): Promise<DatabaseStatus> {
     ];
     return { tables: null, models: null, note: `set ${missing.join(' and ')} to see tables and models` };
   }
+  if (options.sourceUrl === noSourceUrl)
+    return {
+      tables: null,
+      models: null,
+      note: 'no source database (TOTES_SOURCE_URL=none): `totes inbox list` shows the inbox files',
+    };
   const source = createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
   const warehouse = createPool(options.warehouseUrl, { max: 2, applicationName: 'totes-status' });
   const cannotRead = (warehouseError: string): DatabaseStatus => ({

@@ -46,7 +46,7 @@ export interface WatermarkStore {
 
 /**
  * The state schema's DDL: watermarks, the run and load ledgers (per message, and per part of a large dataset), the
- * tables stopped by schema drift, and the platform instance id that the lake holds too.
+ * tables stopped by schema drift, the platform instance id that the lake holds too, and the inbox ledger.
  */
 export function stateDdl(schema: string): string {
   const s = pg.escapeIdentifier(schema);
@@ -121,6 +121,29 @@ CREATE TABLE IF NOT EXISTS ${s}.delete_check (
   table_name text PRIMARY KEY,
   checked_at timestamptz NOT NULL
 );
+-- The inbox ledger: every version of every file the inbox has held, forever, so a file is loaded once, ever. The
+-- content hash of a loaded file is unique among files that are not duplicates: the same bytes under a second name
+-- load no row twice.
+CREATE TABLE IF NOT EXISTS ${s}.inbox_file (
+  file_key text NOT NULL,
+  version text NOT NULL,
+  bytes bigint NOT NULL,
+  table_name text,
+  state text NOT NULL CHECK (state IN ('discovered', 'claimed', 'loaded', 'quarantined')),
+  content_sha256 text,
+  duplicate_of text,
+  reason text,
+  claim_id uuid,
+  lease_until timestamptz,
+  rows_read bigint,
+  rows_loaded bigint,
+  discovered_at timestamptz NOT NULL DEFAULT now(),
+  claimed_at timestamptz,
+  finished_at timestamptz,
+  PRIMARY KEY (file_key, version)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS inbox_file_content ON ${s}.inbox_file (content_sha256)
+  WHERE duplicate_of IS NULL AND state IN ('claimed', 'loaded') AND content_sha256 IS NOT NULL;
 -- Columns added after the first release: a state schema from before gains them in place.
 ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.load_ledger ADD COLUMN IF NOT EXISTS extraction_id uuid;

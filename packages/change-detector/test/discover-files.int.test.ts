@@ -1,0 +1,173 @@
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeTempFolder, startTestPostgres, type TestPostgres } from '@totes/local-stack';
+import {
+  createInboxLedger,
+  createInboxStore,
+  createPool,
+  type InboxLedger,
+  type InboxStore,
+  migrateState,
+} from '@totes/runtime';
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { discoverFiles, type InboxDetectorPorts } from '../src/discover-files';
+
+// Discovery by re-listing a real inbox folder, with the ledger in a real state schema.
+let postgres: TestPostgres;
+let pool: pg.Pool;
+let folder: string;
+let store: InboxStore;
+let ledger: InboxLedger;
+let ports: InboxDetectorPorts;
+const leaseMs = 60_000;
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+let schema = 0;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  pool = createPool(postgres.url('postgres'));
+});
+afterAll(async () => {
+  await pool?.end();
+  await postgres?.dispose();
+});
+beforeEach(async () => {
+  // A state schema and an inbox folder of its own for each test.
+  schema += 1;
+  await migrateState(pool, `inbox_${schema}`);
+  ledger = createInboxLedger(pool, `inbox_${schema}`);
+  folder = await makeTempFolder('totes-inbox-');
+  store = createInboxStore(folder);
+  ports = { list: () => store.list(), ledger };
+  return () => rm(folder, { recursive: true, force: true });
+});
+
+async function drop(key: string, text: string, mtimeSeconds = 1): Promise<void> {
+  const path = join(folder, ...key.split('/'));
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+  await utimes(path, mtimeSeconds, mtimeSeconds);
+}
+
+describe('discoverFiles', () => {
+  it('records a new file discovered, then claims it with a lease under the id of the request that asks for it', async () => {
+    await drop('design/a.csv', 'design_id\n');
+
+    const { files } = await discoverFiles('run-1', ports, at(0), leaseMs);
+
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({
+      kind: 'file',
+      table: 'design',
+      file: { key: 'design/a.csv', bytes: 10 },
+    });
+    expect(await ledger.get(files[0]!.file)).toMatchObject({
+      state: 'claimed',
+      claimId: files[0]!.id,
+      claimedAt: at(0),
+    });
+  });
+
+  it('asks for a claimed file once while its lease holds, and again under a new request when it runs out', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    const first = await discoverFiles('run-1', ports, at(0), leaseMs);
+
+    const during = await discoverFiles('run-2', ports, at(30), leaseMs);
+    const after = await discoverFiles('run-3', ports, at(61), leaseMs);
+
+    expect(during.files).toEqual([]);
+    expect(after.files).toHaveLength(1);
+    expect(after.files[0]!.id).not.toBe(first.files[0]!.id);
+    expect((await ledger.get(after.files[0]!.file))?.claimId).toBe(after.files[0]!.id);
+  });
+
+  it('quarantines on sight a file under an unknown table folder or of an unknown format, and never asks for it', async () => {
+    await drop('orders/a.csv', 'x\n');
+    await drop('design/a.json', '{}\n');
+
+    const first = await discoverFiles('run-1', ports, at(0), leaseMs);
+    const second = await discoverFiles('run-2', ports, at(120), leaseMs);
+
+    expect(first.files).toEqual([]);
+    expect(first.quarantined.map((entry) => [entry.key, entry.reason])).toEqual([
+      ['design/a.json', expect.stringMatching(/no supported extension/)],
+      ['orders/a.csv', '"orders" is not a table of the catalog'],
+    ]);
+    expect(second).toEqual({ files: [], quarantined: [] });
+  });
+
+  it('does not ask again for a loaded file, and asks for a changed file under the same name as a new version', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    const [first] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
+    await ledger.markLoaded(first!.file, { read: 0, loaded: 0 });
+
+    const unchanged = await discoverFiles('run-2', ports, at(120), leaseMs);
+    await drop('design/a.csv', 'design_id\n1\n', 2);
+    const changed = await discoverFiles('run-3', ports, at(121), leaseMs);
+
+    expect(unchanged.files).toEqual([]);
+    expect(changed.files).toHaveLength(1);
+    expect(changed.files[0]!.file.version).not.toBe(first!.file.version);
+  });
+
+  it('forgets every claim on a restart with new queues, so the files are asked for at once', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    await discoverFiles('run-1', ports, at(0), leaseMs);
+
+    await ledger.releaseClaims();
+    const again = await discoverFiles('run-2', ports, at(1), leaseMs);
+
+    expect(again.files).toHaveLength(1);
+  });
+
+  it('does not list a hidden file, such as a copy still in progress', async () => {
+    await drop('design/.a.csv.tmp', 'design_id\n');
+
+    expect((await discoverFiles('run-1', ports, at(0), leaseMs)).files).toEqual([]);
+  });
+});
+
+describe('the inbox ledger', () => {
+  it('names the first file as the owner of bytes seen again under another name, which loads nothing', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    await drop('design/copy-of-a.csv', 'design_id\n');
+    const [a, copy] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
+
+    const ownerOfA = await ledger.recordContent(a!.file, 'same-hash');
+    await ledger.markLoaded(a!.file, { read: 0, loaded: 0 });
+    const ownerOfCopy = await ledger.recordContent(copy!.file, 'same-hash');
+
+    expect(ownerOfA).toBeNull();
+    expect(ownerOfCopy).toBe('design/a.csv');
+  });
+
+  it('lets bytes load again after the only file that held them was quarantined', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    await drop('design/b.csv', 'design_id\n');
+    const [a, b] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
+    await ledger.recordContent(a!.file, 'same-hash');
+    await ledger.quarantine(a!.file, 'a bad value', 3);
+
+    expect(await ledger.recordContent(b!.file, 'same-hash')).toBeNull();
+    expect(await ledger.get(a!.file)).toMatchObject({
+      state: 'quarantined',
+      reason: 'a bad value',
+      rowsRead: 3,
+    });
+  });
+
+  it('refuses, by its unique index, two files that own the same bytes at once', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    await drop('design/b.csv', 'design_id\n');
+    const [a, b] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
+    await ledger.recordContent(a!.file, 'same-hash');
+
+    const owned = pool.query(
+      `UPDATE inbox_${schema}.inbox_file SET content_sha256 = 'same-hash' WHERE file_key = $1`,
+      [b!.file.key],
+    );
+
+    await expect(owned).rejects.toThrow(/inbox_file_content/);
+  });
+});

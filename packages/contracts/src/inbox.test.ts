@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { newEnvelope } from './envelope';
+import { parseMessage } from './parse';
+
+const envelope = () => newEnvelope({ runId: crypto.randomUUID(), causationId: null });
+const file = { key: 'design/2024-12-01.csv', version: '"abc"', bytes: 120 };
+const object = {
+  key: 'raw/design/inbox/x',
+  parts: ['raw/design/inbox/x/part-0.parquet'],
+  rows: 3,
+  bytes: 10,
+};
+
+describe('the file kind of table.changed and table.extracted', () => {
+  it('parses a request to read an inbox file, which names the file and carries no window', () => {
+    const body = JSON.stringify({
+      ...envelope(),
+      type: 'table.changed',
+      kind: 'file',
+      table: 'design',
+      file,
+    });
+
+    const parsed = parseMessage(body, ['table.changed']);
+
+    expect(parsed).toMatchObject({ ok: true, message: { kind: 'file', file } });
+  });
+
+  it('parses the announcement of a file read into the raw zone', () => {
+    const body = JSON.stringify({
+      ...envelope(),
+      type: 'table.extracted',
+      kind: 'file',
+      table: 'design',
+      file,
+      object,
+    });
+
+    expect(parseMessage(body, ['table.extracted'])).toMatchObject({ ok: true, message: { kind: 'file' } });
+  });
+
+  it('rejects a file request that does not name its file', () => {
+    const body = JSON.stringify({ ...envelope(), type: 'table.changed', kind: 'file', table: 'design' });
+
+    expect(parseMessage(body)).toMatchObject({ ok: false, reason: 'INVALID_SHAPE' });
+  });
+});

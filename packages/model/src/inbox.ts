@@ -1,0 +1,52 @@
+import { findSourceTable } from './graph';
+import type { SourceTable } from './types';
+
+/**
+ * The platform's inputs: the source database, read over SQL, and the inbox, a folder or S3 prefix of files of a
+ * table's rows. Both feed the same raw zone, builders and loader.
+ */
+export const SourceInput = { database: 'database', inbox: 'inbox' } as const;
+export type SourceInput = (typeof SourceInput)[keyof typeof SourceInput];
+
+/** The file formats the inbox reads. This slice reads CSV only. */
+export const InboxFormat = { csv: 'csv' } as const;
+export type InboxFormat = (typeof InboxFormat)[keyof typeof InboxFormat];
+
+/** How a file in the inbox is compressed, from its last extension. */
+export const InboxCompression = { none: 'none', gzip: 'gzip' } as const;
+export type InboxCompression = (typeof InboxCompression)[keyof typeof InboxCompression];
+
+/** What an inbox key says of its file: its table (the first folder), format and compression. */
+export type InboxKeyMeaning =
+  | {
+      readonly ok: true;
+      readonly table: SourceTable;
+      readonly format: InboxFormat;
+      readonly compression: InboxCompression;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+const formats: Record<string, InboxFormat> = { csv: InboxFormat.csv };
+const compressions: Record<string, InboxCompression> = { gz: InboxCompression.gzip };
+
+/**
+ * Reads a key of the inbox, relative to its root: `<table>/<any name>.<ext>[.gz]`. The table must be one of the
+ * catalog's; the name may hold further folders. Anything else is a reason to quarantine the file.
+ */
+export function parseInboxKey(key: string): InboxKeyMeaning {
+  const [folder, ...rest] = key.split('/');
+  if (!folder || rest.length === 0)
+    return { ok: false, reason: `"${key}" is not under a table folder: put it in <inbox>/<table>/` };
+  const table = findSourceTable(folder);
+  if (!table) return { ok: false, reason: `"${folder}" is not a table of the catalog` };
+  const extensions = (rest.at(-1) ?? '').toLowerCase().split('.').slice(1);
+  const last = extensions.at(-1) ?? '';
+  const compression = compressions[last] ?? InboxCompression.none;
+  const format = formats[(compression === InboxCompression.none ? last : extensions.at(-2)) ?? ''];
+  if (!format)
+    return {
+      ok: false,
+      reason: `"${key}" has no supported extension: this version reads .csv and .csv.gz`,
+    };
+  return { ok: true, table, format, compression };
+}

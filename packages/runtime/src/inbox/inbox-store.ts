@@ -1,0 +1,111 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { InboxFile } from '@totes/contracts';
+import { formatLakeUrl, parseLakeUrl } from '../lake/index';
+
+/** The inbox's files, wherever they are: a local folder or an S3 prefix. Keys are relative to its root. */
+export interface InboxStore {
+  /** Every file under the root, with its version and size; hidden files (`.name`, a copy in progress) are left out. */
+  list(): Promise<InboxFile[]>;
+  /** The file's bytes as a stream, read as they are needed. */
+  read(key: string): Promise<Readable>;
+  /** Copies a local file into the inbox at `key`, whole: a listing never sees half of it. */
+  putFile(key: string, path: string): Promise<void>;
+  describe(): string;
+}
+
+/**
+ * Opens the inbox that `url` names: `s3://bucket/prefix`, `file:///path` or a folder. An S3 inbox uses `s3Client`,
+ * or one from the environment.
+ */
+export function createInboxStore(url: string, options: { s3Client?: S3Client } = {}): InboxStore {
+  const location = parseLakeUrl(url);
+  if (location.kind === 'local') return localInbox(location.root);
+  return s3Inbox(location.bucket, location.prefix, options.s3Client ?? new S3Client({}));
+}
+
+function localInbox(root: string): InboxStore {
+  return {
+    describe: () => formatLakeUrl({ kind: 'local', root }),
+    async list() {
+      const files: InboxFile[] = [];
+      for (const path of await walk(root)) {
+        const found = await stat(path).catch(() => undefined);
+        // A file removed between the listing and its stat is simply not there this time.
+        if (!found?.isFile()) continue;
+        files.push({
+          key: relative(root, path).split(sep).join('/'),
+          version: `${found.size}-${Math.trunc(found.mtimeMs)}`,
+          bytes: found.size,
+        });
+      }
+      return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    read: async (key) => createReadStream(join(root, ...key.split('/'))),
+    async putFile(key, path) {
+      const target = join(root, ...key.split('/'));
+      const temp = join(dirname(target), `.${crypto.randomUUID()}.tmp`);
+      await mkdir(dirname(target), { recursive: true });
+      try {
+        await copyFile(path, temp);
+        await rename(temp, target);
+      } finally {
+        await rm(temp, { force: true });
+      }
+    },
+  };
+}
+
+/** Every file path under a folder, hidden entries left out; a missing folder holds nothing. */
+async function walk(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch((error: { code?: string }) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const paths: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) paths.push(...(await walk(path)));
+    else if (entry.isFile()) paths.push(path);
+  }
+  return paths;
+}
+
+function s3Inbox(bucket: string, prefix: string, client: S3Client): InboxStore {
+  const objectKey = (key: string) => (prefix === '' ? key : `${prefix}/${key}`);
+  const inboxKey = (key: string) => (prefix === '' ? key : key.slice(prefix.length + 1));
+  return {
+    describe: () => formatLakeUrl({ kind: 's3', bucket, prefix }),
+    async list() {
+      const files: InboxFile[] = [];
+      const pages = paginateListObjectsV2(
+        { client },
+        { Bucket: bucket, ...(prefix === '' ? {} : { Prefix: `${prefix}/` }) },
+      );
+      for await (const page of pages)
+        for (const object of page.Contents ?? []) {
+          if (!object.Key || object.Key.endsWith('/')) continue;
+          const key = inboxKey(object.Key);
+          if (key.split('/').some((segment) => segment.startsWith('.'))) continue;
+          files.push({ key, version: object.ETag ?? String(object.LastModified), bytes: object.Size ?? 0 });
+        }
+      return files;
+    },
+    async read(key) {
+      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
+      return response.Body as Readable;
+    },
+    async putFile(key, path) {
+      // A multipart upload streams the file: an object of any size, never whole in memory.
+      await new Upload({
+        client,
+        params: { Bucket: bucket, Key: objectKey(key), Body: createReadStream(path) },
+      }).done();
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { Readable } from 'node:stream';
+import { FileChanged, newEnvelope, type TableExtracted } from '@totes/contracts';
+import type { Row } from '@totes/model';
+import { type ExtractionEntry, type InboxEntry, inboxRawKey, noHeldRows } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { InboxFileChangedError } from '../errors';
+import type { ExtractorPorts, InboxPorts } from '../types';
+import { extractFile } from './extract-file';
+
+const header = 'design_id,created_at,design_name,file_location,file_name,last_updated';
+const good = `${header}\n1,2024-11-01 00:00:00,Tote,/d,a.json,2024-11-02 10:00:00.5\n2,2024-11-01 00:00:00,Bag,/d,b.json,2024-11-02 11:00:00\n`;
+
+function request(key = 'design/a.csv'): FileChanged {
+  return FileChanged.parse({
+    ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+    type: 'table.changed',
+    kind: 'file',
+    table: 'design',
+    file: { key, version: 'v1', bytes: 100 },
+  });
+}
+
+/** Ports over files held in memory (`contents` are what each read returns, in turn) and a ledger that claims for `message`. */
+function fakePorts(
+  message: FileChanged,
+  contents: string[],
+  options: { claimId?: string; ownerOfBytes?: string } = {},
+) {
+  const calls: string[] = [];
+  const written: { key: string; rows: Row[] }[] = [];
+  const published: TableExtracted[] = [];
+  const recorded: ExtractionEntry[] = [];
+  const ledgerCalls: unknown[][] = [];
+  let reads = 0;
+  const entry = { state: 'claimed', claimId: options.claimId ?? message.id, duplicateOf: null } as InboxEntry;
+  const inbox: InboxPorts = {
+    async readFile() {
+      calls.push('readFile');
+      const text = contents[Math.min(reads, contents.length - 1)] ?? '';
+      reads += 1;
+      return Readable.from([Buffer.from(text)]);
+    },
+    ledger: {
+      get: async () => entry,
+      async recordContent(...args) {
+        ledgerCalls.push(['recordContent', ...args]);
+        return options.ownerOfBytes ?? null;
+      },
+      async markLoaded(...args) {
+        calls.push('markLoaded');
+        ledgerCalls.push(['markLoaded', ...args]);
+      },
+      async quarantine(...args) {
+        ledgerCalls.push(['quarantine', ...args]);
+      },
+    },
+  };
+  const fakes: Partial<ExtractorPorts> = {
+    inbox,
+    async writeDataset(key, _columns, batches) {
+      calls.push('writeDataset');
+      const rows: Row[] = [];
+      for await (const batch of batches) rows.push(...batch);
+      written.push({ key, rows });
+      return { key, parts: [`${key}/part-00000.parquet`], rows: rows.length, bytes: 1 };
+    },
+    async publish(extracted) {
+      calls.push('publish');
+      published.push(extracted);
+    },
+    watermarks: {
+      get: async (table) => ({ table, watermark: null, claim: null, marginRows: 0, held: noHeldRows }),
+      advance: async () => {
+        throw new Error('a file never moves a watermark');
+      },
+      claim: async () => {},
+      releaseAllClaims: async () => {},
+      rewindBeyond: async () => {
+        throw new Error('a file never moves a watermark back');
+      },
+    },
+    runs: {
+      async recordExtraction(recordedEntry) {
+        calls.push('recordExtraction');
+        recorded.push(recordedEntry);
+      },
+    },
+    async completeRun() {
+      calls.push('completeRun');
+    },
+  };
+  return { ports: fakes as ExtractorPorts, calls, written, published, recorded, ledgerCalls };
+}
+
+describe('extractFile', () => {
+  it('writes a claimed file to a raw folder named by the file, announces it as kind file, then marks it loaded', async () => {
+    const message = request();
+    const fake = fakePorts(message, [good]);
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ kind: 'file', result: 'loaded' });
+    expect(fake.written).toEqual([{ key: inboxRawKey('design', message.file), rows: expect.any(Array) }]);
+    expect(fake.written[0]?.rows[0]).toEqual({
+      design_id: 1,
+      created_at: '2024-11-01T00:00:00.000',
+      design_name: 'Tote',
+      file_location: '/d',
+      file_name: 'a.json',
+      last_updated: '2024-11-02T10:00:00.500',
+    });
+    expect(fake.published).toEqual([
+      expect.objectContaining({ kind: 'file', table: 'design', file: message.file, causationId: message.id }),
+    ]);
+    expect(fake.recorded).toEqual([
+      expect.objectContaining({ runId: message.runId, rows: 2, lastRow: null, models: ['dim_design'] }),
+    ]);
+    expect(fake.calls).toEqual([
+      'readFile',
+      'readFile',
+      'writeDataset',
+      'recordExtraction',
+      'publish',
+      'markLoaded',
+    ]);
+    expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 2, loaded: 2 }]);
+  });
+
+  it('reads nothing for a message that no longer holds the claim, and closes its part of the run', async () => {
+    const message = request();
+    const fake = fakePorts(message, [good], { claimId: crypto.randomUUID() });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'stale', extracted: null });
+    expect(fake.calls).toEqual(['recordExtraction', 'completeRun']);
+    expect(fake.recorded[0]).toMatchObject({ rows: 0, models: [] });
+  });
+
+  it('quarantines a bad file with its reason, writing and announcing nothing', async () => {
+    const message = request();
+    const fake = fakePorts(message, [`${header}\n1,2024-11-01 00:00:00,Tote,/d,a.json,soon\n`]);
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'quarantined' });
+    expect(fake.ledgerCalls).toEqual([
+      [
+        'quarantine',
+        message.file,
+        'line 2, column last_updated: "soon" is not a timestamp (YYYY-MM-DD HH:MM:SS[.mmm])',
+        0,
+      ],
+    ]);
+    expect(fake.calls).toEqual(['readFile', 'recordExtraction', 'completeRun']);
+  });
+
+  it('loads nothing of a file whose bytes another file owns', async () => {
+    const message = request('design/copy.csv');
+    const fake = fakePorts(message, [good], { ownerOfBytes: 'design/a.csv' });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'duplicate', duplicateOf: 'design/a.csv' });
+    expect(fake.calls).not.toContain('writeDataset');
+    expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 2, loaded: 0 }]);
+  });
+
+  it('does not announce parts whose bytes changed between the read that checked them and the read that wrote them', async () => {
+    const message = request();
+    const fake = fakePorts(message, [good, good.replace('Tote', 'Toad')]);
+
+    await expect(extractFile(message, fake.ports)).rejects.toThrow(InboxFileChangedError);
+    expect(fake.calls).not.toContain('publish');
+    expect(fake.calls).not.toContain('markLoaded');
+  });
+});

@@ -1,0 +1,141 @@
+import { ChangeKind, derivedFrom, type FileChanged, type FileExtracted, MessageType } from '@totes/contracts';
+import { findSourceTable, modelsDependingOn, parseInboxKey, type SourceTable } from '@totes/model';
+import { inboxRawKey } from '@totes/runtime';
+import {
+  InboxFileChangedError,
+  InboxFileProblemError,
+  NoInboxError,
+  UnknownSourceTableError,
+} from '../errors';
+import { closeStoppedExtraction } from '../extract-table';
+import type { ExtractorPorts, FileOutcome, InboxPorts } from '../types';
+import { readCsvRecords } from './csv-records';
+import { contentHash, fileBytes, rowsOfCsv } from './file-rows';
+
+/**
+ * The extractor's answer to a file dropped into the inbox. The file is read twice, as a stream both times: first
+ * to hash its bytes and check every row, then, only if all of it is good and no file with the same bytes was loaded
+ * before, to write its rows to the raw zone, where it is announced as a `table.extracted` of kind `file` like any
+ * extraction, so the builders and the loader treat it as they treat a window. A bad file is quarantined in the
+ * inbox ledger with its reason and writes and announces nothing; a duplicate loads nothing. A message that no
+ * longer holds the file's claim (its lease ran out and another took it) does nothing.
+ */
+export async function extractFile(message: FileChanged, ports: ExtractorPorts): Promise<FileOutcome> {
+  const inbox = ports.inbox;
+  if (!inbox) throw new NoInboxError();
+  const table = findSourceTable(message.table);
+  if (!table) throw new UnknownSourceTableError(message.table);
+  const { file } = message;
+  const done = async (outcome: Omit<FileOutcome, 'kind' | 'table' | 'file' | 'extracted'>) => {
+    await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
+    return { kind: 'file', table: table.name, file, extracted: null, ...outcome } as const;
+  };
+  const entry = await inbox.ledger.get(file);
+  // The message that holds the claim reads the file; asked again (a redelivery, a repair of its raw parts) it
+  // writes the same folder and announces the same message.
+  const holds = entry?.claimId === message.id && (entry.state === 'claimed' || entry.state === 'loaded');
+  if (!holds || entry.duplicateOf) return done({ result: 'stale' });
+  const meaning = parseInboxKey(file.key);
+  if (!meaning.ok || meaning.table.name !== table.name) {
+    // The detector only asks for files whose key names this table; a hand-made message may not.
+    const reason = meaning.ok
+      ? `the file's folder names ${meaning.table.name}, not ${table.name}`
+      : meaning.reason;
+    await inbox.ledger.quarantine(file, reason);
+    return done({ result: 'quarantined', reason });
+  }
+  const check = await checkFile(inbox, message, table, meaning.compression);
+  if ('problem' in check) {
+    await inbox.ledger.quarantine(file, check.problem, check.rows);
+    return done({ result: 'quarantined', reason: check.problem });
+  }
+  const duplicateOf = await inbox.ledger.recordContent(file, check.sha256);
+  if (duplicateOf) {
+    await inbox.ledger.markLoaded(file, { read: check.rows, loaded: 0 });
+    return done({ result: 'duplicate', duplicateOf });
+  }
+  return writeFile(message, table, ports, inbox, { ...check, compression: meaning.compression });
+}
+
+/** The first read: the file's hash and row count, or the first problem found in it. */
+async function checkFile(
+  inbox: InboxPorts,
+  message: FileChanged,
+  table: SourceTable,
+  compression: Parameters<typeof fileBytes>[1],
+): Promise<
+  { sha256: string; rows: number; unknownColumns: readonly string[] } | { problem: string; rows: number }
+> {
+  const hash = contentHash();
+  let rows = 0;
+  let unknownColumns: readonly string[] = [];
+  try {
+    const bytes = fileBytes(await inbox.readFile(message.file.key), compression, hash);
+    for await (const batch of rowsOfCsv(
+      table,
+      readCsvRecords(bytes),
+      (columns) => (unknownColumns = columns),
+    ))
+      rows += batch.length;
+  } catch (error) {
+    if (error instanceof InboxFileProblemError) return { problem: error.problem, rows };
+    throw error;
+  }
+  return { sha256: hash.digest('hex'), rows, unknownColumns };
+}
+
+/** The second read: the rows into the raw zone, recorded in the run ledger and announced; the file is loaded. */
+async function writeFile(
+  message: FileChanged,
+  table: SourceTable,
+  ports: ExtractorPorts,
+  inbox: InboxPorts,
+  checked: {
+    sha256: string;
+    rows: number;
+    unknownColumns: readonly string[];
+    compression: Parameters<typeof fileBytes>[1];
+  },
+): Promise<FileOutcome> {
+  const { file } = message;
+  const hash = contentHash();
+  const bytes = fileBytes(await inbox.readFile(file.key), checked.compression, hash);
+  const object = await ports.writeDataset(
+    inboxRawKey(table.name, file),
+    table.columns,
+    rowsOfCsv(table, readCsvRecords(bytes)),
+  );
+  // The parts are not announced unless they are the bytes the first read checked.
+  if (hash.digest('hex') !== checked.sha256 || object.rows !== checked.rows)
+    throw new InboxFileChangedError(file.key);
+  const extracted: FileExtracted = {
+    ...derivedFrom(message, 'extracted'),
+    type: MessageType.tableExtracted,
+    kind: ChangeKind.file,
+    table: table.name,
+    file,
+    object,
+  };
+  const models = object.rows === 0 ? [] : modelsDependingOn(table.name).map((model) => model.name);
+  await ports.runs.recordExtraction({
+    extractionId: extracted.id,
+    runId: message.runId,
+    table: table.name,
+    // A restart that rewinds this run moves the table back no further than where it stood.
+    windowAfter: (await ports.watermarks.get(table.name)).watermark,
+    lastRow: null,
+    rows: object.rows,
+    models,
+  });
+  if (models.length > 0) await ports.publish(extracted);
+  else await ports.completeRun(message);
+  await inbox.ledger.markLoaded(file, { read: checked.rows, loaded: object.rows });
+  return {
+    kind: 'file',
+    table: table.name,
+    file,
+    result: 'loaded',
+    extracted: models.length > 0 ? extracted : null,
+    unknownColumns: checked.unknownColumns,
+  };
+}
