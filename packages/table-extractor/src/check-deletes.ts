@@ -7,6 +7,7 @@ import {
 } from '@totes/contracts';
 import { findSourceTable, modelsDependingOn, rawColumnsOf } from '@totes/model';
 import { deletesKey, SourceSchemaMismatchError } from '@totes/runtime';
+import { announceUnwindowedExtraction } from './announce-extraction';
 import { UnknownSourceTableError } from './errors';
 import { closeStoppedExtraction } from './extract-table';
 import { findDeletions } from './find-deletions';
@@ -47,18 +48,12 @@ export async function checkDeletes(
           object,
         }
       : null;
-  const models = extracted ? modelsDependingOn(table.name).map((model) => model.name) : [];
-  await ports.runs.recordExtraction({
+  await announceUnwindowedExtraction(ports, message, {
     extractionId: derivedFrom(message, 'extracted').id,
-    runId: message.runId,
     table: table.name,
-    // A restart that rewinds this run moves the table back no further than where it stood.
-    windowAfter: (await ports.watermarks.get(table.name)).watermark,
-    lastRow: null,
     rows: object.rows,
-    models,
+    models: extracted ? modelsDependingOn(table.name).map((model) => model.name) : [],
+    extracted,
   });
-  if (extracted) await ports.publish(extracted);
-  else await ports.completeRun(message);
   return { kind: 'deletes', table: table.name, deleted, extracted };
 }

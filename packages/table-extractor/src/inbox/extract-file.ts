@@ -1,6 +1,7 @@
 import { ChangeKind, derivedFrom, type FileChanged, type FileExtracted, MessageType } from '@totes/contracts';
 import { findSourceTable, modelsDependingOn, parseInboxKey, type SourceTable } from '@totes/model';
 import { inboxRawKey } from '@totes/runtime';
+import { announceUnwindowedExtraction } from '../announce-extraction';
 import {
   InboxFileChangedError,
   InboxFileProblemError,
@@ -117,18 +118,13 @@ async function writeFile(
     object,
   };
   const models = object.rows === 0 ? [] : modelsDependingOn(table.name).map((model) => model.name);
-  await ports.runs.recordExtraction({
+  await announceUnwindowedExtraction(ports, message, {
     extractionId: extracted.id,
-    runId: message.runId,
     table: table.name,
-    // A restart that rewinds this run moves the table back no further than where it stood.
-    windowAfter: (await ports.watermarks.get(table.name)).watermark,
-    lastRow: null,
     rows: object.rows,
     models,
+    extracted,
   });
-  if (models.length > 0) await ports.publish(extracted);
-  else await ports.completeRun(message);
   await inbox.ledger.markLoaded(file, { read: checked.rows, loaded: object.rows });
   return {
     kind: 'file',
