@@ -11,8 +11,10 @@ const drainingProcess = `
   const { untilStopSignal } = await import(${JSON.stringify(stopSignal)});
   // Signal handlers keep no process alive; the platform's servers do, and this timer stands in for them.
   const alive = setInterval(() => {}, 1000);
+  // Ready only once the handlers are in place: a signal sent on 'ready' must find them.
+  const stopped = untilStopSignal((signal) => console.log('again ' + signal));
   console.log('ready');
-  await untilStopSignal((signal) => console.log('again ' + signal));
+  await stopped;
   console.log('draining');
   await new Promise((resolve) => setTimeout(resolve, 500));
   console.log('stopped.');
@@ -25,6 +27,10 @@ describe('untilStopSignal', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    // A child that exits early fails the test at once, with how it ended, instead of at the wait's limit.
+    child.once('exit', (code, signal) => {
+      out += `[exited: code ${code}, signal ${signal}]`;
+    });
     child.stderr.on('data', (chunk) => {
       out += String(chunk);
     });
@@ -41,18 +47,24 @@ describe('untilStopSignal', () => {
       () => out.includes('draining'),
       () => out,
     );
+    const exited = once(child, 'exit');
     child.kill('SIGINT');
-    const [code, signal] = await once(child, 'exit');
+    const [code, signal] = await exited;
 
     expect({ code, signal }).toEqual({ code: 0, signal: null });
-    expect(out.trim().split('\n')).toEqual(['ready', 'draining', 'again SIGINT', 'stopped.']);
+    expect(
+      out
+        .replace(/\[exited:.*\]$/, '')
+        .trim()
+        .split('\n'),
+    ).toEqual(['ready', 'draining', 'again SIGINT', 'stopped.']);
   });
 });
 
 async function until(condition: () => boolean, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!condition()) {
-    if (Date.now() > deadline)
+    if (Date.now() > deadline || output().includes('[exited:'))
       throw new Error(`timed out waiting for the child process; it printed: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
