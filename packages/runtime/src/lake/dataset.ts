@@ -127,22 +127,15 @@ async function writeDataset(
   batches: Iterable<Row[]> | AsyncIterable<Row[]>,
   rowsPerPart: number,
 ): Promise<LakeObject> {
-  assertLakeKey(key, store.describe());
-  assertRowsPerPart(rowsPerPart);
-  const parts: string[] = [];
-  let rows = 0;
-  let bytes = 0;
+  const writer = partWriter(store, key, rowsPerPart);
   let pending: Row[] = [];
 
   const flush = async () => {
-    const part = partKey(key, parts.length);
-    const encoded = encodeParquet(columns, pending, `${part} in lake ${store.describe()}`);
+    const encoded = encodeParquet(columns, pending, `${writer.nextPart()} in lake ${store.describe()}`);
     // Let go of the rows before the upload, so only the encoded part is held while it travels.
-    rows += pending.length;
+    const rows = pending.length;
     pending = [];
-    await store.put(part, encoded);
-    parts.push(part);
-    bytes += encoded.byteLength;
+    await writer.put(encoded, rows);
   };
 
   for await (const batch of batches) {
@@ -154,9 +147,7 @@ async function writeDataset(
     }
   }
   if (pending.length > 0) await flush();
-
-  await emptyLeftovers(store, key, columns, parts);
-  return { key, parts, rows, bytes };
+  return writer.finish(columns);
 }
 
 async function writeColumns(
@@ -166,29 +157,45 @@ async function writeColumns(
   batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
   rowsPerPart: number,
 ): Promise<LakeObject> {
+  const writer = partWriter(store, key, rowsPerPart);
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    const fields = fieldsOf(batch);
+    const data = declaredColumns(batch, `${writer.nextPart()} in lake ${store.describe()}`);
+    for (let start = 0; start < batch.length; start += rowsPerPart) {
+      const length = Math.min(rowsPerPart, batch.length - start);
+      const slices =
+        start === 0 && length === batch.length ? data : data.map((one) => one.slice(start, length));
+      await writer.put(writeTable(fields, slices, length), length);
+    }
+  }
+  return writer.finish(columns);
+}
+
+/**
+ * The parts of one dataset as they are written, numbered in order: what {@link writeDataset} and
+ * {@link writeColumns} share, from the key's checks to the emptying of a rewrite's leftover parts.
+ */
+function partWriter(store: LakeStore, key: string, rowsPerPart: number) {
   assertLakeKey(key, store.describe());
   assertRowsPerPart(rowsPerPart);
   const parts: string[] = [];
   let rows = 0;
   let bytes = 0;
-  for await (const batch of batches) {
-    if (batch.length === 0) continue;
-    const fields = fieldsOf(batch);
-    const data = declaredColumns(batch, `${partKey(key, parts.length)} in lake ${store.describe()}`);
-    for (let start = 0; start < batch.length; start += rowsPerPart) {
-      const length = Math.min(rowsPerPart, batch.length - start);
-      const slices =
-        start === 0 && length === batch.length ? data : data.map((one) => one.slice(start, length));
+  return {
+    nextPart: () => partKey(key, parts.length),
+    async put(encoded: Uint8Array, rowCount: number): Promise<void> {
       const part = partKey(key, parts.length);
-      const encoded = writeTable(fields, slices, length);
       await store.put(part, encoded);
       parts.push(part);
-      rows += length;
+      rows += rowCount;
       bytes += encoded.byteLength;
-    }
-  }
-  await emptyLeftovers(store, key, columns, parts);
-  return { key, parts, rows, bytes };
+    },
+    async finish(columns: readonly LakeColumn[]): Promise<LakeObject> {
+      await emptyLeftovers(store, key, columns, parts);
+      return { key, parts, rows, bytes };
+    },
+  };
 }
 
 function assertRowsPerPart(rowsPerPart: number): void {
