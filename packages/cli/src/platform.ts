@@ -229,6 +229,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           checkSchema: (table) => checkSourceSchema(source(), table),
           readWindow: (table, window, horizon) =>
             readChangeWindow(source(), table, window, undefined, horizon),
+          writeColumns,
           writeDataset,
           listRaw: (prefix) => lake.list(prefix),
           readDataset: lake.readDataset,

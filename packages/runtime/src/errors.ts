@@ -3,6 +3,7 @@ export const RuntimeErrorCode = {
   invalidConfig: 'INVALID_CONFIG',
   sourceUnreachable: 'SOURCE_UNREACHABLE',
   sourceSchemaMismatch: 'SOURCE_SCHEMA_MISMATCH',
+  sourceValueUnreadable: 'SOURCE_VALUE_UNREADABLE',
   unknownTable: 'UNKNOWN_TABLE',
   topologyMissing: 'TOPOLOGY_MISSING',
   publishFailed: 'PUBLISH_FAILED',
@@ -38,6 +39,29 @@ export class SourceSchemaMismatchError extends RuntimeError {
     message: string,
   ) {
     super(RuntimeErrorCode.sourceSchemaMismatch, message);
+  }
+}
+
+/**
+ * A window read from the source that the extractor cannot hold in the lake: a value its column's lake type cannot
+ * keep (an infinite timestamp or date, a NaN, a decimal wider than the column's shape), or a COPY stream not in the
+ * form its column types send.
+ */
+export class UnreadableSourceValueError extends RuntimeError {
+  override name = 'UnreadableSourceValueError';
+  constructor(
+    readonly table: string,
+    /** The column, when the problem is one value's. */
+    readonly column: string | null,
+    /** The row's index within the window read, from 0. */
+    readonly row: number,
+    reason: string,
+  ) {
+    const where = column === null ? '' : `, column ${column}`;
+    super(
+      RuntimeErrorCode.sourceValueUnreadable,
+      `source table "${table}", row ${row} of the window${where}: ${reason}`,
+    );
   }
 }
 

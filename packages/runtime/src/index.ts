@@ -20,6 +20,7 @@ export {
   RuntimeErrorCode,
   SourceSchemaMismatchError,
   UnknownTableError,
+  UnreadableSourceValueError,
 } from './errors';
 export type { InboxStore } from './inbox/inbox-store';
 export { createInboxStore } from './inbox/inbox-store';
@@ -38,6 +39,7 @@ export {
   formatTime,
   formatTimestamp,
   InvalidLakeUrlError,
+  int32Reader,
   isValidAt,
   LakeError,
   LakeErrorCode,
@@ -47,7 +49,9 @@ export {
   LakeWriteFailedError,
   parseDate,
   parseLakeUrl,
+  parseTimestamp,
   rowsOf,
+  timestampReader,
   UnreadableLakeIdentityError,
 } from './lake/index';
 export type { FoundIdentity, LakeIdentity, LakeIdentityPorts } from './lake-identity';
@@ -90,6 +94,13 @@ export {
   maxDeferrals,
   startWorker,
 } from './messaging/worker';
+export { copyBinaryHeader, copyBinaryTrailer, pgEpochDay, pgEpochMs } from './pg-binary/copy-format';
+export {
+  maxDecimal128Bytes,
+  maxTextNumericBytes,
+  writeNumericDecimal128,
+  writeNumericText,
+} from './pg-binary/numeric-binary';
 export type { PoolOptions } from './postgres';
 export { canonicalTime, canonicalTimestamp, createPool, lakeTypes, shiftTimestamp } from './postgres';
 export { redactSecrets } from './redact';

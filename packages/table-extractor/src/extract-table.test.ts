@@ -5,12 +5,14 @@ import {
   type Watermark,
   WindowChanged,
 } from '@totes/contracts';
-import type { Row } from '@totes/model';
+import type { LakeColumn, Row } from '@totes/model';
 import {
+  columnBatchOf,
   type ExtractionEntry,
   type HeldRows,
   noHeldRows,
   rawKey,
+  rowsOf,
   type SourceHorizon,
   SourceSchemaMismatchError,
 } from '@totes/runtime';
@@ -39,13 +41,22 @@ const staff = (id: number, lastUpdated: string): Row => ({
   last_updated: lastUpdated,
 });
 
+// The columns of the fake source's batches: the key and the cursor, which the tracker reads, and one more.
+const staffColumns: LakeColumn[] = [
+  { name: 'staff_id', lake: 'int32', nullable: false },
+  { name: 'first_name', lake: 'string', nullable: false },
+  { name: 'last_updated', lake: 'timestamp', nullable: false },
+];
+const batchOf = (rows: Row[]) => columnBatchOf(staffColumns, rows);
+
 /** The outcome of an extraction that was expected to go through. */
 function extracted(outcome: ExtractionOutcome): ExtractionResult {
   if (outcome.kind !== 'extracted') throw new Error(`expected an extraction, got ${outcome.kind}`);
   return outcome;
 }
 
-/** Ports that record every call in order; the writer drains the rows it is given, as the lake does. */
+/** Ports that record every call in order; the read yields each array of rows as a column batch, and the writer
+ * drains the batches it is given, as the lake does. */
 function fakePorts(
   batches: Row[][],
   options: {
@@ -75,15 +86,18 @@ function fakePorts(
       calls.push(`readWindow ${table.name} ${JSON.stringify(read)}`);
       return (async function* () {
         horizon.report(options.horizon ?? { cap: '2100-01-01T00:00:00.000', held: noHeldRows });
-        yield* batches;
+        yield* batches.map(batchOf);
       })();
     },
-    async writeDataset(key, columns, rows) {
-      calls.push('writeDataset');
+    async writeColumns(key, columns, batches) {
+      calls.push('writeColumns');
       const all: Row[] = [];
-      for await (const batch of rows) all.push(...batch);
+      for await (const batch of batches) all.push(...rowsOf(batch));
       written.push({ key, columns: columns.map((column) => column.name), rows: all });
       return { ...object, key, rows: all.length };
+    },
+    writeDataset: async () => {
+      throw new Error('a window extraction writes columns, not rows');
     },
     async publish(message) {
       calls.push('publish');
@@ -150,7 +164,7 @@ describe('extractTable', () => {
     expect(fake.calls).toEqual([
       'checkSchema staff',
       `readWindow staff ${JSON.stringify(window)}`,
-      'writeDataset',
+      'writeColumns',
       'recordExtraction',
       'publish',
       'advance',
@@ -202,7 +216,7 @@ describe('extractTable', () => {
     const fake = fakePorts([[staff(7, '2024-11-15T09:59:59.999')]]);
     fake.ports.readWindow = () =>
       (async function* () {
-        yield [staff(7, '2024-11-15T09:59:59.999')];
+        yield batchOf([staff(7, '2024-11-15T09:59:59.999')]);
       })();
 
     await expect(extractTable(changed('staff'), fake.ports)).rejects.toBeInstanceOf(NoSourceClockError);
@@ -271,6 +285,23 @@ describe('extractTable', () => {
     expect(fake.advanced).toEqual([['staff', { lastUpdated: '2024-11-15T10:00:00.000', id: 6 }, upTo, 3]]);
   });
 
+  it('counts rows sharing one stamp across batches in the margin, and nothing of a batch stamped after the cap', async () => {
+    const fake = fakePorts(
+      [
+        [staff(1, '2024-11-15T09:00:00.000'), staff(2, '2024-11-15T09:29:30.000')],
+        [staff(3, '2024-11-15T09:29:30.000'), staff(4, '2024-11-15T09:30:00.000')],
+        [staff(5, '2024-11-15T09:30:00.000'), staff(6, '2024-11-15T09:30:00.001')],
+        [staff(7, '2024-11-15T09:45:00.000')],
+      ],
+      { horizon: { cap: '2024-11-15T09:30:00.000', held: noHeldRows } },
+    );
+
+    await extractTable(changed('staff'), fake.ports);
+
+    expect(fake.written[0]?.rows).toHaveLength(7);
+    expect(fake.advanced).toEqual([['staff', { lastUpdated: '2024-11-15T09:30:00.000', id: 5 }, upTo, 4]]);
+  });
+
   it('leaves the watermark where it was when publishing fails', async () => {
     const outage = new Error('SNS is down');
     const fake = fakePorts([[staff(7, '2024-11-15T10:00:00.000')]], {
@@ -323,7 +354,7 @@ describe('extractTable', () => {
 
     const result = extracted(await extractTable(message, fake.ports));
 
-    expect(fake.calls.slice(2)).toEqual(['writeDataset', 'recordExtraction', 'advance', 'completeRun']);
+    expect(fake.calls.slice(2)).toEqual(['writeColumns', 'recordExtraction', 'advance', 'completeRun']);
     expect(fake.advanced).toEqual([['staff', null, upTo, 0]]);
     expect(fake.recorded[0]).toMatchObject({ lastRow: null, rows: 0, models: [] });
     expect(fake.completed).toEqual([message.id]);

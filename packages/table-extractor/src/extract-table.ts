@@ -6,16 +6,16 @@ import {
   type WindowChanged,
   type WindowExtracted,
 } from '@totes/contracts';
-import { findSourceTable, modelsDependingOn, type Row, type SourceTable } from '@totes/model';
+import { findSourceTable, modelsDependingOn, type SourceTable } from '@totes/model';
 import {
   type HeldRows,
   type HorizonRequest,
   rawKey,
   type SourceHorizon,
   SourceSchemaMismatchError,
-  shiftTimestamp,
 } from '@totes/runtime';
 import { NoSourceClockError, UnknownSourceTableError } from './errors';
+import { trackLastRows } from './track-last-rows';
 import type { ExtractionOutcome, ExtractorPorts } from './types';
 
 /**
@@ -43,7 +43,7 @@ export async function extractTable(
   const horizon = awaitHorizon(ports.lateCommitMarginMs);
   const tracker = trackLastRows(table, ports.lateCommitMarginMs, () => horizon.cap(table));
   const tracked = tracker.observe(ports.readWindow(table, message.window, horizon.request));
-  const object = await ports.writeDataset(rawKey(table.name, message.window), table.columns, tracked);
+  const object = await ports.writeColumns(rawKey(table.name, message.window), table.columns, tracked);
   const lastRow = tracker.lastRow();
   const held = horizon.held(table);
   const extracted: WindowExtracted = {
@@ -104,47 +104,5 @@ function awaitHorizon(marginMs: number) {
     request: { marginMs, report: (horizon: SourceHorizon) => (reported = horizon) } satisfies HorizonRequest,
     cap: (table: SourceTable) => known(table).cap,
     held: (table: SourceTable): HeldRows => known(table).held,
-  };
-}
-
-/**
- * Follows the rows as they stream past, in (last_updated, key) order: the last one stamped at or before the cap
- * (the source's clock less the margin) is the new watermark, and the ones within the safety margin below it are
- * what the detector compares with later to spot a late commit. Only those are held, so memory follows the margin,
- * not the window. Rows stamped after the cap are written like the others, but the watermark stays below them until
- * the clock passes them: a row stamped in the future never hides the changes made before its stamp.
- */
-function trackLastRows(table: SourceTable, marginMs: number, capOf: () => string) {
-  let last: Watermark | null = null;
-  const inMargin: string[] = [];
-  let head = 0;
-  let previous = '';
-  let floor = '';
-  return {
-    async *observe(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
-      for await (const rows of batches) {
-        const cap = capOf();
-        for (const row of rows) {
-          const lastUpdated = String(row[table.cursor]);
-          // Rows come in order, so every row after the first one past the cap is past it too.
-          if (lastUpdated > cap) break;
-          inMargin.push(lastUpdated);
-          // Rows come in last_updated order, many sharing one: shift once per distinct value.
-          if (lastUpdated !== previous) {
-            previous = lastUpdated;
-            floor = shiftTimestamp(lastUpdated, -marginMs);
-          }
-          while (head < inMargin.length && (inMargin[head] ?? '') <= floor) head += 1;
-          if (head > 4096) {
-            inMargin.splice(0, head);
-            head = 0;
-          }
-          last = { lastUpdated, id: Number(row[table.primaryKey]) };
-        }
-        yield rows;
-      }
-    },
-    lastRow: () => last,
-    marginRows: () => inMargin.length - head,
   };
 }

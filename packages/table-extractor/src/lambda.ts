@@ -40,6 +40,7 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
   return {
     checkSchema: (table) => checkSourceSchema(source, table),
     readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
+    writeColumns: runtime.lake().writeColumns,
     writeDataset: runtime.lake().writeDataset,
     listRaw: (prefix) => runtime.lake().list(prefix),
     readDataset: runtime.lake().readDataset,

@@ -12,6 +12,7 @@ import type {
 } from '@totes/contracts';
 import type { LakeColumn, Row, SourceTable } from '@totes/model';
 import type {
+  ColumnBatch,
   HorizonRequest,
   InboxLedger,
   RunLedger,
@@ -25,10 +26,17 @@ import type {
 export interface ExtractorPorts {
   checkSchema(table: SourceTable): Promise<SchemaCheck>;
   /**
-   * Streams the window's rows in (last_updated, key) order; reports, before the first batch and from the same
-   * snapshot, the source's clock less the margin and the rows of the window stamped after it.
+   * Streams the window's rows as column batches in (last_updated, key) order; reports, before the first batch and
+   * from the same snapshot, the source's clock less the margin and the rows of the window stamped after it.
    */
-  readWindow(table: SourceTable, window: ChangeWindow, horizon: HorizonRequest): AsyncIterable<Row[]>;
+  readWindow(table: SourceTable, window: ChangeWindow, horizon: HorizonRequest): AsyncIterable<ColumnBatch>;
+  /** Writes a window's column batches as a raw dataset (`Lake.writeColumns`). */
+  writeColumns(
+    key: string,
+    columns: readonly LakeColumn[],
+    batches: AsyncIterable<ColumnBatch>,
+  ): Promise<LakeObject>;
+  /** Writes rows as a raw dataset: a delete check's tombstones, an inbox file's rows. */
   writeDataset(
     key: string,
     columns: readonly LakeColumn[],

@@ -10,7 +10,7 @@ import {
 } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { processedRows } from '../test/processed-rows';
-import { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
+import { copyBinary } from './copy-binary';
 import { MissingColumnError } from './errors';
 
 /** Rows through the lake: written as a Parquet part, read back as column batches. */
@@ -160,12 +160,6 @@ describe('copyBinary of one value', () => {
 });
 
 describe('copyBinary', () => {
-  it('frames a COPY with the PGCOPY signature, no flags, and a trailer of field count -1', () => {
-    expect(copyBinaryHeader.toString('latin1', 0, 11)).toBe('PGCOPY\n\xff\r\n\0');
-    expect([...copyBinaryHeader.subarray(11)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-    expect([...copyBinaryTrailer]).toEqual([0xff, 0xff]);
-  });
-
   it('writes the columns asked for, in their order, and nothing for no rows', () => {
     const columns: LakeColumn[] = [
       { name: 'id', lake: 'int32', nullable: false },

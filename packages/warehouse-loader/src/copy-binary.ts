@@ -1,21 +1,16 @@
 import type { LakeColumn } from '@totes/model';
-import type { ColumnBatch, LakeVector } from '@totes/runtime';
-import { type Decimal, Type } from 'apache-arrow';
-import { MissingColumnError } from './errors';
 import {
+  type ColumnBatch,
+  type LakeVector,
   maxDecimal128Bytes,
   maxTextNumericBytes,
+  pgEpochDay,
+  pgEpochMs,
   writeNumericDecimal128,
   writeNumericText,
-} from './numeric-binary';
-
-/** What a binary COPY starts with: the signature `PGCOPY\n\377\r\n\0`, no flags, an empty header extension. */
-export const copyBinaryHeader: Buffer = Buffer.from([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-
-/** What a binary COPY ends with: a tuple of field count −1. */
-export const copyBinaryTrailer: Buffer = Buffer.from([0xff, 0xff]);
+} from '@totes/runtime';
+import { type Decimal, Type } from 'apache-arrow';
+import { MissingColumnError } from './errors';
 
 // How each column's values are written; one small switch per value instead of a closure per column.
 const Form = {
@@ -54,12 +49,9 @@ const noInts = new Int32Array(0);
 const noWords = new Uint32Array(0);
 
 const twoTo32 = 2 ** 32;
-// PostgreSQL counts dates and timestamps from 2000-01-01, the lake from 1970-01-01.
-const pgEpochDay = 10_957;
-const pgEpochMs = pgEpochDay * 86_400_000;
 
 /**
- * A column batch as COPY binary-format tuples (between {@link copyBinaryHeader} and {@link copyBinaryTrailer}),
+ * A column batch as COPY binary-format tuples (between the runtime's `copyBinaryHeader` and `copyBinaryTrailer`),
  * fields in the order of `columns`, built straight from the Arrow buffers: no object or string per value, no
  * number formatted as text for the server to parse again. Each value is PostgreSQL's binary form of its staging
  * type: `integer` and `date` as int32 (days since 2000-01-01), `time(3)` and `timestamp(3)` as int64 microseconds

@@ -1,4 +1,4 @@
-export { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
+export { copyBinary } from './copy-binary';
 export { qualifiedTable, warehouseDdl } from './ddl';
 export {
   DimensionsNotReadyError,

@@ -9,10 +9,10 @@ import {
   sourceVersionColumn,
   type WarehouseModel,
 } from '@totes/model';
-import type { ColumnBatch } from '@totes/runtime';
+import { type ColumnBatch, copyBinaryHeader, copyBinaryTrailer } from '@totes/runtime';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyBinary, copyBinaryHeader, copyBinaryTrailer } from './copy-binary';
+import { copyBinary } from './copy-binary';
 import { qualifiedTable } from './ddl';
 import { DimensionsNotReadyError } from './errors';
 

@@ -35,6 +35,24 @@ export function isValidAt(data: Data, index: number): boolean {
   return (bitmap[bit >> 3]! & (1 << (bit & 7))) !== 0;
 }
 
+/** Reads the raw values of an int32, date or time column: the integer, days or milliseconds at an index. */
+export function int32Reader(data: Data): (index: number) => number {
+  const values = data.values as Int32Array;
+  const offset = data.offset;
+  return (index) => values[offset + index] as number;
+}
+
+/** Reads a timestamp column's values as epoch milliseconds, from their int64 halves: no BigInt per value. */
+export function timestampReader(data: Data): (index: number) => number {
+  const values = data.values as BigInt64Array;
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const offset = data.offset;
+  return (index) => {
+    const at = 2 * (offset + index);
+    return (halves[at + 1] as number) * twoTo32 + ((halves[at] as number) >>> 0);
+  };
+}
+
 /** The batch as one object per row, in memory form (the row path the dimension-builder still uses). */
 export function rowsOf(batch: ColumnBatch): Row[] {
   const rows: Row[] = Array.from({ length: batch.length }, () => ({}));
@@ -66,13 +84,8 @@ function readColumn(column: LakeColumn, data: Data, rows: Row[]): void {
       return;
     }
     case 'timestamp': {
-      const values = data.values as BigInt64Array;
-      const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-      for (let index = 0; index < length; index++) {
-        const at = 2 * (offset + index);
-        const ms = (halves[at + 1] as number) * twoTo32 + ((halves[at] as number) >>> 0);
-        set(index, formatTimestamp(ms) as string);
-      }
+      const msAt = timestampReader(data);
+      for (let index = 0; index < length; index++) set(index, formatTimestamp(msAt(index)) as string);
       return;
     }
     case 'boolean': {

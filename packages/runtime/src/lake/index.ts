@@ -1,5 +1,5 @@
 export type { ColumnBatch, LakeVector } from './column-batch';
-export { isValidAt, rowsOf } from './column-batch';
+export { int32Reader, isValidAt, rowsOf, timestampReader } from './column-batch';
 export type { CreateLakeOptions, Lake, WriteDatasetOptions } from './dataset';
 export { createLake, defaultRowsPerPart, lakeOn, partKey } from './dataset';
 export {
@@ -20,7 +20,7 @@ export type { LakeStore } from './lake-store';
 export { assertLakeKey, assertLakePrefix } from './lake-store';
 export type { LakeLocation } from './lake-url';
 export { formatLakeUrl, parseLakeUrl } from './lake-url';
-export { formatDate, formatTime, formatTimestamp, parseDate } from './lake-values';
+export { formatDate, formatTime, formatTimestamp, parseDate, parseTimestamp } from './lake-values';
 export { createLocalStore } from './local-store';
 export { columnBatchOf, decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
 export { decodeParquetColumns } from './parquet-columns';

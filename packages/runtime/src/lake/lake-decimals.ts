@@ -58,14 +58,22 @@ export function writeDecimal(text: string, shape: DecimalShape, words: Uint32Arr
     return true;
   }
   for (let missing = fraction; missing < scale; missing++) units *= 10;
-  const signed = negative ? -units : units;
+  writeDecimalUnits(negative ? -units : units, words, at);
+  return true;
+}
+
+/**
+ * Writes an integer of magnitude below 2^53 (a decimal's value times 10^scale) into `words[4 * at … 4 * at + 3]`
+ * as a 128-bit two's complement integer.
+ */
+export function writeDecimalUnits(signed: number, words: Uint32Array, at: number): void {
+  const base = 4 * at;
   const high = Math.floor(signed / twoTo32);
   words[base] = signed - high * twoTo32;
   words[base + 1] = high >>> 0;
   const extension = signed < 0 ? 0xffff_ffff : 0;
   words[base + 2] = extension;
   words[base + 3] = extension;
-  return true;
 }
 
 /** The decimal in `words[4 * at … 4 * at + 3]` as text with exactly `scale` digits after the point ('12.30'). */

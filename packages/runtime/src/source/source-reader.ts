@@ -1,9 +1,16 @@
 import type { ChangeWindow, Watermark } from '@totes/contracts';
-import { LakeType, type Row, type SourceTable } from '@totes/model';
+import { LakeType, type SourceTable } from '@totes/model';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import { SourceSchemaMismatchError } from '../errors';
+import type { ColumnBatch } from '../lake/column-batch';
 import { lakeTypes } from '../postgres';
+import {
+  bindWindowValues,
+  copyBatches,
+  copyColumnsOf,
+  copyWindowValue,
+  type WindowValue,
+} from './copy-window';
 
 /** What the detector counts in a table: the rows past its watermark, and the rows in its safety margin. */
 export interface PendingChanges {
@@ -42,9 +49,17 @@ export interface SourceHorizon {
 
 const q = pg.escapeIdentifier;
 
-function pastWatermark(source: SourceTable, after: Watermark | null, firstParameter: number): string {
+/** A bind parameter of a query. */
+const parameter: WindowValue = (index, type) => `$${index}::${type}`;
+
+function pastWatermark(
+  source: SourceTable,
+  after: Watermark | null,
+  firstParameter: number,
+  value: WindowValue = parameter,
+): string {
   if (!after) return 'TRUE';
-  return `(${q(source.cursor)}, ${q(source.primaryKey)}) > ($${firstParameter}::timestamp, $${firstParameter + 1}::integer)`;
+  return `(${q(source.cursor)}, ${q(source.primaryKey)}) > (${value(firstParameter, 'timestamp')}, ${value(firstParameter + 1, 'integer')})`;
 }
 
 function watermarkValues(after: Watermark | null): unknown[] {
@@ -132,9 +147,21 @@ async function readHorizon(
   return { cap: found.cap, held: { rows: found.rows, stampSum: found.stamp_sum } };
 }
 
-function windowStart(source: SourceTable, window: ChangeWindow): { sql: string; values: unknown[] } {
-  if (window.rereadFrom) return { sql: `${q(source.cursor)} > $1::timestamp`, values: [window.rereadFrom] };
-  return { sql: pastWatermark(source, window.after, 1), values: watermarkValues(window.after) };
+/**
+ * The window's SELECT: the catalog's columns of the rows after the watermark (or after `rereadFrom`) up to `upTo`,
+ * in (last_updated, key) order, with its values, which `value` places.
+ */
+function windowSelect(source: SourceTable, window: ChangeWindow, value: WindowValue) {
+  const start = window.rereadFrom
+    ? { sql: `${q(source.cursor)} > ${value(1, 'timestamp')}`, values: [window.rereadFrom] }
+    : { sql: pastWatermark(source, window.after, 1, value), values: watermarkValues(window.after) };
+  const columns = source.columns.map((column) => q(column.name)).join(', ');
+  return {
+    sql: `SELECT ${columns} FROM ${q(source.name)}
+         WHERE ${start.sql} AND ${q(source.cursor)} <= ${value(start.values.length + 1, 'timestamp')}
+         ORDER BY ${q(source.cursor)}, ${q(source.primaryKey)}`,
+    values: [...start.values, window.upTo],
+  };
 }
 
 /** Asks a window read for the source's clock and the rows it holds past the watermark, read in its own snapshot. */
@@ -146,9 +173,14 @@ export interface HorizonRequest {
 }
 
 /**
- * Streams the rows of a change window in bounded batches, ordered by (last_updated, primary key), through a
- * server-side cursor: memory holds two batches (one read ahead), whatever the table's size. Columns come from the catalog only.
- * With a `horizon` request, the source's clock is read first in the same snapshot (see {@link SourceHorizon}).
+ * Streams the rows of a change window as column batches of at most `batchSize` rows, ordered by (last_updated,
+ * primary key): the window's SELECT runs as a binary COPY decoded straight into Arrow buffers, so no row becomes an
+ * object, and memory holds a batch or two whatever the table's size (see {@link copyBatches}). Columns come from
+ * the catalog only. With a `horizon` request, the source's clock is read first in the same snapshot (see
+ * {@link SourceHorizon}).
+ *
+ * @throws {@link SourceSchemaMismatchError} when a column is missing or of a type its lake type cannot be read from.
+ * @throws {@link UnreadableSourceValueError} when a value does not fit its column (an infinite timestamp, a NaN).
  */
 export async function* readChangeWindow(
   pool: pg.Pool,
@@ -156,68 +188,26 @@ export async function* readChangeWindow(
   window: ChangeWindow,
   batchSize = 10_000,
   horizon?: HorizonRequest,
-): AsyncGenerator<Row[]> {
+): AsyncGenerator<ColumnBatch> {
   const client = await pool.connect();
+  let ended = false;
   let broken: Error | undefined;
   try {
-    // One snapshot for the whole read, so the batches agree with each other.
+    // One snapshot for the whole read, so the horizon, the types and the rows agree with each other.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     if (horizon) horizon.report(await readHorizon(client, source, window.upTo, horizon.marginMs));
-    const columns = source.columns.map((column) => q(column.name)).join(', ');
-    const start = windowStart(source, window);
-    const cursor = client.query(
-      new Cursor(
-        `SELECT ${columns} FROM ${q(source.name)}
-         WHERE ${start.sql} AND ${q(source.cursor)} <= $${start.values.length + 1}::timestamp
-         ORDER BY ${q(source.cursor)}, ${q(source.primaryKey)}`,
-        [...start.values, window.upTo],
-        { types: lakeTypes },
-      ),
-    );
-    // The next batch is asked for before this one is handed on, so Postgres reads while the caller encodes.
-    let next: Promise<Row[]> | undefined = cursor.read(batchSize) as Promise<Row[]>;
-    try {
-      while (next) {
-        const rows: Row[] = await next;
-        next = rows.length === batchSize ? (cursor.read(batchSize) as Promise<Row[]>) : undefined;
-        if (rows.length > 0) yield rows;
-      }
-    } finally {
-      broken = await endRead(client, cursor, next);
-    }
+    const columns = await copyColumnsOf(client, source);
+    const select = windowSelect(source, window, copyWindowValue);
+    await bindWindowValues(client, select.values);
+    yield* copyBatches(client, source.name, columns, select.sql, batchSize);
+    await client.query('COMMIT');
+    ended = true;
   } catch (error) {
-    broken ??= error instanceof Error ? error : new Error(String(error));
+    broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    // A client whose read failed or would not end is destroyed, not pooled.
-    client.release(broken);
-  }
-}
-
-/**
- * Closes the cursor and ends the snapshot. On a connection that died mid-read the cursor never hears back, so this
- * gives up after `timeoutMs`; it returns the error that makes the client unfit for the pool, if any.
- */
-async function endRead(
-  client: pg.PoolClient,
-  cursor: Cursor,
-  next: Promise<Row[]> | undefined,
-  timeoutMs = 5000,
-): Promise<Error | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<Error>((resolve) => {
-    timer = setTimeout(() => resolve(new Error('the source did not end the read in time')), timeoutMs);
-  });
-  const ended = (async () => {
-    await next?.catch(() => {});
-    await cursor.close();
-    await client.query('COMMIT');
-    return undefined;
-  })().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-  try {
-    return await Promise.race([ended, gaveUp]);
-  } finally {
-    clearTimeout(timer);
+    // A client whose read failed or was left half-way (its COPY still streaming) is destroyed, not pooled.
+    client.release(ended ? undefined : (broken ?? new Error('the window read was abandoned')));
   }
 }
 

@@ -1,7 +1,12 @@
 // PostgreSQL's binary form of a `numeric` (numeric_send / numeric_recv): int16 ndigits, int16 weight, uint16 sign,
 // int16 dscale, then ndigits int16 base-10000 digits, most significant first; the value is
-// Σ digit[i] × 10000^(weight − i). Written from the lake's decimals without a string per value: a Decimal128 as its
-// integer (value × 10^scale), or the text of a part written before decimals had a shape.
+// Σ digit[i] × 10000^(weight − i). Written from the lake's decimals without a string per value (the loader): a
+// Decimal128 as its integer (value × 10^scale), or the text of a part written before decimals had a shape. Read
+// into the same forms (the extractor): a Decimal128 of the column's shape, without a string per value up to 15
+// digits, or the decimal's text.
+
+import type { DecimalShape } from '@totes/model';
+import { writeDecimal, writeDecimalUnits } from '../lake/lake-decimals';
 
 const twoTo32 = 2 ** 32;
 const positive = 0x0000;
@@ -163,4 +168,84 @@ function writeInt16(out: Uint8Array, at: number, value: number): number {
   out[at] = value >>> 8;
   out[at + 1] = value;
   return at + 2;
+}
+
+// The widest precision whose value times 10^scale a double holds exactly (as in lake-decimals.ts).
+const maxNumberPrecision = 15;
+const powersOfTen = Array.from({ length: 16 }, (_, power) => 10 ** power);
+
+/**
+ * Reads the numeric at `bytes[at … at + length)` into `words[4 * index … 4 * index + 3]` as the Decimal128 of
+ * `shape` (its value times 10^scale). Returns false when it is NaN or infinite, its bytes are not a numeric, or it
+ * does not fit the shape: more integer digits than precision − scale, or a non-zero digit past the scale.
+ */
+export function readNumericDecimal128(
+  bytes: Uint8Array,
+  at: number,
+  length: number,
+  shape: DecimalShape,
+  words: Uint32Array,
+  index: number,
+): boolean {
+  const count = numericDigits(bytes, at, length);
+  if (count < 0) return false;
+  if (shape.precision > maxNumberPrecision) {
+    const text = readNumericText(bytes, at, length);
+    return text !== undefined && writeDecimal(text, shape, words, index);
+  }
+  const weight = readInt16(bytes, at + 2);
+  const limit = powersOfTen[shape.precision] as number;
+  let units = 0;
+  for (let digit = 0; digit < count; digit++) {
+    const value = readUint16(bytes, at + 8 + 2 * digit);
+    if (value === 0) continue;
+    // The decimal place of the digit's last figure, counted from the scale's last place.
+    const place = 4 * (weight - digit) + shape.scale;
+    if (place > maxNumberPrecision) return false;
+    if (place >= 0) units += value * (powersOfTen[place] as number);
+    else if (place <= -4 || value % (powersOfTen[-place] as number) !== 0) return false;
+    else units += value / (powersOfTen[-place] as number);
+    if (units >= limit) return false;
+  }
+  writeDecimalUnits(readUint16(bytes, at + 4) === negative ? -units : units, words, index);
+  return true;
+}
+
+/**
+ * The numeric at `bytes[at … at + length)` as numeric_out writes it: plain decimal text with exactly its display
+ * scale of fraction digits (`-12.50`); undefined when it is NaN or infinite, or its bytes are not a numeric.
+ */
+export function readNumericText(bytes: Uint8Array, at: number, length: number): string | undefined {
+  const count = numericDigits(bytes, at, length);
+  if (count < 0) return undefined;
+  const weight = readInt16(bytes, at + 2);
+  const scale = readUint16(bytes, at + 6);
+  const digit = (index: number) => (index >= 0 && index < count ? readUint16(bytes, at + 8 + 2 * index) : 0);
+  let text = readUint16(bytes, at + 4) === negative ? '-' : '';
+  if (weight < 0) text += '0';
+  for (let index = 0; index <= weight; index++)
+    text += index === 0 ? String(digit(0)) : String(digit(index)).padStart(4, '0');
+  if (scale === 0) return text;
+  let fraction = '';
+  for (let index = weight + 1; fraction.length < scale; index++)
+    fraction += String(digit(index)).padStart(4, '0');
+  return `${text}.${fraction.slice(0, scale)}`;
+}
+
+// The count of base-10000 digits of a finite numeric whose form fills `length` bytes; -1 for anything else.
+function numericDigits(bytes: Uint8Array, at: number, length: number): number {
+  if (length < 8) return -1;
+  const count = readUint16(bytes, at);
+  const sign = readUint16(bytes, at + 4);
+  // Any other sign is NaN or an infinity (0xC000, 0xD000, 0xF000): not an exact decimal.
+  if (length !== 8 + 2 * count || (sign !== positive && sign !== negative)) return -1;
+  return count;
+}
+
+function readUint16(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
+}
+
+function readInt16(bytes: Uint8Array, at: number): number {
+  return (readUint16(bytes, at) << 16) >> 16;
 }
