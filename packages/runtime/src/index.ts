@@ -47,6 +47,7 @@ export {
   LakeWriteFailedError,
   parseDate,
   parseLakeUrl,
+  readDecimal,
   rowsOf,
   UnreadableLakeIdentityError,
 } from './lake/index';
