@@ -86,6 +86,12 @@ describe('coerceValue', () => {
     ],
     ['a text date into a date', column(LakeType.date, { sql: 'date' }), '2024-02-29', '2024-02-29'],
     [
+      'a time64[us] into a time',
+      column(LakeType.time, { sql: 'time(3)' }),
+      { kind: 'time', count: 3_723_004_000n, unit: 'us' },
+      '01:02:03.004',
+    ],
+    [
       'a midnight timestamp into a date',
       column(LakeType.date, { sql: 'date' }),
       ns('2024-02-29T00:00:00.000'),

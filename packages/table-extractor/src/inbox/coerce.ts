@@ -109,12 +109,15 @@ function mismatch(value: Exclude<FileValue, string | null>, expected: string): C
 function coerceInt(text: string): Coerced {
   const match = /^([+-]?\d+)(?:\.0*)?$/.exec(text);
   if (!match) return fail(`${quote(text)} is not an integer`);
-  return intOfNumber(Number(match[1]), quote(text));
+  return intOfNumber(Number(match[1]), text);
 }
 
-function intOfNumber(value: number | bigint, shown = String(value)): Coerced {
-  if (typeof value === 'number' && !Number.isInteger(value)) return fail(`${shown} is not an integer`);
-  if (value < int32.min || value > int32.max) return fail(`${shown} is out of range for a 32-bit integer`);
+/** An integer in int4's range; `text` is what the file held, when it was text, for the reason. */
+function intOfNumber(value: number | bigint, text?: string): Coerced {
+  if (typeof value === 'number' && !Number.isInteger(value))
+    return fail(`${text === undefined ? value : quote(text)} is not an integer`);
+  if (value < int32.min || value > int32.max)
+    return fail(`${text === undefined ? value : quote(text)} is out of range for a 32-bit integer`);
   const number = Number(value);
   return { ok: true, value: number === 0 ? 0 : number };
 }

@@ -1,7 +1,7 @@
 import type { Row, SourceTable } from '@totes/model';
 import { InboxFileProblemError } from '../errors';
 import type { CsvRecord } from './csv-records';
-import { batchRows, type ColumnMatch, matchColumns, rowOf } from './record-rows';
+import { batchRows, matchColumns, rowOf } from './record-rows';
 
 /**
  * The rows of a table from a CSV file's records, header first, matched by column name (order does not matter) and
@@ -15,17 +15,20 @@ export async function* rowsOfCsv(
   records: AsyncIterable<CsvRecord[]>,
   onUnknownColumns: (columns: readonly string[]) => void = () => {},
 ): AsyncGenerator<Row[]> {
-  let header: (ColumnMatch & { width: number }) | undefined;
+  let header: Header | undefined;
   let batch: Row[] = [];
   for await (const chunk of records) {
     for (const record of chunk) {
       if (!header) {
-        const names = record.fields.map((field) => field ?? '');
-        header = { ...matchColumns(table, names, 'line 1: the header'), width: names.length };
+        header = readHeader(table, record);
         if (header.unknown.length > 0) onUnknownColumns(header.unknown);
         continue;
       }
-      batch.push(csvRow(table, header, record));
+      if (record.fields.length !== header.width)
+        throw new InboxFileProblemError(
+          `line ${record.line}: ${record.fields.length} fields where the header has ${header.width}`,
+        );
+      batch.push(rowOf(table, record.fields, header.valueIn, 'line', record.line));
       if (batch.length >= batchRows) {
         yield batch;
         batch = [];
@@ -36,19 +39,23 @@ export async function* rowsOfCsv(
   if (batch.length > 0) yield batch;
 }
 
-function csvRow(table: SourceTable, header: ColumnMatch & { width: number }, record: CsvRecord): Row {
-  if (record.fields.length !== header.width)
-    throw new InboxFileProblemError(
-      `line ${record.line}: ${record.fields.length} fields where the header has ${header.width}`,
-    );
-  const { positions } = header;
-  // A column the header lacks is nullable (matchColumns refused the others): NULL, not absent.
-  return rowOf(
-    table,
-    (_column, index) => {
+/** What the header says: the columns the catalog does not know, the record's width, and where each value is. */
+interface Header {
+  readonly unknown: readonly string[];
+  readonly width: number;
+  readonly valueIn: (fields: readonly (string | null)[], index: number) => string | null;
+}
+
+function readHeader(table: SourceTable, record: CsvRecord): Header {
+  const names = record.fields.map((field) => field ?? '');
+  const { positions, unknown } = matchColumns(table, names, 'line 1: the header');
+  return {
+    unknown,
+    width: names.length,
+    // A column the header lacks is nullable (matchColumns refused the others): NULL, not absent.
+    valueIn: (fields, index) => {
       const position = positions[index];
-      return position === undefined ? null : (record.fields[position] ?? null);
+      return position === undefined ? null : (fields[position] ?? null);
     },
-    `line ${record.line}`,
-  );
+  };
 }

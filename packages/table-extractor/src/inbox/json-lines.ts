@@ -74,12 +74,16 @@ export async function* rowsOfJsonLines(
   onUnknownColumns: (columns: readonly string[]) => void = () => {},
 ): AsyncGenerator<Row[]> {
   const known = new Set(table.columns.map((column) => column.name));
+  const names = table.columns.map((column) => column.name);
+  const valueIn = (entry: JsonLine, index: number) =>
+    jsonValue(entry.value as Record<string, unknown>, names[index] as string, entry.line);
   const unknown: string[] = [];
   let batch: Row[] = [];
   let empty = true;
   for await (const chunk of lines) {
     empty &&= chunk.length === 0;
-    for (const { line, value } of chunk) {
+    for (const entry of chunk) {
+      const { line, value } = entry;
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         throw new InboxFileProblemError(`line ${line}: not a JSON object`);
       const object = value as Record<string, unknown>;
@@ -88,7 +92,7 @@ export async function* rowsOfJsonLines(
           unknown.push(key);
           onUnknownColumns([...unknown]);
         }
-      batch.push(rowOf(table, (column) => jsonValue(object, column.name, line), `line ${line}`));
+      batch.push(rowOf(table, entry, valueIn, 'line', line));
       if (batch.length >= batchRows) {
         yield batch;
         batch = [];

@@ -2,7 +2,9 @@ import { findSourceTable, type Row, type SourceTable } from '@totes/model';
 import {
   DateDay,
   Decimal,
+  Dictionary,
   Float64,
+  Int32,
   makeData,
   makeVector,
   TimestampMicrosecond,
@@ -113,6 +115,26 @@ describe('rowsOfParquet', () => {
       },
     ]);
     expect(orders.flat()).toEqual([order(1)]);
+  });
+
+  it('reads a dictionary-encoded text column, as pandas writes a categorical', async () => {
+    const currencies = vectorFromArray(['GBP', 'EUR', 'GBP'], new Dictionary(new Utf8(), new Int32()));
+    const stamps = vectorFromArray(
+      [0, 1, 2].map(() => new Date(0)),
+      new DateDay(),
+    );
+
+    const rows = await batchesOf(
+      currency,
+      parquetOf({
+        currency_id: makeVector(BigInt64Array.from([1n, 2n, 3n])),
+        currency_code: currencies,
+        created_at: stamps,
+        last_updated: stamps,
+      }),
+    );
+
+    expect(rows.flat().map((row) => row.currency_code)).toEqual(['GBP', 'EUR', 'GBP']);
   });
 
   it.each([

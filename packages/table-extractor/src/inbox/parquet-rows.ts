@@ -122,16 +122,11 @@ function rowsOfBatch(table: SourceTable, batch: RecordBatch, rowsBefore: number)
     const vector = batch.getChild(column.name);
     return vector ? valueReader(vector) : undefined;
   });
+  // A column the file lacks is nullable (matchColumns refused the others): NULL, not absent.
+  const valueIn = (row: number, index: number) => readers[index]?.(row) ?? null;
   const rows: Row[] = new Array(batch.numRows);
   for (let index = 0; index < batch.numRows; index++)
-    rows[index] = rowOf(
-      table,
-      (_column, at) => {
-        const reader = readers[at];
-        return reader ? reader(index) : null;
-      },
-      `row ${rowsBefore + index + 1}`,
-    );
+    rows[index] = rowOf(table, index, valueIn, 'row', rowsBefore + index + 1);
   return rows;
 }
 

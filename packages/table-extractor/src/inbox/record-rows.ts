@@ -37,23 +37,28 @@ export function matchColumns(table: SourceTable, names: readonly string[], what:
 
 /**
  * One row of the table from one record of a file, whatever its format: `valueIn` gives the record's value of each
- * catalog column (undefined when the record has no such column), and each is coerced to the column's type. The
- * first value that cannot be is a problem of the file, named by `where` (`line 3`, `row 12`) and the column.
+ * catalog column, by the column's index (undefined when the record has no such column), and each is coerced to the
+ * column's type. The first value that cannot be is a problem of the file, named by `place` and `at` (`line 3`,
+ * `row 12`) and the column. This runs for every row: `valueIn` is made once per file, and the place's text only for
+ * a problem.
  */
-export function rowOf(
+export function rowOf<R>(
   table: SourceTable,
-  valueIn: (column: SourceColumn, index: number) => FileValue | undefined,
-  where: string,
+  record: R,
+  valueIn: (record: R, index: number) => FileValue | undefined,
+  place: 'line' | 'row',
+  at: number,
 ): Row {
   const row: Row = {};
   const columns = table.columns;
   for (let index = 0; index < columns.length; index++) {
     const column = columns[index] as SourceColumn;
-    const value = valueIn(column, index);
+    const value = valueIn(record, index);
     if (value === undefined && !column.nullable)
-      throw new InboxFileProblemError(`${where}: lacks required column ${column.name}`);
+      throw new InboxFileProblemError(`${place} ${at}: lacks required column ${column.name}`);
     const coerced = coerceValue(column, value ?? null);
-    if (!coerced.ok) throw new InboxFileProblemError(`${where}, column ${column.name}: ${coerced.reason}`);
+    if (!coerced.ok)
+      throw new InboxFileProblemError(`${place} ${at}, column ${column.name}: ${coerced.reason}`);
     row[column.name] = coerced.value;
   }
   return row;
