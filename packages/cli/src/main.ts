@@ -50,8 +50,9 @@ Usage:
       when it has one. Only right when the lake truly holds this source's rows; otherwise point
       TOTES_LAKE_URL at a new, empty lake and the platform rebuilds it from the source.
   totes inbox put <file>… --table <table>
-      Copies files (.csv, .csv.gz) into the inbox under the table's folder, each whole. The running
-      platform reads them on its next detection cycle; \`totes run --once\` reads every file present.
+      Copies files (.csv, .jsonl, .ndjson, .parquet; each may be .gz or .zst) into the inbox under the
+      table's folder, each whole. The running platform reads them on its next detection cycle;
+      \`totes run --once\` reads every file present.
   totes inbox list [--json]
       Every file the inbox has seen: its state (discovered, claimed, loaded, quarantined), rows read
       and loaded, bytes, timings, and why a file was quarantined.
@@ -66,7 +67,7 @@ Environment:
   TOTES_WAREHOUSE_URL   the warehouse. Default: the embedded Postgres.
   TOTES_LAKE_URL        s3://bucket/prefix or a folder. Default: .totes/lake
   TOTES_INBOX_URL       s3://bucket/prefix or a folder where files of a table's rows are dropped, as
-                        <inbox>/<table>/<name>.csv[.gz]. Default: .totes/inbox
+                        <inbox>/<table>/<name>.csv|jsonl|parquet[.gz|.zst]. Default: .totes/inbox
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
   TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.

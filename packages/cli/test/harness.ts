@@ -23,6 +23,8 @@ export interface TestPlatform {
   readonly config: PlatformConfig;
   readonly tracker: ReturnType<typeof createRunTracker>;
   readonly source: pg.Pool;
+  /** totesys's URL, read-write, even on an inbox-only platform: for a second platform to read it. */
+  readonly sourceUrl: string;
   readonly warehouse: pg.Pool;
   readonly logLines: string[];
   /** The fauxqs endpoint, for tests that talk to SNS and SQS themselves. */
@@ -98,6 +100,7 @@ export async function startTestPlatform(options: {
     config,
     tracker,
     source,
+    sourceUrl: postgres.url('totesys'),
     warehouse,
     logLines,
     awsEndpoint: aws.endpoint,

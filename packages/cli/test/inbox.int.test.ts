@@ -3,26 +3,56 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { sourceTableNames } from '@totes/model';
-import { createInboxLedger, type InboxEntry } from '@totes/runtime';
+import { gzipSync } from 'node:zlib';
+import {
+  findSourceTable,
+  parseInboxKey,
+  type Row,
+  type SourceTable,
+  type SourceTableName,
+  sourceTableNames,
+  warehouseModels,
+} from '@totes/model';
+import { createInboxLedger, createLogger, createPool, type InboxEntry, loadConfig } from '@totes/runtime';
+import { looseParquet, zstd } from '@totes/table-extractor/testing';
 import { verifyWarehouse } from '@totes/verify';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform } from '../src/platform';
 import { formatSummary } from '../src/run-tracker';
+import { waitForDrain } from '../src/wait-for-drain';
 import { startTestPlatform, type TestPlatform } from './harness';
 import { pointTotesAt, totes } from './totes-command';
 
-// An inbox-only platform (TOTES_SOURCE_URL=none) fed files exported from a seeded totesys with COPY … (FORMAT csv,
-// HEADER), checked against that same totesys with verify, as the database path is.
-describe('an inbox-only platform fed CSV files of every totesys table', () => {
+/**
+ * The file each table of totesys is dropped as: every format (CSV as COPY writes it, JSON Lines as row_to_json
+ * writes it, Parquet as pandas writes it) plain, gzipped and zstd-compressed.
+ */
+const fileOf: Record<SourceTableName, string> = {
+  address: 'address.csv',
+  counterparty: 'counterparty.csv.gz',
+  currency: 'currency.csv.zst',
+  design: 'design.csv',
+  department: 'department.jsonl',
+  staff: 'staff.ndjson.gz',
+  transaction: 'transaction.jsonl.zst',
+  payment_type: 'payment_type.parquet',
+  sales_order: 'sales_order.parquet',
+  payment: 'payment.parquet.gz',
+  purchase_order: 'purchase_order.parquet.zst',
+};
+
+// An inbox-only platform (TOTES_SOURCE_URL=none) fed files of every table of a seeded (generated) totesys, in
+// every format and compression; its warehouse is compared with the one the database path builds from the same
+// totesys, table by table, and checked against that totesys with verify.
+describe('an inbox-only platform fed CSV, JSON Lines and Parquet files of every totesys table', () => {
   let t: TestPlatform;
   let firstRun: string;
-  const gzipped = new Set(['sales_order', 'payment']);
 
   beforeAll(async () => {
     t = await startTestPlatform({ scale: 0.02, inboxOnly: true });
-    for (const table of sourceTableNames) await exportTable(t, table, gzipped.has(table));
+    for (const table of sourceTableNames) await exportTable(t, table, fileOf[table] as string);
     firstRun = await t.runOnce();
   });
   afterAll(async () => {
@@ -36,6 +66,23 @@ describe('an inbox-only platform fed CSV files of every totesys table', () => {
     (await readdir(join(t.config.lakeUrl, 'raw', table), { recursive: true })).filter((name) =>
       name.endsWith('.parquet'),
     );
+
+  it('builds the same warehouse, table by table, as the database path builds from the same totesys', async () => {
+    const databasePath = await buildFromDatabase(t);
+    try {
+      for (const model of warehouseModels) {
+        const [fromFiles, fromDatabase] = await Promise.all([
+          tableContents(t.warehouse, t.config.warehouseSchema, model.name),
+          tableContents(databasePath.warehouse, t.config.warehouseSchema, model.name),
+        ]);
+
+        expect({ table: model.name, rows: fromFiles }).toEqual({ table: model.name, rows: fromDatabase });
+        expect(fromFiles.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await databasePath.dispose();
+    }
+  });
 
   it('builds a warehouse that verify finds equal to the database the files were exported from', async () => {
     const report = await verifyWarehouse({
@@ -67,10 +114,10 @@ describe('an inbox-only platform fed CSV files of every totesys table', () => {
 
     expect(entries.map((entry) => [entry.key, entry.state])).toEqual(
       sourceTableNames
-        .map((table) => [`${table}/${table}.csv${gzipped.has(table) ? '.gz' : ''}`, 'loaded'])
+        .map((table) => [`${table}/${fileOf[table]}`, 'loaded'])
         .sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1)),
     );
-    expect(await entryOf('sales_order/sales_order.csv.gz')).toMatchObject({
+    expect(await entryOf('sales_order/sales_order.parquet')).toMatchObject({
       rowsRead: rows[0]?.n,
       rowsLoaded: rows[0]?.n,
     });
@@ -117,6 +164,32 @@ describe('an inbox-only platform fed CSV files of every totesys table', () => {
       rowsLoaded: 0,
     });
     const loaded = await t.warehouse.query('SELECT 1 FROM dim_design WHERE design_id IN (999001, 999002)');
+    expect(loaded.rowCount).toBe(0);
+  });
+
+  it('quarantines a Parquet file with a price no 2-place decimal is nearest to, and loads no row of it', async () => {
+    const salesOrder = findSourceTable('sales_order') as SourceTable;
+    const { rows } = await t.source.query<Row>('SELECT * FROM sales_order ORDER BY sales_order_id LIMIT 3');
+    const fresh = rows.map((row, index) => ({
+      ...row,
+      sales_order_id: 999_001 + index,
+      unit_price: index === 2 ? '1.005001' : (row.unit_price ?? null),
+    }));
+    await writeFile(
+      join(t.inboxDir, 'sales_order', 'bad-price.parquet'),
+      looseParquet(salesOrder, fresh, { rowGroupRows: 2 }),
+    );
+
+    await t.runOnce();
+
+    expect(await entryOf('sales_order/bad-price.parquet')).toMatchObject({
+      state: 'quarantined',
+      reason: 'row 3, column unit_price: 1.005001 is not exactly a numeric(10,2) value (the nearest is 1.01)',
+      rowsLoaded: 0,
+    });
+    const loaded = await t.warehouse.query(
+      'SELECT 1 FROM fact_sales_order WHERE sales_order_id BETWEEN 999001 AND 999003',
+    );
     expect(loaded.rowCount).toBe(0);
   });
 
@@ -206,19 +279,101 @@ async function exportQuery(t: TestPlatform, query: string, path: string): Promis
   }
 }
 
-/** Writes one table of the test's totesys to the inbox as PostgreSQL's COPY writes CSV, gzipped if asked. */
-async function exportTable(t: TestPlatform, table: string, gzip: boolean): Promise<void> {
+/**
+ * Writes one table of the test's totesys to the inbox as `name` says: CSV as PostgreSQL's COPY writes it, JSON Lines
+ * as row_to_json writes it, or Parquet as pandas writes it (int64, float64, timestamp[ns], columns in another order,
+ * several row groups, and pandas' index column), then gzip or zstd when the name ends so.
+ */
+async function exportTable(t: TestPlatform, table: SourceTableName, name: string): Promise<void> {
+  const meaning = parseInboxKey(`${table}/${name}`);
+  if (!meaning.ok) throw new Error(meaning.reason);
   await mkdir(join(t.inboxDir, table), { recursive: true });
+  const content = await tableAs(t, meaning.table, meaning.format);
+  const compressed =
+    meaning.compression === 'gzip'
+      ? gzipSync(content)
+      : meaning.compression === 'zstd'
+        ? await zstd(content)
+        : content;
   // Nothing lists the inbox until the test runs a cycle, so the file is written in place.
-  const file = createWriteStream(join(t.inboxDir, table, `${table}.csv${gzip ? '.gz' : ''}`));
+  await writeFile(join(t.inboxDir, table, name), compressed);
+}
+
+async function tableAs(t: TestPlatform, table: SourceTable, format: string): Promise<Uint8Array> {
+  if (format === 'jsonl') {
+    const { rows } = await t.source.query<{ line: string }>(
+      `SELECT row_to_json(${table.name})::text AS line FROM ${table.name}`,
+    );
+    return Buffer.from(rows.map((row) => `${row.line}\n`).join(''));
+  }
+  if (format === 'parquet') {
+    const { rows } = await t.source.query<Row>(`SELECT * FROM ${table.name}`);
+    const columns = table.columns.map((column) => column.name).reverse();
+    const extra = { __index_level_0__: rows.map((_row, index) => String(index)) };
+    return looseParquet(table, rows, { columns, extra, rowGroupRows: Math.ceil(rows.length / 3) });
+  }
   const client = await t.source.connect();
   try {
-    const copy = client.query(copyTo(`COPY ${table} TO STDOUT (FORMAT csv, HEADER)`));
-    if (gzip) await pipeline(copy, createGzip(), file);
-    else await pipeline(copy, file);
+    const chunks: Buffer[] = [];
+    for await (const chunk of client.query(copyTo(`COPY ${table.name} TO STDOUT (FORMAT csv, HEADER)`)))
+      chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   } finally {
     client.release();
   }
+}
+
+/**
+ * A second platform on the database path, reading the test's totesys into a warehouse database of its own (on the
+ * same Postgres) until it has loaded everything.
+ */
+async function buildFromDatabase(t: TestPlatform): Promise<{ warehouse: pg.Pool; dispose(): Promise<void> }> {
+  await t.warehouse.query('CREATE DATABASE database_path');
+  const warehouseUrl = new URL(t.config.warehouseUrl);
+  warehouseUrl.pathname = '/database_path';
+  const folder = await mkdtemp(join(tmpdir(), 'totes-database-path-'));
+  const config = loadConfig(
+    {},
+    {
+      sourceUrl: t.sourceUrl,
+      warehouseUrl: warehouseUrl.toString(),
+      lakeUrl: join(folder, 'lake'),
+      inboxUrl: join(folder, 'inbox'),
+      stage: 'database-path',
+    },
+  );
+  const platform = await startPlatform({
+    config,
+    awsEndpoint: t.awsEndpoint,
+    logger: createLogger({}, { level: 'error', write: () => {} }),
+    freshQueues: true,
+  });
+  await platform.detectOnce({});
+  await waitForDrain(platform, { timeoutMs: 60_000 });
+  const warehouse = createPool(config.warehouseUrl);
+  return {
+    warehouse,
+    async dispose() {
+      await warehouse.end();
+      await platform.stop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every row of a warehouse table in a fixed order, without the surrogate key a fact numbers its rows by. */
+async function tableContents(pool: pg.Pool, schema: string, table: string): Promise<Row[]> {
+  const model = warehouseModels.find((candidate) => candidate.name === table);
+  const surrogate = model?.kind === 'fact' ? model.recordId : undefined;
+  const { rows: columns } = await pool.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_schema = $1 AND table_name = $2 AND column_name <> $3 ORDER BY ordinal_position`,
+    [schema, table, surrogate ?? ''],
+  );
+  const list = columns.map(({ column_name }) => `"${column_name}"`).join(', ');
+  const order = columns.map((_column, index) => index + 1).join(', ');
+  const { rows } = await pool.query<Row>(`SELECT ${list} FROM "${schema}"."${table}" ORDER BY ${order}`);
+  return rows;
 }
 
 // Both inputs at once: the database and the inbox feed one table, and its rows are versioned by last_updated.
@@ -257,5 +412,32 @@ describe('a platform with a source database and an inbox', () => {
 
     expect(afterNewer).toBe('From The Inbox');
     expect(await nameOfDesign1()).toBe('From The Inbox');
+  });
+
+  it('loads, of a key a file gives twice, the row with the latest last_updated, even when it comes first', async () => {
+    const line = (name: string, lastUpdated: string) =>
+      JSON.stringify({
+        design_id: 2,
+        created_at: '2022-11-03T14:20:49.962',
+        design_name: name,
+        file_location: '/usr/share',
+        file_name: 'file.jpg',
+        last_updated: lastUpdated,
+      });
+    await writeFile(
+      join(t.inboxDir, 'design', 'twice.jsonl'),
+      `${line('Latest', '2099-02-01T00:00:00')}\n${line('Earlier', '2099-01-01T00:00:00')}\n`,
+    );
+
+    await t.runOnce();
+
+    const { rows } = await t.warehouse.query<{ design_name: string }>(
+      'SELECT design_name FROM dim_design WHERE design_id = 2',
+    );
+    const entry = (await createInboxLedger(t.warehouse, t.config.stateSchema).list()).find(
+      (candidate) => candidate.key === 'design/twice.jsonl',
+    );
+    expect(rows).toEqual([{ design_name: 'Latest' }]);
+    expect(entry).toMatchObject({ state: 'loaded', rowsRead: 2, rowsLoaded: 1 });
   });
 });

@@ -16,9 +16,19 @@ describe('parseInboxKey', () => {
   });
 
   it.each([
+    ['orders.jsonl', 'jsonl', 'none'],
+    ['orders.NDJSON.zst', 'jsonl', 'zstd'],
+    ['orders.parquet', 'parquet', 'none'],
+    ['orders.parquet.gz', 'parquet', 'gzip'],
+    ['orders.csv.zst', 'csv', 'zstd'],
+  ])('reads %s as %s compressed %s', (name, format, compression) => {
+    expect(parseInboxKey(`sales_order/${name}`)).toMatchObject({ ok: true, format, compression });
+  });
+
+  it.each([
     ['a file at the root', 'orders.csv', /not under a table folder/],
     ['an unknown table folder', 'orders/a.csv', /"orders" is not a table of the catalog/],
-    ['a format this version does not read', 'design/a.parquet', /reads \.csv and \.csv\.gz/],
+    ['a format the inbox does not read', 'design/a.xlsx', /reads \.csv, \.jsonl, \.ndjson or \.parquet/],
     ['a compressed file of no format', 'design/a.gz', /no supported extension/],
   ])('gives a reason for %s', (_case, key, reason) => {
     const meaning = parseInboxKey(key);

@@ -8,12 +8,12 @@ import type { SourceTable } from './types';
 export const SourceInput = { database: 'database', inbox: 'inbox' } as const;
 export type SourceInput = (typeof SourceInput)[keyof typeof SourceInput];
 
-/** The file formats the inbox reads. This slice reads CSV only. */
-export const InboxFormat = { csv: 'csv' } as const;
+/** The file formats the inbox reads: CSV with a header row, JSON Lines, and Parquet. */
+export const InboxFormat = { csv: 'csv', jsonLines: 'jsonl', parquet: 'parquet' } as const;
 export type InboxFormat = (typeof InboxFormat)[keyof typeof InboxFormat];
 
 /** How a file in the inbox is compressed, from its last extension. */
-export const InboxCompression = { none: 'none', gzip: 'gzip' } as const;
+export const InboxCompression = { none: 'none', gzip: 'gzip', zstd: 'zstd' } as const;
 export type InboxCompression = (typeof InboxCompression)[keyof typeof InboxCompression];
 
 /** What an inbox key says of its file: its table (the first folder), format and compression. */
@@ -26,11 +26,22 @@ export type InboxKeyMeaning =
     }
   | { readonly ok: false; readonly reason: string };
 
-const formats: Record<string, InboxFormat> = { csv: InboxFormat.csv };
-const compressions: Record<string, InboxCompression> = { gz: InboxCompression.gzip };
+const formats: Record<string, InboxFormat> = {
+  csv: InboxFormat.csv,
+  jsonl: InboxFormat.jsonLines,
+  ndjson: InboxFormat.jsonLines,
+  parquet: InboxFormat.parquet,
+};
+const compressions: Record<string, InboxCompression> = {
+  gz: InboxCompression.gzip,
+  zst: InboxCompression.zstd,
+};
+
+/** The extensions the inbox reads, as a reason names them. */
+export const inboxExtensions = '.csv, .jsonl, .ndjson or .parquet, each optionally .gz or .zst';
 
 /**
- * Reads a key of the inbox, relative to its root: `<table>/<any name>.<ext>[.gz]`. The table must be one of the
+ * Reads a key of the inbox, relative to its root: `<table>/<any name>.<format>[.gz|.zst]`. The table must be one of the
  * catalog's; the name may hold further folders. Anything else is a reason to quarantine the file.
  */
 export function parseInboxKey(key: string): InboxKeyMeaning {
@@ -46,7 +57,7 @@ export function parseInboxKey(key: string): InboxKeyMeaning {
   if (!format)
     return {
       ok: false,
-      reason: `"${key}" has no supported extension: this version reads .csv and .csv.gz`,
+      reason: `"${key}" has no supported extension: the inbox reads ${inboxExtensions}`,
     };
   return { ok: true, table, format, compression };
 }

@@ -40,7 +40,7 @@ export {
   tableOf,
 } from './graph';
 export type { InboxKeyMeaning } from './inbox';
-export { InboxCompression, InboxFormat, parseInboxKey, SourceInput } from './inbox';
+export { InboxCompression, InboxFormat, inboxExtensions, parseInboxKey, SourceInput } from './inbox';
 export { numeric } from './numeric';
 export type { PeerSchemas } from './peer-sql';
 export {

@@ -50,6 +50,7 @@ export {
   parseDate,
   parseLakeUrl,
   parseTimestamp,
+  readDecimal,
   rowsOf,
   timestampReader,
   UnreadableLakeIdentityError,

@@ -12,12 +12,13 @@ export { extractTable } from './extract-table';
 export type { DeletionPorts, DeletionScan } from './find-deletions';
 export { defaultKeysPerPass, findDeletions, tombstoneOf } from './find-deletions';
 export { handleChange } from './handle-change';
-export type { Coerced } from './inbox/coerce';
+export type { Coerced, FileInstant, FileValue } from './inbox/coerce';
 export { coerceValue } from './inbox/coerce';
 export type { CsvRecord } from './inbox/csv-records';
 export { readCsvRecords } from './inbox/csv-records';
 export { extractFile } from './inbox/extract-file';
-export { rowsOfCsv } from './inbox/file-rows';
+export { contentHash, fileBytes } from './inbox/file-bytes';
+export { rowsOfFile } from './inbox/file-rows';
 export type { TableExtractorServiceOptions } from './service';
 export { startTableExtractor } from './service';
 export type {

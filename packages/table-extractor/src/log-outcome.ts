@@ -56,5 +56,10 @@ function logFileOutcome(outcome: FileOutcome, log: Logger): void {
     });
   else if (outcome.result === 'stale')
     log.info('inbox file is claimed by another message; left to it', context);
-  else log.info('inbox file extracted', { ...context, rows: outcome.extracted?.object.rows ?? 0 });
+  else
+    log.info('inbox file extracted', {
+      ...context,
+      rows: outcome.extracted?.object.rows ?? 0,
+      ...(outcome.superseded ? { superseded: outcome.superseded } : {}),
+    });
 }

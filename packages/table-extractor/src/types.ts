@@ -93,6 +93,8 @@ export interface FileOutcome {
   readonly duplicateOf?: string;
   /** Columns of the file that the catalog does not know: ignored, and worth a warning. */
   readonly unknownColumns?: readonly string[];
+  /** Rows of the file that a row of the same key with a later `last_updated` (or, tied, later in the file) replaced. */
+  readonly superseded?: number;
   /** The announcement, when rows were written. */
   readonly extracted: FileExtracted | null;
 }

@@ -16,6 +16,7 @@ export {
   LakeWriteFailedError,
   UnreadableLakeIdentityError,
 } from './errors';
+export { readDecimal } from './lake-decimals';
 export type { LakeStore } from './lake-store';
 export { assertLakeKey, assertLakePrefix } from './lake-store';
 export type { LakeLocation } from './lake-url';

@@ -4,6 +4,7 @@ import type { Row } from '@totes/model';
 import { type ExtractionEntry, type InboxEntry, inboxRawKey, noHeldRows } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { InboxFileChangedError } from '../errors';
+import { zstd } from '../testing';
 import type { ExtractorPorts, InboxPorts } from '../types';
 import { extractFile } from './extract-file';
 
@@ -23,7 +24,7 @@ function request(key = 'design/a.csv'): FileChanged {
 /** Ports over files held in memory (`contents` are what each read returns, in turn) and a ledger that claims for `message`. */
 function fakePorts(
   message: FileChanged,
-  contents: string[],
+  contents: (string | Uint8Array)[],
   options: { claimId?: string; ownerOfBytes?: string } = {},
 ) {
   const calls: string[] = [];
@@ -124,6 +125,42 @@ describe('extractFile', () => {
       'markLoaded',
     ]);
     expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 2, loaded: 2 }]);
+  });
+
+  it('writes only the row with the latest last_updated of a key the file gives twice, and counts both as read', async () => {
+    const message = request();
+    const fake = fakePorts(message, [
+      `${header}\n1,2024-11-01 00:00:00,New,/d,a.json,2024-11-03 00:00:00\n2,2024-11-01 00:00:00,Bag,/d,b.json,2024-11-02 00:00:00\n1,2024-11-01 00:00:00,Old,/d,a.json,2024-11-02 00:00:00\n`,
+    ]);
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'loaded', superseded: 1 });
+    expect(fake.written[0]?.rows.map((row) => [row.design_id, row.design_name])).toEqual([
+      [1, 'New'],
+      [2, 'Bag'],
+    ]);
+    expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 3, loaded: 2 }]);
+  });
+
+  it('reads a file in the format and compression its key names: zstd-compressed JSON Lines', async () => {
+    const message = request('design/rows.jsonl.zst');
+    const json = `${JSON.stringify({ design_id: 7, created_at: '2024-11-01T00:00:00', design_name: 'Tote', file_location: '/d', file_name: 'a.json', last_updated: '2024-11-02T10:00:00.5' })}\n`;
+    const fake = fakePorts(message, [await zstd(Buffer.from(json))]);
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'loaded' });
+    expect(fake.written[0]?.rows).toEqual([
+      {
+        design_id: 7,
+        created_at: '2024-11-01T00:00:00.000',
+        design_name: 'Tote',
+        file_location: '/d',
+        file_name: 'a.json',
+        last_updated: '2024-11-02T10:00:00.500',
+      },
+    ]);
   });
 
   it('reads nothing for a message that no longer holds the claim, and closes its part of the run', async () => {

@@ -1,5 +1,5 @@
 import { ChangeKind, derivedFrom, type FileChanged, type FileExtracted, MessageType } from '@totes/contracts';
-import { findSourceTable, modelsDependingOn, parseInboxKey, type SourceTable } from '@totes/model';
+import { findSourceTable, modelsDependingOn, parseInboxKey, type Row, type SourceTable } from '@totes/model';
 import { inboxRawKey } from '@totes/runtime';
 import { announceUnwindowedExtraction } from '../announce-extraction';
 import {
@@ -10,13 +10,15 @@ import {
 } from '../errors';
 import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts } from '../types';
-import { readCsvRecords } from './csv-records';
-import { contentHash, fileBytes, rowsOfCsv } from './file-rows';
+import { contentHash, fileBytes } from './file-bytes';
+import { rowsOfFile } from './file-rows';
+import { latestPerKey, type Superseded } from './latest-per-key';
 
 /**
  * The extractor's answer to a file dropped into the inbox. The file is read twice, as a stream both times: first
- * to hash its bytes and check every row, then, only if all of it is good and no file with the same bytes was loaded
- * before, to write its rows to the raw zone, where it is announced as a `table.extracted` of kind `file` like any
+ * to hash its bytes, check every row and find the rows that another row of their key supersedes (the latest
+ * `last_updated` wins, then the later row), then, only if all of it is good and no file with the same bytes was
+ * loaded before, to write its winning rows to the raw zone, where it is announced as a `table.extracted` of kind `file` like any
  * extraction, so the builders and the loader treat it as they treat a window. A bad file is quarantined in the
  * inbox ledger with its reason and writes and announces nothing; a duplicate loads nothing. A message that no
  * longer holds the file's claim (its lease ran out and another took it) does nothing.
@@ -45,7 +47,7 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
     await inbox.ledger.quarantine(file, reason);
     return done({ result: 'quarantined', reason });
   }
-  const check = await checkFile(inbox, message, table, meaning.compression);
+  const check = await checkFile(inbox, message, table, meaning);
   if ('problem' in check) {
     await inbox.ledger.quarantine(file, check.problem, check.rows);
     return done({ result: 'quarantined', reason: check.problem });
@@ -55,34 +57,63 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
     await inbox.ledger.markLoaded(file, { read: check.rows, loaded: 0 });
     return done({ result: 'duplicate', duplicateOf });
   }
-  return writeFile(message, table, ports, inbox, { ...check, compression: meaning.compression });
+  return writeFile(message, table, ports, inbox, { ...check, ...meaning });
 }
 
-/** The first read: the file's hash and row count, or the first problem found in it. */
+/** How a file is read: its format and compression, from its key. */
+type FileShape = Pick<Extract<ReturnType<typeof parseInboxKey>, { ok: true }>, 'format' | 'compression'>;
+
+/** What the first read found in a good file. */
+interface Checked {
+  readonly sha256: string;
+  readonly rows: number;
+  readonly superseded: Superseded;
+  readonly unknownColumns: readonly string[];
+}
+
+/** The first read: the file's hash, row count and superseded rows, or the first problem found in it. */
 async function checkFile(
   inbox: InboxPorts,
   message: FileChanged,
   table: SourceTable,
-  compression: Parameters<typeof fileBytes>[1],
-): Promise<
-  { sha256: string; rows: number; unknownColumns: readonly string[] } | { problem: string; rows: number }
-> {
+  shape: FileShape,
+): Promise<Checked | { problem: string; rows: number }> {
   const hash = contentHash();
   let rows = 0;
   let unknownColumns: readonly string[] = [];
+  const versions = latestPerKey(table);
   try {
-    const bytes = fileBytes(await inbox.readFile(message.file.key), compression, hash);
-    for await (const batch of rowsOfCsv(
+    const bytes = fileBytes(await inbox.readFile(message.file.key), shape.compression, hash);
+    for await (const batch of rowsOfFile(
       table,
-      readCsvRecords(bytes),
+      shape.format,
+      bytes,
       (columns) => (unknownColumns = columns),
-    ))
+    )) {
       rows += batch.length;
+      await versions.add(batch);
+    }
+    return { sha256: hash.digest('hex'), rows, superseded: await versions.finish(), unknownColumns };
   } catch (error) {
     if (error instanceof InboxFileProblemError) return { problem: error.problem, rows };
     throw error;
+  } finally {
+    await versions.dispose();
   }
-  return { sha256: hash.digest('hex'), rows, unknownColumns };
+}
+
+/** The rows of a file that no other row of their key supersedes, in the file's order. */
+async function* latestRows(batches: AsyncIterable<Row[]>, superseded: Superseded): AsyncGenerator<Row[]> {
+  let ordinal = 0;
+  for await (const batch of batches) {
+    if (superseded.count === 0) {
+      yield batch;
+      continue;
+    }
+    const kept = batch.filter((_row, index) => !superseded.has(ordinal + index));
+    ordinal += batch.length;
+    if (kept.length > 0) yield kept;
+  }
 }
 
 /** The second read: the rows into the raw zone, recorded in the run ledger and announced; the file is loaded. */
@@ -91,12 +122,7 @@ async function writeFile(
   table: SourceTable,
   ports: ExtractorPorts,
   inbox: InboxPorts,
-  checked: {
-    sha256: string;
-    rows: number;
-    unknownColumns: readonly string[];
-    compression: Parameters<typeof fileBytes>[1];
-  },
+  checked: Checked & FileShape,
 ): Promise<FileOutcome> {
   const { file } = message;
   const hash = contentHash();
@@ -104,10 +130,10 @@ async function writeFile(
   const object = await ports.writeDataset(
     inboxRawKey(table.name, file),
     table.columns,
-    rowsOfCsv(table, readCsvRecords(bytes)),
+    latestRows(rowsOfFile(table, checked.format, bytes), checked.superseded),
   );
   // The parts are not announced unless they are the bytes the first read checked.
-  if (hash.digest('hex') !== checked.sha256 || object.rows !== checked.rows)
+  if (hash.digest('hex') !== checked.sha256 || object.rows !== checked.rows - checked.superseded.count)
     throw new InboxFileChangedError(file.key);
   const extracted: FileExtracted = {
     ...derivedFrom(message, 'extracted'),
@@ -133,5 +159,6 @@ async function writeFile(
     result: 'loaded',
     extracted: models.length > 0 ? extracted : null,
     unknownColumns: checked.unknownColumns,
+    superseded: checked.superseded.count,
   };
 }

@@ -1,0 +1,81 @@
+import { findSourceTable, type Row, type SourceTable } from '@totes/model';
+import { describe, expect, it } from 'vitest';
+import { readCsvRecords } from './csv-records';
+import { rowsOfCsv } from './csv-rows';
+
+const currency = findSourceTable('currency') as SourceTable;
+const header = 'currency_id,created_at,currency_code,last_updated';
+
+async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
+  yield new TextEncoder().encode(text);
+}
+
+async function rowsOf(csv: string, onUnknown?: (c: readonly string[]) => void) {
+  const rows: Row[] = [];
+  for await (const batch of rowsOfCsv(currency, readCsvRecords(chunksOf(csv)), onUnknown))
+    rows.push(...batch);
+  return rows;
+}
+
+describe('rowsOfCsv', () => {
+  it('matches columns by name in any order and gives rows as the database extraction does', async () => {
+    const csv =
+      'last_updated,currency_code,currency_id,created_at\n2024-01-02 03:04:05.6,EUR,2,2024-01-01 00:00:00\n';
+
+    expect(await rowsOf(csv)).toEqual([
+      {
+        currency_id: 2,
+        created_at: '2024-01-01T00:00:00.000',
+        currency_code: 'EUR',
+        last_updated: '2024-01-02T03:04:05.600',
+      },
+    ]);
+  });
+
+  it('ignores a column the catalog does not know, and says which', async () => {
+    const unknown: string[] = [];
+
+    const rows = await rowsOf(`${header},note\n1,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00,hi\n`, (c) =>
+      unknown.push(...c),
+    );
+
+    expect(rows[0]).not.toHaveProperty('note');
+    expect(unknown).toEqual(['note']);
+  });
+
+  it('reads a header alone as a file of no rows, and keeps both rows of a key given twice', async () => {
+    expect(await rowsOf(`${header}\n`)).toEqual([]);
+    // Which of the two wins is decided over the whole file (latest-per-key), not here.
+    expect(
+      await rowsOf(
+        `${header}\n1,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00\n1,2024-01-01 00:00:00,GBP,2024-01-02 00:00:00\n`,
+      ),
+    ).toHaveLength(2);
+  });
+
+  it.each([
+    ['an empty file', '', /the file is empty: it has no header row/],
+    [
+      'a missing required column',
+      'currency_id,created_at,last_updated\n',
+      /line 1: the header lacks required column currency_code/,
+    ],
+    [
+      'a column named twice',
+      `${header},currency_id\n`,
+      /line 1: the header names column "currency_id" twice/,
+    ],
+    [
+      'a value of the wrong type',
+      `${header}\nx,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00\n`,
+      /line 2, column currency_id: "x" is not an integer/,
+    ],
+    [
+      'a record of the wrong width',
+      `${header}\n1,2024-01-01 00:00:00,GBP\n`,
+      /line 2: 3 fields where the header has 4/,
+    ],
+  ])('refuses %s with a reason', async (_case, csv, reason) => {
+    await expect(rowsOf(csv)).rejects.toThrow(reason);
+  });
+});

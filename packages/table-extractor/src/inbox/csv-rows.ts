@@ -1,0 +1,61 @@
+import type { Row, SourceTable } from '@totes/model';
+import { InboxFileProblemError } from '../errors';
+import type { CsvRecord } from './csv-records';
+import { batchRows, matchColumns, rowOf } from './record-rows';
+
+/**
+ * The rows of a table from a CSV file's records, header first, matched by column name (order does not matter) and
+ * coerced to the catalog's types. Columns the catalog does not know are ignored (`onUnknownColumns` hears of them);
+ * a missing nullable column is null. The first bad record (a missing required column, a wrong number of fields, a
+ * value that cannot be coerced exactly) throws an {@link InboxFileProblemError} naming its line and column. An
+ * empty file (no header) is a problem; a header alone is a file of no rows.
+ */
+export async function* rowsOfCsv(
+  table: SourceTable,
+  records: AsyncIterable<CsvRecord[]>,
+  onUnknownColumns: (columns: readonly string[]) => void = () => {},
+): AsyncGenerator<Row[]> {
+  let header: Header | undefined;
+  let batch: Row[] = [];
+  for await (const chunk of records) {
+    for (const record of chunk) {
+      if (!header) {
+        header = readHeader(table, record);
+        if (header.unknown.length > 0) onUnknownColumns(header.unknown);
+        continue;
+      }
+      if (record.fields.length !== header.width)
+        throw new InboxFileProblemError(
+          `line ${record.line}: ${record.fields.length} fields where the header has ${header.width}`,
+        );
+      batch.push(rowOf(table, record.fields, header.valueIn, 'line', record.line));
+      if (batch.length >= batchRows) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (!header) throw new InboxFileProblemError('the file is empty: it has no header row');
+  if (batch.length > 0) yield batch;
+}
+
+/** What the header says: the columns the catalog does not know, the record's width, and where each value is. */
+interface Header {
+  readonly unknown: readonly string[];
+  readonly width: number;
+  readonly valueIn: (fields: readonly (string | null)[], index: number) => string | null;
+}
+
+function readHeader(table: SourceTable, record: CsvRecord): Header {
+  const names = record.fields.map((field) => field ?? '');
+  const { positions, unknown } = matchColumns(table, names, 'line 1: the header');
+  return {
+    unknown,
+    width: names.length,
+    // A column the header lacks is nullable (matchColumns refused the others): NULL, not absent.
+    valueIn: (fields, index) => {
+      const position = positions[index];
+      return position === undefined ? null : (fields[position] ?? null);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { Row, SourceColumn, SourceTable } from '@totes/model';
+import { InboxFileProblemError } from '../errors';
+import { coerceValue, type FileValue } from './coerce';
+
+/** Rows are handed on in batches of about this many, as the database extraction does. */
+export const batchRows = 5000;
+
+/** Where each catalog column is among a file's named columns, and the names the catalog does not know. */
+export interface ColumnMatch {
+  /** For each column of the catalog, in order, its position among the file's names; undefined when absent. */
+  readonly positions: readonly (number | undefined)[];
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Matches a file's column names (a CSV header, a Parquet schema) against the table's catalog entry, by name: order
+ * does not matter, a name the catalog does not know is set aside, a missing nullable column reads as NULL. A name
+ * given twice, or a missing required column, is a problem of the file; `what` says where the names are.
+ */
+export function matchColumns(table: SourceTable, names: readonly string[], what: string): ColumnMatch {
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new InboxFileProblemError(`${what} names column "${twice}" twice`);
+  const missing = table.columns.filter((column) => !column.nullable && !names.includes(column.name));
+  if (missing.length > 0)
+    throw new InboxFileProblemError(
+      `${what} lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((column) => column.name).join(', ')} of ${table.name}`,
+    );
+  const known = new Set(table.columns.map((column) => column.name));
+  return {
+    positions: table.columns.map((column) => {
+      const index = names.indexOf(column.name);
+      return index < 0 ? undefined : index;
+    }),
+    unknown: names.filter((name) => !known.has(name)),
+  };
+}
+
+/**
+ * One row of the table from one record of a file, whatever its format: `valueIn` gives the record's value of each
+ * catalog column, by the column's index (undefined when the record has no such column), and each is coerced to the
+ * column's type. The first value that cannot be is a problem of the file, named by `place` and `at` (`line 3`,
+ * `row 12`) and the column. This runs for every row: `valueIn` is made once per file, and the place's text only for
+ * a problem.
+ */
+export function rowOf<R>(
+  table: SourceTable,
+  record: R,
+  valueIn: (record: R, index: number) => FileValue | undefined,
+  place: 'line' | 'row',
+  at: number,
+): Row {
+  const row: Row = {};
+  const columns = table.columns;
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index] as SourceColumn;
+    const value = valueIn(record, index);
+    if (value === undefined && !column.nullable)
+      throw new InboxFileProblemError(`${place} ${at}: lacks required column ${column.name}`);
+    const coerced = coerceValue(column, value ?? null);
+    if (!coerced.ok)
+      throw new InboxFileProblemError(`${place} ${at}, column ${column.name}: ${coerced.reason}`);
+    row[column.name] = coerced.value;
+  }
+  return row;
+}
