@@ -34,7 +34,12 @@ export function addDaysReferenced(table: SourceTable, batch: ColumnBatch, days: 
     const data = deriveVector(column.derive, day, raw.get(columnOf(column.derive.from)), batch.length);
     if (data?.typeId !== Type.Date) continue; // a fact's date column is always a day
     const values = data.values as Int32Array;
-    for (let index = 0; index < batch.length; index++)
-      if (isValidAt(data, index)) days.add(values[data.offset + index] as number);
+    let last = Number.NaN; // neighbouring rows mostly share their day: skip the set for a repeat
+    for (let index = 0; index < batch.length; index++) {
+      const day = values[data.offset + index] as number;
+      if (day === last || !isValidAt(data, index)) continue;
+      days.add(day);
+      last = day;
+    }
   }
 }

@@ -53,22 +53,43 @@ function splitTimestamp(data: Data, part: 'datePart' | 'timePart'): Data {
 }
 
 // Source dates held as canonical `YYYY-MM-DD` text, parsed from their bytes; undefined when one is not (padded,
-// or not a date), for the model to trim it or refuse it naming the column.
+// or not a date), for the model to trim it or refuse it naming the column. A few thousand distinct days recur
+// across a batch: each is read as the number YYYYMMDD from its bytes and parsed once, so no value becomes a string.
 function parsedDates(data: Data): Data | undefined {
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Int32Array(data.length);
+  const days = new Map<number, number | undefined>();
   for (let index = 0; index < data.length; index++) {
     const at = data.offset + index;
     if (data.nullCount > 0 && (data.nullBitmap![at >> 3]! & (1 << (at & 7))) === 0) continue;
     const from = offsets[at] as number;
-    const to = offsets[at + 1] as number;
-    const day = to - from === 10 ? parseDate(text.toString('latin1', from, to)) : undefined;
+    const key = offsets[at + 1]! - from === 10 ? dateKey(bytes, from) : -1;
+    if (key < 0) return undefined;
+    let day = days.get(key);
+    if (day === undefined && !days.has(key)) {
+      day = parseDate(Buffer.from(bytes.buffer, bytes.byteOffset + from, 10).toString('latin1'));
+      days.set(key, day);
+    }
     if (day === undefined) return undefined;
     out[index] = day;
   }
   return withValues(data, new DateDay(), out);
+}
+
+// The ten bytes `YYYY-MM-DD` at `from` as the number YYYYMMDD; -1 when they are not digits and dashes so placed.
+function dateKey(bytes: Uint8Array, from: number): number {
+  let key = 0;
+  for (let index = 0; index < 10; index++) {
+    const byte = bytes[from + index] as number;
+    if (index === 4 || index === 7) {
+      if (byte !== 45) return -1;
+      continue;
+    }
+    if (byte < 48 || byte > 57) return -1;
+    key = key * 10 + byte - 48;
+  }
+  return key;
 }
 
 // Values of another type with the source's nulls.
