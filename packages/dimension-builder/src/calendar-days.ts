@@ -30,8 +30,8 @@ export function addDaysReferenced(table: SourceTable, batch: ColumnBatch, days: 
   for (const column of dateColumnsOf(table)) {
     if (!('from' in column.derive)) continue;
     // Read as nullable: a null source date references no day (the fact's own build refuses it where it must).
-    const day = { ...column, nullable: true };
-    const data = deriveVector(column.derive, day, raw.get(columnOf(column.derive.from)), batch.length);
+    const asDay = { ...column, nullable: true };
+    const data = deriveVector(column.derive, asDay, raw.get(columnOf(column.derive.from)), batch.length);
     if (data?.typeId !== Type.Date) continue; // a fact's date column is always a day
     const values = data.values as Int32Array;
     let last = Number.NaN; // neighbouring rows mostly share their day: skip the set for a repeat
