@@ -1,5 +1,6 @@
 import { type LakeObject, type ModelBuilt, newEnvelope, TableExtracted } from '@totes/contracts';
-import { type DimensionModel, findModel, type Row } from '@totes/model';
+import { type DimensionModel, findModel, type LakeColumn, type Row } from '@totes/model';
+import { type ColumnBatch, columnBatchOf, rowsOf } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { buildDimension } from './build-dimension';
 import { NotADependencyError } from './errors';
@@ -38,6 +39,18 @@ const department = (id: number, name: string, lastUpdated = '2024-11-01T00:00:00
   last_updated: lastUpdated,
 });
 
+/** The rows as the lake's column batch; a column the rows leave out reads as nulls, as an absent column does. */
+function batchOf(columns: readonly LakeColumn[], rows: readonly Row[]): ColumnBatch {
+  const batch = columnBatchOf(
+    columns.map((column) => ({ ...column, nullable: true })),
+    rows,
+  );
+  return {
+    length: batch.length,
+    columns: batch.columns.map((vector, index) => ({ ...vector, column: columns[index]! })),
+  };
+}
+
 /** Ports over in-memory rows: the changed rows of the message, and the lake's current state per table. */
 function fakePorts(changed: Row[][], current: Record<string, Row[]> = {}) {
   const written: { key: string; columns: string[]; rows: Row[] }[] = [];
@@ -46,11 +59,11 @@ function fakePorts(changed: Row[][], current: Record<string, Row[]> = {}) {
   const calls: string[] = [];
   const columnsRead: string[][] = [];
   const ports: BuilderPorts = {
-    readDataset(object, columns) {
-      calls.push(`readDataset ${object.parts.join(',')}`);
+    readColumns(object, columns) {
+      calls.push(`readColumns ${object.parts.join(',')}`);
       columnsRead.push(columns.map((column) => column.name));
       return (async function* () {
-        yield* changed;
+        for (const rows of changed) yield batchOf(columns, rows);
       })();
     },
     async readCurrentState(table, keep) {
@@ -59,10 +72,10 @@ function fakePorts(changed: Row[][], current: Record<string, Row[]> = {}) {
       const rows = (current[table.name] ?? []).filter((row) => keep?.(row) ?? true);
       return new Map(rows.map((row) => [Number(row[table.primaryKey]), row]));
     },
-    async writeDataset(key, columns, batches) {
-      calls.push('writeDataset');
+    async writeColumns(key, columns, batches) {
+      calls.push('writeColumns');
       const rows: Row[] = [];
-      for await (const batch of batches) rows.push(...batch);
+      for await (const batch of batches) rows.push(...rowsOf(batch));
       written.push({ key, columns: columns.map((column) => column.name), rows });
       return {
         key,
@@ -206,7 +219,7 @@ describe('buildDimension', () => {
 
     const built = await buildDimension(message, dimension('dim_staff'), fake.ports);
 
-    expect(fake.calls.slice(-2)).toEqual(['writeDataset', 'publish']);
+    expect(fake.calls.slice(-2)).toEqual(['writeColumns', 'publish']);
     expect(fake.published).toEqual([built]);
     expect(built).toMatchObject({
       type: 'model.built',

@@ -2,11 +2,9 @@ import { derivedFrom, MessageType, type ModelBuilt, type TableExtracted } from '
 import {
   type CalendarDimension,
   type DimensionModel,
-  datesReferenced,
+  deletedAtLakeColumn,
   dependenciesOf,
   deriveCalendarRow,
-  deriveDimensionRow,
-  factModels,
   findSourceTable,
   isTombstone,
   processedColumnsOf,
@@ -15,16 +13,18 @@ import {
   type SourceTable,
   type TableDimension,
 } from '@totes/model';
-import { processedKey } from '@totes/runtime';
+import { type ColumnBatch, columnBatchOf, formatDate, processedKey, rowsOf } from '@totes/runtime';
+import { addDaysReferenced, dateSourceColumns } from './calendar-days';
+import { deriveDimensionColumns, deriveDimensionRows } from './derive-columns';
 import { NotADependencyError } from './errors';
-import type { BuilderPorts } from './types';
+import type { BuilderPorts, Partners } from './types';
 
 /**
  * The dimension builder's core: rebuilds the rows of one dimension that a table's extracted change affects, writes
  * them to the processed zone and announces them. Only affected rows are built: the changed primary rows, or, when
  * a joined table changed, the primary rows that point at its changed rows, read from the lake's current state. A
  * tombstone of a primary row gives the dimension row with `_deleted_at` set: kept, never removed, so facts keep
- * their references.
+ * their references. The changed rows are read and derived as columns, batch by batch.
  */
 export async function buildDimension(
   message: TableExtracted,
@@ -34,14 +34,14 @@ export async function buildDimension(
   const table = findSourceTable(message.table);
   if (!table || !dependenciesOf(model).includes(message.table))
     throw new NotADependencyError(model.name, message.table);
-  const rows =
+  const batches =
     model.build === 'calendar'
-      ? calendarRows(model, table, ports.readDataset(message.object, dateSourceColumns(table)))
-      : await tableRows(model, table, ports.readDataset(message.object, rawColumnsOf(table)), ports);
-  const object = await ports.writeDataset(
+      ? calendarBatches(model, table, ports.readColumns(message.object, dateSourceColumns(table)))
+      : await tableBatches(model, table, message, ports);
+  const object = await ports.writeColumns(
     processedKey(model.name, message.id, message.occurredAt.slice(0, 10)),
     processedColumnsOf(model),
-    rows,
+    batches,
   );
   const built: ModelBuilt = {
     ...derivedFrom(message, `built:${model.name}`),
@@ -55,67 +55,56 @@ export async function buildDimension(
   return built;
 }
 
-/** The columns of a table that the facts' dates are derived from: all the calendar build reads of it. */
-export function dateSourceColumns(table: SourceTable): SourceTable['columns'] {
-  const names = new Set<string>();
-  for (const fact of factModels.filter((candidate) => candidate.primaryTable === table.name))
-    for (const column of fact.columns)
-      if (column.references === 'dim_date' && 'from' in column.derive) {
-        const [from, name] = column.derive.from.split('.');
-        if (from === table.name && name) names.add(name);
-      }
-  return table.columns.filter((column) => names.has(column.name));
-}
-
-async function* calendarRows(
+// Each batch's days not seen in an earlier batch, in order, as calendar rows (a few thousand in all).
+async function* calendarBatches(
   model: CalendarDimension,
   table: SourceTable,
-  changed: AsyncIterable<Row[]>,
-): AsyncGenerator<Row[]> {
-  const seen = new Set<string>();
-  for await (const rows of changed) {
-    const fresh = rows
-      .flatMap((row) => datesReferenced(factModels, table.name, row))
-      .filter((date) => !seen.has(date) && seen.add(date));
-    if (fresh.length > 0) yield fresh.sort().map((date) => deriveCalendarRow(model, date));
+  changed: AsyncIterable<ColumnBatch>,
+): AsyncGenerator<ColumnBatch> {
+  const seen = new Set<number>();
+  for await (const batch of changed) {
+    const days = new Set<number>();
+    addDaysReferenced(table, batch, days);
+    const fresh = [...days].filter((day) => !seen.has(day) && seen.add(day));
+    if (fresh.length === 0) continue;
+    const rows = fresh
+      .sort((a, b) => a - b)
+      .map((day) => deriveCalendarRow(model, formatDate(day) as string));
+    yield columnBatchOf(processedColumnsOf(model), rows);
   }
 }
 
-async function tableRows(
+async function tableBatches(
   model: TableDimension,
   table: SourceTable,
-  changed: AsyncIterable<Row[]>,
+  message: TableExtracted,
   ports: BuilderPorts,
-): Promise<AsyncIterable<Row[]>> {
+): Promise<AsyncIterable<ColumnBatch>> {
   const primary = findSourceTable(model.primaryTable);
   if (!primary) throw new NotADependencyError(model.name, model.primaryTable);
   const partners = await readPartners(model, ports);
-  const build = (rows: readonly Row[]) =>
-    rows.flatMap((row) => {
-      const sources: Record<string, Row | undefined> = { [primary.name]: row };
-      for (const join of model.joins)
-        sources[join.table] = partners.get(join.table)?.get(Number(row[join.foreignKey]));
-      const built = deriveDimensionRow(model, sources);
-      return built ? [built] : [];
-    });
-  if (table.name === primary.name) return mapBatches(changed, build);
-  // A joined table changed: rebuild the primary rows that point at its changed rows. A deleted partner changes
-  // nothing: the rows that point at it keep its last known values.
+  if (table.name === primary.name) {
+    const changed = ports.readColumns(message.object, rawColumnsOf(table));
+    return mapBatches(changed, (batch) => deriveDimensionColumns(model, batch, partners));
+  }
+  // A joined table changed: rebuild the primary rows that point at its changed rows (few: the row path). A deleted
+  // partner changes nothing: the rows that point at it keep its last known values.
   const join = model.joins.find((candidate) => candidate.table === table.name);
+  const key = table.columns.filter((column) => column.name === table.primaryKey);
   const changedIds = new Set<number>();
-  for await (const rows of changed)
-    for (const row of rows) if (!isTombstone(row)) changedIds.add(Number(row[table.primaryKey]));
+  for await (const batch of ports.readColumns(message.object, [...key, deletedAtLakeColumn]))
+    for (const row of rowsOf(batch)) if (!isTombstone(row)) changedIds.add(Number(row[table.primaryKey]));
   const affected = await ports.readCurrentState(primary, (row) =>
     changedIds.has(Number(row[join?.foreignKey ?? ''])),
   );
-  return mapBatches(batchesOf([...affected.values()]), build);
+  const processed = processedColumnsOf(model);
+  return mapBatches(batchesOf([...affected.values()]), (rows) =>
+    columnBatchOf(processed, deriveDimensionRows(model, rows, partners)),
+  );
 }
 
 /** The current rows of every joined table, by key; joined tables are small lookups (departments, addresses). */
-async function readPartners(
-  model: TableDimension,
-  ports: BuilderPorts,
-): Promise<Map<string, ReadonlyMap<number, Row>>> {
+async function readPartners(model: TableDimension, ports: BuilderPorts): Promise<Partners> {
   const partners = new Map<string, ReadonlyMap<number, Row>>();
   for (const join of model.joins) {
     const source = findSourceTable(join.table);
@@ -125,12 +114,12 @@ async function readPartners(
   return partners;
 }
 
-async function* mapBatches(
-  batches: AsyncIterable<Row[]>,
-  map: (rows: readonly Row[]) => Row[],
-): AsyncGenerator<Row[]> {
-  for await (const rows of batches) {
-    const mapped = map(rows);
+async function* mapBatches<T>(
+  batches: AsyncIterable<T>,
+  map: (batch: T) => ColumnBatch,
+): AsyncGenerator<ColumnBatch> {
+  for await (const batch of batches) {
+    const mapped = map(batch);
     if (mapped.length > 0) yield mapped;
   }
 }

@@ -23,8 +23,8 @@ export function createDimensionBuilderHandler(runtime: LambdaRuntime): SqsHandle
       }
       // The ports reach the container's lake and publisher only when the core uses them.
       const built = await buildDimension(message, model, {
-        readDataset: (object, columns) => runtime.lake().readDataset(object, columns),
-        writeDataset: (key, columns, batches) => runtime.lake().writeDataset(key, columns, batches),
+        readColumns: (object, columns) => runtime.lake().readColumns(object, columns),
+        writeColumns: (key, columns, batches) => runtime.lake().writeColumns(key, columns, batches),
         readCurrentState: (table, keep) => readCurrentState(runtime.lake(), table, keep),
         publish: (output) => runtime.publisher().publish(TopicName.built, output),
       });

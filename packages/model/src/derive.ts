@@ -154,7 +154,18 @@ export function deriveDimensionRow(dimension: TableDimension, rows: SourceRows):
  */
 export function sourceVersionOf(dimension: TableDimension, rows: SourceRows): string {
   const tables = [dimension.primaryTable, ...dimension.joins.map((join) => join.table)];
-  return tables.map((table) => String(rows[table]?.last_updated ?? missingVersion)).join('|');
+  return tables.map((table) => sourceVersionPart(rows[table])).join(sourceVersionSeparator);
+}
+
+/** The source column whose value is each table's part of a {@link sourceVersionOf}. */
+export const sourceVersionFrom = 'last_updated';
+
+/** What separates the tables' parts of a {@link sourceVersionOf}. */
+export const sourceVersionSeparator = '|';
+
+/** One table's part of a {@link sourceVersionOf}: its row's `last_updated`, or the oldest version when missing. */
+export function sourceVersionPart(row: Row | undefined): string {
+  return String(row?.[sourceVersionFrom] ?? missingVersion);
 }
 
 /** The calendar row of one `YYYY-MM-DD` day. */

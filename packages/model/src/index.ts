@@ -20,7 +20,10 @@ export {
   monthNames,
   processedColumnsOf,
   sourceVersionColumn,
+  sourceVersionFrom,
   sourceVersionOf,
+  sourceVersionPart,
+  sourceVersionSeparator,
 } from './derive';
 export { calendarPartSql, derivationSql, sourceColumnSql, sqlIdentifier } from './derive-sql';
 export { describeDerivation } from './docs/derivation-words';

@@ -33,6 +33,7 @@ export {
   createLake,
   decodeParquet,
   decodeParquetColumns,
+  deriveVector,
   encodeColumnBatch,
   encodeParquet,
   formatDate,

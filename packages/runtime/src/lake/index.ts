@@ -2,6 +2,7 @@ export type { ColumnBatch, LakeVector } from './column-batch';
 export { int32Reader, isValidAt, rowsOf, timestampReader } from './column-batch';
 export type { CreateLakeOptions, Lake, WriteDatasetOptions } from './dataset';
 export { createLake, defaultRowsPerPart, lakeOn, partKey } from './dataset';
+export { deriveVector } from './derive-vector';
 export {
   CorruptLakeObjectError,
   InvalidLakeKeyError,
