@@ -8,6 +8,8 @@ export interface QueryRunner {
   run(query: NamedQuery, params: DashboardParams): Promise<QueryResult>;
   /** Forgets every cached result that depends on one of these models (or the health key). */
   invalidate(keys: Iterable<string>): void;
+  /** A stamp of these keys' generations: it changes whenever one of them is invalidated. */
+  stamp(keys: readonly string[]): string;
   /** Cache hits and misses so far, and the results held. */
   stats(): { hits: number; misses: number; entries: number };
 }
@@ -68,6 +70,7 @@ export function createQueryRunner(pool: pg.Pool, options: { maxEntries?: number 
     invalidate(keys) {
       for (const key of keys) generations.set(key, (generations.get(key) ?? 0) + 1);
     },
+    stamp: (keys) => keys.map((key) => generations.get(key) ?? 0).join(','),
     stats: () => ({ hits, misses, entries: entries.size }),
   };
 }

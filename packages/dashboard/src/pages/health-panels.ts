@@ -2,7 +2,7 @@ import { warehouseModels } from '@totes/model';
 import { dependencyGraph } from '../charts/dependency-graph';
 import { html, type SafeHtml } from '../html';
 import { defaultParams } from '../params';
-import { type HealthReport, healthKey, PageName, type QueueHealth } from '../types';
+import { type HealthReport, healthKey, PageName, type QueueHealth, type TableHealth } from '../types';
 import { type Panel, queryDisclosure } from './panel';
 
 const page = PageName.health;
@@ -25,14 +25,26 @@ const alerts = healthPanel('health-alerts', 'Alerts', (report) =>
     : html`<ul class="alerts" role="alert">${report.alerts.map((alert) => html`<li>${alert}</li>`)}</ul>`,
 );
 
+/** A timestamp to the second, UTC, as a person scans a column of them: `2026-12-02 03:01:32`. */
+export function shortTime(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').slice(0, 19) : '-';
+}
+
+/** How fresh a table is: up to date, or how far behind and by how many rows. */
+function freshness(table: TableHealth): string {
+  if (table.pendingRows === null || table.lagSeconds === null) return 'unknown';
+  if (table.pendingRows === 0) return 'up to date';
+  return `${table.lagSeconds} s behind (${table.pendingRows} rows)`;
+}
+
 const tables = healthPanel('health-tables', 'Source tables', (report) => {
   if (!report.tables) return html`<p class="note">${report.note ?? 'The tables cannot be read.'}</p>`;
-  return html`<table class="health"><thead><tr><th scope="col">table</th><th scope="col">last change loaded</th><th scope="col">pending rows</th><th scope="col">lag (s)</th><th scope="col">last run</th></tr></thead>
+  return html`<table class="health"><thead><tr><th scope="col">table</th><th scope="col">freshness</th><th scope="col">last change loaded</th><th scope="col">last run (rows)</th></tr></thead>
 <tbody>${report.tables.map(
     (table) => html`<tr data-table="${table.table}"><th scope="row">${table.table}</th>
-<td>${table.consistentUpTo ? `${table.consistentUpTo.lastUpdated} #${table.consistentUpTo.id}` : 'nothing yet'}</td>
-<td class="number">${table.pendingRows ?? '?'}</td><td class="number">${table.lagSeconds ?? '?'}</td>
-<td>${table.lastRun ? `${table.lastRun.startedAt} (${table.lastRun.rows} rows)` : '-'}${table.sourceError ? html`<br><strong>cannot read the source:</strong> ${table.sourceError}` : ''}${table.schemaDrift ? html`<br><strong>stopped since ${table.schemaDrift.since}:</strong> ${table.schemaDrift.problem}` : ''}</td></tr>`,
+<td>${freshness(table)}</td>
+<td>${table.consistentUpTo ? shortTime(table.consistentUpTo.lastUpdated) : 'nothing yet'}</td>
+<td>${table.lastRun ? `${shortTime(table.lastRun.startedAt)} (${table.lastRun.rows})` : '-'}${table.sourceError ? html`<br><strong>cannot read the source:</strong> ${table.sourceError}` : ''}${table.schemaDrift ? html`<br><strong>stopped since ${shortTime(table.schemaDrift.since)}:</strong> ${table.schemaDrift.problem}` : ''}</td></tr>`,
   )}</tbody></table>`;
 });
 

@@ -1,14 +1,13 @@
 import { paletteOf } from '../charts/palette';
 import { UnknownQueryError } from '../errors';
 import type { SafeHtml } from '../html';
-import type { DashboardParams } from '../params';
-import { defaultParams } from '../params';
+import { type DashboardParams, defaultParams, paramsQuery } from '../params';
 import type { QueryCatalog } from '../queries/catalog';
 import type { QueryRunner } from '../query-runner';
-import type { HealthReport, PageName } from '../types';
+import { type HealthReport, healthKey, type PageName } from '../types';
 import { healthPanels } from './health-panels';
 import { layout } from './layout';
-import type { Panel, PanelContext } from './panel';
+import type { Panel, PanelContext, RenderedPanel } from './panel';
 import { renderPanel } from './panel';
 import { paymentsPanels } from './payments-panels';
 import { purchasesPanels } from './purchases-panels';
@@ -29,6 +28,36 @@ export interface PageRenderer {
   panel(id: string, params: DashboardParams): Promise<SafeHtml>;
 }
 
+/**
+ * The panels' markup, kept like the aggregates they draw: until a model they read is loaded. Drawing a chart costs
+ * more than reading its cached rows. Health panels are not kept: their report changes without any load. A panel
+ * whose query failed is not kept either.
+ */
+function createRenderedCache(runner: QueryRunner, catalog: QueryCatalog, maxEntries = 300) {
+  const held = new Map<string, { stamp: string; html: SafeHtml }>();
+  return {
+    async get(panel: Panel, params: DashboardParams, draw: () => Promise<RenderedPanel>): Promise<SafeHtml> {
+      const keys = panel.dependsOn(catalog);
+      if (keys.includes(healthKey)) return (await draw()).html;
+      const key = `${panel.id}?${paramsQuery(params)}`;
+      // The currencies give every chart its colours, so their load redraws every panel too.
+      const stamp = runner.stamp([...keys, 'dim_currency']);
+      const found = held.get(key);
+      if (found?.stamp === stamp) return found.html;
+      const drawn = await draw();
+      if (runner.stamp([...keys, 'dim_currency']) === stamp && !drawn.failed) {
+        held.delete(key);
+        held.set(key, { stamp, html: drawn.html });
+        for (const oldest of held.keys()) {
+          if (held.size <= maxEntries) break;
+          held.delete(oldest);
+        }
+      }
+      return drawn.html;
+    },
+  };
+}
+
 export function createPageRenderer(options: {
   catalog: QueryCatalog;
   runner: QueryRunner;
@@ -40,18 +69,21 @@ export function createPageRenderer(options: {
     const currencies = result.rows.map((row) => ({ code: String(row.code), name: String(row.name) }));
     return { ...options, currencies, palette: paletteOf(currencies.map((currency) => currency.code)) };
   };
+  const rendered = createRenderedCache(options.runner, options.catalog);
+  const render = (panel: Panel, shared: PanelContext, params: DashboardParams) =>
+    rendered.get(panel, params, () => renderPanel(panel, shared, params));
   return {
     async page(page, params) {
       const shared = await context();
       const panels = await Promise.all(
-        allPanels.filter((panel) => panel.page === page).map((panel) => renderPanel(panel, shared, params)),
+        allPanels.filter((panel) => panel.page === page).map((panel) => render(panel, shared, params)),
       );
       return layout({ page, params, currencies: shared.currencies, panels });
     },
     async panel(id, params) {
       const panel = allPanels.find((candidate) => candidate.id === id);
       if (!panel) throw new UnknownQueryError(id);
-      return renderPanel(panel, await context(), params);
+      return render(panel, await context(), params);
     },
   };
 }

@@ -25,25 +25,35 @@ export interface Panel {
   body(context: PanelContext, params: DashboardParams): Promise<SafeHtml>;
 }
 
+/** A panel's markup, and whether its data could not be read (a panel that failed is drawn again next time). */
+export interface RenderedPanel {
+  readonly html: SafeHtml;
+  readonly failed: boolean;
+}
+
 /** A panel wrapped as the page and the live script see it: its id, what it depends on, and where to fetch it again. */
 export async function renderPanel(
   panel: Panel,
   context: PanelContext,
   params: DashboardParams,
-): Promise<SafeHtml> {
-  const body = await panel
-    .body(context, params)
-    .catch(
-      (error: Error) =>
-        html`<p class="failed" role="alert">This panel could not be read: ${error.message}</p>`,
-    );
+): Promise<RenderedPanel> {
+  let failed = false;
+  const body = await panel.body(context, params).catch((error: Error) => {
+    failed = true;
+    return html`<p class="failed" role="alert">This panel could not be read: ${error.message}</p>`;
+  });
   const query = paramsQuery(params);
-  return html`<section class="panel" id="panel-${panel.id}" data-panel="${panel.id}" data-depends="${panel
-    .dependsOn(context.catalog)
-    .join(' ')}" data-src="/panel/${panel.id}${query ? `?${query}` : ''}" aria-labelledby="title-${panel.id}">
+  return {
+    failed,
+    html: html`<section class="panel" id="panel-${panel.id}" data-panel="${panel.id}" data-depends="${panel
+      .dependsOn(context.catalog)
+      .join(
+        ' ',
+      )}" data-src="/panel/${panel.id}${query ? `?${query}` : ''}" aria-labelledby="title-${panel.id}">
 <h2 id="title-${panel.id}">${panel.title}</h2>
 ${body}
-</section>`;
+</section>`,
+  };
 }
 
 /** A chart with the query it came from: the figure says how many rows it drew and which mark drew them. */
