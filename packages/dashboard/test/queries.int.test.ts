@@ -39,8 +39,8 @@ describe('named queries against a seeded warehouse, read as the read-only role',
     const { rows } = await run('sales_totals');
 
     expect(rows).toEqual([
-      { currency: 'GBP', revenue: '67.50', units: 27, orders: 3 },
-      { currency: 'USD', revenue: '40.00', units: 4, orders: 1 },
+      { currency: 'GBP', revenue: '67.50', units: '27', orders: 3 },
+      { currency: 'USD', revenue: '40.00', units: '4', orders: 1 },
     ]);
   });
 
@@ -74,8 +74,8 @@ describe('named queries against a seeded warehouse, read as the read-only role',
     const { rows } = await run('sales_top_designs', 'top=2');
 
     expect(rows).toEqual([
-      { design: 'Wooden #1', units: 24, orders: 2 },
-      { design: 'Granite #2', units: 5, orders: 1 },
+      { design: 'Wooden #1', units: '24', orders: 2 },
+      { design: 'Granite #2', units: '5', orders: 1 },
     ]);
   });
 
@@ -105,8 +105,8 @@ describe('named queries against a seeded warehouse, read as the read-only role',
     const payments = await run('payments_totals');
 
     expect(purchases.rows).toEqual([
-      { currency: 'EUR', value: '100.00', quantity: 2, orders: 1 },
-      { currency: 'GBP', value: '300.00', quantity: 3, orders: 1 },
+      { currency: 'EUR', value: '100.00', quantity: '2', orders: 1 },
+      { currency: 'GBP', value: '300.00', quantity: '3', orders: 1 },
     ]);
     expect(payments.rows).toEqual([
       { currency: 'GBP', status: 'paid', amount: '130.00', payments: 2 },
@@ -154,7 +154,7 @@ describe('named queries against a seeded warehouse, read as the read-only role',
 
     expect(cached.rows).toEqual(before.rows);
     expect(otherModelLoaded.rows).toEqual(before.rows);
-    expect(afterLoad.rows[0]).toEqual({ currency: 'EUR', value: '101.00', quantity: 3, orders: 2 });
+    expect(afterLoad.rows[0]).toEqual({ currency: 'EUR', value: '101.00', quantity: '3', orders: 2 });
     expect(runner.stats()).toMatchObject({ hits: 2, misses: 2 });
   });
 

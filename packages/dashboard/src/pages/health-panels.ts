@@ -2,7 +2,14 @@ import { warehouseModels } from '@totes/model';
 import { dependencyGraph } from '../charts/dependency-graph';
 import { html, type SafeHtml } from '../html';
 import { defaultParams } from '../params';
-import { type HealthReport, healthKey, PageName, type QueueHealth, type TableHealth } from '../types';
+import {
+  type HealthReport,
+  healthKey,
+  type ModelHealth,
+  PageName,
+  type QueueHealth,
+  type TableHealth,
+} from '../types';
 import { type Panel, queryDisclosure } from './panel';
 
 const page = PageName.health;
@@ -50,13 +57,14 @@ const tables = healthPanel('health-tables', 'Source tables', (report) => {
 
 const models = healthPanel('health-models', 'Models', (report) => {
   if (!report.models) return html`<p class="note">${report.note ?? 'The models cannot be read.'}</p>`;
-  return html`<table class="health"><thead><tr><th scope="col">model</th><th scope="col">last load</th><th scope="col">rows written</th><th scope="col">caused by</th><th scope="col">loads</th></tr></thead>
-<tbody>${report.models.map(
-    (
-      model,
-    ) => html`<tr data-model="${model.model}"><th scope="row">${model.model}</th><td>${model.lastLoadedAt ?? '-'}</td>
-<td class="number">${model.lastRowsWritten ?? '-'}</td><td>${model.lastCause ? html`a change to <code>${model.lastCause.table}</code>` : '-'}</td><td class="number">${model.loads}</td></tr>`,
-  )}</tbody></table>`;
+  const head = ['model', 'last load', 'rows written', 'cause', 'loads'].map(
+    (name) => html`<th scope="col">${name}</th>`,
+  );
+  const row = (model: ModelHealth) => html`<tr data-model="${model.model}"><th scope="row">${model.model}</th>
+<td>${shortTime(model.lastLoadedAt)}</td><td class="number">${model.lastRowsWritten ?? '-'}</td>
+<td>${model.lastCause ? html`<code title="a change to ${model.lastCause.table}, run ${model.lastCause.runId}">${model.lastCause.table}</code>` : '-'}</td>
+<td class="number">${model.loads}</td></tr>`;
+  return html`<table class="health"><thead><tr>${head}</tr></thead><tbody>${report.models.map(row)}</tbody></table>`;
 });
 
 const queues = healthPanel('health-queues', 'Queues and dead letters', (report) => {

@@ -105,8 +105,11 @@ export function formatAmount(value: unknown): string {
   return `${sign}${digits}.${fraction.padEnd(2, '0').slice(0, 2)}`;
 }
 
+/** A count with thousands separators; a sum of units comes as the text of a bigint. */
 function formatCount(value: unknown): string {
-  return typeof value === 'number' ? value.toLocaleString('en-GB') : String(value ?? '');
+  if (typeof value === 'number') return value.toLocaleString('en-GB');
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value).toLocaleString('en-GB');
+  return String(value ?? '');
 }
 
 /** Facet by currency only when every currency is shown: one currency needs no columns. */

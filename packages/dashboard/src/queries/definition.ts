@@ -1,7 +1,6 @@
 import { compileSql } from '../sql/placeholders';
 import { type StarSql, starSql } from '../sql/star';
 import type { NamedQuery } from '../types';
-import { currencyOf } from './fragments';
 
 /** Where the warehouse keeps the star schemas and the platform's state. */
 export interface Schemas {
@@ -28,8 +27,6 @@ export function starQuery(
     title,
     build: (schemas) => {
       const s = starSql(schemas.warehouse, fact);
-      // Every star query filters by currency: its dimension is joined before any FROM is written.
-      currencyOf(s);
       const text = body(s);
       return { name, title, sql: compileSql(text), dependsOn: s.models() };
     },
