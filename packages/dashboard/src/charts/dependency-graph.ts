@@ -46,7 +46,7 @@ export function dependencyGraph(): Chart {
   return {
     markLabel,
     svg: renderPlot({
-      width: 720,
+      width: 1100,
       height: 360,
       marginLeft: 130,
       marginRight: 150,

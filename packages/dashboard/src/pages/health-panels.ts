@@ -50,7 +50,7 @@ const tables = healthPanel('health-tables', 'Source tables', (report) => {
 <tbody>${report.tables.map(
     (table) => html`<tr data-table="${table.table}"><th scope="row">${table.table}</th>
 <td>${freshness(table)}</td>
-<td>${table.consistentUpTo ? shortTime(table.consistentUpTo.lastUpdated) : 'nothing yet'}</td>
+<td class="time">${table.consistentUpTo ? shortTime(table.consistentUpTo.lastUpdated) : 'nothing yet'}</td>
 <td>${table.lastRun ? `${shortTime(table.lastRun.startedAt)} (${table.lastRun.rows})` : '-'}${table.sourceError ? html`<br><strong>cannot read the source:</strong> ${table.sourceError}` : ''}${table.schemaDrift ? html`<br><strong>stopped since ${shortTime(table.schemaDrift.since)}:</strong> ${table.schemaDrift.problem}` : ''}</td></tr>`,
   )}</tbody></table>`;
 });
@@ -61,7 +61,7 @@ const models = healthPanel('health-models', 'Models', (report) => {
     (name) => html`<th scope="col">${name}</th>`,
   );
   const row = (model: ModelHealth) => html`<tr data-model="${model.model}"><th scope="row">${model.model}</th>
-<td>${shortTime(model.lastLoadedAt)}</td><td class="number">${model.lastRowsWritten ?? '-'}</td>
+<td class="time">${shortTime(model.lastLoadedAt)}</td><td class="number">${model.lastRowsWritten ?? '-'}</td>
 <td>${model.lastCause ? html`<code title="a change to ${model.lastCause.table}, run ${model.lastCause.runId}">${model.lastCause.table}</code>` : '-'}</td>
 <td class="number">${model.loads}</td></tr>`;
   return html`<table class="health"><thead><tr>${head}</tr></thead><tbody>${report.models.map(row)}</tbody></table>`;
@@ -89,7 +89,7 @@ const runs: Panel = {
     const table = html`<table class="health" data-query="recent_runs" data-rows="${result.rows.length}"><thead><tr><th scope="col">started (UTC)</th><th scope="col">state</th><th scope="col">duration</th><th scope="col">tables</th><th scope="col">rows</th></tr></thead>
 <tbody>${result.rows.map(
       (run) =>
-        html`<tr><td>${String(run.started_at)}</td><td>${String(run.state)}</td><td class="number">${run.duration_ms === null ? '-' : `${run.duration_ms} ms`}</td><td>${String(run.tables)}</td><td class="number">${String(run.rows)}</td></tr>`,
+        html`<tr><td class="time">${String(run.started_at)}</td><td>${String(run.state)}</td><td class="number">${run.duration_ms === null ? '-' : `${run.duration_ms} ms`}</td><td>${String(run.tables)}</td><td class="number">${String(run.rows)}</td></tr>`,
     )}</tbody></table>`;
     return html`${table}${queryDisclosure(result, defaultParams)}`;
   },
