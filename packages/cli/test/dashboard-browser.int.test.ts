@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Dashboard } from '@totes/dashboard';
@@ -8,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatformDashboard } from '../src/dashboard';
 import { launchChromium } from './browser';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { pointTotesAt } from './totes-command';
+
+const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 
 /** What the tests' functions see inside the page (this project compiles without the DOM's types). */
 interface InPage {
@@ -180,6 +186,49 @@ describe('the dashboard in a real browser', () => {
       expect(await page.evaluate(() => (globalThis as unknown as InPage).loadedOnce)).toBe(true);
       expect(await page.textContent(cell)).not.toBe(before);
     });
+  });
+
+  it('is served alone by `totes dashboard` for the platform running on this machine, until Ctrl-C', async () => {
+    const undo = await pointTotesAt(t);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of [
+      'TOTES_WAREHOUSE_URL',
+      'TOTES_SOURCE_URL',
+      'AWS_ENDPOINT_URL',
+      'TOTES_DASHBOARD_PORT',
+    ])
+      delete env[name];
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, 'dashboard'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let said = '';
+      child.stderr?.on('data', (chunk) => {
+        said += String(chunk);
+      });
+      const address = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address within 40 s:\n${said}`)), 40_000);
+        child.once('exit', (code) => reject(new Error(`totes dashboard ended (${code}):\n${said}`)));
+        child.stderr?.on('data', () => {
+          const found = /dashboard of stage \S+: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said)?.[1];
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          }
+        });
+      });
+      const sales = await fetch(`${address}sales`);
+
+      expect(sales.status).toBe(200);
+      expect(await sales.text()).toContain('<h1>Sales</h1>');
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await undo();
+    }
   });
 
   it('shows a dead-lettered message on the open health page, with the command that shows it', async () => {

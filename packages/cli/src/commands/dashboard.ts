@@ -19,7 +19,7 @@ export interface DashboardCommandOptions {
  */
 export async function dashboard(options: DashboardCommandOptions): Promise<number> {
   const running = options.stage ? undefined : await readPlatformFile(stateDirOf());
-  const warehouseUrl = process.env.TOTES_WAREHOUSE_URL ?? running?.warehouseUrl;
+  const warehouseUrl = process.env.TOTES_WAREHOUSE_URL || running?.warehouseUrl;
   if (!warehouseUrl)
     throw new CliError(
       CliErrorCode.notFound,
@@ -38,7 +38,7 @@ export async function dashboard(options: DashboardCommandOptions): Promise<numbe
     const served = await startPlatformDashboard({
       stage,
       warehouseUrl,
-      sourceUrl: process.env.TOTES_SOURCE_URL ?? running?.sourceUrl,
+      sourceUrl: process.env.TOTES_SOURCE_URL || running?.sourceUrl,
       warehouseSchema: process.env.TOTES_WAREHOUSE_SCHEMA ?? 'public',
       stateSchema: process.env.TOTES_STATE_SCHEMA ?? 'totes',
       sqs,
