@@ -94,12 +94,17 @@ export function createApp(parts: AppParts): DashboardApp {
     const params = parseParams(new URL(c.req.url).searchParams);
     return c.html((await parts.pages.panel(c.req.param('id'), params)).text);
   });
-  app.get('/events', (c) =>
-    streamSSE(c, async (stream) => {
+  app.get('/events', (c) => {
+    const page = c.req.query('page');
+    if (page !== undefined && !pageNames.has(page)) throw new BadParameterError([`page: no page "${page}"`]);
+    return streamSSE(c, async (stream) => {
       streams.add(stream);
-      const unsubscribe = parts.feed.subscribe((keys) => {
-        stream.writeSSE({ event: 'changed', data: JSON.stringify({ keys }) }).catch(() => {});
-      });
+      const unsubscribe = parts.feed.subscribe(
+        (keys) => {
+          stream.writeSSE({ event: 'changed', data: JSON.stringify({ keys }) }).catch(() => {});
+        },
+        { watchesHealth: page === PageName.health },
+      );
       stream.onAbort(() => {
         unsubscribe();
         streams.delete(stream);
@@ -110,8 +115,8 @@ export function createApp(parts: AppParts): DashboardApp {
         await stream.sleep(15_000);
         await stream.write(': keep-alive\n\n').catch(() => {});
       }
-    }),
-  );
+    });
+  });
   app.get('/:page', async (c) => {
     const page = c.req.param('page');
     if (!pageNames.has(page)) return c.notFound();
@@ -122,6 +127,9 @@ export function createApp(parts: AppParts): DashboardApp {
   app.onError((error, c) => {
     if (error instanceof BadParameterError) return c.text(`bad parameter: ${error.message}`, 400);
     if (error instanceof UnknownQueryError) return c.text(error.message, 404);
+    // PostgreSQL's query_canceled: the statement ran past the dashboard's timeout.
+    if ((error as { code?: string }).code === '57014')
+      return c.text('the query ran longer than the 2 s allowed: try a narrower date range', 503);
     parts.onError?.(error);
     return c.text('the dashboard could not answer: see its log', 500);
   });

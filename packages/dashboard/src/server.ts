@@ -124,7 +124,7 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number): Prom
 }
 
 /**
- * While a page is open, reads the health report every `everyMs` and announces a change of its alerts or dead letters:
+ * While a health page is open, reads the health report every `everyMs` and announces a change of its alerts or dead letters:
  * a message dead-lettered by a builder publishes no event of its own.
  */
 function watchHealth(options: {
@@ -136,7 +136,7 @@ function watchHealth(options: {
   let last: string | undefined;
   let looking = false;
   const timer = setInterval(() => {
-    if (looking || options.feed.listeners() === 0) return;
+    if (looking || options.feed.listeners({ watchingHealth: true }) === 0) return;
     looking = true;
     options.health.invalidate();
     options.health

@@ -8,7 +8,7 @@ function say(state, text) {
   if (status) status.textContent = text;
 }
 
-const source = new EventSource('/events');
+const source = new EventSource(`/events?page=${encodeURIComponent(document.body.dataset.page ?? '')}`);
 source.addEventListener('ready', () => say('connected', 'live'));
 source.addEventListener('error', () => say('reconnecting', 'reconnecting…'));
 source.addEventListener('changed', (event) => {
