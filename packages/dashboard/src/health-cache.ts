@@ -6,13 +6,27 @@ export interface HealthCache {
   invalidate(): void;
 }
 
-export function createHealthCache(source: HealthSource, options: { maxAgeMs?: number } = {}): HealthCache {
+/**
+ * `onChange` hears of every read whose alerts or dead letters differ from the read before it, whoever asked for it (a
+ * page being drawn, or the watcher): the pages drawn from the earlier report are then out of date.
+ */
+export function createHealthCache(
+  source: HealthSource,
+  options: { maxAgeMs?: number; onChange?: () => void } = {},
+): HealthCache {
   const maxAgeMs = options.maxAgeMs ?? 1_000;
   let held: { at: number; report: Promise<HealthReport> } | undefined;
+  let lastSeen: string | undefined;
+  const seen = (report: HealthReport) => {
+    const signature = healthSignature(report);
+    if (lastSeen !== undefined && signature !== lastSeen) options.onChange?.();
+    lastSeen = signature;
+    return report;
+  };
   return {
     read() {
       if (!held || Date.now() - held.at > maxAgeMs) {
-        const report = source.read();
+        const report = source.read().then(seen);
         held = { at: Date.now(), report };
         // A failed read is not kept: the next panel asks again.
         report.catch(() => {

@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { DashboardError, DashboardErrorCode } from './errors';
-import { createHealthCache, healthSignature } from './health-cache';
+import { createHealthCache } from './health-cache';
 import { createChangeFeed } from './live/change-feed';
 import { changedKeys } from './live/event-keys';
 import { type LoadEventSubscription, subscribeLoadEvents } from './live/load-events';
@@ -65,8 +65,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const pool = createReadOnlyPool(options.warehouseUrl);
   const catalog = createQueryCatalog(options.schemas);
   const runner = createQueryRunner(pool);
-  const health = createHealthCache(options.health);
   const feed = createChangeFeed();
+  // A health report whose alerts or dead letters moved since the last one makes the health panels stale.
+  const health = createHealthCache(options.health, { onChange: () => changed([healthKey]) });
   const changed = (keys: readonly string[]) => {
     if (keys.length === 0) return;
     runner.invalidate(keys);
@@ -92,7 +93,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     });
     const server = await listen(app.fetch, options.port ?? 0);
     port = (server.address() as AddressInfo).port;
-    const watcher = watchHealth({ health, feed, changed, everyMs: options.healthCheckMs ?? 5_000 });
+    const watcher = watchHealth({ health, feed, everyMs: options.healthCheckMs ?? 5_000 });
     return {
       url: `http://${dashboardHost}:${port}/`,
       port,
@@ -124,16 +125,14 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number): Prom
 }
 
 /**
- * While a health page is open, reads the health report every `everyMs` and announces a change of its alerts or dead letters:
- * a message dead-lettered by a builder publishes no event of its own.
+ * While a health page is open, reads the health report every `everyMs`: a message dead-lettered by a builder
+ * publishes no event of its own, and the health cache announces the change it sees.
  */
 function watchHealth(options: {
   health: ReturnType<typeof createHealthCache>;
   feed: ReturnType<typeof createChangeFeed>;
-  changed: (keys: readonly string[]) => void;
   everyMs: number;
 }): { stop(): void } {
-  let last: string | undefined;
   let looking = false;
   const timer = setInterval(() => {
     if (looking || options.feed.listeners({ watchingHealth: true }) === 0) return;
@@ -141,11 +140,6 @@ function watchHealth(options: {
     options.health.invalidate();
     options.health
       .read()
-      .then((report) => {
-        const signature = healthSignature(report);
-        if (last !== undefined && signature !== last) options.changed([healthKey]);
-        last = signature;
-      })
       .catch(() => {})
       .finally(() => {
         looking = false;
