@@ -1,12 +1,15 @@
-// `npm test`: installs what is missing, then lints, typechecks and runs every test, and ends with one line that
-// counts them (`N passed, N failed, N skipped`). Arguments after `npm test --` go to vitest.
+// `npm test`: installs what is missing (the pinned pnpm, the locked dependencies, Debian's chromium for the browser
+// tests), then lints, typechecks and runs every test, and ends with one line that counts them (`N passed, N failed,
+// N skipped`). Arguments after `npm test --` go to vitest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureChromium } from './chromium.mjs';
 import { ensureInstalled, root } from './setup.mjs';
 
 const pnpm = ensureInstalled();
+ensureChromium();
 const vitestArgs = process.argv.slice(2);
 
 // Lint and types first: they take seconds, the suite minutes.

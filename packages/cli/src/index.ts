@@ -5,6 +5,8 @@ export type { ServeOptions } from './commands/serve';
 export { serve } from './commands/serve';
 export type { StartOptions } from './commands/start';
 export { start } from './commands/start';
+export type { PlatformDashboardOptions } from './dashboard';
+export { startPlatformDashboard } from './dashboard';
 export { CliError, CliErrorCode } from './errors';
 export { main, usage } from './main';
 export type { DeadLetter, ReplayFilter, ReplayResult } from './ops/dead-letters';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { redactSecrets } from '@totes/runtime';
+import { dashboard } from './commands/dashboard';
 import { dlq } from './commands/dlq';
 import { inbox } from './commands/inbox';
 import { lake } from './commands/lake';
@@ -9,6 +10,7 @@ import { start } from './commands/start';
 import { status } from './commands/status';
 import { verify } from './commands/verify';
 import { CliError, CliErrorCode } from './errors';
+import { defaultStatusThresholds } from './ops/status-report';
 
 /** The help text of `totes`. */
 export const usage = `totes: the Totes Data Platform
@@ -44,6 +46,11 @@ Usage:
       Per table and model: the last run, what changed, the lag; the depth of every queue.
       Exits 1 when a lag or a dead-letter queue passes its threshold, or when the queues, the
       warehouse or a source table cannot be read; --json then still prints a whole document.
+  totes dashboard [--port N] [--stage NAME]
+      Serves the live dashboard on 127.0.0.1 (a free port, or TOTES_DASHBOARD_PORT): sales, purchases,
+      payments and the platform's health, updated as loads complete. Reads the warehouse that
+      TOTES_WAREHOUSE_URL names, or that of the platform \`pnpm start\` runs here; \`pnpm start\` serves
+      it too and prints its address.
   totes lake adopt --yes
       Makes the lake (TOTES_LAKE_URL) and the warehouse's state share one platform instance id, after
       a start refused the lake as another platform's (LAKE_IDENTITY_MISMATCH). The lake's id wins
@@ -73,6 +80,7 @@ Environment:
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.
   TOTES_LOAD_PARALLELISM  how many transactions load the parts of one large dataset at once.
                         Default: 2
+  TOTES_DASHBOARD_PORT  the dashboard's port on 127.0.0.1. Default: a free port.
   TOTES_STAGE           names topics and queues. Default: local
   AWS_ENDPOINT_URL      SNS/SQS/S3 endpoint; unset runs fauxqs in process.
 `;
@@ -98,6 +106,7 @@ const options = {
   table: { type: 'string' },
   'visibility-timeout': { type: 'string' },
   'claim-lease': { type: 'string' },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -159,6 +168,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'verify') return await verify({ seed, scale });
+    if (command === 'dashboard')
+      return await dashboard({
+        stage: values.stage,
+        port: values.port === undefined ? undefined : numberOption('--port', values.port, 0),
+      });
     if (command === 'lake') return await lake({ action: positionals[1], yes: values.yes ?? false });
     if (command === 'dlq') {
       return await dlq({
@@ -183,8 +197,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return await status({
         stage: values.stage,
         json: values.json ?? false,
-        maxLagSeconds: numberOption('--max-lag', values['max-lag'], 300),
-        maxDeadLetters: Number(values['max-dlq'] ?? 0),
+        maxLagSeconds: numberOption('--max-lag', values['max-lag'], defaultStatusThresholds.maxLagSeconds),
+        maxDeadLetters: Number(values['max-dlq'] ?? defaultStatusThresholds.maxDeadLetters),
       });
     }
     throw new CliError(CliErrorCode.usage, `unknown command "${command}"`);

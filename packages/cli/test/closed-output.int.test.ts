@@ -55,6 +55,10 @@ describe('totes start under a pipe whose reader has gone', () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
+  it("prints the dashboard's address, on 127.0.0.1, as it starts", () => {
+    expect(said.join('')).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
   it('drains and stops PostgreSQL on Ctrl-C when its stdout and stderr are closed', async () => {
     const postgres = await postmasterPid(postmasterPidFile());
     expect(postgres && isAlive(postgres)).toBe(true);

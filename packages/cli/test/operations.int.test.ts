@@ -245,6 +245,7 @@ describe('operating the platform: dead letters, replay and status', () => {
       );
       expect(parsed.models.find((model: { model: string }) => model.model === 'dim_design')).toMatchObject({
         lastLoadedAt: expect.any(String),
+        lastCause: { table: 'design', runId: expect.any(String) },
       });
       expect(report.code).toBe(1);
     }

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
+import { TopicName } from '@totes/model';
+import { createAwsClients } from '@totes/runtime';
 import { liveMutationKinds, MutationKind, mutateTotesys } from '@totes/totesys';
+import { startPlatformDashboard } from '../dashboard';
 import { writePlatformFile } from '../ops/platform-file';
 import { type Platform, startPlatform } from '../platform';
 import { createDeadLetterProgress, createDetectionProgress, identityLine, loadedLine } from '../progress';
-import { openEnvironment, stateDirOf } from '../stack';
+import { type Environment, openEnvironment, stateDirOf } from '../stack';
 import { untilStopSignal } from '../stop-signal';
 import { waitForDrain } from '../wait-for-drain';
 
@@ -51,6 +54,7 @@ export async function start(options: StartOptions): Promise<void> {
     ...(stack.postgres && !process.env.TOTES_WAREHOUSE_URL ? { warehouseUrl: config.warehouseUrl } : {}),
     ...(stack.postgres && !process.env.TOTES_SOURCE_URL ? { sourceUrl: config.sourceUrl } : {}),
   });
+  const dashboard = await startLocalDashboard(environment, platform, say);
   say(
     `detecting changes every ${options.intervalMs} ms. Ctrl-C stops. Operators: pnpm totes status | pnpm totes dlq list`,
   );
@@ -82,10 +86,53 @@ export async function start(options: StartOptions): Promise<void> {
   await waitForDrain(platform, { timeoutMs: 30_000 }).catch((error) =>
     say(`not drained: ${(error as Error).message}`),
   );
+  await dashboard?.stop();
   await platform.stop();
   await removePlatformFile();
   await stack.stop();
   say('stopped.');
+}
+
+/**
+ * The dashboard of this platform, its address said on the terminal. A dashboard that cannot start (its port taken)
+ * is said too, and the platform runs on without it.
+ */
+async function startLocalDashboard(
+  environment: Environment,
+  platform: Platform,
+  say: (line: string) => void,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  const { config, stack, logger } = environment;
+  const clients = createAwsClients({ region: config.region, endpoint: stack.awsEndpoint });
+  clients.s3.destroy();
+  const release = () => {
+    clients.sqs.destroy();
+    clients.sns.destroy();
+  };
+  try {
+    const dashboard = await startPlatformDashboard({
+      stage: config.stage,
+      warehouseUrl: config.warehouseUrl,
+      sourceUrl: config.sourceUrl,
+      warehouseSchema: config.warehouseSchema,
+      stateSchema: config.stateSchema,
+      sqs: clients.sqs,
+      sns: clients.sns,
+      topicArn: platform.endpoints.topics[TopicName.loadComplete],
+      logger,
+    });
+    say(`dashboard: ${dashboard.url}`);
+    return {
+      stop: async () => {
+        await dashboard.stop();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    say(`dashboard not started: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Tells `report` the depth of every dead-letter queue every few seconds, one look at a time. */

@@ -42,6 +42,8 @@ export interface ModelStatus {
   readonly lastLoadedAt: string | null;
   readonly lastRowsWritten: number | null;
   readonly loads: number;
+  /** The source table whose change caused the last load, and the run it belonged to. */
+  readonly lastCause: { readonly table: string; readonly runId: string } | null;
 }
 
 /** The depth of a queue and of its dead-letter queue. */
@@ -181,8 +183,16 @@ async function readTables(source: pg.Pool, warehouse: pg.Pool, stateSchema: stri
 }
 
 async function readModels(warehouse: pg.Pool, stateSchema: string): Promise<ModelStatus[]> {
-  const loads = await warehouse.query<{ model: string; last: Date; written: number; loads: number }>(
-    `SELECT DISTINCT ON (model) model, loaded_at AS last, rows_written AS written, count(*) OVER (PARTITION BY model)::integer AS loads
+  const loads = await warehouse.query<{
+    model: string;
+    last: Date;
+    written: number;
+    loads: number;
+    cause: string;
+    run: string;
+  }>(
+    `SELECT DISTINCT ON (model) model, loaded_at AS last, rows_written AS written, source_table AS cause,
+       run_id::text AS run, count(*) OVER (PARTITION BY model)::integer AS loads
      FROM ${pg.escapeIdentifier(stateSchema)}.load_ledger ORDER BY model, loaded_at DESC`,
   );
   return warehouseModels.map((model) => {
@@ -192,6 +202,7 @@ async function readModels(warehouse: pg.Pool, stateSchema: string): Promise<Mode
       lastLoadedAt: row ? row.last.toISOString() : null,
       lastRowsWritten: row?.written ?? null,
       loads: row?.loads ?? 0,
+      lastCause: row ? { table: row.cause, runId: row.run } : null,
     };
   });
 }
@@ -281,6 +292,9 @@ export function formatStatus(report: StatusReport): string {
 function futureRowsAlert(table: string, rows: number): string {
   return `${table} has ${rows} row(s) with last_updated after the source's clock: loaded, but re-read whenever they change until the clock passes them; a writer's clock or an import is wrong`;
 }
+
+/** The thresholds `totes status` alerts at unless told otherwise: 300 s of lag, any dead letter. */
+export const defaultStatusThresholds = { maxLagSeconds: 300, maxDeadLetters: 0 } as const;
 
 /** Why the report should raise an alert, if it should. */
 export function alertsOf(

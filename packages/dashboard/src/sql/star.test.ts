@@ -1,0 +1,70 @@
+import { factModels } from '@totes/model';
+import { describe, expect, it } from 'vitest';
+import { compileSql } from './placeholders';
+import { currentVersionsSql, starSql } from './star';
+
+describe('star queries built from the model', () => {
+  it("read a fact's latest version of each source row by its version key, and leave deleted rows out", () => {
+    const [sales] = factModels.filter((fact) => fact.name === 'fact_sales_order');
+
+    expect(currentVersionsSql('wh', sales!)).toBe(
+      '(SELECT * FROM (SELECT DISTINCT ON ("sales_order_id") * FROM "wh"."fact_sales_order" ORDER BY "sales_order_id" DESC, "last_updated_date" DESC, "last_updated_time" DESC) AS latest WHERE latest."_deleted_at" IS NULL)',
+    );
+  });
+
+  it('aggregate the fact by dimension keys first, then join each dimension to the aggregate for its labels', () => {
+    const s = starSql('wh', 'fact_sales_order');
+    s.aggregate({ by: ['design_id'], measures: { units: `sum(${s.col('units_sold')})` } });
+    const name = s.dim('design_id', 'design_name');
+    s.dim('design_id', 'design_id');
+    const from = s.from();
+
+    expect(name).toBe('"d_design_id"."design_name"');
+    expect(from).toContain('SELECT f."design_id" AS "design_id", sum(f."units_sold") AS "units"');
+    expect(from).toContain('GROUP BY 1');
+    expect(from).toContain(
+      'JOIN "wh"."dim_design" AS "d_design_id" ON "d_design_id"."design_id" = a."design_id"',
+    );
+    expect(from.match(/JOIN/g)).toHaveLength(1);
+    expect(s.total('units')).toBe('sum(a."units")');
+    expect(s.models()).toEqual(['fact_sales_order', 'dim_currency', 'dim_design']);
+  });
+
+  it('filter the fact by the date range and by a currency code looked up in dim_currency', () => {
+    const s = starSql('wh', 'fact_payment');
+    s.aggregate({ by: [], measures: { payments: 'count(*)' } });
+
+    const compiled = compileSql(s.from());
+
+    expect(compiled.params).toEqual(['from', 'to', 'currency']);
+    expect(compiled.text).toContain('f."created_date" >= $1::date');
+    expect(compiled.text).toContain(
+      'f."currency_id" IN (SELECT "currency_id" FROM "wh"."dim_currency" WHERE "currency_code" = $3::text)',
+    );
+  });
+
+  it('refuse a column the model does not declare, on the fact or on the dimension', () => {
+    const s = starSql('wh', 'fact_payment');
+    s.aggregate({ by: ['currency_id'], measures: {} });
+
+    expect(() => s.col('amount; DROP TABLE x')).toThrow('fact_payment has no column amount; DROP TABLE x');
+    expect(() => s.dim('currency_id', 'rate')).toThrow('dim_currency has no column rate');
+    expect(() => s.aggregate({ by: ['paid'], measures: {} })).toThrow(
+      'fact_payment.paid references no dimension',
+    );
+    expect(() => starSql('wh', 'dim_design')).toThrow('dim_design is not a fact of the model');
+  });
+
+  it('refuse a label of a column not grouped by, a measure not declared, and a join after FROM', () => {
+    const s = starSql('wh', 'fact_purchase_order');
+    s.aggregate({ by: ['currency_id'], also: { period: 'x' }, measures: { value: 'sum(1)' } });
+
+    expect(() => s.dim('staff_id', 'first_name')).toThrow('fact_purchase_order.staff_id is not grouped by');
+    expect(() => s.total('quantity')).toThrow('"quantity" is not a measure');
+    expect(s.group('period')).toBe('a."period"');
+    s.from();
+    expect(() => s.dim('currency_id', 'currency_code')).toThrow(
+      'its dimension is used after FROM was written',
+    );
+  });
+});
