@@ -1,7 +1,7 @@
-import { type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
+import { dependenciesOf, type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
 import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/runtime';
 import type pg from 'pg';
-import { checkDimensions } from './dimension-check';
+import { checkDimensions, type DimensionWait } from './dimension-check';
 import { LoadIncompleteError } from './errors';
 import { type LoadTotals, loadLedger } from './load-ledger';
 import { partChunks, runPool } from './part-plan';
@@ -53,8 +53,9 @@ export interface WarehouseWriter {
   load(entry: LoadEntry, progress: LoadProgress, readPart: PartReader): Promise<LoadOutcome>;
   /**
    * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
-   * yet, after waiting a little for it: a cheap check, on the reference columns only, before a load decodes and
-   * copies the whole batch (the load checks again inside its transaction).
+   * yet, after waiting for it in place (see {@link WarehouseWriterOptions.dimensionWaitMs}): a cheap check, on the
+   * reference columns only, before a load decodes and copies the whole batch (the load checks again inside its
+   * transaction).
    */
   checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<void>;
 }
@@ -63,12 +64,19 @@ export interface WarehouseWriterOptions {
   pool: pg.Pool;
   warehouseSchema: string;
   stateSchema: string;
-  runs: Pick<RunLedger, 'markLoaded'>;
+  /** `loadDue`, when given, tells a dimension check that a run is still to load a dimension: it waits for it. */
+  runs: Pick<RunLedger, 'markLoaded'> & Partial<Pick<RunLedger, 'loadDue'>>;
   /**
    * How long {@link WarehouseWriter.checkDimensions} waits, asking again every 200 ms, for missing dimension rows
-   * before it gives up with {@link DimensionsNotReadyError} (and the message is deferred); 2 s by default.
+   * while none arrives and no run is still to load their dimension, before it gives up with
+   * {@link DimensionsNotReadyError} (and the message is deferred); 2 s by default.
    */
   dimensionWaitMs?: number;
+  /**
+   * The longest a dimension check waits in place while the rows arrive or a run is still to load them; 20 s by
+   * default, well inside the loader Lambda's timeout. The wait holds no transaction and no lock.
+   */
+  dimensionWaitLimitMs?: number;
   /** How many transactions load the parts of one dataset at once (`TOTES_LOAD_PARALLELISM`); 2 by default. */
   loadParallelism?: number;
   /** At most this many parts in one transaction of a dataset loaded in parts; 8 by default (80 000 rows). */
@@ -87,9 +95,15 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
  * marks the model loaded once every part is in, so a crash or a redelivery loads only the parts that are not.
  */
 export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
-  const { pool, warehouseSchema, runs, dimensionWaitMs = 2_000 } = options;
+  const { pool, warehouseSchema, runs, dimensionWaitMs = 2_000, dimensionWaitLimitMs = 20_000 } = options;
   const { loadParallelism = 2, partsPerTransaction = 8 } = options;
   const ledger = loadLedger(options.stateSchema);
+  const loadDue = runs.loadDue?.bind(runs);
+  const wait: DimensionWait = {
+    idleMs: dimensionWaitMs,
+    limitMs: dimensionWaitLimitMs,
+    ...(loadDue && { due: (dimension) => loadDue(dimension.name, dependenciesOf(dimension)) }),
+  };
 
   /** Stages the batches and merges them, checking a fact's references in between. */
   const stageAndMerge = async (
@@ -152,8 +166,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart));
       return complete(entry, progress.partCount);
     },
-    checkDimensions: (fact, references) =>
-      checkDimensions(pool, warehouseSchema, dimensionWaitMs, fact, references),
+    checkDimensions: (fact, references) => checkDimensions(pool, warehouseSchema, wait, fact, references),
   };
 }
 
