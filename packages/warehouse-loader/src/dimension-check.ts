@@ -1,16 +1,8 @@
-import {
-  type DimensionModel,
-  type FactModel,
-  type FactReference,
-  factReferences,
-  type LakeColumn,
-  type LakeValue,
-  processedColumnsOf,
-} from '@totes/model';
-import { type ColumnBatch, formatDate, isValidAt, type LakeVector, rowsOf } from '@totes/runtime';
+import type { DimensionModel, FactModel, FactReference } from '@totes/model';
+import type { ColumnBatch } from '@totes/runtime';
 import type pg from 'pg';
 import { DimensionsNotReadyError } from './errors';
-import { absentFromDimension, stagingType } from './staging';
+import { type AbsentKeys, absentKeys, referenceKeys, sortedKeys } from './reference-keys';
 
 const dimensionPollMs = 200;
 /** The distinct keys of one reference that a check holds before it asks. */
@@ -34,15 +26,10 @@ export interface DimensionWait {
   readonly due?: (dimension: DimensionModel) => Promise<boolean>;
 }
 
-/** The processed columns of a fact that reference a dimension: all a dimension check reads. */
-export function referenceColumnsOf(fact: FactModel): LakeColumn[] {
-  const references = new Set(factReferences(fact).map((reference) => reference.column));
-  return processedColumnsOf(fact).filter((column) => references.has(column.name));
-}
-
 /**
  * Throws {@link DimensionsNotReadyError} when the fact's `references` name a dimension row the warehouse does not
- * hold after waiting as `wait` says, asking again every 200 ms. The wait holds no transaction and no lock.
+ * hold after waiting as `wait` says, asking again every 200 ms. The wait holds no transaction and no lock. Returns
+ * how long it waited, in milliseconds.
  */
 export async function checkDimensions(
   pool: pg.Pool,
@@ -50,63 +37,43 @@ export async function checkDimensions(
   wait: DimensionWait,
   fact: FactModel,
   references: AsyncIterable<ColumnBatch>,
-): Promise<void> {
-  const keys = new Map(factReferences(fact).map((reference) => [reference, new Set<LakeValue>()]));
-  const absent = absentKeys(pool, schema, referenceColumnsOf(fact));
+): Promise<number> {
+  let waitedMs = 0;
+  const gathered = referenceKeys(fact);
+  const absent = absentKeys(pool, schema, fact);
   // Each key gathered is asked about once; only those missing are asked about again.
   const settle = async () => {
     const missing = new Map<FactReference, string[]>();
-    for (const [reference, seen] of keys) {
+    for (const [reference, seen] of gathered.keys) {
       if (seen.size === 0) continue;
-      // In key order, so the lookups walk the dimension's index.
-      const found = await absent(reference, [...seen].sort(byValue));
+      const found = await absent(reference, sortedKeys(seen));
       seen.clear();
       if (found.length > 0) missing.set(reference, found);
     }
-    await waitForRows(missing, wait, absent, fact);
+    if (missing.size > 0) waitedMs += await waitForRows(missing, wait, absent, fact);
   };
   // Keys are checked whenever one reference has gathered enough of them, so memory stays bounded whatever the
   // batch's size (a payment fact references one transaction per row).
   for await (const batch of references) {
-    for (const [reference, seen] of keys) {
-      const vector = batch.columns.find((candidate) => candidate.column.name === reference.column);
-      if (vector) collectKeys(vector, seen);
-    }
-    if ([...keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
+    gathered.gather(batch);
+    if ([...gathered.keys.values()].some((seen) => seen.size >= keysPerCheck)) await settle();
   }
   await settle();
-}
-
-/** Asks which of some keys of a reference the warehouse does not hold: all of them, in key order, as text. */
-type AbsentKeys = (reference: FactReference, keys: readonly unknown[]) => Promise<string[]>;
-
-function absentKeys(pool: pg.Pool, schema: string, columns: readonly LakeColumn[]): AbsentKeys {
-  const lakeOf = new Map(columns.map((column) => [column.name, column.lake]));
-  return async ({ column, dimension }, keys) => {
-    const lake = lakeOf.get(column) ?? 'string';
-    // A key is given as its value (a date as its day number) or as the text this query returned: PostgreSQL
-    // reads either into the array.
-    const values = keys.map((key) => (lake === 'date' && typeof key === 'number' ? formatDate(key) : key));
-    const { rows } = await pool.query<{ key: string }>(
-      `SELECT k::text AS key FROM unnest($1::${stagingType[lake]}[]) AS k
-       WHERE ${absentFromDimension(schema, dimension, 'k')} ORDER BY k`,
-      [values],
-    );
-    return rows.map((row) => row.key);
-  };
+  return waitedMs;
 }
 
 /**
  * Waits for the missing rows, asking about a sample of each reference's keys every 200 ms and about all of them
  * once the sample is in. Waiting goes on while rows arrive or a run still has the dimension to load, for up to
- * `wait.limitMs`; with neither for `wait.idleMs`, it ends with {@link DimensionsNotReadyError}.
+ * `wait.limitMs`; with neither for `wait.idleMs`, it ends with {@link DimensionsNotReadyError}. Returns how long it
+ * waited.
  */
 async function waitForRows(
   missing: Map<FactReference, string[]>,
   wait: DimensionWait,
   absent: AbsentKeys,
   fact: FactModel,
-): Promise<void> {
+): Promise<number> {
   const started = Date.now();
   let idleSince = started;
   while (missing.size > 0 && Date.now() - started < wait.limitMs) {
@@ -126,6 +93,7 @@ async function waitForRows(
       })),
     );
   }
+  return Date.now() - started;
 }
 
 /** Whether a run still has to load a dimension that rows are missing from. */
@@ -154,11 +122,6 @@ async function poll(missing: Map<FactReference, string[]>, absent: AbsentKeys): 
   return arrived;
 }
 
-function byValue(a: LakeValue, b: LakeValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-}
-
 /** At most `count` of `keys`, evenly spaced. */
 function spread(keys: readonly string[], count: number): string[] {
   if (keys.length <= count) return [...keys];
@@ -166,20 +129,4 @@ function spread(keys: readonly string[], count: number): string[] {
     { length: count },
     (_, index) => keys[Math.floor((index * keys.length) / count)] as string,
   );
-}
-
-// The distinct non-null values of a reference column: integers and days (a date as its day number, turned into
-// text only for the query) straight from the column's buffer, anything else through its row form.
-function collectKeys({ column, data }: LakeVector, seen: Set<LakeValue>): void {
-  if (!data) return;
-  if (column.lake === 'int32' || column.lake === 'date') {
-    const values = data.values as Int32Array;
-    for (let index = 0; index < data.length; index++)
-      if (isValidAt(data, index)) seen.add(values[data.offset + index] as number);
-    return;
-  }
-  for (const row of rowsOf({ length: data.length, columns: [{ column, data }] })) {
-    const value = row[column.name];
-    if (value !== null && value !== undefined) seen.add(value);
-  }
 }

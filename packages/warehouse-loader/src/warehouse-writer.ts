@@ -3,9 +3,11 @@ import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/ru
 import type pg from 'pg';
 import { checkDimensions, type DimensionWait } from './dimension-check';
 import { LoadIncompleteError } from './errors';
+import { copiesStraight, copyFactStraight, tap } from './fact-copy';
 import { type LoadTotals, loadLedger } from './load-ledger';
 import { partChunks, runPool } from './part-plan';
-import { assertDimensionsReady, copyIntoStaging, mergeSql, stagingDdl } from './staging';
+import { assertReferencesPresent, referenceKeys } from './reference-keys';
+import { copyIntoStaging, mergeSql, stagingDdl } from './staging';
 
 /** The ledger entry that makes a load idempotent. */
 export interface LoadEntry {
@@ -55,9 +57,9 @@ export interface WarehouseWriter {
    * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
    * yet, after waiting for it in place (see {@link WarehouseWriterOptions.dimensionWaitMs}): a cheap check, on the
    * reference columns only, before a load decodes and copies the whole batch (the load checks again inside its
-   * transaction).
+   * transaction). Returns how long it waited, in milliseconds.
    */
-  checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<void>;
+  checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<number>;
 }
 
 export interface WarehouseWriterOptions {
@@ -88,6 +90,9 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
 /**
  * A writer that COPYs rows into a temporary staging table and merges them: dimensions are upserted by key unless
  * the warehouse holds a newer version, facts are inserted unless that version of the source row is already there.
+ * The chunks of a fact dataset in parts are COPYed straight into the fact's table while every version in them is
+ * new (see {@link copyFactStraight}). A fact's references are checked inside each transaction, from the keys
+ * gathered as its rows pass.
  *
  * A dataset of one part is loaded in one transaction that records the message in the load ledger and marks the
  * model loaded for its extraction in the run ledger. A larger one is loaded in chunks of parts, `loadParallelism`
@@ -113,8 +118,15 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
   ): Promise<LoadTotals> => {
     const columns = processedColumnsOf(model);
     await client.query(stagingDdl(columns));
-    const received = await copyIntoStaging(client, columns, batches);
-    if (model.kind === 'fact') await assertDimensionsReady(client, warehouseSchema, model);
+    // A fact's references are gathered as its rows are copied, and checked inside this transaction.
+    const references = model.kind === 'fact' ? referenceKeys(model) : undefined;
+    const received = await copyIntoStaging(
+      client,
+      columns,
+      references ? tap(batches, references.gather) : batches,
+    );
+    if (model.kind === 'fact' && references)
+      await assertReferencesPresent(client, warehouseSchema, model, references);
     const merged = await client.query(mergeSql(warehouseSchema, model));
     return { received, written: merged.rowCount ?? 0 };
   };
@@ -128,12 +140,36 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       return { commit: true, value: { ...totals, firstDelivery: true } };
     });
 
-  const loadChunk = (entry: LoadEntry, chunk: readonly number[], readPart: PartReader) =>
+  /**
+   * Copies a chunk of a fact straight into its table while that works (`straight.on`): once a chunk holds a version
+   * the table has, the rest of the dataset is merged from staging, as a repeated load would fail again.
+   */
+  const loadRows = async (
+    client: pg.PoolClient,
+    model: WarehouseModel,
+    read: () => AsyncIterable<ColumnBatch>,
+    straight: { on: boolean },
+  ): Promise<LoadTotals> => {
+    if (straight.on && model.kind === 'fact') {
+      const copied = await copyFactStraight(client, warehouseSchema, model, read());
+      if (copied) return copied;
+      straight.on = false;
+    }
+    return stageAndMerge(client, model, read());
+  };
+
+  const loadChunk = (
+    entry: LoadEntry,
+    chunk: readonly number[],
+    readPart: PartReader,
+    straight: { on: boolean },
+  ) =>
     inTransaction(pool, async (client) => {
       const claimed = await ledger.claimParts(client, entry.messageId, chunk);
       if (claimed.length === 0) return { commit: false, value: undefined };
       const received = claimed.map(() => 0);
-      const { written } = await stageAndMerge(client, entry.model, readParts(claimed, readPart, received));
+      const read = () => readParts(claimed, readPart, received);
+      const { written } = await loadRows(client, entry.model, read, straight);
       await ledger.recordParts(client, entry.messageId, claimed, received, written);
       return { commit: true, value: undefined };
     });
@@ -163,7 +199,10 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       if (progress.partCount <= 1) return loadWhole(entry, progress, readPart);
       if (progress.done) return notFirst;
       const chunks = partChunks(progress.pending, loadParallelism, partsPerTransaction);
-      await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart));
+      // Only a dataset in parts is copied straight: a small one is as quick to merge, and a failed try would read
+      // its part again.
+      const straight = { on: entry.model.kind === 'fact' && copiesStraight(entry.model) };
+      await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart, straight));
       return complete(entry, progress.partCount);
     },
     checkDimensions: (fact, references) => checkDimensions(pool, warehouseSchema, wait, fact, references),
