@@ -18,6 +18,11 @@ export interface ServiceSettings {
   readonly batchSize: number;
   /** At most this many invocations at once per queue, which bounds the connections to the databases. */
   readonly maxConcurrency: number;
+  /**
+   * The loader's transactions per large dataset (`TOTES_LOAD_PARALLELISM`), each a warehouse connection: at most
+   * `maxConcurrency × loadParallelism` of the loader's connections at once.
+   */
+  readonly loadParallelism?: number;
 }
 
 /** Every service's Lambda settings. A queue's visibility timeout is six times its consumer's timeout. */
@@ -56,6 +61,7 @@ export const serviceSettings: Readonly<Record<ServiceName, ServiceSettings>> = {
     memory: '1024 MB',
     batchSize: 5,
     maxConcurrency: 4,
+    loadParallelism: 2,
   },
 };
 
@@ -214,6 +220,8 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
   // verified TLS connection to RDS fails.
   if (access.secrets.length > 0) environment.NODE_EXTRA_CA_CERTS = lambdaAmazonCertificates;
   if (access.lineage) environment[LambdaVariable.sourceLocation] = input.settings.sourceLocation;
+  const { loadParallelism } = serviceSettings[service];
+  if (loadParallelism !== undefined) environment[LambdaVariable.loadParallelism] = String(loadParallelism);
   for (const topic of access.publishes) environment[topicVariable(topic)] = bus.topics[topic].arn;
   return environment;
 }

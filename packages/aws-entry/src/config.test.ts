@@ -26,6 +26,7 @@ describe('loadLambdaConfig', () => {
       stateSchema: 'totes_pr_42_state',
       lateCommitMarginMs: 60_000,
       deleteCheckIntervalMs: 600_000,
+      loadParallelism: 2,
       region: 'eu-west-2',
       rawLakeUrl: undefined,
       processedLakeUrl: 's3://totes-pr-42-processed-x/pr-42',
@@ -47,6 +48,11 @@ describe('loadLambdaConfig', () => {
     ],
     ['the margin is not a number', { ...base, TOTES_LATE_COMMIT_MARGIN_MS: 'soon' }, /positive integer/],
     [
+      'the load parallelism is 0',
+      { ...base, TOTES_LOAD_PARALLELISM: '0' },
+      /TOTES_LOAD_PARALLELISM must be a positive/,
+    ],
+    [
       'the source location holds credentials',
       { ...base, TOTES_SOURCE_LOCATION: 'postgres://reader:pw@host:5432/totesys' },
       /must not hold credentials/,
@@ -62,6 +68,7 @@ describe('loadLambdaConfig', () => {
     expect(LambdaVariable.stateSchema).toBe(ConfigVariable.stateSchema);
     expect(LambdaVariable.lateCommitMarginMs).toBe(ConfigVariable.lateCommitMarginMs);
     expect(LambdaVariable.deleteCheckIntervalMs).toBe(ConfigVariable.deleteCheckIntervalMs);
+    expect(LambdaVariable.loadParallelism).toBe(ConfigVariable.loadParallelism);
   });
 });
 

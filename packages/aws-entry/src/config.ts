@@ -1,5 +1,10 @@
 import { TopicName } from '@totes/model';
-import { defaultDeleteCheckIntervalMs, InvalidConfigError, postgresUrl } from '@totes/runtime';
+import {
+  defaultDeleteCheckIntervalMs,
+  defaultLoadParallelism,
+  InvalidConfigError,
+  postgresUrl,
+} from '@totes/runtime';
 import { LambdaVariable, topicVariable } from './contract';
 import { NotGrantedError } from './errors';
 
@@ -11,6 +16,8 @@ export interface LambdaConfig {
   readonly lateCommitMarginMs: number;
   /** The delete-check cadence; 0 turns it off. */
   readonly deleteCheckIntervalMs: number;
+  /** The loader's transactions per large dataset; 2 unless `TOTES_LOAD_PARALLELISM` says otherwise. */
+  readonly loadParallelism: number;
   readonly region: string;
   /** `s3://…` of the raw zone, when this function reads or writes it. */
   readonly rawLakeUrl?: string;
@@ -46,12 +53,12 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     if (!pattern.test(value)) throw new InvalidConfigError(`${name} must match ${pattern}, got "${value}"`);
     return value;
   };
-  const margin = optional(LambdaVariable.lateCommitMarginMs) ?? '60000';
-  if (!/^[1-9]\d*$/.test(margin)) {
-    throw new InvalidConfigError(
-      `${LambdaVariable.lateCommitMarginMs} must be a positive integer, got "${margin}"`,
-    );
-  }
+  const positive = (name: string, fallback: number) => {
+    const value = optional(name) ?? String(fallback);
+    if (!/^[1-9]\d*$/.test(value))
+      throw new InvalidConfigError(`${name} must be a positive integer, got "${value}"`);
+    return Number(value);
+  };
   const deleteCheck = optional(LambdaVariable.deleteCheckIntervalMs) ?? String(defaultDeleteCheckIntervalMs);
   if (!/^\d+$/.test(deleteCheck)) {
     throw new InvalidConfigError(
@@ -67,8 +74,9 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     stage: required(LambdaVariable.stage, stagePattern),
     warehouseSchema: required(LambdaVariable.warehouseSchema, schemaPattern),
     stateSchema: required(LambdaVariable.stateSchema, schemaPattern),
-    lateCommitMarginMs: Number(margin),
+    lateCommitMarginMs: positive(LambdaVariable.lateCommitMarginMs, 60_000),
     deleteCheckIntervalMs: Number(deleteCheck),
+    loadParallelism: positive(LambdaVariable.loadParallelism, defaultLoadParallelism),
     region: optional('AWS_REGION') ?? optional('AWS_DEFAULT_REGION') ?? 'us-east-1',
     rawLakeUrl: optional(LambdaVariable.rawLakeUrl),
     processedLakeUrl: optional(LambdaVariable.processedLakeUrl),

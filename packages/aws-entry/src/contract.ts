@@ -18,6 +18,8 @@ export const LambdaVariable = {
   lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
   /** How often the detector reconciles each table's keys with the lake to find deleted rows; 0 turns it off. */
   deleteCheckIntervalMs: 'TOTES_DELETE_CHECK_INTERVAL_MS',
+  /** How many transactions the loader runs at once to load one large dataset; set for the loader only. */
+  loadParallelism: 'TOTES_LOAD_PARALLELISM',
   /** `s3://bucket/prefix` of the raw zone; set only for the functions that read or write it. */
   rawLakeUrl: 'TOTES_RAW_LAKE_URL',
   /** `s3://bucket/prefix` of the processed zone; set only for the functions that read or write it. */

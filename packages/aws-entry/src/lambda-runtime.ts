@@ -78,8 +78,12 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       { readOnly: true, max: 2, applicationName: `totes-${service}` },
     ),
   );
+  // The loader holds one connection per transaction of a large dataset's load.
   const warehousePool = lazyAsync(async () =>
-    createPool(await warehouseUrl(), { max: 2, applicationName: `totes-${service}` }),
+    createPool(await warehouseUrl(), {
+      max: Math.max(2, config().loadParallelism),
+      applicationName: `totes-${service}`,
+    }),
   );
   const namespaces = lazyAsync(async () => {
     const { stage, warehouseSchema, sourceLocation, rawLakeUrl, processedLakeUrl } = config();

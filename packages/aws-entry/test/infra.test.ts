@@ -13,6 +13,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InfraError } from '../../../infra/errors';
 import { deploy } from '../../../infra/index';
+import { serviceSettings } from '../../../infra/services';
 import { stagePlan } from '../../../infra/stage';
 import runtimePackage from '../../runtime/package.json' with { type: 'json' };
 import { loadLambdaConfig } from '../src/config';
@@ -486,6 +487,12 @@ describe('least privilege', () => {
       warehouseSecretArn: arnOf.secret('totes-dev-warehouse'),
       sourceLocation,
     });
+    expect(loader.loadParallelism).toBe(serviceSettings[ServiceName.warehouseLoader].loadParallelism);
+    const extractor = functionOf(fakes, ServiceName.tableExtractor).args.environment as Record<
+      string,
+      string
+    >;
+    expect(extractor[LambdaVariable.loadParallelism]).toBeUndefined();
     expect(loader.rawLakeUrl).toBeUndefined();
     expect(loader.sourceSecretArn).toBeUndefined();
     const detector = loadLambdaConfig(

@@ -18,7 +18,7 @@ const interrupted = new AbortController();
 process.once('SIGINT', () => interrupted.abort(new Error('interrupted')));
 process.once('SIGTERM', () => interrupted.abort(new Error('terminated')));
 try {
-  const options = parseBenchArgs(argv);
+  const options = parseBenchArgs(argv, process.env);
   if (!options) {
     process.stdout.write(`${benchUsage}\n`);
   } else {

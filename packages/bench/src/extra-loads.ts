@@ -79,6 +79,7 @@ async function untimedLoad(
     detectIntervalMs: null,
     timeoutMs: options.timeoutMs,
     serviceBundle: null,
+    loadParallelism: options.loadParallelism,
     signal: context.signal,
     ...how,
   });

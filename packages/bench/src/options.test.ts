@@ -33,6 +33,17 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--fleet', 'esbuild'])).toThrow(/--fleet must be one of both, bundled, tsx/);
   });
 
+  it("loads with the platform's parallelism unless --load-parallelism or TOTES_LOAD_PARALLELISM says otherwise", () => {
+    expect(defaultBenchOptions.loadParallelism).toBe(2);
+    expect(parseBenchArgs([], { TOTES_LOAD_PARALLELISM: '4' })?.loadParallelism).toBe(4);
+    expect(
+      parseBenchArgs(['--load-parallelism', '3'], { TOTES_LOAD_PARALLELISM: '4' })?.loadParallelism,
+    ).toBe(3);
+    expect(() => parseBenchArgs(['--load-parallelism', '0'])).toThrow(
+      /--load-parallelism must be an integer/,
+    );
+  });
+
   it('answers --help with null, for the usage text', () => {
     expect(parseBenchArgs(['--help'])).toBeNull();
   });

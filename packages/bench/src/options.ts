@@ -1,3 +1,4 @@
+import { ConfigVariable, defaultLoadParallelism } from '@totes/runtime';
 import { BenchError, BenchErrorCode } from './errors';
 
 /** Which service fleets the benchmark runs. */
@@ -40,6 +41,11 @@ export interface BenchOptions {
    * TypeScript under tsx; `both` adds one untimed full load under tsx, to set its memory beside the bundled one's.
    */
   readonly fleet: Fleet;
+  /**
+   * The loader's transactions per large dataset, as `TOTES_LOAD_PARALLELISM` sets them for the platform. The
+   * services' other settings are the bench's own: its environment's `TOTES_` URLs never reach them.
+   */
+  readonly loadParallelism: number;
 }
 
 /** The defaults of `pnpm bench`. */
@@ -54,6 +60,7 @@ export const defaultBenchOptions: BenchOptions = {
   timeoutMs: 30 * 60_000,
   serviceHeapMb: 128,
   fleet: Fleet.both,
+  loadParallelism: defaultLoadParallelism,
 };
 
 /** The usage text of `pnpm bench`. */
@@ -76,11 +83,20 @@ Options:
   --no-service-heap-mb  leave V8 to size each service's heap from this machine's memory
   --fleet F          how the services run: bundled (esbuild, as each Lambda is built; plain node), tsx, or both
                      (default: the runs bundled, plus one untimed full load under tsx for its memory)
+  --load-parallelism N  the loader's transactions per large dataset (default: TOTES_LOAD_PARALLELISM, else 2)
   --help             this text`;
 
-/** Parses the arguments of `pnpm bench`. `--help` yields null. */
-export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
+/**
+ * Parses the arguments of `pnpm bench`; of `env`, only `TOTES_LOAD_PARALLELISM` is read, as the default of
+ * `--load-parallelism`. `--help` yields null.
+ */
+export function parseBenchArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): BenchOptions | null {
   const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...defaultBenchOptions };
+  const fromEnv = env[ConfigVariable.loadParallelism]?.trim();
+  if (fromEnv) options.loadParallelism = integer(ConfigVariable.loadParallelism, fromEnv, 1);
   const args = argv.filter((arg) => arg !== '--');
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -129,6 +145,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
         break;
       case '--fleet':
         options.fleet = fleet(flag, value());
+        break;
+      case '--load-parallelism':
+        options.loadParallelism = integer(flag, value(), 1);
         break;
       case '--timeout-ms':
         options.timeoutMs = integer(flag, value(), 1);

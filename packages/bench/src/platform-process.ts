@@ -86,6 +86,7 @@ export async function runPlatformProcess(): Promise<void> {
         warehouseUrl: request.warehouseUrl,
         lakeDir: request.lakeDir,
         awsEndpoint: aws.endpoint,
+        loadParallelism: request.loadParallelism,
       },
       listeners: {
         onLog: recorder.write,

@@ -28,6 +28,8 @@ export interface PlatformProcessRequest {
   readonly serviceHeapMb: number | null;
   /** The bundled service process (service-bundle.ts) to run with plain node; null runs the TypeScript under tsx. */
   readonly serviceBundle: string | null;
+  /** The loader's transactions per large dataset (`TOTES_LOAD_PARALLELISM`). */
+  readonly loadParallelism: number;
 }
 
 /** The environment variable that carries the {@link PlatformProcessRequest}. */
@@ -69,6 +71,8 @@ export interface ServiceProcessRequest {
   readonly lakeDir: string;
   /** The platform process' fauxqs. */
   readonly awsEndpoint: string;
+  /** The loader's transactions per large dataset (`TOTES_LOAD_PARALLELISM`). */
+  readonly loadParallelism: number;
 }
 
 /** The environment variable that carries the {@link ServiceProcessRequest}. */

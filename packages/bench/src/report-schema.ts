@@ -184,6 +184,8 @@ export const BenchReportSchema = z.object({
     serviceHeapMb: z.number().int().positive().nullable().optional(),
     /** How the services ran (absent in older reports, whose services all ran under tsx). */
     fleet: z.enum(Fleet).optional(),
+    /** The loader's transactions per large dataset (absent in older reports, which all loaded with 2). */
+    loadParallelism: z.number().int().positive().optional(),
   }),
   machine: z.object({
     hostname: z.string(),

@@ -101,6 +101,7 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
         profile: options.profile,
         serviceHeapMb: options.serviceHeapMb,
         fleet: options.fleet,
+        loadParallelism: options.loadParallelism,
       },
       machine: describeMachine(),
       loadAverage: { atStart, atEnd: loadAverage() },
@@ -183,6 +184,7 @@ async function measureRun(
     layout: ServiceLayout.perService,
     serviceHeapMb: options.serviceHeapMb,
     serviceBundle: bundle?.entryPath ?? null,
+    loadParallelism: options.loadParallelism,
     signal: context.signal,
   });
   try {

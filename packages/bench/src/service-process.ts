@@ -39,6 +39,9 @@ export async function runServiceProcess(): Promise<void> {
           stage: 'bench',
           // An inbox of its own, empty: files dropped for the local platform are not this run's input.
           inboxUrl: `${request.lakeDir}-inbox`,
+          // The platform's settings come from the request, not this process' environment, whose TOTES_ URLs
+          // could name another warehouse; the bench's own option sets the one tuning knob it varies.
+          loadParallelism: request.loadParallelism,
         },
       ),
       awsEndpoint: request.awsEndpoint,

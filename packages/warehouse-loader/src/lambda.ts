@@ -66,6 +66,7 @@ async function portsOf(runtime: LambdaRuntime) {
       runs,
       warehouseSchema: config.warehouseSchema,
       stateSchema: config.stateSchema,
+      loadParallelism: config.loadParallelism,
     }),
     namespaces,
   };

@@ -52,6 +52,7 @@ function fakePorts(
   batches: ColumnBatch[],
   outcome: Partial<LoadOutcome> = {},
   loaded: readonly number[] = [],
+  waitedMs = 0,
 ) {
   const reads: { parts: readonly string[]; columns: string[] }[] = [];
   const loads: { entry: LoadEntry; rows: Row[] }[] = [];
@@ -72,6 +73,7 @@ function fakePorts(
     },
     async checkDimensions(_fact, references) {
       for await (const _batch of references);
+      return waitedMs;
     },
   };
   const ports = {
@@ -133,6 +135,15 @@ describe('loadBuiltModel', () => {
       firstDelivery: false,
       durationMs: 250,
     });
+  });
+
+  it("leaves out of the load's duration the time its check waited for dimension rows", async () => {
+    const message = built('fact_payment', 'fact', 'payment');
+    const fake = fakePorts([batchOf([{ payment_id: 1 }])], {}, [], 100);
+
+    const loaded = await loadBuiltModel(message, fake.ports);
+
+    expect(loaded.durationMs).toBe(150);
   });
 
   it('reports the load as an OpenLineage COMPLETE event of the job load.<model>, a child of the run', async () => {

@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  type FactModel,
-  factReferences,
   factVersionKey,
   type LakeColumn,
   processedColumnsOf,
@@ -14,7 +12,6 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyBinary } from './copy-binary';
 import { qualifiedTable } from './ddl';
-import { DimensionsNotReadyError } from './errors';
 
 const q = pg.escapeIdentifier;
 
@@ -39,8 +36,18 @@ export function stagingDdl(columns: readonly LakeColumn[]): string {
 }
 
 /** Streams the column batches into the staging table with COPY; returns the rows copied. */
-export async function copyIntoStaging(
-  client: pg.PoolClient,
+export function copyIntoStaging(
+  client: pg.ClientBase,
+  columns: readonly LakeColumn[],
+  batches: AsyncIterable<ColumnBatch>,
+): Promise<number> {
+  return copyRows(client, stagingTable, columns, batches);
+}
+
+/** Streams the column batches into `table` (an identifier, quoted) with COPY; returns the rows copied. */
+export async function copyRows(
+  client: pg.ClientBase,
+  table: string,
   columns: readonly LakeColumn[],
   batches: AsyncIterable<ColumnBatch>,
 ): Promise<number> {
@@ -55,7 +62,7 @@ export async function copyIntoStaging(
     yield copyBinaryTrailer;
   }
   const list = columns.map((column) => q(column.name)).join(', ');
-  const sink = client.query(copyFrom(`COPY ${stagingTable} (${list}) FROM STDIN (FORMAT binary)`));
+  const sink = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN (FORMAT binary)`));
   // One batch's tuples ahead of the socket, not Readable.from's default 16: memory holds about one part.
   await pipeline(Readable.from(tuples(), { highWaterMark: 1 }), sink);
   return received;
@@ -92,23 +99,4 @@ export function mergeSql(schema: string, model: WarehouseModel): string {
     ON CONFLICT (${key}) DO UPDATE SET ${values.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
     WHERE ${target}.${version} < EXCLUDED.${version}
        OR (${target}.${version} = EXCLUDED.${version} AND (${current}) IS DISTINCT FROM (${incoming}))`;
-}
-
-/** Throws {@link DimensionsNotReadyError} when a staged fact row references a dimension row not yet loaded. */
-export async function assertDimensionsReady(
-  client: pg.PoolClient,
-  schema: string,
-  fact: FactModel,
-): Promise<void> {
-  const missing: { dimension: string; keys: string[] }[] = [];
-  for (const { column, dimension } of factReferences(fact)) {
-    const { rows } = await client.query<{ key: string }>(
-      `SELECT DISTINCT s.${q(column)}::text AS key FROM ${stagingTable} s
-       WHERE s.${q(column)} IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM ${qualifiedTable(schema, dimension)} d WHERE d.${q(dimension.key)} = s.${q(column)})
-       ORDER BY 1 LIMIT 5`,
-    );
-    if (rows.length > 0) missing.push({ dimension: dimension.name, keys: rows.map((row) => row.key) });
-  }
-  if (missing.length > 0) throw new DimensionsNotReadyError(fact.name, missing);
 }

@@ -1,11 +1,13 @@
-import { type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
+import { dependenciesOf, type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
 import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/runtime';
 import type pg from 'pg';
-import { checkDimensions } from './dimension-check';
+import { checkDimensions, type DimensionWait } from './dimension-check';
 import { LoadIncompleteError } from './errors';
+import { copiesStraight, copyFactStraight, tap } from './fact-copy';
 import { type LoadTotals, loadLedger } from './load-ledger';
 import { partChunks, runPool } from './part-plan';
-import { assertDimensionsReady, copyIntoStaging, mergeSql, stagingDdl } from './staging';
+import { assertReferencesPresent, referenceKeys } from './reference-keys';
+import { copyIntoStaging, mergeSql, stagingDdl } from './staging';
 
 /** The ledger entry that makes a load idempotent. */
 export interface LoadEntry {
@@ -53,22 +55,30 @@ export interface WarehouseWriter {
   load(entry: LoadEntry, progress: LoadProgress, readPart: PartReader): Promise<LoadOutcome>;
   /**
    * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
-   * yet, after waiting a little for it: a cheap check, on the reference columns only, before a load decodes and
-   * copies the whole batch (the load checks again inside its transaction).
+   * yet, after waiting for it in place (see {@link WarehouseWriterOptions.dimensionWaitMs}): a cheap check, on the
+   * reference columns only, before a load decodes and copies the whole batch (the load checks again inside its
+   * transaction). Returns how long it waited, in milliseconds.
    */
-  checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<void>;
+  checkDimensions(fact: FactModel, references: AsyncIterable<ColumnBatch>): Promise<number>;
 }
 
 export interface WarehouseWriterOptions {
   pool: pg.Pool;
   warehouseSchema: string;
   stateSchema: string;
-  runs: Pick<RunLedger, 'markLoaded'>;
+  /** `loadDue`, when given, tells a dimension check that a run is still to load a dimension: it waits for it. */
+  runs: Pick<RunLedger, 'markLoaded'> & Partial<Pick<RunLedger, 'loadDue'>>;
   /**
    * How long {@link WarehouseWriter.checkDimensions} waits, asking again every 200 ms, for missing dimension rows
-   * before it gives up with {@link DimensionsNotReadyError} (and the message is deferred); 2 s by default.
+   * while none arrives and no run is still to load their dimension, before it gives up with
+   * {@link DimensionsNotReadyError} (and the message is deferred); 2 s by default.
    */
   dimensionWaitMs?: number;
+  /**
+   * The longest a dimension check waits in place while the rows arrive or a run is still to load them; 20 s by
+   * default, well inside the loader Lambda's timeout. The wait holds no transaction and no lock.
+   */
+  dimensionWaitLimitMs?: number;
   /** How many transactions load the parts of one dataset at once (`TOTES_LOAD_PARALLELISM`); 2 by default. */
   loadParallelism?: number;
   /** At most this many parts in one transaction of a dataset loaded in parts; 8 by default (80 000 rows). */
@@ -80,6 +90,9 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
 /**
  * A writer that COPYs rows into a temporary staging table and merges them: dimensions are upserted by key unless
  * the warehouse holds a newer version, facts are inserted unless that version of the source row is already there.
+ * The chunks of a fact dataset in parts are COPYed straight into the fact's table while every version in them is
+ * new (see {@link copyFactStraight}). A fact's references are checked inside each transaction, from the keys
+ * gathered as its rows pass.
  *
  * A dataset of one part is loaded in one transaction that records the message in the load ledger and marks the
  * model loaded for its extraction in the run ledger. A larger one is loaded in chunks of parts, `loadParallelism`
@@ -87,9 +100,15 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
  * marks the model loaded once every part is in, so a crash or a redelivery loads only the parts that are not.
  */
 export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
-  const { pool, warehouseSchema, runs, dimensionWaitMs = 2_000 } = options;
+  const { pool, warehouseSchema, runs, dimensionWaitMs = 2_000, dimensionWaitLimitMs = 20_000 } = options;
   const { loadParallelism = 2, partsPerTransaction = 8 } = options;
   const ledger = loadLedger(options.stateSchema);
+  const loadDue = runs.loadDue?.bind(runs);
+  const wait: DimensionWait = {
+    idleMs: dimensionWaitMs,
+    limitMs: dimensionWaitLimitMs,
+    ...(loadDue && { due: (dimension) => loadDue(dimension.name, dependenciesOf(dimension)) }),
+  };
 
   /** Stages the batches and merges them, checking a fact's references in between. */
   const stageAndMerge = async (
@@ -99,8 +118,15 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
   ): Promise<LoadTotals> => {
     const columns = processedColumnsOf(model);
     await client.query(stagingDdl(columns));
-    const received = await copyIntoStaging(client, columns, batches);
-    if (model.kind === 'fact') await assertDimensionsReady(client, warehouseSchema, model);
+    // A fact's references are gathered as its rows are copied, and checked inside this transaction.
+    const references = model.kind === 'fact' ? referenceKeys(model) : undefined;
+    const received = await copyIntoStaging(
+      client,
+      columns,
+      references ? tap(batches, references.gather) : batches,
+    );
+    if (model.kind === 'fact' && references)
+      await assertReferencesPresent(client, warehouseSchema, model, references);
     const merged = await client.query(mergeSql(warehouseSchema, model));
     return { received, written: merged.rowCount ?? 0 };
   };
@@ -114,12 +140,36 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       return { commit: true, value: { ...totals, firstDelivery: true } };
     });
 
-  const loadChunk = (entry: LoadEntry, chunk: readonly number[], readPart: PartReader) =>
+  /**
+   * Copies a chunk of a fact straight into its table while that works (`straight.on`): once a chunk holds a version
+   * the table has, the rest of the dataset is merged from staging, as a repeated load would fail again.
+   */
+  const loadRows = async (
+    client: pg.PoolClient,
+    model: WarehouseModel,
+    read: () => AsyncIterable<ColumnBatch>,
+    straight: { on: boolean },
+  ): Promise<LoadTotals> => {
+    if (straight.on && model.kind === 'fact') {
+      const copied = await copyFactStraight(client, warehouseSchema, model, read());
+      if (copied) return copied;
+      straight.on = false;
+    }
+    return stageAndMerge(client, model, read());
+  };
+
+  const loadChunk = (
+    entry: LoadEntry,
+    chunk: readonly number[],
+    readPart: PartReader,
+    straight: { on: boolean },
+  ) =>
     inTransaction(pool, async (client) => {
       const claimed = await ledger.claimParts(client, entry.messageId, chunk);
       if (claimed.length === 0) return { commit: false, value: undefined };
       const received = claimed.map(() => 0);
-      const { written } = await stageAndMerge(client, entry.model, readParts(claimed, readPart, received));
+      const read = () => readParts(claimed, readPart, received);
+      const { written } = await loadRows(client, entry.model, read, straight);
       await ledger.recordParts(client, entry.messageId, claimed, received, written);
       return { commit: true, value: undefined };
     });
@@ -149,11 +199,13 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       if (progress.partCount <= 1) return loadWhole(entry, progress, readPart);
       if (progress.done) return notFirst;
       const chunks = partChunks(progress.pending, loadParallelism, partsPerTransaction);
-      await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart));
+      // Only a dataset in parts is copied straight: a small one is as quick to merge, and a failed try would read
+      // its part again.
+      const straight = { on: entry.model.kind === 'fact' && copiesStraight(entry.model) };
+      await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart, straight));
       return complete(entry, progress.partCount);
     },
-    checkDimensions: (fact, references) =>
-      checkDimensions(pool, warehouseSchema, dimensionWaitMs, fact, references),
+    checkDimensions: (fact, references) => checkDimensions(pool, warehouseSchema, wait, fact, references),
   };
 }
 

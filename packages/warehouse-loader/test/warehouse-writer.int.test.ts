@@ -3,9 +3,9 @@ import { type FactModel, findModel, processedColumnsOf, type Row } from '@totes/
 import { type ColumnBatch, columnBatchOf } from '@totes/runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceColumnsOf } from '../src/dimension-check';
 import { DimensionsNotReadyError } from '../src/errors';
 import { migrateWarehouse } from '../src/migrate';
+import { referenceColumnsOf } from '../src/reference-keys';
 import { createWarehouseWriter, type LoadEntry, type WarehouseWriterOptions } from '../src/warehouse-writer';
 
 // The warehouse's foreign keys are NOT ENFORCED: the check of the staged rows inside the load's transaction is what

@@ -37,6 +37,11 @@ export interface RunLedger {
   /** Marks a model as loaded for an extraction, inside the load's own transaction. */
   markLoaded(client: pg.ClientBase, extractionId: string, model: string): Promise<void>;
   /**
+   * Whether a run under way is still to load `model`, which is built from `tables`: one of them is not extracted
+   * yet, or an extraction of one has not loaded the model yet. A fact load waits for such a dimension in place.
+   */
+  loadDue(model: string, tables: readonly string[]): Promise<boolean>;
+  /**
    * If every table of the run has a complete extraction, marks the run complete, calls `announce` (inside the
    * same transaction: a failed announcement leaves the run open to be tried again) and returns the run.
    */
@@ -123,6 +128,19 @@ export function createRunLedger(pool: pg.Pool, schema: string, tables: readonly 
          WHERE extraction_id = $1 AND NOT ($2 = ANY (loaded_models))`,
         [extractionId, model],
       );
+    },
+    async loadDue(model, dependencies) {
+      const { rows } = await pool.query<{ due: boolean }>(
+        `SELECT EXISTS (
+           SELECT 1 FROM ${s}.run r, unnest(r.tables) AS t(table_name)
+           WHERE r.completed_at IS NULL AND r.abandoned_at IS NULL AND t.table_name = ANY ($2::text[])
+             AND NOT EXISTS (
+               SELECT 1 FROM ${s}.extraction e
+               WHERE e.run_id = r.run_id AND e.table_name = t.table_name
+                 AND NOT ($1 = ANY (e.models) AND NOT ($1 = ANY (e.loaded_models))))) AS due`,
+        [model, [...dependencies]],
+      );
+      return rows[0]?.due ?? false;
     },
     async completeRun(runId, announce) {
       const client = await pool.connect();
