@@ -7,7 +7,7 @@ import { writeTable } from './parquet-codec';
 import { arrowTypeOf } from './parquet-types';
 
 /**
- * Encodes a column batch as one Parquet file (zstd), with its columns' names, types and nullability, straight from
+ * Encodes a column batch as one Parquet file (Snappy), with its columns' names, types and nullability, straight from
  * its Arrow data: no row is made. A column held in another form than its declared type is converted (a decimal
  * read as text from an older part, or of a narrower precision); a column the batch does not hold is written as
  * nulls.
