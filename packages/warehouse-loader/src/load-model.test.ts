@@ -64,7 +64,8 @@ function fakePorts(
       );
       return { partCount, done: pending.length === 0 && partCount > 1, pending };
     },
-    async load(entry, progress, readPart) {
+    async load(entry, progress, readPart, ready) {
+      if (progress.pending.length > 0) await ready?.(progress.pending);
       const all: Row[] = [];
       for (const part of progress.pending)
         for await (const batch of readPart(part)) all.push(...rowsOf(batch));

@@ -30,14 +30,20 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
   const { parts } = message.object;
   const progress = await ports.writer.progress(message.id, parts.length);
   const partsAt = (indexes: readonly number[]) => indexes.map((index) => parts[index] as string);
-  // A fact waiting for its dimensions is put back before its rows are decoded and copied.
-  const waitedMs =
-    model.kind === 'fact' && progress.pending.length > 0
-      ? await ports.writer.checkDimensions(
-          model,
-          ports.readColumns({ parts: partsAt(progress.pending) }, referenceColumnsOf(model)),
-        )
-      : 0;
+  // A fact's chunk waits for the dimension rows it references before its rows are decoded and copied, and is put
+  // back if they do not come. Per chunk, not per dataset: the first chunks of a large fact load while the last
+  // chunks of its dimension are still being loaded.
+  let waitedMs: number | undefined;
+  const ready =
+    model.kind === 'fact'
+      ? async (indexes: readonly number[]) => {
+          const waited = await ports.writer.checkDimensions(
+            model,
+            ports.readColumns({ parts: partsAt(indexes) }, referenceColumnsOf(model)),
+          );
+          waitedMs ??= waited;
+        }
+      : undefined;
   const columns = processedColumnsOf(model);
   const outcome = await ports.writer.load(
     {
@@ -49,11 +55,13 @@ export async function loadBuiltModel(message: ModelBuilt, ports: LoaderPorts): P
     },
     progress,
     (part) => ports.readColumns({ parts: partsAt([part]) }, columns),
+    ready,
   );
   return modelLoadedEvent(message, ports.namespaces, {
     eventType: LineageEventType.complete,
     outcome,
-    // The load's own time: a wait in place for dimension rows is not the load's, as a deferral is not.
-    durationMs: now() - started - waitedMs,
+    // The load's own time: the wait in place before its first chunk could start is not the load's, as a deferral
+    // is not. A later chunk's wait, while earlier chunks load, is.
+    durationMs: now() - started - (waitedMs ?? 0),
   });
 }

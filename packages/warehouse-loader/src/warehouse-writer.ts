@@ -44,6 +44,12 @@ export interface LoadProgress {
 /** Reads one part of a message's dataset, by index, in column batches. */
 export type PartReader = (part: number) => AsyncIterable<ColumnBatch>;
 
+/**
+ * Waits until the rows of some parts may be loaded (a fact's dimension check), or throws to put the message back.
+ * Called before each transaction, with the parts it is about to load, and outside it: the wait holds no lock.
+ */
+export type PartsReady = (parts: readonly number[]) => Promise<void>;
+
 /** Loads processed rows into the warehouse. */
 export interface WarehouseWriter {
   /**
@@ -51,8 +57,17 @@ export interface WarehouseWriter {
    * one part: a smaller dataset is loaded in one transaction, which finds a loaded message itself.
    */
   progress(messageId: string, partCount: number): Promise<LoadProgress>;
-  /** Loads the pending parts, each exactly once whatever the deliveries, and records the message once all are in. */
-  load(entry: LoadEntry, progress: LoadProgress, readPart: PartReader): Promise<LoadOutcome>;
+  /**
+   * Loads the pending parts, each exactly once whatever the deliveries, and records the message once all are in.
+   * `ready`, when given, is awaited before each transaction for the parts it loads: a fact's chunk waits only for
+   * the dimension rows it references, so it loads while the later chunks of a large dimension are still landing.
+   */
+  load(
+    entry: LoadEntry,
+    progress: LoadProgress,
+    readPart: PartReader,
+    ready?: PartsReady,
+  ): Promise<LoadOutcome>;
   /**
    * Throws {@link DimensionsNotReadyError} when a fact's rows reference a dimension row the warehouse does not hold
    * yet, after waiting for it in place (see {@link WarehouseWriterOptions.dimensionWaitMs}): a cheap check, on the
@@ -195,14 +210,20 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       const inLedger = new Set(loaded);
       return { partCount, done, pending: done ? [] : all.filter((part) => !inLedger.has(part)) };
     },
-    async load(entry, progress, readPart) {
-      if (progress.partCount <= 1) return loadWhole(entry, progress, readPart);
+    async load(entry, progress, readPart, ready) {
+      if (progress.partCount <= 1) {
+        if (ready && progress.pending.length > 0) await ready(progress.pending);
+        return loadWhole(entry, progress, readPart);
+      }
       if (progress.done) return notFirst;
       const chunks = partChunks(progress.pending, loadParallelism, partsPerTransaction);
       // Only a dataset in parts is copied straight: a small one is as quick to merge, and a failed try would read
       // its part again.
       const straight = { on: entry.model.kind === 'fact' && copiesStraight(entry.model) };
-      await runPool(chunks, loadParallelism, (chunk) => loadChunk(entry, chunk, readPart, straight));
+      await runPool(chunks, loadParallelism, async (chunk) => {
+        await ready?.(chunk);
+        await loadChunk(entry, chunk, readPart, straight);
+      });
       return complete(entry, progress.partCount);
     },
     checkDimensions: (fact, references) => checkDimensions(pool, warehouseSchema, wait, fact, references),

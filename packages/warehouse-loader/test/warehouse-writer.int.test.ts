@@ -144,6 +144,52 @@ describe('a dataset of many parts', () => {
     count(`warehouse.dim_design WHERE design_id BETWEEN ${base} AND ${base + partCount * rowsPerPart - 1}`);
   const allParts = Array.from({ length: partCount }, (_, part) => part);
 
+  it('asks before each transaction whether its parts may load, once the chunks before it are committed', async () => {
+    const { writer } = writerWith({ loadParallelism: 1, partsPerTransaction: 3 });
+    const load = designEntry();
+    const asked: { parts: number[]; loadedBefore: number }[] = [];
+    const ready = async (parts: readonly number[]) => {
+      asked.push({ parts: [...parts], loadedBefore: await designsFrom(70_000) });
+    };
+
+    await writer.load(
+      load,
+      await writer.progress(load.messageId, partCount),
+      dataset(70_000).readPart,
+      ready,
+    );
+
+    expect(asked).toEqual([
+      { parts: [0, 1, 2], loadedBefore: 0 },
+      { parts: [3, 4, 5], loadedBefore: 3 * rowsPerPart },
+      { parts: [6], loadedBefore: 6 * rowsPerPart },
+    ]);
+    expect(await designsFrom(70_000)).toBe(partCount * rowsPerPart);
+  });
+
+  it('loads none of a chunk whose parts may not load, keeps the chunks before it, and a redelivery loads the rest', async () => {
+    const { writer } = writerWith({ loadParallelism: 1, partsPerTransaction: 3 });
+    const load = designEntry();
+    const notYet = async (parts: readonly number[]) => {
+      if (parts.includes(3)) throw new Error('dimension rows not loaded yet');
+    };
+
+    const error = await writer
+      .load(load, await writer.progress(load.messageId, partCount), dataset(80_000).readPart, notYet)
+      .catch((caught: unknown) => caught);
+    const afterFailure = await designsFrom(80_000);
+    const outcome = await writer.load(
+      load,
+      await writer.progress(load.messageId, partCount),
+      dataset(80_000).readPart,
+    );
+
+    expect(error).toBeInstanceOf(Error);
+    expect(afterFailure).toBe(3 * rowsPerPart);
+    expect(outcome).toMatchObject({ received: 21, written: 21, firstDelivery: true });
+    expect(await designsFrom(80_000)).toBe(partCount * rowsPerPart);
+  });
+
   it('loads every part once, in parallel transactions, and records each part and then the message', async () => {
     const { writer, marks } = writerWith({ loadParallelism: 3, partsPerTransaction: 2 });
     const load = designEntry();
