@@ -16,6 +16,9 @@ import pg from 'pg';
 
 const q = pg.escapeIdentifier;
 
+/** The type of a table dimension's `_source_version`: text, the versions of its sources joined (see the model). */
+export const sourceVersionSql = 'text';
+
 /** A model's table, schema-qualified. Identifiers come from the model only. */
 export function qualifiedTable(schema: string, model: WarehouseModel): string {
   return `${q(schema)}.${q(model.name)}`;
@@ -35,7 +38,7 @@ function deletedAtMigration(schema: string, model: WarehouseModel): string[] {
 
 function dimensionDdl(schema: string, model: DimensionModel): string {
   const columns = model.columns.map(columnDdl);
-  if (model.build === 'table') columns.push(`${q(sourceVersionColumn)} text NOT NULL`);
+  if (model.build === 'table') columns.push(`${q(sourceVersionColumn)} ${sourceVersionSql} NOT NULL`);
   if (marksDeletes(model)) columns.push(deletedAtDdl);
   columns.push(`PRIMARY KEY (${q(model.key)})`);
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, model)} (\n  ${columns.join(',\n  ')}\n);`;

@@ -3,11 +3,11 @@ import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/ru
 import type pg from 'pg';
 import { checkDimensions, type DimensionWait } from './dimension-check';
 import { LoadIncompleteError } from './errors';
-import { copiesStraight, copyFactStraight, tap } from './fact-copy';
 import { type LoadTotals, loadLedger } from './load-ledger';
 import { partChunks, runPool } from './part-plan';
 import { assertReferencesPresent, referenceKeys } from './reference-keys';
 import { copyIntoStaging, mergeSql, stagingDdl } from './staging';
+import { copiesStraight, copyStraight, tap } from './straight-copy';
 
 /** The ledger entry that makes a load idempotent. */
 export interface LoadEntry {
@@ -106,7 +106,7 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
  * A writer that COPYs rows into a temporary staging table and merges them: dimensions are upserted by key unless
  * the warehouse holds a newer version, facts are inserted unless that version of the source row is already there.
  * The chunks of a fact dataset in parts are COPYed straight into the fact's table while every version in them is
- * new (see {@link copyFactStraight}). A fact's references are checked inside each transaction, from the keys
+ * new (see {@link copyStraight}), and so are a dimension's while every key is new. A fact's references are checked inside each transaction, from the keys
  * gathered as its rows pass.
  *
  * A dataset of one part is loaded in one transaction that records the message in the load ledger and marks the
@@ -165,8 +165,8 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     read: () => AsyncIterable<ColumnBatch>,
     straight: { on: boolean },
   ): Promise<LoadTotals> => {
-    if (straight.on && model.kind === 'fact') {
-      const copied = await copyFactStraight(client, warehouseSchema, model, read());
+    if (straight.on) {
+      const copied = await copyStraight(client, warehouseSchema, model, read());
       if (copied) return copied;
       straight.on = false;
     }
@@ -219,7 +219,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       const chunks = partChunks(progress.pending, loadParallelism, partsPerTransaction);
       // Only a dataset in parts is copied straight: a small one is as quick to merge, and a failed try would read
       // its part again.
-      const straight = { on: entry.model.kind === 'fact' && copiesStraight(entry.model) };
+      const straight = { on: copiesStraight(entry.model) };
       await runPool(chunks, loadParallelism, async (chunk) => {
         await ready?.(chunk);
         await loadChunk(entry, chunk, readPart, straight);

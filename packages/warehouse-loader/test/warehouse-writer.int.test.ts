@@ -190,6 +190,26 @@ describe('a dataset of many parts', () => {
     expect(await designsFrom(80_000)).toBe(partCount * rowsPerPart);
   });
 
+  it('keeps a newer version of a dimension row the warehouse holds when the rest of the dataset is copied straight', async () => {
+    await pool.query(
+      `INSERT INTO warehouse.dim_design (design_id, design_name, file_location, file_name, _source_version)
+       VALUES (90004, 'Newer', '/designs', '90004.png', '2027-01-01 00:00:00')`,
+    );
+    const { writer } = writerWith({ loadParallelism: 1, partsPerTransaction: 2 });
+    const load = designEntry();
+
+    const outcome = await writer.load(
+      load,
+      await writer.progress(load.messageId, partCount),
+      dataset(90_000).readPart,
+    );
+
+    const { rows } = await pool.query('SELECT design_name FROM warehouse.dim_design WHERE design_id = 90004');
+    expect(rows).toEqual([{ design_name: 'Newer' }]);
+    expect(await designsFrom(90_000)).toBe(partCount * rowsPerPart);
+    expect(outcome).toMatchObject({ received: 21, written: 20, firstDelivery: true });
+  });
+
   it('loads every part once, in parallel transactions, and records each part and then the message', async () => {
     const { writer, marks } = writerWith({ loadParallelism: 3, partsPerTransaction: 2 });
     const load = designEntry();

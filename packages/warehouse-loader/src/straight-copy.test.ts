@@ -1,6 +1,6 @@
-import { type FactModel, factModels } from '@totes/model';
+import { type FactModel, factModels, findModel } from '@totes/model';
 import { describe, expect, it } from 'vitest';
-import { copiesStraight } from './fact-copy';
+import { copiesStraight } from './straight-copy';
 
 describe('copiesStraight', () => {
   it.each(factModels.map((fact) => [fact.name, fact] as const))(
@@ -18,5 +18,9 @@ describe('copiesStraight', () => {
     };
 
     expect(copiesStraight(widened)).toBe(false);
+  });
+
+  it('copies dim_transaction straight: its rows are inserted as staged when its keys are new', () => {
+    expect(copiesStraight(findModel('dim_transaction')!)).toBe(true);
   });
 });
