@@ -1,8 +1,8 @@
-import { barChart, timeSeriesChart } from '../charts/charts';
+import { timeSeriesChart } from '../charts/charts';
 import { paidPalette } from '../charts/palette';
 import { PageName } from '../types';
 import type { Panel } from './panel';
-import { chartPanel, currencyFacet, numbersPanel } from './query-panels';
+import { amountBars, chartPanel, currencyFacet, numbersPanel } from './query-panels';
 
 const page = PageName.payments;
 
@@ -26,15 +26,7 @@ export const paymentsPanels: readonly Panel[] = [
     title: 'Paid and unpaid by payment type',
     query: 'payments_by_type',
     colours: paidPalette,
-    draw: (rows, params, frame) =>
-      barChart(rows, {
-        x: 'amount',
-        xLabel: 'amount',
-        y: 'payment_type',
-        facet: currencyFacet(params),
-        fill: 'status',
-        frame,
-      }),
+    draw: amountBars('amount', 'payment_type', 'status'),
   }),
   chartPanel({
     id: 'payments-over-time',
@@ -58,14 +50,6 @@ export const paymentsPanels: readonly Panel[] = [
     title: 'Payments by counterparty, paid and unpaid',
     query: 'payments_by_counterparty',
     colours: paidPalette,
-    draw: (rows, params, frame) =>
-      barChart(rows, {
-        x: 'amount',
-        xLabel: 'amount',
-        y: 'counterparty',
-        facet: currencyFacet(params),
-        fill: 'status',
-        frame,
-      }),
+    draw: amountBars('amount', 'counterparty', 'status'),
   }),
 ];

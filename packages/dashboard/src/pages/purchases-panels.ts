@@ -1,7 +1,7 @@
-import { barChart, columnChart, timeSeriesChart } from '../charts/charts';
+import { columnChart, timeSeriesChart } from '../charts/charts';
 import { PageName } from '../types';
 import type { Panel } from './panel';
-import { chartPanel, currencyFacet, numbersPanel } from './query-panels';
+import { amountBars, chartPanel, numbersPanel } from './query-panels';
 
 const page = PageName.purchases;
 
@@ -40,29 +40,13 @@ export const purchasesPanels: readonly Panel[] = [
     page,
     title: 'Purchase value by counterparty',
     query: 'purchases_by_counterparty',
-    draw: (rows, params, frame) =>
-      barChart(rows, {
-        x: 'value',
-        xLabel: 'value',
-        y: 'label',
-        facet: currencyFacet(params),
-        fill: 'currency',
-        frame,
-      }),
+    draw: amountBars('value', 'label', 'currency'),
   }),
   chartPanel({
     id: 'purchases-by-staff',
     page,
     title: 'Purchase value by staff member',
     query: 'purchases_by_staff',
-    draw: (rows, params, frame) =>
-      barChart(rows, {
-        x: 'value',
-        xLabel: 'value',
-        y: 'label',
-        facet: currencyFacet(params),
-        fill: 'currency',
-        frame,
-      }),
+    draw: amountBars('value', 'label', 'currency'),
   }),
 ];

@@ -1,4 +1,4 @@
-import type { Chart, ChartFrame } from '../charts/charts';
+import { barChart, type Chart, type ChartFrame } from '../charts/charts';
 import { html } from '../html';
 import { allCurrencies, type DashboardParams } from '../params';
 import type { PageName, QueryRow } from '../types';
@@ -115,4 +115,13 @@ function formatCount(value: unknown): string {
 /** Facet by currency only when every currency is shown: one currency needs no columns. */
 export function currencyFacet(params: DashboardParams): 'currency' | undefined {
   return params.currency === allCurrencies ? 'currency' : undefined;
+}
+
+/**
+ * Draws an amount (`x`, its own axis label) per category (`y`) as bars coloured by `fill`, one facet per currency
+ * when every currency is shown: the breakdowns of the sales, purchases and payments pages.
+ */
+export function amountBars(x: string, y: string, fill: string): DrawChart {
+  return (rows, params, frame) =>
+    barChart(rows, { x, xLabel: x, y, facet: currencyFacet(params), fill, frame });
 }

@@ -1,20 +1,9 @@
 import { barChart, columnChart, timeSeriesChart } from '../charts/charts';
 import { PageName } from '../types';
 import type { Panel } from './panel';
-import { chartPanel, currencyFacet, type DrawChart, numbersPanel } from './query-panels';
+import { amountBars, chartPanel, numbersPanel } from './query-panels';
 
 const page = PageName.sales;
-
-/** Revenue by a dimension's label, one bar per label, faceted by currency: the sales pages' breakdowns. */
-const revenueBars: DrawChart = (rows, params, frame) =>
-  barChart(rows, {
-    x: 'revenue',
-    xLabel: 'revenue',
-    y: 'label',
-    facet: currencyFacet(params),
-    fill: 'currency',
-    frame,
-  });
 
 /** The sales page: revenue and units over time, top designs, by place, staff, department and counterparty. */
 export const salesPanels: readonly Panel[] = [
@@ -64,27 +53,27 @@ export const salesPanels: readonly Panel[] = [
     page,
     title: 'Revenue by city and country of delivery',
     query: 'sales_by_location',
-    draw: revenueBars,
+    draw: amountBars('revenue', 'label', 'currency'),
   }),
   chartPanel({
     id: 'sales-by-staff',
     page,
     title: 'Revenue by staff member',
     query: 'sales_by_staff',
-    draw: revenueBars,
+    draw: amountBars('revenue', 'label', 'currency'),
   }),
   chartPanel({
     id: 'sales-by-department',
     page,
     title: 'Revenue by department',
     query: 'sales_by_department',
-    draw: revenueBars,
+    draw: amountBars('revenue', 'label', 'currency'),
   }),
   chartPanel({
     id: 'sales-by-counterparty',
     page,
     title: 'Revenue by counterparty',
     query: 'sales_by_counterparty',
-    draw: revenueBars,
+    draw: amountBars('revenue', 'label', 'currency'),
   }),
 ];
