@@ -8,6 +8,7 @@ import { partChunks, runPool } from './part-plan';
 import { assertReferencesPresent, referenceKeys } from './reference-keys';
 import { copyIntoStaging, mergeSql, stagingDdl } from './staging';
 import { copiesStraight, copyStraight, tap } from './straight-copy';
+import { createTransactionGate, type TransactionGate } from './transaction-gate';
 
 /** The ledger entry that makes a load idempotent. */
 export interface LoadEntry {
@@ -98,6 +99,12 @@ export interface WarehouseWriterOptions {
   loadParallelism?: number;
   /** At most this many parts in one transaction of a dataset loaded in parts; 8 by default (80 000 rows). */
   partsPerTransaction?: number;
+  /**
+   * At most this many load transactions at once in this writer, whatever the messages under way: each holds a part
+   * or two in hand, so this bounds the loader's memory. Twice `loadParallelism` by default, which lets two large
+   * datasets load side by side (a Lambda loads one message at a time, so it never waits here).
+   */
+  maxTransactions?: number;
 }
 
 const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
@@ -117,6 +124,7 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
 export function createWarehouseWriter(options: WarehouseWriterOptions): WarehouseWriter {
   const { pool, warehouseSchema, runs, dimensionWaitMs = 2_000, dimensionWaitLimitMs = 20_000 } = options;
   const { loadParallelism = 2, partsPerTransaction = 8 } = options;
+  const gate = createTransactionGate(options.maxTransactions ?? 2 * loadParallelism);
   const ledger = loadLedger(options.stateSchema);
   const loadDue = runs.loadDue?.bind(runs);
   const wait: DimensionWait = {
@@ -147,7 +155,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
   };
 
   const loadWhole = (entry: LoadEntry, progress: LoadProgress, readPart: PartReader) =>
-    inTransaction(pool, async (client) => {
+    inTransaction(pool, gate, async (client) => {
       if (!(await ledger.claimMessage(client, entry))) return { commit: false, value: notFirst };
       const totals = await stageAndMerge(client, entry.model, readParts(progress.pending, readPart));
       await ledger.recordMessage(client, entry.messageId, totals);
@@ -179,7 +187,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     readPart: PartReader,
     straight: { on: boolean },
   ) =>
-    inTransaction(pool, async (client) => {
+    inTransaction(pool, gate, async (client) => {
       const claimed = await ledger.claimParts(client, entry.messageId, chunk);
       if (claimed.length === 0) return { commit: false, value: undefined };
       const received = claimed.map(() => 0);
@@ -190,7 +198,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     });
 
   const complete = async (entry: LoadEntry, partCount: number): Promise<LoadOutcome> => {
-    const totals = await inTransaction(pool, async (client) => {
+    const totals = await inTransaction(pool, undefined, async (client) => {
       const recorded = await ledger.completeMessage(client, entry, partCount);
       if (!recorded) return { commit: false, value: null };
       if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
@@ -248,10 +256,18 @@ async function* readParts(
 }
 
 /**
- * Runs `work` in a transaction on a client of its own, and commits it (after the loader's kill point) or rolls it
- * back as `work` says; any error rolls it back.
+ * Runs `work` in a transaction on a client of its own, through `gate` when given (a load that holds rows in hand),
+ * and commits it (after the loader's kill point) or rolls it back as `work` says; any error rolls it back.
  */
-async function inTransaction<T>(
+function inTransaction<T>(
+  pool: pg.Pool,
+  gate: TransactionGate | undefined,
+  work: (client: pg.PoolClient) => Promise<{ commit: boolean; value: T }>,
+): Promise<T> {
+  return gate ? gate.run(() => transaction(pool, work)) : transaction(pool, work);
+}
+
+async function transaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<{ commit: boolean; value: T }>,
 ): Promise<T> {

@@ -24,7 +24,13 @@ export type { LakeLocation } from './lake-url';
 export { formatLakeUrl, parseLakeUrl } from './lake-url';
 export { formatDate, formatTime, formatTimestamp, parseDate, parseTimestamp } from './lake-values';
 export { createLocalStore } from './local-store';
-export { columnBatchOf, decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
+export {
+  columnBatchOf,
+  decodeParquet,
+  encodeParquet,
+  parquetCompression,
+  parquetDictionary,
+} from './parquet-codec';
 export { decodeParquetColumns } from './parquet-columns';
 export { encodeColumnBatch } from './parquet-columns-encode';
 export { arrowTypeOf } from './parquet-types';

@@ -1,6 +1,6 @@
 import type { LakeColumn, Row } from '@totes/model';
 import { tableFromIPC } from 'apache-arrow';
-import { Compression, ParquetFile, readSchema } from 'parquet-wasm/node';
+import { Compression, Encoding, ParquetFile, readSchema } from 'parquet-wasm/node';
 import { describe, expect, it } from 'vitest';
 import {
   CorruptLakeObjectError,
@@ -8,7 +8,7 @@ import {
   LakeErrorCode,
   LakeSchemaMismatchError,
 } from './errors';
-import { decodeParquet, encodeParquet, parquetCompression } from './parquet-codec';
+import { decodeParquet, encodeParquet, parquetCompression, parquetDictionary } from './parquet-codec';
 
 const everyType: readonly LakeColumn[] = [
   { name: 'id', lake: 'int32', nullable: false },
@@ -94,6 +94,23 @@ describe('encodeParquet and decodeParquet', () => {
 
     expect(parquetCompression).toBe('snappy');
     expect(compressions).toEqual(everyType.map(() => Compression.SNAPPY));
+  });
+
+  it('write every column in plain pages, with no dictionary to build', async () => {
+    const bytes = encodeParquet(everyType, everyTypeRows);
+
+    const file = await ParquetFile.fromFile(new Blob([bytes]));
+    const encodings = file
+      .metadata()
+      .rowGroup(0)
+      .columns()
+      .flatMap((column) => column.encodings());
+    file.free();
+
+    expect(parquetDictionary).toBe(false);
+    expect(encodings).not.toContain(Encoding.RLE_DICTIONARY);
+    expect(encodings).not.toContain(Encoding.PLAIN_DICTIONARY);
+    expect(encodings).toContain(Encoding.PLAIN);
   });
 
   it('round-trip zero rows', () => {

@@ -27,6 +27,14 @@ import { arrowTypeOf } from './parquet-types';
 export const parquetCompression = 'snappy' as const;
 
 /**
+ * Whether the lake's parts dictionary-encode their columns: no. Building the dictionaries was most of parquet-wasm's
+ * encoding time (about three times the time of a part without them, on the generated `payment`, `sales_order` and
+ * `transaction` parts), and with Snappy the parts came out no larger (`payment` and `transaction` smaller,
+ * `sales_order` 7 % larger): docs/benchmarks.md. Every engine reads plain pages.
+ */
+export const parquetDictionary = false as const;
+
+/**
  * Encodes rows as one Parquet file ({@link parquetCompression}), with the columns' names, types and nullability.
  *
  * @param part names the file in errors.
@@ -54,6 +62,7 @@ export function writeTable(fields: readonly Field[], children: readonly Data[], 
   try {
     properties = new WriterPropertiesBuilder()
       .setCompression(Compression.SNAPPY)
+      .setDictionaryEnabled(parquetDictionary)
       .setCreatedBy('totes-data-platform')
       .build();
   } catch (error) {
