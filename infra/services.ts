@@ -1,5 +1,5 @@
 /// <reference path="./sst-globals.d.ts" />
-import { LambdaVariable, topicVariable } from '@totes/aws-entry/contract';
+import { heapFlags, LambdaVariable, topicVariable } from '@totes/aws-entry/contract';
 import { ServiceName, scopedName, TopicName, type Topology } from '@totes/model';
 import runtimePackage from '../packages/runtime/package.json' with { type: 'json' };
 import type { Bus, BusQueue } from './bus';
@@ -218,6 +218,8 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
   }
   // Since Node.js 20, Lambda loads Amazon's CA certificates (RDS's among them) only when told to; without them a
   // verified TLS connection to RDS fails.
+  // The heap the bench measures the services' memory with (lambdaHeap), whatever the function's memory size.
+  environment.NODE_OPTIONS = heapFlags().join(' ');
   if (access.secrets.length > 0) environment.NODE_EXTRA_CA_CERTS = lambdaAmazonCertificates;
   if (access.lineage) environment[LambdaVariable.sourceLocation] = input.settings.sourceLocation;
   const { loadParallelism } = serviceSettings[service];

@@ -1,6 +1,7 @@
 export type { LambdaConfig } from './config';
 export { granted, loadLambdaConfig } from './config';
-export { LambdaVariable, topicVariable } from './contract';
+export type { HeapLimits } from './contract';
+export { heapFlags, LambdaVariable, lambdaHeap, topicVariable } from './contract';
 export {
   AwsEntryError,
   AwsEntryErrorCode,

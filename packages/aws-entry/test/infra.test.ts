@@ -444,6 +444,15 @@ describe('least privilege', () => {
     }
   });
 
+  it('runs every function with the heap limits the bench measures its memory under', async () => {
+    const { fakes } = await deployStage('pr-42');
+
+    for (const service of Object.values(ServiceName)) {
+      const env = functionOf(fakes, service).args.environment as Record<string, string>;
+      expect(env.NODE_OPTIONS, service).toBe('--max-old-space-size=128 --max-semi-space-size=4');
+    }
+  });
+
   it('puts names, URLs and secret ARNs in env, never a credential', async () => {
     const { fakes } = await deployStage('pr-42');
 

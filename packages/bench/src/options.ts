@@ -1,3 +1,4 @@
+import { heapFlags, lambdaHeap } from '@totes/aws-entry/contract';
 import { ConfigVariable, defaultLoadParallelism } from '@totes/runtime';
 import { BenchError, BenchErrorCode } from './errors';
 
@@ -32,8 +33,9 @@ export interface BenchOptions {
   /** The bound on each full load, each change and each drain. */
   readonly timeoutMs: number;
   /**
-   * The V8 old-space limit of each service process (`--max-old-space-size`): a function's memory size bounds its
-   * heap on AWS Lambda; null leaves V8 to size it from this machine's memory, when it collects far later.
+   * The V8 old-space limit of each service process (`--max-old-space-size`), its semi-spaces those of a function
+   * ({@link serviceNodeFlags}): by default, the heap every function is deployed with (`lambdaHeap`); null leaves V8
+   * to size the heap from this machine's memory, when it collects far later.
    */
   readonly serviceHeapMb: number | null;
   /**
@@ -48,6 +50,14 @@ export interface BenchOptions {
   readonly loadParallelism: number;
 }
 
+/**
+ * The node flags of a service process: the deployed heap (`lambdaHeap`: old space and semi-spaces), with the old
+ * space `serviceHeapMb`; none when that is null.
+ */
+export function serviceNodeFlags(serviceHeapMb: number | null): string[] {
+  return serviceHeapMb === null ? [] : heapFlags({ ...lambdaHeap, oldSpaceMiB: serviceHeapMb });
+}
+
 /** The defaults of `pnpm bench`. */
 export const defaultBenchOptions: BenchOptions = {
   scale: 1,
@@ -58,7 +68,7 @@ export const defaultBenchOptions: BenchOptions = {
   seed: 7,
   profile: true,
   timeoutMs: 30 * 60_000,
-  serviceHeapMb: 128,
+  serviceHeapMb: lambdaHeap.oldSpaceMiB,
   fleet: Fleet.both,
   loadParallelism: defaultLoadParallelism,
 };
@@ -79,7 +89,7 @@ Options:
   --seed S           generator seed (default 7)
   --no-profile       skip the extra, untimed profiled full load
   --timeout-ms MS    bound on each full load, change and drain (default 1800000)
-  --service-heap-mb MB  V8 old-space limit of each service process (default 128; the RSS target is 192 MiB)
+  --service-heap-mb MB  V8 old-space limit of each service process (default 128, as deployed; the RSS target is 192 MiB)
   --no-service-heap-mb  leave V8 to size each service's heap from this machine's memory
   --fleet F          how the services run: bundled (esbuild, as each Lambda is built; plain node), tsx, or both
                      (default: the runs bundled, plus one untimed full load under tsx for its memory)

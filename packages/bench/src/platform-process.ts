@@ -3,6 +3,7 @@ import type { ModelLoaded, TableExtracted } from '@totes/contracts';
 import { startLocalAws } from '@totes/local-stack';
 import { createLogger, loadConfig } from '@totes/runtime';
 import { createRunCompletions, highestPeak, measureFullLoad } from './full-load';
+import { serviceNodeFlags } from './options';
 import {
   type DetectCycleTimes,
   type PlatformProcessCommand,
@@ -77,7 +78,7 @@ export async function runPlatformProcess(): Promise<void> {
     fleet = await startServiceFleet({
       layout: request.layout,
       launch: {
-        nodeFlags: request.serviceHeapMb === null ? [] : [`--max-old-space-size=${request.serviceHeapMb}`],
+        nodeFlags: serviceNodeFlags(request.serviceHeapMb),
         bundle: request.serviceBundle,
       },
       control,

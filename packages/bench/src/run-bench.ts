@@ -9,7 +9,7 @@ import { peaksOf, profiledLoad, type RunContext, tsxLoad } from './extra-loads';
 import { measureIncrementalLatency } from './incremental-latency';
 import { lakeZoneSizes } from './lake-size';
 import { describeMachine, gitState, loadAverage } from './machine';
-import { type BenchOptions, Fleet } from './options';
+import { type BenchOptions, Fleet, serviceNodeFlags } from './options';
 import { forkPlatformProcess } from './platform-process-client';
 import { type BenchReport, BenchReportSchema, type BenchRun } from './report-schema';
 import { bundleServiceProcess } from './service-bundle';
@@ -141,7 +141,7 @@ function describeProcesses(options: BenchOptions): string {
         (options.fleet === Fleet.both ? ' (and one more, untimed full load under tsx, for its memory)' : '');
   return (
     `each service in a Node process of its own (startPlatform with one service, as totes serve runs it), ${runtime}` +
-    (options.serviceHeapMb === null ? '' : `, with --max-old-space-size=${options.serviceHeapMb}`) +
+    (options.serviceHeapMb === null ? '' : `, with ${serviceNodeFlags(options.serviceHeapMb).join(' ')}`) +
     '; fauxqs in a process of its own; the profiled load runs all five services in one process, under tsx'
   );
 }
