@@ -227,6 +227,38 @@ describe('a dataset of many parts', () => {
     expect(marks).toEqual([load.extractionId]);
   });
 
+  it('holds no more load transactions at once than its gate allows, whatever the messages under way', async () => {
+    const { writer } = writerWith({ loadParallelism: 2, partsPerTransaction: 1, maxTransactions: 2 });
+    let reading = 0;
+    let mostAtOnce = 0;
+    const counted = (readPart: (part: number) => AsyncIterable<ColumnBatch>) =>
+      async function* (part: number): AsyncIterable<ColumnBatch> {
+        reading++;
+        mostAtOnce = Math.max(mostAtOnce, reading);
+        try {
+          yield* readPart(part);
+        } finally {
+          reading--;
+        }
+      };
+    const loads = [designEntry(), designEntry()];
+    const datasets = [dataset(60_000, { delayMs: 20 }), dataset(61_000, { delayMs: 20 })];
+
+    await Promise.all(
+      loads.map(async (load, index) =>
+        writer.load(
+          load,
+          await writer.progress(load.messageId, partCount),
+          counted(datasets[index]!.readPart),
+        ),
+      ),
+    );
+
+    expect(mostAtOnce).toBe(2);
+    expect(await designsFrom(60_000)).toBe(21);
+    expect(await designsFrom(61_000)).toBe(21);
+  });
+
   it('after a failure between parts, keeps the committed parts, and a redelivery loads only the rest', async () => {
     const { writer, marks } = writerWith({ loadParallelism: 1, partsPerTransaction: 2 });
     const load = designEntry();
