@@ -116,7 +116,8 @@ function rpcStub(): http.Server {
               assetEcrUrl: 'mock',
               state: 'sst-state-mock',
             };
-      response.writeHead(200, { 'content-type': 'application/json' });
+      // A connection per request: a kept-alive one that the server times out as the client reuses it resets.
+      response.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
       response.end(JSON.stringify({ result, error: null }));
     });
   });
