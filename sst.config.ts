@@ -1,4 +1,4 @@
-/// <reference path="./infra/sst-globals.d.ts" />
+/// <reference path="./.sst/platform/config.d.ts" />
 
 /**
  * The Totes Data Platform on AWS (SST v4). One stage per `--stage`: `production` keeps its data when removed,

@@ -1,10 +1,11 @@
-/// <reference path="./sst-globals.d.ts" />
 import { platformTopology, ServiceName, type Topology } from '@totes/model';
+import { alarms } from './alarms';
 import { bus } from './bus';
+import { dashboard } from './dashboard';
 import { lakeBuckets } from './lake';
 import { detectionSchedule } from './schedule';
 import { databaseSecrets } from './secrets';
-import { serviceSettings, services } from './services';
+import { services, timeoutSecondsOf } from './services';
 import { deploySettings } from './settings';
 import { stagePlan } from './stage';
 
@@ -21,22 +22,30 @@ export interface DeployOptions {
 export const visibilityTimeoutFactor = 6;
 
 /**
- * Declares a whole stage: the lake, the bus derived from the platform topology, the secrets, the five functions
- * and the detection schedule. Returns the stage's outputs.
+ * Declares a whole stage: the lake, the bus derived from the platform topology, the secrets, the five functions,
+ * the detection schedule, and the alarms and dashboard that watch them. Returns the stage's outputs.
  */
 export function deploy(options: DeployOptions): Record<string, unknown> {
   const plan = stagePlan(options.stage);
-  const settings = deploySettings(options.env);
+  const settings = deploySettings(options.env, plan);
   const topology = options.topology ?? platformTopology();
+  const timeoutSeconds = (service: ServiceName) => timeoutSecondsOf(service, settings);
+  const visibilityTimeoutSeconds = (spec: { readonly consumer: ServiceName }) =>
+    visibilityTimeoutFactor * timeoutSeconds(spec.consumer);
   const lake = lakeBuckets(plan);
   const secrets = databaseSecrets(plan);
-  const messaging = bus(
-    plan,
-    topology,
-    (spec) => visibilityTimeoutFactor * serviceSettings[spec.consumer].timeoutSeconds,
-  );
+  const messaging = bus(plan, topology, visibilityTimeoutSeconds);
   const functions = services({ plan, settings, topology, lake, secrets, bus: messaging });
   detectionSchedule(plan, functions[ServiceName.changeDetector]);
+  const alerting = alarms({
+    plan,
+    settings,
+    bus: messaging,
+    functions,
+    timeoutSeconds,
+    visibilityTimeoutSeconds: (queue) => visibilityTimeoutSeconds(queue.spec),
+  });
+  dashboard(plan, messaging, functions, alerting);
   return {
     stage: plan.stage,
     warehouseSchema: plan.warehouseSchema,
@@ -44,6 +53,8 @@ export function deploy(options: DeployOptions): Record<string, unknown> {
     rawBucket: lake.buckets.raw.name,
     processedBucket: lake.buckets.processed.name,
     lakePrefix: lake.prefix,
+    detectMode: settings.detectMode,
+    alertsTopic: alerting.topic.arn,
     ...Object.fromEntries(
       Object.entries(messaging.topics).map(([topic, resource]) => [`topic:${topic}`, resource.arn]),
     ),

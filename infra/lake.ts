@@ -1,4 +1,3 @@
-/// <reference path="./sst-globals.d.ts" />
 import { scopedName } from '@totes/model';
 import { InfraError, InfraErrorCode } from './errors';
 import type { StagePlan } from './stage';
@@ -14,26 +13,31 @@ export interface LakeBuckets {
   readonly prefix: string;
 }
 
-// S3's limit on a bucket name prefix; AWS appends a unique suffix to make the name global.
-const maxBucketPrefix = 37;
+// S3's limit on a bucket name.
+const maxBucketName = 63;
+/** The length of an AWS account ID, which ends every bucket name. */
+const accountIdLength = 12;
 
 /**
- * The raw and processed buckets of a stage. Production's are versioned and kept when the stage is removed (the
+ * The raw and processed buckets of a stage, `totes-<stage>-<zone>-<account ID>`: unique across AWS, and known
+ * before the deploy. Production's are versioned and kept when the stage is removed (the
  * app's removal policy is `retain`); every other stage's are emptied and removed with it.
  */
 export function lakeBuckets(plan: StagePlan): LakeBuckets {
+  const account = aws.getCallerIdentityOutput({}).accountId;
   const bucket = (logicalName: string, zone: Zone) => {
-    const bucketPrefix = `${scopedName(plan.stage, zone)}-`;
-    if (bucketPrefix.length > maxBucketPrefix) {
+    const prefix = `${scopedName(plan.stage, zone)}-`;
+    if (prefix.length + accountIdLength > maxBucketName) {
       throw new InfraError(
         InfraErrorCode.nameTooLong,
-        `bucket prefix "${bucketPrefix}" is longer than S3's ${maxBucketPrefix} characters: use a shorter stage name`,
+        `bucket name "${prefix}<account>" is longer than S3's ${maxBucketName} characters: use a shorter stage name`,
       );
     }
+    // The full name, set here: SST would otherwise set an automatic one (S3 refuses a prefix beside it).
     return new sst.aws.Bucket(logicalName, {
       versioning: plan.retainData,
       cors: false,
-      transform: { bucket: { bucketPrefix, forceDestroy: !plan.retainData } },
+      transform: { bucket: { bucket: $interpolate`${prefix}${account}`, forceDestroy: !plan.retainData } },
     });
   };
   return {

@@ -1,4 +1,3 @@
-/// <reference path="./sst-globals.d.ts" />
 import { scopedName } from '@totes/model';
 import type { StagePlan } from './stage';
 
@@ -6,8 +5,9 @@ import type { StagePlan } from './stage';
 export const detectionRate = 'rate(1 minute)';
 
 /**
- * The EventBridge schedule that runs one detection cycle a minute. A missed or failed cycle is not retried: the
- * next one asks again for everything still past its watermark.
+ * The EventBridge schedule that invokes the detector once a minute: for one cycle (`per-minute`), or for cycles
+ * until just before the next invocation (`continuous`, `TOTES_DETECT_MODE`). A missed or failed invocation is not
+ * retried: the next one asks again for everything still past its watermark.
  */
 export function detectionSchedule(plan: StagePlan, detector: sst.aws.Function): sst.aws.CronV2 {
   return new sst.aws.CronV2('DetectSchedule', {

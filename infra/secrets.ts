@@ -1,12 +1,11 @@
-/// <reference path="./sst-globals.d.ts" />
 import type { StagePlan } from './stage';
 
 /** The database credentials a stage uses, held in Secrets Manager and never in env or code. */
 export interface DatabaseSecrets {
   /** Read-only credentials on totesys. */
-  readonly source: { readonly arn: SstOutput<string> };
+  readonly source: { readonly arn: $util.Output<string> };
   /** Credentials on the warehouse database, which also holds the platform's state schema. */
-  readonly warehouse: { readonly arn: SstOutput<string> };
+  readonly warehouse: { readonly arn: $util.Output<string> };
 }
 
 /**

@@ -1,19 +1,19 @@
-/// <reference path="./sst-globals.d.ts" />
 import { heapFlags, LambdaVariable, topicVariable } from '@totes/aws-entry/contract';
 import { ServiceName, scopedName, TopicName, type Topology } from '@totes/model';
+import type { Size } from '../.sst/platform/src/components/size';
 import runtimePackage from '../packages/runtime/package.json' with { type: 'json' };
 import type { Bus, BusQueue } from './bus';
 import { type LakeBuckets, Zone } from './lake';
 import { logicalName } from './naming';
 import type { DatabaseSecrets } from './secrets';
-import type { DeploySettings } from './settings';
+import { type DeploySettings, DeployVariable, DetectMode } from './settings';
 import type { StagePlan } from './stage';
 
 /** How a service runs on Lambda. */
 export interface ServiceSettings {
   readonly handler: string;
   readonly timeoutSeconds: number;
-  readonly memory: SstSize;
+  readonly memory: Size;
   /** Records per invocation, for the services fed by queues. */
   readonly batchSize: number;
   /** At most this many invocations at once per queue, which bounds the connections to the databases. */
@@ -64,6 +64,20 @@ export const serviceSettings: Readonly<Record<ServiceName, ServiceSettings>> = {
     loadParallelism: 2,
   },
 };
+
+/**
+ * A continuous detector's timeout: it runs cycles until just before the next minute's invocation, so its timeout
+ * covers the minute with room for the last cycle to finish.
+ */
+export const continuousDetectorTimeoutSeconds = 90;
+
+/** A function's timeout on a stage: the detector's follows the detection mode. */
+export function timeoutSecondsOf(service: ServiceName, settings: DeploySettings): number {
+  if (service === ServiceName.changeDetector && settings.detectMode === DetectMode.continuous) {
+    return continuousDetectorTimeoutSeconds;
+  }
+  return serviceSettings[service].timeoutSeconds;
+}
 
 /** What a function may do in a zone of the lake. */
 export const LakeAction = {
@@ -168,7 +182,7 @@ export function services(input: ServicesInput): Readonly<Record<ServiceName, sst
       handler: settings.handler,
       runtime: 'nodejs22.x',
       architecture: 'arm64',
-      timeout: `${settings.timeoutSeconds} seconds`,
+      timeout: `${timeoutSecondsOf(service, input.settings)} seconds`,
       memory: settings.memory,
       environment: environmentOf(service, input),
       permissions: permissionsOf(service, consumed, input),
@@ -195,10 +209,10 @@ export function services(input: ServicesInput): Readonly<Record<ServiceName, sst
 /** The bundle of Amazon's CA certificates in Lambda's Node.js runtimes. */
 const lambdaAmazonCertificates = '/var/runtime/ca-cert.pem';
 
-function environmentOf(service: ServiceName, input: ServicesInput): Record<string, SstInput<string>> {
+function environmentOf(service: ServiceName, input: ServicesInput): Record<string, $util.Input<string>> {
   const access = serviceAccess[service];
   const { plan, lake, secrets, bus } = input;
-  const environment: Record<string, SstInput<string>> = {
+  const environment: Record<string, $util.Input<string>> = {
     [LambdaVariable.stage]: plan.stage,
     [LambdaVariable.warehouseSchema]: plan.warehouseSchema,
     [LambdaVariable.stateSchema]: plan.stateSchema,
@@ -225,6 +239,10 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
   const { loadParallelism } = serviceSettings[service];
   if (loadParallelism !== undefined) environment[LambdaVariable.loadParallelism] = String(loadParallelism);
   for (const topic of access.publishes) environment[topicVariable(topic)] = bus.topics[topic].arn;
+  if (service === ServiceName.changeDetector) {
+    environment[DeployVariable.detectMode] = input.settings.detectMode;
+    environment[DeployVariable.detectIntervalMs] = String(input.settings.detectIntervalMs);
+  }
   return environment;
 }
 
@@ -232,10 +250,10 @@ function permissionsOf(
   service: ServiceName,
   consumed: readonly BusQueue[],
   input: ServicesInput,
-): SstPermission[] {
+): sst.aws.FunctionPermissionArgs[] {
   const access = serviceAccess[service];
   const { lake, secrets, bus } = input;
-  const permissions: SstPermission[] = [];
+  const permissions: sst.aws.FunctionPermissionArgs[] = [];
   if (consumed.length > 0) {
     const queues = consumed.map(({ queue }) => queue.arn);
     const deadLetters = consumed.map(({ deadLetter }) => deadLetter.arn);

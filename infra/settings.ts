@@ -1,4 +1,14 @@
 import { InfraError, InfraErrorCode } from './errors';
+import { StageKind, type StagePlan } from './stage';
+
+/** How the detector runs on AWS. */
+export const DetectMode = {
+  /** One detection cycle per scheduled invocation, once a minute: a change is seen within a minute. */
+  perMinute: 'per-minute',
+  /** Cycles every `TOTES_DETECT_INTERVAL_MS` until just before the next invocation: seen within about a second. */
+  continuous: 'continuous',
+} as const;
+export type DetectMode = (typeof DetectMode)[keyof typeof DetectMode];
 
 /** What a deploy is told from outside the repository, through the environment of `sst deploy`. */
 export interface DeploySettings {
@@ -7,29 +17,107 @@ export interface DeploySettings {
    * OpenLineage events. The credentials themselves stay in Secrets Manager.
    */
   readonly sourceLocation: string;
+  /** The email addresses the stage's alerts topic sends to (each confirms a link from AWS first). */
+  readonly alertEmails: readonly string[];
+  /** A source table whose lag passes this many seconds, or that stops reporting it for as long, alarms. */
+  readonly freshnessSlaSeconds: number;
+  readonly detectMode: DetectMode;
+  /** The pause between two cycles of a continuous detector. */
+  readonly detectIntervalMs: number;
 }
 
 /** The variables `sst deploy` reads. */
-export const DeployVariable = { sourceLocation: 'TOTES_SOURCE_LOCATION' } as const;
+export const DeployVariable = {
+  sourceLocation: 'TOTES_SOURCE_LOCATION',
+  alertEmails: 'TOTES_ALERT_EMAILS',
+  freshnessSlaSeconds: 'TOTES_FRESHNESS_SLA_S',
+  detectMode: 'TOTES_DETECT_MODE',
+  detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
+} as const;
+
+/** The 30-minute freshness SLA Terrific Totes set for the pipeline this platform replaces. */
+export const defaultFreshnessSlaSeconds = 1800;
+/** A continuous detector's pause between cycles, as locally. */
+export const defaultDetectIntervalMs = 1000;
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads the deploy settings.
+ * Reads the deploy settings of a stage. Production detects continuously unless told otherwise; every other stage
+ * once a minute.
  *
- * @throws {@link InfraError} when one is missing or holds credentials.
+ * @throws {@link InfraError} when one is missing, malformed, or holds credentials.
  */
-export function deploySettings(env: Readonly<Record<string, string | undefined>>): DeploySettings {
+export function deploySettings(env: Env, plan: StagePlan): DeploySettings {
+  return {
+    sourceLocation: sourceLocationOf(env),
+    alertEmails: alertEmailsOf(env),
+    freshnessSlaSeconds: wholeNumberOf(env, DeployVariable.freshnessSlaSeconds, defaultFreshnessSlaSeconds, {
+      min: 60,
+      max: 86_400,
+    }),
+    detectMode: detectModeOf(env, plan),
+    detectIntervalMs: wholeNumberOf(env, DeployVariable.detectIntervalMs, defaultDetectIntervalMs, {
+      min: 100,
+      max: 30_000,
+    }),
+  };
+}
+
+function sourceLocationOf(env: Env): string {
   const sourceLocation = env[DeployVariable.sourceLocation]?.trim();
   if (!sourceLocation) {
-    throw new InfraError(
-      InfraErrorCode.missingSetting,
+    throw missing(
       `${DeployVariable.sourceLocation} is not set: the source's postgres://host:port/database, without credentials`,
     );
   }
   if (!/^postgres(ql)?:\/\/[^/@]+\/[^/?#]+$/.test(sourceLocation)) {
-    throw new InfraError(
-      InfraErrorCode.missingSetting,
+    throw missing(
       `${DeployVariable.sourceLocation} must be postgres://host:port/database, without credentials`,
     );
   }
-  return { sourceLocation };
+  return sourceLocation;
+}
+
+function alertEmailsOf(env: Env): string[] {
+  const emails = (env[DeployVariable.alertEmails] ?? '')
+    .split(',')
+    .map((email) => email.trim())
+    .filter((email) => email !== '');
+  const invalid = emails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
+  if (invalid !== undefined) {
+    throw missing(
+      `${DeployVariable.alertEmails} holds "${invalid}", not an email address (comma-separated list)`,
+    );
+  }
+  return [...new Set(emails)];
+}
+
+function wholeNumberOf(
+  env: Env,
+  variable: string,
+  fallback: number,
+  range: { readonly min: number; readonly max: number },
+): number {
+  const text = env[variable]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw missing(`${variable} must be a whole number from ${range.min} to ${range.max}, not "${text}"`);
+  }
+  return value;
+}
+
+function detectModeOf(env: Env, plan: StagePlan): DetectMode {
+  const text = env[DeployVariable.detectMode]?.trim();
+  if (!text) return plan.kind === StageKind.production ? DetectMode.continuous : DetectMode.perMinute;
+  const modes: readonly string[] = Object.values(DetectMode);
+  if (!modes.includes(text)) {
+    throw missing(`${DeployVariable.detectMode} must be one of ${modes.join(', ')}, not "${text}"`);
+  }
+  return text as DetectMode;
+}
+
+function missing(message: string): InfraError {
+  return new InfraError(InfraErrorCode.missingSetting, message);
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DetectMode, deploySettings } from '../settings';
+import { stagePlan } from '../stage';
+
+const env = { TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys' };
+
+describe('deploy settings', () => {
+  it('detects continuously in production and once a minute elsewhere, unless TOTES_DETECT_MODE says', () => {
+    expect(deploySettings(env, stagePlan('production')).detectMode).toBe(DetectMode.continuous);
+    expect(deploySettings(env, stagePlan('pr-42')).detectMode).toBe(DetectMode.perMinute);
+    expect(
+      deploySettings({ ...env, TOTES_DETECT_MODE: 'per-minute' }, stagePlan('production')).detectMode,
+    ).toBe(DetectMode.perMinute);
+    expect(() => deploySettings({ ...env, TOTES_DETECT_MODE: 'often' }, stagePlan('pr-42'))).toThrow(
+      /TOTES_DETECT_MODE must be one of per-minute, continuous/,
+    );
+  });
+
+  it('reads the alert emails as a comma-separated list, and refuses what is not an address', () => {
+    const settings = deploySettings(
+      { ...env, TOTES_ALERT_EMAILS: ' ops@totes.example,, data@totes.example ,ops@totes.example' },
+      stagePlan('pr-42'),
+    );
+
+    expect(settings.alertEmails).toEqual(['ops@totes.example', 'data@totes.example']);
+    expect(deploySettings(env, stagePlan('pr-42')).alertEmails).toEqual([]);
+    expect(() => deploySettings({ ...env, TOTES_ALERT_EMAILS: 'ops' }, stagePlan('pr-42'))).toThrow(/"ops"/);
+  });
+
+  it('holds tables to a 30-minute freshness SLA unless TOTES_FRESHNESS_SLA_S says, in whole seconds', () => {
+    expect(deploySettings(env, stagePlan('pr-42')).freshnessSlaSeconds).toBe(1800);
+    expect(
+      deploySettings({ ...env, TOTES_FRESHNESS_SLA_S: '600' }, stagePlan('pr-42')).freshnessSlaSeconds,
+    ).toBe(600);
+    for (const bad of ['0', '12.5', 'soon', '100000']) {
+      expect(() => deploySettings({ ...env, TOTES_FRESHNESS_SLA_S: bad }, stagePlan('pr-42'))).toThrow(
+        /TOTES_FRESHNESS_SLA_S must be a whole number/,
+      );
+    }
+  });
+
+  it('pauses a continuous detector TOTES_DETECT_INTERVAL_MS between cycles, a second unless told', () => {
+    expect(deploySettings(env, stagePlan('production')).detectIntervalMs).toBe(1000);
+    expect(
+      deploySettings({ ...env, TOTES_DETECT_INTERVAL_MS: '250' }, stagePlan('production')).detectIntervalMs,
+    ).toBe(250);
+    expect(() => deploySettings({ ...env, TOTES_DETECT_INTERVAL_MS: '10' }, stagePlan('production'))).toThrow(
+      /TOTES_DETECT_INTERVAL_MS/,
+    );
+  });
+});
