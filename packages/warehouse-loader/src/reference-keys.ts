@@ -85,7 +85,8 @@ export async function assertReferencesPresent(
 export function sortedKeys(keys: Iterable<LakeValue>): LakeValue[] {
   const all = [...keys];
   // Keys that are all numbers (nearly every reference) sort as a typed array: no comparator call per comparison.
-  if (all.every((key) => typeof key === 'number')) return Array.from(Float64Array.from(all as number[]).sort());
+  if (all.every((key) => typeof key === 'number'))
+    return Array.from(Float64Array.from(all as number[]).sort());
   return all.sort((a, b) =>
     typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1,
   );

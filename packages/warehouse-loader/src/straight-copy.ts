@@ -42,7 +42,7 @@ const versionConflicts = new Set(['23505', '40P01']);
 
 /**
  * COPYs a model's rows straight into its table, with no staging table and no merge, and checks a fact's references
- * inside the transaction. That is the merge whenever every row is new, as in a first load, for about half the
+ * inside the transaction unless `checked` (they were checked, every key, just before it). That is the merge whenever every row is new, as in a first load, for about half the
  * server's work of staging and merging: a fact row is only ever inserted when its version is new, and a dimension
  * row whose key the table does not hold is inserted whatever its version.
  *
@@ -56,8 +56,9 @@ export async function copyStraight(
   schema: string,
   model: WarehouseModel,
   batches: AsyncIterable<ColumnBatch>,
+  checked = false,
 ): Promise<LoadTotals | null> {
-  const references = model.kind === 'fact' ? referenceKeys(model) : undefined;
+  const references = model.kind === 'fact' && !checked ? referenceKeys(model) : undefined;
   const columns = processedColumnsOf(model);
   await client.query('SAVEPOINT totes_copy_straight');
   let received: number;

@@ -62,6 +62,8 @@ export interface WarehouseWriter {
    * Loads the pending parts, each exactly once whatever the deliveries, and records the message once all are in.
    * `ready`, when given, is awaited before each transaction for the parts it loads: a fact's chunk waits only for
    * the dimension rows it references, so it loads while the later chunks of a large dimension are still landing.
+   * A `ready` must check every reference of those parts (as {@link WarehouseWriter.checkDimensions} does): the
+   * transaction then does not check them again.
    */
   load(
     entry: LoadEntry,
@@ -113,8 +115,11 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
  * A writer that COPYs rows into a temporary staging table and merges them: dimensions are upserted by key unless
  * the warehouse holds a newer version, facts are inserted unless that version of the source row is already there.
  * The chunks of a fact dataset in parts are COPYed straight into the fact's table while every version in them is
- * new (see {@link copyStraight}), and so are a dimension's while every key is new. A fact's references are checked inside each transaction, from the keys
- * gathered as its rows pass.
+ * new (see {@link copyStraight}), and so are a dimension's while every key is new. A fact's references are checked
+ * set-based, every distinct key against its dimension's primary key: by `ready`, when {@link WarehouseWriter.load}
+ * is given one, just before each transaction for the parts it loads (dimension rows are never deleted, so a row
+ * present then is present in it, and the transaction does not ask again); otherwise inside each transaction, from
+ * the keys gathered as its rows pass.
  *
  * A dataset of one part is loaded in one transaction that records the message in the load ledger and marks the
  * model loaded for its extraction in the run ledger. A larger one is loaded in chunks of parts, `loadParallelism`
@@ -133,16 +138,20 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     ...(loadDue && { due: (dimension) => loadDue(dimension.name, dependenciesOf(dimension)) }),
   };
 
-  /** Stages the batches and merges them, checking a fact's references in between. */
+  /**
+   * Stages the batches and merges them, checking a fact's references in between unless `checked` (they were
+   * checked, every key, just before the transaction).
+   */
   const stageAndMerge = async (
     client: pg.PoolClient,
     model: WarehouseModel,
     batches: AsyncIterable<ColumnBatch>,
+    checked: boolean,
   ): Promise<LoadTotals> => {
     const columns = processedColumnsOf(model);
     await client.query(stagingDdl(columns));
     // A fact's references are gathered as its rows are copied, and checked inside this transaction.
-    const references = model.kind === 'fact' ? referenceKeys(model) : undefined;
+    const references = model.kind === 'fact' && !checked ? referenceKeys(model) : undefined;
     const received = await copyIntoStaging(
       client,
       columns,
@@ -154,10 +163,10 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     return { received, written: merged.rowCount ?? 0 };
   };
 
-  const loadWhole = (entry: LoadEntry, progress: LoadProgress, readPart: PartReader) =>
+  const loadWhole = (entry: LoadEntry, progress: LoadProgress, readPart: PartReader, checked: boolean) =>
     inTransaction(pool, gate, async (client) => {
       if (!(await ledger.claimMessage(client, entry))) return { commit: false, value: notFirst };
-      const totals = await stageAndMerge(client, entry.model, readParts(progress.pending, readPart));
+      const totals = await stageAndMerge(client, entry.model, readParts(progress.pending, readPart), checked);
       await ledger.recordMessage(client, entry.messageId, totals);
       if (entry.extractionId) await runs.markLoaded(client, entry.extractionId, entry.model.name);
       return { commit: true, value: { ...totals, firstDelivery: true } };
@@ -172,13 +181,14 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     model: WarehouseModel,
     read: () => AsyncIterable<ColumnBatch>,
     straight: { on: boolean },
+    checked: boolean,
   ): Promise<LoadTotals> => {
     if (straight.on) {
-      const copied = await copyStraight(client, warehouseSchema, model, read());
+      const copied = await copyStraight(client, warehouseSchema, model, read(), checked);
       if (copied) return copied;
       straight.on = false;
     }
-    return stageAndMerge(client, model, read());
+    return stageAndMerge(client, model, read(), checked);
   };
 
   const loadChunk = (
@@ -186,13 +196,14 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     chunk: readonly number[],
     readPart: PartReader,
     straight: { on: boolean },
+    checked: boolean,
   ) =>
     inTransaction(pool, gate, async (client) => {
       const claimed = await ledger.claimParts(client, entry.messageId, chunk);
       if (claimed.length === 0) return { commit: false, value: undefined };
       const received = claimed.map(() => 0);
       const read = () => readParts(claimed, readPart, received);
-      const { written } = await loadRows(client, entry.model, read, straight);
+      const { written } = await loadRows(client, entry.model, read, straight, checked);
       await ledger.recordParts(client, entry.messageId, claimed, received, written);
       return { commit: true, value: undefined };
     });
@@ -221,7 +232,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     async load(entry, progress, readPart, ready) {
       if (progress.partCount <= 1) {
         if (ready && progress.pending.length > 0) await ready(progress.pending);
-        return loadWhole(entry, progress, readPart);
+        return loadWhole(entry, progress, readPart, ready !== undefined);
       }
       if (progress.done) return notFirst;
       const chunks = partChunks(progress.pending, loadParallelism, partsPerTransaction);
@@ -230,7 +241,7 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
       const straight = { on: copiesStraight(entry.model) };
       await runPool(chunks, loadParallelism, async (chunk) => {
         await ready?.(chunk);
-        await loadChunk(entry, chunk, readPart, straight);
+        await loadChunk(entry, chunk, readPart, straight, ready !== undefined);
       });
       return complete(entry, progress.partCount);
     },
