@@ -1,6 +1,6 @@
 export type { LambdaConfig } from './config';
 export { granted, loadLambdaConfig } from './config';
-export { LambdaVariable, topicVariable } from './contract';
+export { DetectMode, LambdaVariable, topicVariable } from './contract';
 export {
   AwsEntryError,
   AwsEntryErrorCode,
@@ -13,7 +13,7 @@ export {
 export type { LakeZones, ZonedLake } from './lake';
 export { zonedLake } from './lake';
 export type { LambdaRuntime, LambdaRuntimeOptions } from './lambda-runtime';
-export { createLambdaRuntime } from './lambda-runtime';
+export { createLambdaRuntime, isAuthenticationFailure } from './lambda-runtime';
 export type { QueueResolver } from './queues';
 export { createQueueResolver } from './queues';
 export type { SecretReader } from './secrets';

@@ -89,6 +89,7 @@ export function recordingRuntime(service: ServiceName, queue: QueueEndpoint): Re
     }),
     namespaces: unavailable('the lineage namespaces'),
     once: async (_key, task) => task(),
+    withFreshCredentials: (task) => task(),
   };
   return { runtime, sent, logs };
 }
