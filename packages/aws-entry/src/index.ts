@@ -14,6 +14,8 @@ export type { LakeZones, ZonedLake } from './lake';
 export { zonedLake } from './lake';
 export type { LambdaRuntime, LambdaRuntimeOptions } from './lambda-runtime';
 export { createLambdaRuntime, isAuthenticationFailure } from './lambda-runtime';
+export type { LambdaLogger, PlatformMetrics } from './observability';
+export { createLambdaLogger, createPlatformMetrics, SourceLagMetric } from './observability';
 export type { QueueResolver } from './queues';
 export { createQueueResolver } from './queues';
 export type { SecretReader } from './secrets';

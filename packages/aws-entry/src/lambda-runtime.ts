@@ -5,7 +5,6 @@ import {
   awsRetryConfig,
   createAwsClients,
   createLake,
-  createLogger,
   createPool,
   createPublisher,
   type LineageNamespaces,
@@ -13,11 +12,13 @@ import {
   lineageNamespaces,
   type Publisher,
 } from '@totes/runtime';
+import type { Context } from 'aws-lambda';
 import type pg from 'pg';
 import { granted, type LambdaConfig, loadLambdaConfig } from './config';
 import { LambdaVariable, topicVariable } from './contract';
 import { NotGrantedError } from './errors';
 import { type ZonedLake, zonedLake } from './lake';
+import { createLambdaLogger, createPlatformMetrics, type PlatformMetrics } from './observability';
 import { createQueueResolver, type QueueResolver } from './queues';
 import { databaseUrlOf, type SecretReader, secretsManagerReader } from './secrets';
 
@@ -39,6 +40,10 @@ export interface LambdaRuntime {
   /** Publishes to the topics this function was given, and refuses the others. */
   publisher(): Publisher;
   queues(): QueueResolver;
+  /** The stage's CloudWatch metrics, published through Powertools Metrics. */
+  metrics(): PlatformMetrics;
+  /** Called as an invocation starts: its context (request id, cold start) goes into the log lines that follow. */
+  invoked(context: Context | undefined): void;
   /** Where this stage's datasets live, for OpenLineage events: needs the warehouse secret and the source location. */
   namespaces(): Promise<LineageNamespaces>;
   /** Runs `task` once per container (a migration, say); a failed run is tried again on the next call. */
@@ -59,13 +64,16 @@ export interface LambdaRuntimeOptions {
   readonly secrets?: SecretReader;
   /** An emulator endpoint (fauxqs) for SQS, SNS and S3; unset on AWS. */
   readonly awsEndpoint?: string;
+  /** Defaults to Powertools Logger. */
   readonly logger?: Logger;
 }
 
 /** Creates a Lambda entry's runtime. Nothing is read, created or connected until first asked for. */
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const { service } = options;
-  const logger = options.logger ?? createLogger({ service });
+  const { logger, addContext } = options.logger
+    ? { logger: options.logger, addContext: () => {} }
+    : createLambdaLogger(service);
   const config = lazy(() => loadLambdaConfig(options.env ?? process.env));
   const aws = lazy(() => createAwsClients({ region: config().region, endpoint: options.awsEndpoint }));
   const secrets = lazy(
@@ -121,6 +129,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     };
   });
   const queues = lazy(() => createQueueResolver(aws().sqs, config().stage));
+  const metrics = lazy(() => createPlatformMetrics(config().stage));
   const reconnect = () => {
     for (const pool of [sourcePool, warehousePool]) pool.reset((old) => void old.end().catch(() => {}));
     warehouseUrl.reset();
@@ -137,6 +146,10 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     lake,
     publisher,
     queues,
+    metrics,
+    invoked(context) {
+      if (context) addContext(context);
+    },
     namespaces,
     async withFreshCredentials(task) {
       try {

@@ -79,6 +79,7 @@ export function createSqsHandler<T extends PlatformMessage['type']>(
     }
   };
   return async (event, context) => {
+    runtime.invoked(context);
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, handleRecord, processor, {
       ...(context ? { context } : {}),

@@ -88,6 +88,8 @@ export function recordingRuntime(service: ServiceName, queue: QueueEndpoint): Re
       },
     }),
     namespaces: unavailable('the lineage namespaces'),
+    metrics: unavailable('the metrics'),
+    invoked: () => {},
     once: async (_key, task) => task(),
     withFreshCredentials: (task) => task(),
   };

@@ -53,8 +53,9 @@ export const detectorLockName = (stage: string) => `totes-detect-${stage}`;
  */
 export function createDetectorHandler(
   runtime: LambdaRuntime,
-): (event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<DetectionSummary> {
+): (event?: unknown, context?: Context) => Promise<DetectionSummary> {
   return async (_event, context) => {
+    runtime.invoked(context);
     const config = runtime.config();
     const warehouse = await runtime.warehousePool();
     await runtime.once('migrate-state', () =>

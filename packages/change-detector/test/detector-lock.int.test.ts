@@ -2,6 +2,7 @@ import { createLambdaRuntime } from '@totes/aws-entry';
 import { startTestPostgres, type TestPostgres } from '@totes/local-stack';
 import { ServiceName } from '@totes/model';
 import { createLogger, createPool, tryAdvisoryLock } from '@totes/runtime';
+import type { Context } from 'aws-lambda';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetectorHandler, detectorLockName } from '../src/lambda';
@@ -13,7 +14,7 @@ const secretArn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:totes-lo
 let postgres: TestPostgres;
 let other: pg.Pool;
 
-const minute = { getRemainingTimeInMillis: () => 60_000 };
+const minute = { getRemainingTimeInMillis: () => 60_000 } as Context;
 
 function detector() {
   return createDetectorHandler(
