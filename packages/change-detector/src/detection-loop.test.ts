@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runDetectionLoop } from './detection-loop';
+import { runDetectionLoop, whenLockFree } from './detection-loop';
 
 // A Lambda invocation on a fake clock: `remainingMs` counts down from the timeout as cycles run and the loop sleeps.
 function invocation(timeoutMs: number, cycleMs: (index: number) => number) {
@@ -71,5 +71,38 @@ describe('runDetectionLoop', () => {
 
     await expect(loop).rejects.toThrow('state database unreachable');
     expect(calls).toBe(3);
+  });
+});
+
+describe('whenLockFree', () => {
+  it('takes the lock as soon as the invocation before lets go of it', async () => {
+    const run = invocation(60_000, () => 0);
+    const tries: number[] = [];
+    const tryLock = async () => {
+      tries.push(run.now());
+      return run.now() >= 2500 ? { acquired: true as const, value: 'cycles' } : { acquired: false as const };
+    };
+
+    const outcome = await whenLockFree(tryLock, { ...run, intervalMs: 1000, reserveMs: 2000 });
+
+    expect(outcome).toEqual({ acquired: true, value: 'cycles' });
+    expect(tries).toEqual([0, 1000, 2000, 3000]);
+  });
+
+  it('gives up when no cycle could follow, reporting the lock held', async () => {
+    const run = invocation(5000, () => 0);
+    let tries = 0;
+
+    const outcome = await whenLockFree(
+      async () => {
+        tries++;
+        return { acquired: false as const };
+      },
+      { ...run, intervalMs: 1000, reserveMs: 2000 },
+    );
+
+    expect(outcome).toEqual({ acquired: false });
+    // At 0, 1, 2 and 3 s; after the last, another second's wait would leave less than the reserve.
+    expect(tries).toBe(4);
   });
 });

@@ -36,3 +36,24 @@ export async function runDetectionLoop<T>(options: DetectionLoopOptions<T>): Pro
     await sleep(waitMs);
   }
 }
+
+/** One try at the detector's lock: the work done under it, or word that another invocation holds it. */
+export type LockTry<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
+
+/**
+ * Tries the lock every `intervalMs` for as long as a cycle could still follow: a `continuous` invocation that
+ * started while the previous one was finishing its minute takes over when that one lets go, instead of leaving
+ * the rest of its minute without detection. Gives up, reporting the lock held, when no time for a cycle is left.
+ */
+export async function whenLockFree<T>(
+  tryLock: () => Promise<LockTry<T>>,
+  options: Pick<DetectionLoopOptions<T>, 'intervalMs' | 'remainingMs' | 'reserveMs' | 'sleep'>,
+): Promise<LockTry<T>> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const reserveMs = options.reserveMs ?? defaultLoopReserveMs;
+  for (;;) {
+    const outcome = await tryLock();
+    if (outcome.acquired || options.remainingMs() - options.intervalMs < reserveMs) return outcome;
+    await sleep(options.intervalMs);
+  }
+}

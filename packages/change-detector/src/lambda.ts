@@ -20,7 +20,7 @@ import {
   withAdvisoryLock,
 } from '@totes/runtime';
 import type { Context } from 'aws-lambda';
-import { runDetectionLoop } from './detection-loop';
+import { type LockTry, runDetectionLoop, whenLockFree } from './detection-loop';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
 
@@ -48,8 +48,9 @@ export const detectorLockName = (stage: string) => `totes-detect-${stage}`;
  * The change-detector's AWS entry, invoked by the EventBridge schedule every minute. In `per-minute` mode it runs
  * one detection cycle, the same one the local detector runs on its interval; in `continuous` mode it runs cycles
  * every `TOTES_DETECT_INTERVAL_MS` until just before the next invocation (by the context's remaining time). Either
- * way it holds an advisory lock in the state database, so two invocations never detect at once: one that finds the
- * lock held returns without a cycle. The state schema is created on the container's first run.
+ * way it holds an advisory lock in the state database, so two invocations never detect at once: a `per-minute` one
+ * that finds the lock held returns without a cycle; a `continuous` one waits for it while a cycle could still fit,
+ * taking over from the invocation before. The state schema is created on the container's first run.
  */
 export function createDetectorHandler(
   runtime: LambdaRuntime,
@@ -64,15 +65,20 @@ export function createDetectorHandler(
       ),
     );
     const cycle = () => runtime.withFreshCredentials(() => detectOnce(runtime, config));
-    const outcome = await tryAdvisoryLock(warehouse, detectorLockName(config.stage), () =>
-      config.detectMode === DetectMode.continuous && context
-        ? runDetectionLoop({
-            cycle,
-            intervalMs: config.detectIntervalMs,
-            remainingMs: () => context.getRemainingTimeInMillis(),
-          })
-        : cycle().then((summary) => [summary]),
-    );
+    const lock = detectorLockName(config.stage);
+    let outcome: LockTry<CycleSummary[]>;
+    if (config.detectMode === DetectMode.continuous && context) {
+      const pace = {
+        intervalMs: config.detectIntervalMs,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+      };
+      outcome = await whenLockFree(
+        () => tryAdvisoryLock(warehouse, lock, () => runDetectionLoop({ ...pace, cycle })),
+        pace,
+      );
+    } else {
+      outcome = await tryAdvisoryLock(warehouse, lock, async () => [await cycle()]);
+    }
     if (!outcome.acquired) {
       runtime.logger.warn('another detector invocation holds the lock; this one runs no cycle');
       return { runId: null, changed: [], failed: [], cycles: 0 };

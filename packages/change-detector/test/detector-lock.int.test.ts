@@ -14,7 +14,11 @@ const secretArn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:totes-lo
 let postgres: TestPostgres;
 let other: pg.Pool;
 
-const minute = { getRemainingTimeInMillis: () => 60_000 } as Context;
+/** A Lambda context whose remaining time runs down with the clock. */
+const contextFor = (ms: number) => {
+  const deadline = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => deadline - Date.now() } as Context;
+};
 
 function detector() {
   return createDetectorHandler(
@@ -67,11 +71,11 @@ describe('the detector lock', () => {
     expect(await advisoryLocksHeld()).toBe(0);
   });
 
-  it('makes an invocation that finds it held run no cycle', async () => {
+  it('makes an invocation that finds it held all its minute run no cycle', async () => {
     const holder = await other.connect();
     await holder.query('SELECT pg_advisory_lock(hashtext($1))', [detectorLockName(stage)]);
     try {
-      const summary = await detector()({}, minute);
+      const summary = await detector()({}, contextFor(2500));
 
       expect(summary).toEqual({ runId: null, changed: [], failed: [], cycles: 0 });
     } finally {
@@ -81,9 +85,28 @@ describe('the detector lock', () => {
   });
 
   it('lets a free invocation start a cycle, and is released when the cycle fails', async () => {
-    const invocation = detector()({}, minute);
+    const invocation = detector()({}, contextFor(60_000));
 
     await expect(invocation).rejects.toThrow('TOTES_SOURCE_SECRET_ARN is not set');
     expect(await advisoryLocksHeld()).toBe(0);
+  });
+
+  it('lets a continuous invocation take over when the one before lets go', async () => {
+    const holder = await other.connect();
+    await holder.query('SELECT pg_advisory_lock(hashtext($1))', [detectorLockName(stage)]);
+    const invocation = detector()({}, contextFor(60_000));
+    const settled = invocation.then(
+      () => 'resolved',
+      () => 'rejected',
+    );
+    await new Promise((done) => setTimeout(done, 300));
+    const before = await Promise.race([settled, Promise.resolve('waiting')]);
+
+    await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [detectorLockName(stage)]);
+    holder.release();
+
+    expect(before).toBe('waiting');
+    // It took the lock and started a cycle, which fails at once here for want of a source.
+    await expect(invocation).rejects.toThrow('TOTES_SOURCE_SECRET_ARN is not set');
   });
 });
