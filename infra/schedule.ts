@@ -1,8 +1,9 @@
+import { detectorPeriodMinutes } from '@totes/aws-entry/contract';
 import { scopedName } from '@totes/model';
 import type { StagePlan } from './stage';
 
 /** How often the detector runs on AWS: EventBridge Scheduler's shortest rate (locally it is every second). */
-export const detectionRate = 'rate(1 minute)';
+export const detectionRate = `rate(${detectorPeriodMinutes} minute)`;
 
 /**
  * The EventBridge schedule that invokes the detector once a minute: for one cycle (`per-minute`), or for cycles

@@ -361,7 +361,9 @@ describe('least privilege', () => {
 
   it('runs every function with the heap limits the bench measures its memory under', () => {
     for (const service of Object.values(ServiceName)) {
-      expect(envOf('pr-42', service).NODE_OPTIONS, service).toBe('--max-old-space-size=128 --max-semi-space-size=4');
+      expect(envOf('pr-42', service).NODE_OPTIONS, service).toBe(
+        '--max-old-space-size=128 --max-semi-space-size=4',
+      );
     }
   });
 

@@ -26,6 +26,8 @@ describe('loadLambdaConfig', () => {
       stateSchema: 'totes_pr_42_state',
       lateCommitMarginMs: 60_000,
       deleteCheckIntervalMs: 600_000,
+      detectMode: 'per-minute',
+      detectIntervalMs: 1000,
       loadParallelism: 2,
       region: 'eu-west-2',
       rawLakeUrl: undefined,
@@ -53,6 +55,16 @@ describe('loadLambdaConfig', () => {
       /TOTES_LOAD_PARALLELISM must be a positive/,
     ],
     [
+      'the detect mode is unknown',
+      { ...base, TOTES_DETECT_MODE: 'often' },
+      /TOTES_DETECT_MODE must be one of/,
+    ],
+    [
+      'the detect interval is 0',
+      { ...base, TOTES_DETECT_INTERVAL_MS: '0' },
+      /TOTES_DETECT_INTERVAL_MS must be a positive/,
+    ],
+    [
       'the source location holds credentials',
       { ...base, TOTES_SOURCE_LOCATION: 'postgres://reader:pw@host:5432/totesys' },
       /must not hold credentials/,
@@ -69,6 +81,17 @@ describe('loadLambdaConfig', () => {
     expect(LambdaVariable.lateCommitMarginMs).toBe(ConfigVariable.lateCommitMarginMs);
     expect(LambdaVariable.deleteCheckIntervalMs).toBe(ConfigVariable.deleteCheckIntervalMs);
     expect(LambdaVariable.loadParallelism).toBe(ConfigVariable.loadParallelism);
+    expect(LambdaVariable.detectIntervalMs).toBe(ConfigVariable.detectIntervalMs);
+  });
+
+  it('reads the continuous detect mode and its interval', () => {
+    const config = loadLambdaConfig({
+      ...base,
+      TOTES_DETECT_MODE: 'continuous',
+      TOTES_DETECT_INTERVAL_MS: '2000',
+    });
+
+    expect([config.detectMode, config.detectIntervalMs]).toEqual(['continuous', 2000]);
   });
 });
 

@@ -5,7 +5,7 @@ import {
   InvalidConfigError,
   postgresUrl,
 } from '@totes/runtime';
-import { LambdaVariable, topicVariable } from './contract';
+import { DetectMode, LambdaVariable, topicVariable } from './contract';
 import { NotGrantedError } from './errors';
 
 /** What a Lambda entry is given through env: names, URLs and ARNs only, never a credential. */
@@ -16,6 +16,10 @@ export interface LambdaConfig {
   readonly lateCommitMarginMs: number;
   /** The delete-check cadence; 0 turns it off. */
   readonly deleteCheckIntervalMs: number;
+  /** How the scheduled detector runs; `per-minute` unless `TOTES_DETECT_MODE` says otherwise. */
+  readonly detectMode: DetectMode;
+  /** In `continuous` mode, how often a detection cycle starts; 1000 ms unless `TOTES_DETECT_INTERVAL_MS` says. */
+  readonly detectIntervalMs: number;
   /** The loader's transactions per large dataset; 2 unless `TOTES_LOAD_PARALLELISM` says otherwise. */
   readonly loadParallelism: number;
   readonly region: string;
@@ -65,6 +69,12 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
       `${LambdaVariable.deleteCheckIntervalMs} must be an integer of 0 or more, got "${deleteCheck}"`,
     );
   }
+  const detectMode = optional(LambdaVariable.detectMode) ?? DetectMode.perMinute;
+  if (!Object.values<string>(DetectMode).includes(detectMode)) {
+    throw new InvalidConfigError(
+      `${LambdaVariable.detectMode} must be one of ${Object.values(DetectMode).join(', ')}, got "${detectMode}"`,
+    );
+  }
   const topics: Partial<Record<TopicName, string>> = {};
   for (const topic of Object.values(TopicName)) {
     const arn = optional(topicVariable(topic));
@@ -76,6 +86,8 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     stateSchema: required(LambdaVariable.stateSchema, schemaPattern),
     lateCommitMarginMs: positive(LambdaVariable.lateCommitMarginMs, 60_000),
     deleteCheckIntervalMs: Number(deleteCheck),
+    detectMode: detectMode as DetectMode,
+    detectIntervalMs: positive(LambdaVariable.detectIntervalMs, 1000),
     loadParallelism: positive(LambdaVariable.loadParallelism, defaultLoadParallelism),
     region: optional('AWS_REGION') ?? optional('AWS_DEFAULT_REGION') ?? 'us-east-1',
     rawLakeUrl: optional(LambdaVariable.rawLakeUrl),

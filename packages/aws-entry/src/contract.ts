@@ -18,6 +18,10 @@ export const LambdaVariable = {
   lateCommitMarginMs: 'TOTES_LATE_COMMIT_MARGIN_MS',
   /** How often the detector reconciles each table's keys with the lake to find deleted rows; 0 turns it off. */
   deleteCheckIntervalMs: 'TOTES_DELETE_CHECK_INTERVAL_MS',
+  /** How the scheduled detector runs: `per-minute` (one cycle per invocation) or `continuous` (see {@link DetectMode}). */
+  detectMode: 'TOTES_DETECT_MODE',
+  /** In `continuous` mode, how often a cycle starts within one invocation; the local detector's variable too. */
+  detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
   /** How many transactions the loader runs at once to load one large dataset; set for the loader only. */
   loadParallelism: 'TOTES_LOAD_PARALLELISM',
   /** `s3://bucket/prefix` of the raw zone; set only for the functions that read or write it. */
@@ -57,6 +61,17 @@ export const lambdaHeap: HeapLimits = { oldSpaceMiB: 128, semiSpaceMiB: 4 };
 export function heapFlags(limits: HeapLimits = lambdaHeap): string[] {
   return [`--max-old-space-size=${limits.oldSpaceMiB}`, `--max-semi-space-size=${limits.semiSpaceMiB}`];
 }
+
+/**
+ * How the scheduled detector Lambda runs. `per-minute`: one detection cycle per invocation, so a change is seen
+ * within a minute. `continuous`: each invocation runs cycles every `TOTES_DETECT_INTERVAL_MS` until just before
+ * the next minute's invocation, so a change is seen within about that interval.
+ */
+export const DetectMode = { perMinute: 'per-minute', continuous: 'continuous' } as const;
+export type DetectMode = (typeof DetectMode)[keyof typeof DetectMode];
+
+/** How often the schedule invokes the detector on AWS (`infra/schedule.ts`): a continuous one stops within it. */
+export const detectorPeriodMinutes = 1;
 
 /** The variable that carries the ARN of a topic a function publishes to: `TOTES_TOPIC_LOAD_COMPLETE_ARN`. */
 export function topicVariable(topic: TopicName): string {

@@ -1,7 +1,14 @@
 export type { LambdaConfig } from './config';
 export { granted, loadLambdaConfig } from './config';
 export type { HeapLimits } from './contract';
-export { heapFlags, LambdaVariable, lambdaHeap, topicVariable } from './contract';
+export {
+  DetectMode,
+  detectorPeriodMinutes,
+  heapFlags,
+  LambdaVariable,
+  lambdaHeap,
+  topicVariable,
+} from './contract';
 export {
   AwsEntryError,
   AwsEntryErrorCode,
@@ -14,7 +21,9 @@ export {
 export type { LakeZones, ZonedLake } from './lake';
 export { zonedLake } from './lake';
 export type { LambdaRuntime, LambdaRuntimeOptions } from './lambda-runtime';
-export { createLambdaRuntime } from './lambda-runtime';
+export { createLambdaRuntime, isAuthenticationFailure } from './lambda-runtime';
+export type { LambdaLogger, PlatformMetrics } from './observability';
+export { createLambdaLogger, createPlatformMetrics, SourceLagMetric } from './observability';
 export type { QueueResolver } from './queues';
 export { createQueueResolver } from './queues';
 export type { SecretReader } from './secrets';

@@ -52,7 +52,7 @@ export function createSqsHandler<T extends PlatformMessage['type']>(
         type: message.type,
         ...(queue.model ? { model: queue.model } : {}),
       });
-      await options.handle(message, { logger: log, queue });
+      await runtime.withFreshCredentials(() => options.handle(message, { logger: log, queue }));
       log.debug('handled', { durationMs: Date.now() - started });
     } catch (error) {
       const queue = await runtime.queues().endpointOf(record.eventSourceARN);
@@ -79,6 +79,7 @@ export function createSqsHandler<T extends PlatformMessage['type']>(
     }
   };
   return async (event, context) => {
+    runtime.invoked(context);
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, handleRecord, processor, {
       ...(context ? { context } : {}),

@@ -88,7 +88,10 @@ export function recordingRuntime(service: ServiceName, queue: QueueEndpoint): Re
       },
     }),
     namespaces: unavailable('the lineage namespaces'),
+    metrics: unavailable('the metrics'),
+    invoked: () => {},
     once: async (_key, task) => task(),
+    withFreshCredentials: (task) => task(),
   };
   return { runtime, sent, logs };
 }

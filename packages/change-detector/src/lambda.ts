@@ -1,4 +1,12 @@
-import { createLambdaRuntime, granted, type LambdaRuntime, LambdaVariable } from '@totes/aws-entry';
+import {
+  createLambdaRuntime,
+  DetectMode,
+  detectorPeriodMinutes,
+  granted,
+  type LambdaConfig,
+  type LambdaRuntime,
+  LambdaVariable,
+} from '@totes/aws-entry';
 import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
 import {
   checkSourceSchema,
@@ -9,8 +17,11 @@ import {
   findPendingChanges,
   migrateState,
   runLineageNamespaces,
+  tryAdvisoryLock,
   withAdvisoryLock,
 } from '@totes/runtime';
+import type { Context } from 'aws-lambda';
+import { type LockTry, runDetectionLoop, whenLockFree } from './detection-loop';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
 
@@ -19,22 +30,34 @@ export const lambdaClaimLeaseMs = 10 * 60_000;
 
 /** What one scheduled invocation did: the Lambda's result, shown in the console and the logs. */
 export interface DetectionSummary {
-  readonly runId: string;
-  /** Tables that published a `changes` message. */
+  /** The last cycle's run; null when another invocation held the detector's lock and no cycle ran. */
+  readonly runId: string | null;
+  /** Tables that published a `changes` message, in any cycle. */
   readonly changed: readonly string[];
-  /** Tables whose detection failed this cycle; the next cycle asks again. */
+  /** Tables whose detection failed in the last cycle; the next cycle asks again. */
   readonly failed: readonly string[];
+  /** Cycles run: 1 in `per-minute` mode, as many as fit in the minute in `continuous` mode, 0 when locked out. */
+  readonly cycles: number;
 }
 
+type CycleSummary = Omit<DetectionSummary, 'cycles'> & { readonly runId: string };
+
+/** The advisory lock, in the state database, that keeps two detector invocations from running at once. */
+export const detectorLockName = (stage: string) => `totes-detect-${stage}`;
+
 /**
- * The change-detector's AWS entry, invoked by the EventBridge schedule: one detection cycle, the same one the local
- * detector runs on its interval. The platform's state schema is created on the container's first run, under an
- * advisory lock.
+ * The change-detector's AWS entry, invoked by the EventBridge schedule every minute. In `per-minute` mode it runs
+ * one detection cycle, the same one the local detector runs on its interval; in `continuous` mode it runs cycles
+ * every `TOTES_DETECT_INTERVAL_MS` until just before the next invocation (by the context's remaining time). Either
+ * way it holds an advisory lock in the state database, so two invocations never detect at once: a `per-minute` one
+ * that finds the lock held returns without a cycle; a `continuous` one waits for it while a cycle could still fit,
+ * taking over from the invocation before. The state schema is created on the container's first run.
  */
 export function createDetectorHandler(
   runtime: LambdaRuntime,
-): (event?: unknown) => Promise<DetectionSummary> {
-  return async () => {
+): (event?: unknown, context?: Context) => Promise<DetectionSummary> {
+  return async (_event, context) => {
+    runtime.invoked(context);
     const config = runtime.config();
     const warehouse = await runtime.warehousePool();
     await runtime.once('migrate-state', () =>
@@ -42,34 +65,70 @@ export function createDetectorHandler(
         migrateState(warehouse, config.stateSchema),
       ),
     );
-    const source = await runtime.sourcePool();
-    const result = await runDetectionCycle({
-      ports: {
-        tables: sourceTables,
-        findPendingChanges: (table, after, marginFrom) =>
-          findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
-        lateCommitMarginMs: config.lateCommitMarginMs,
-        watermarks: createWatermarkStore(warehouse, config.stateSchema),
-        now: () => new Date(),
-        claimLeaseMs: lambdaClaimLeaseMs,
-        drift: createSchemaDriftStore(warehouse, config.stateSchema),
-        checkSchema: (table) => checkSourceSchema(source, table),
-        deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
-        deleteCheckIntervalMs: config.deleteCheckIntervalMs,
-      },
-      publisher: runtime.publisher(),
-      runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
-      logger: runtime.logger,
-      namespaces: runLineageNamespaces({
-        stage: config.stage,
-        sourceUrl: granted(config.sourceLocation, 'the source location', LambdaVariable.sourceLocation),
-      }),
-    });
-    return {
-      runId: result.runId,
-      changed: [...result.changes, ...result.deleteChecks].map((change) => change.table),
-      failed: result.skipped.filter((skip) => skip.reason === SkipReason.failed).map((skip) => skip.table),
-    };
+    const cycle = () => runtime.withFreshCredentials(() => detectOnce(runtime, config));
+    const lock = detectorLockName(config.stage);
+    let outcome: LockTry<CycleSummary[]>;
+    if (config.detectMode === DetectMode.continuous && context) {
+      const started = Date.now();
+      const period = detectorPeriodMinutes * 60_000;
+      const pace = {
+        intervalMs: config.detectIntervalMs,
+        // The timeout (90 s) leaves the last cycle room; the next invocation comes after the schedule's period.
+        remainingMs: () => Math.min(context.getRemainingTimeInMillis(), period - (Date.now() - started)),
+      };
+      outcome = await whenLockFree(
+        () => tryAdvisoryLock(warehouse, lock, () => runDetectionLoop({ ...pace, cycle })),
+        pace,
+      );
+    } else {
+      outcome = await tryAdvisoryLock(warehouse, lock, async () => [await cycle()]);
+    }
+    if (!outcome.acquired) {
+      runtime.logger.warn('another detector invocation holds the lock; this one runs no cycle');
+      return { runId: null, changed: [], failed: [], cycles: 0 };
+    }
+    return summarise(outcome.value);
+  };
+}
+
+function summarise(cycles: readonly CycleSummary[]): DetectionSummary {
+  const last = cycles.at(-1);
+  return {
+    runId: last?.runId ?? null,
+    changed: [...new Set(cycles.flatMap((cycle) => cycle.changed))],
+    failed: last?.failed ?? [],
+    cycles: cycles.length,
+  };
+}
+
+async function detectOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<CycleSummary> {
+  const [warehouse, source] = await Promise.all([runtime.warehousePool(), runtime.sourcePool()]);
+  const result = await runDetectionCycle({
+    ports: {
+      tables: sourceTables,
+      findPendingChanges: (table, after, marginFrom) =>
+        findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
+      lateCommitMarginMs: config.lateCommitMarginMs,
+      watermarks: createWatermarkStore(warehouse, config.stateSchema),
+      now: () => new Date(),
+      claimLeaseMs: lambdaClaimLeaseMs,
+      drift: createSchemaDriftStore(warehouse, config.stateSchema),
+      checkSchema: (table) => checkSourceSchema(source, table),
+      deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
+      deleteCheckIntervalMs: config.deleteCheckIntervalMs,
+    },
+    publisher: runtime.publisher(),
+    runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
+    logger: runtime.logger,
+    namespaces: runLineageNamespaces({
+      stage: config.stage,
+      sourceUrl: granted(config.sourceLocation, 'the source location', LambdaVariable.sourceLocation),
+    }),
+  });
+  return {
+    runId: result.runId,
+    changed: [...result.changes, ...result.deleteChecks].map((change) => change.table),
+    failed: result.skipped.filter((skip) => skip.reason === SkipReason.failed).map((skip) => skip.table),
   };
 }
 

@@ -15,11 +15,20 @@ export interface AwsClientOptions {
   endpoint?: string;
 }
 
+/**
+ * The retry policy of every AWS client the platform makes, set explicitly rather than left to defaults: the SDK's
+ * `standard` strategy retries throttling (`ThrottlingException`, `RequestThrottled`, S3's `SlowDown`), 5xx answers
+ * and timeouts with exponential backoff and full jitter (100 ms base, 20 s cap); errors a retry cannot fix (access
+ * denied, an expired token) fail at once and are left to the caller: a record is reported for redelivery.
+ */
+export const awsRetryConfig = { maxAttempts: 5, retryMode: 'standard' } as const;
+
 /** Creates the clients. With an explicit endpoint, S3 uses path-style addressing, as emulators expect. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
   const common = {
     region: options.region,
+    ...awsRetryConfig,
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && !process.env.AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }

@@ -1,6 +1,7 @@
-export { withAdvisoryLock } from './advisory-lock';
+export type { LockOutcome } from './advisory-lock';
+export { tryAdvisoryLock, withAdvisoryLock } from './advisory-lock';
 export type { AwsClientOptions, AwsClients } from './aws-clients';
-export { createAwsClients } from './aws-clients';
+export { awsRetryConfig, createAwsClients } from './aws-clients';
 export type { PlatformConfig } from './config';
 export {
   ConfigVariable,

@@ -31,6 +31,8 @@ export function createWarehouseLoaderHandler(runtime: LambdaRuntime): SqsHandler
       await runs.completeRun(message.runId, async (run) => {
         const completed = runCompletedMessage(run, loaded, ports.namespaces);
         await publisher.publish(TopicName.loadComplete, completed);
+        // Every change the run's detection saw is now in the warehouse: its tables lagged the run's duration.
+        for (const table of run.tables) runtime.metrics().sourceLag(table, completed.durationMs / 1000);
         logger.info('run completed', {
           tables: run.tables,
           models: run.models,

@@ -10,7 +10,14 @@ import {
 import { createLambdaRuntime, type SqsHandler } from '@totes/aws-entry';
 import { MessageType, type ModelBuilt, newEnvelope } from '@totes/contracts';
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
-import { findModel, platformTopology, processedColumnsOf, ServiceName, TopicName } from '@totes/model';
+import {
+  findModel,
+  platformTopology,
+  processedColumnsOf,
+  ServiceName,
+  sourceTableNames,
+  TopicName,
+} from '@totes/model';
 import {
   type AwsClients,
   createAwsClients,
@@ -18,6 +25,7 @@ import {
   createLogger,
   createPool,
   createPublisher,
+  createRunLedger,
   FailureAttribute,
   processedKey,
   provisionTopology,
@@ -25,7 +33,7 @@ import {
 } from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWarehouseLoaderHandler } from '../src/lambda';
 
 // The Lambda entry, driven as AWS drives it: an SQS event built from messages received from a real queue (fauxqs),
@@ -107,7 +115,7 @@ async function subscribeProbe(topicArn: string): Promise<string> {
 /** Writes one currency row to the processed zone and publishes its `model.built` to the `built` topic. */
 async function publishBuiltCurrency(
   code: string,
-  options: { missingParts?: boolean } = {},
+  options: { missingParts?: boolean; runId?: string; extractionId?: string } = {},
 ): Promise<ModelBuilt> {
   const lake = createLake(`s3://${bucket}/${stage}`, { s3Client: clients.s3 });
   const cause = crypto.randomUUID();
@@ -126,7 +134,10 @@ async function publishBuiltCurrency(
     ],
   );
   const built: ModelBuilt = {
-    ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+    ...newEnvelope({
+      runId: options.runId ?? crypto.randomUUID(),
+      causationId: options.extractionId ?? null,
+    }),
     type: MessageType.modelBuilt,
     model: dimCurrency.name,
     kind: 'dimension',
@@ -255,5 +266,52 @@ describe('the warehouse-loader Lambda entry', () => {
       "SELECT currency_code FROM totes_lambda.dim_currency WHERE currency_code IN ('USD', 'EUR')",
     );
     expect(rows).toEqual([{ currency_code: 'EUR' }]);
+  });
+
+  it('publishes the lag of each source table of a completed run as EMF, for the freshness alarms', async () => {
+    const runs = createRunLedger(warehouse, 'totes_lambda_state', sourceTableNames);
+    const [runId, extractionId] = [crypto.randomUUID(), crypto.randomUUID()];
+    await runs.startRun(runId, ['currency']);
+    await runs.recordExtraction({
+      extractionId,
+      runId,
+      table: 'currency',
+      windowAfter: null,
+      lastRow: { lastUpdated: '2024-11-15T09:30:00.123', id: 1 },
+      rows: 1,
+      models: [dimCurrency.name],
+    });
+    await publishBuiltCurrency('JPY', { runId, extractionId });
+    const records = (await receiveAll(loaderQueue().url, 1)).map((message) =>
+      lambdaRecord(message, loaderQueue().arn),
+    );
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    try {
+      await invoke(records);
+    } finally {
+      stdout.mockRestore();
+    }
+
+    const emf = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"SourceLagSeconds"'))
+      .map((line) => JSON.parse(line));
+    expect(emf).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            expect.objectContaining({ Namespace: 'Totes', Dimensions: [['stage', 'table']] }),
+          ],
+        }),
+        stage,
+        table: 'currency',
+        SourceLagSeconds: expect.any(Number),
+      }),
+    ]);
   });
 });

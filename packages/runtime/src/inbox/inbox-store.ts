@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { InboxFile } from '@totes/contracts';
+import { awsRetryConfig } from '../aws-clients';
 import { formatLakeUrl, parseLakeUrl } from '../lake/index';
 
 /** The inbox's files, wherever they are: a local folder or an S3 prefix. Keys are relative to its root. */
@@ -25,7 +26,7 @@ export interface InboxStore {
 export function createInboxStore(url: string, options: { s3Client?: S3Client } = {}): InboxStore {
   const location = parseLakeUrl(url);
   if (location.kind === 'local') return localInbox(location.root);
-  return s3Inbox(location.bucket, location.prefix, options.s3Client ?? new S3Client({}));
+  return s3Inbox(location.bucket, location.prefix, options.s3Client ?? new S3Client(awsRetryConfig));
 }
 
 function localInbox(root: string): InboxStore {

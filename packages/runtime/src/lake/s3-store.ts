@@ -6,6 +6,7 @@ import {
   paginateListObjectsV2,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { awsRetryConfig } from '../aws-clients';
 import { LakeObjectNotFoundError, LakeReadFailedError, LakeWriteFailedError } from './errors';
 import { assertLakeKey, assertLakePrefix, compareKeys, type LakeStore } from './lake-store';
 import { formatLakeUrl } from './lake-url';
@@ -27,7 +28,7 @@ export interface S3StoreOptions {
  */
 export function createS3Store(options: S3StoreOptions): LakeStore {
   const { bucket, prefix } = options;
-  const client = options.client ?? new S3Client({});
+  const client = options.client ?? new S3Client(awsRetryConfig);
   const lake = formatLakeUrl({ kind: 's3', bucket, prefix });
   const objectKey = (key: string) => (prefix === '' ? key : `${prefix}/${key}`);
   const lakeKey = (key: string) => (prefix === '' ? key : key.slice(prefix.length + 1));

@@ -50,10 +50,15 @@ export function createPublisher(
       } catch (cause) {
         throw new RuntimeError(
           RuntimeErrorCode.publishFailed,
-          `could not publish ${message.type} to ${topic}`,
+          // The AWS error's name says what to do (wait out throttling, grant access), so the reason keeps it.
+          `could not publish ${message.type} to ${topic}: ${causeOf(cause)}`,
           { cause },
         );
       }
     },
   };
+}
+
+function causeOf(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }
