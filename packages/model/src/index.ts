@@ -44,6 +44,18 @@ export {
 } from './graph';
 export type { InboxKeyMeaning } from './inbox';
 export { InboxCompression, InboxFormat, inboxExtensions, parseInboxKey, SourceInput } from './inbox';
+export type { InboxPolicy } from './inbox-policy';
+export {
+  allowedRejects,
+  BadRowAction,
+  defaultInboxPolicy,
+  formatInboxPolicy,
+  inboxPolicies,
+  inboxPolicyOf,
+  parseInboxPolicies,
+  parseInboxPolicy,
+  withinPolicy,
+} from './inbox-policy';
 export { numeric } from './numeric';
 export type { PeerSchemas } from './peer-sql';
 export {
