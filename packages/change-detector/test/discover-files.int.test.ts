@@ -147,7 +147,7 @@ describe('the inbox ledger', () => {
     await drop('design/b.csv', 'design_id\n');
     const [a, b] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
     await ledger.recordContent(a!.file, 'same-hash');
-    await ledger.quarantine(a!.file, 'a bad value', 3);
+    await ledger.quarantine(a!.file, 'a bad value', { read: 3 });
 
     expect(await ledger.recordContent(b!.file, 'same-hash')).toBeNull();
     expect(await ledger.get(a!.file)).toMatchObject({

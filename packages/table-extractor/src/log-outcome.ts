@@ -61,5 +61,11 @@ function logFileOutcome(outcome: FileOutcome, log: Logger): void {
       ...context,
       rows: outcome.extracted?.object.rows ?? 0,
       ...(outcome.superseded ? { superseded: outcome.superseded } : {}),
+      ...(outcome.rejected ? { rejected: outcome.rejected } : {}),
+    });
+  if (outcome.result === 'loaded' && outcome.rejected)
+    log.warn('inbox file loaded without its rejected rows; `totes inbox show` lists them', {
+      ...context,
+      rejected: outcome.rejected,
     });
 }

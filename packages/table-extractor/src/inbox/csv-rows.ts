@@ -1,19 +1,22 @@
 import type { Row, SourceTable } from '@totes/model';
-import { InboxFileProblemError } from '../errors';
+import { InboxFileProblemError, InboxRowProblemError } from '../errors';
 import type { CsvRecord } from './csv-records';
 import { batchRows, matchColumns, rowOf } from './record-rows';
+import { csvLine, failOnReject, type OnReject, rejectRecord } from './rejects';
 
 /**
  * The rows of a table from a CSV file's records, header first, matched by column name (order does not matter) and
  * coerced to the catalog's types. Columns the catalog does not know are ignored (`onUnknownColumns` hears of them);
  * a missing nullable column is null. The first bad record (a missing required column, a wrong number of fields, a
- * value that cannot be coerced exactly) throws an {@link InboxFileProblemError} naming its line and column. An
- * empty file (no header) is a problem; a header alone is a file of no rows.
+ * value that cannot be coerced exactly) goes to `onReject`, with its line, column and the record written back as
+ * CSV; by default it throws an {@link InboxFileProblemError}. An empty file (no header) is a problem; a header
+ * alone is a file of no rows.
  */
 export async function* rowsOfCsv(
   table: SourceTable,
   records: AsyncIterable<CsvRecord[]>,
   onUnknownColumns: (columns: readonly string[]) => void = () => {},
+  onReject: OnReject = failOnReject,
 ): AsyncGenerator<Row[]> {
   let header: Header | undefined;
   let batch: Row[] = [];
@@ -24,11 +27,11 @@ export async function* rowsOfCsv(
         if (header.unknown.length > 0) onUnknownColumns(header.unknown);
         continue;
       }
-      if (record.fields.length !== header.width)
-        throw new InboxFileProblemError(
-          `line ${record.line}: ${record.fields.length} fields where the header has ${header.width}`,
-        );
-      batch.push(rowOf(table, record.fields, header.valueIn, 'line', record.line));
+      try {
+        batch.push(rowOfRecord(table, header, record));
+      } catch (error) {
+        rejectRecord(error, () => csvLine(record.fields), onReject);
+      }
       if (batch.length >= batchRows) {
         yield batch;
         batch = [];
@@ -37,6 +40,17 @@ export async function* rowsOfCsv(
   }
   if (!header) throw new InboxFileProblemError('the file is empty: it has no header row');
   if (batch.length > 0) yield batch;
+}
+
+function rowOfRecord(table: SourceTable, header: Header, record: CsvRecord): Row {
+  if (record.fields.length !== header.width)
+    throw new InboxRowProblemError(
+      'line',
+      record.line,
+      null,
+      `line ${record.line}: ${record.fields.length} fields where the header has ${header.width}`,
+    );
+  return rowOf(table, record.fields, header.valueIn, 'line', record.line);
 }
 
 /** What the header says: the columns the catalog does not know, the record's width, and where each value is. */

@@ -13,6 +13,7 @@ import { ParquetFile, wasmMemory } from 'parquet-wasm/node';
 import { InboxFileProblemError } from '../errors';
 import type { FileValue, InstantUnit } from './coerce';
 import { batchRows, matchColumns, rowOf } from './record-rows';
+import { failOnReject, jsonRecord, type OnReject, rejectRecord } from './rejects';
 
 const units: Record<number, InstantUnit> = {
   [TimeUnit.SECOND]: 's',
@@ -28,18 +29,20 @@ const msPerDay = 86_400_000;
  * says where each row group is), so the bytes are first written to a temporary file, which is then read one row
  * group at a time, in batches of {@link batchRows}, only the columns the catalog knows: memory holds one row group's
  * compressed columns and one batch, whatever the file's size. Columns are matched by name; each value is coerced
- * exactly from the file's type, loose as pandas writes them (int64 keys, float64 prices, `timestamp[ns]`).
+ * exactly from the file's type, loose as pandas writes them (int64 keys, float64 prices, `timestamp[ns]`); a row with
+ * a value that cannot be goes to `onReject` (by default, a problem of the file), with its values as JSON.
  */
 export async function* rowsOfParquet(
   table: SourceTable,
   bytes: AsyncIterable<Uint8Array>,
   onUnknownColumns: (columns: readonly string[]) => void = () => {},
+  onReject: OnReject = failOnReject,
 ): AsyncGenerator<Row[]> {
   const folder = await mkdtemp(join(tmpdir(), 'totes-inbox-'));
   try {
     const path = join(folder, 'file.parquet');
     await pipeline(bytes, createWriteStream(path));
-    yield* rowsOfParquetFile(table, path, onUnknownColumns);
+    yield* rowsOfParquetFile(table, path, onUnknownColumns, onReject);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -49,6 +52,7 @@ async function* rowsOfParquetFile(
   table: SourceTable,
   path: string,
   onUnknownColumns: (columns: readonly string[]) => void,
+  onReject: OnReject,
 ): AsyncGenerator<Row[]> {
   const file = await unreadable(async () => ParquetFile.fromFile(await openAsBlob(path)));
   try {
@@ -70,7 +74,8 @@ async function* rowsOfParquetFile(
       file,
       read.map((column) => column.name),
     )) {
-      yield rowsOfBatch(table, batch, rowsBefore);
+      const rows = rowsOfBatch(table, batch, rowsBefore, onReject);
+      if (rows.length > 0) yield rows;
       rowsBefore += batch.numRows;
     }
   } finally {
@@ -117,16 +122,29 @@ function unreadable<T>(read: () => T): T {
   }
 }
 
-function rowsOfBatch(table: SourceTable, batch: RecordBatch, rowsBefore: number): Row[] {
+function rowsOfBatch(table: SourceTable, batch: RecordBatch, rowsBefore: number, onReject: OnReject): Row[] {
   const readers = table.columns.map((column) => {
     const vector = batch.getChild(column.name);
     return vector ? valueReader(vector) : undefined;
   });
   // A column the file lacks is nullable (matchColumns refused the others): NULL, not absent.
   const valueIn = (row: number, index: number) => readers[index]?.(row) ?? null;
-  const rows: Row[] = new Array(batch.numRows);
-  for (let index = 0; index < batch.numRows; index++)
-    rows[index] = rowOf(table, index, valueIn, 'row', rowsBefore + index + 1);
+  const rawOf = (row: number) =>
+    jsonRecord(
+      Object.fromEntries(
+        table.columns.flatMap((column, index) =>
+          readers[index] ? [[column.name, valueIn(row, index)]] : [],
+        ),
+      ),
+    );
+  const rows: Row[] = [];
+  for (let index = 0; index < batch.numRows; index++) {
+    try {
+      rows.push(rowOf(table, index, valueIn, 'row', rowsBefore + index + 1));
+    } catch (error) {
+      rejectRecord(error, () => rawOf(index), onReject);
+    }
+  }
   return rows;
 }
 
