@@ -66,6 +66,8 @@ export interface InboxLedger {
   /** Claims a due file for the message `claimId` until `now + leaseMs`; false when it was not due any more. */
   claim(file: InboxFile, claimId: string, now: Date, leaseMs: number): Promise<boolean>;
   get(file: Pick<InboxFile, 'key' | 'version'>): Promise<InboxEntry | null>;
+  /** Every version of the file under `key`, oldest first. */
+  versionsOf(key: string): Promise<InboxEntry[]>;
   /**
    * Records the file's content hash. Returns the key of a file with the same bytes that is loaded or being read,
    * whose rows these are: this file is then a duplicate, and loads nothing.
@@ -155,6 +157,12 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
         file.version,
       ]);
       return rows[0] ? entryOf(rows[0]) : null;
+    },
+    async versionsOf(key) {
+      const { rows } = await pool.query(`${select} WHERE file_key = $1 ORDER BY discovered_at, version`, [
+        key,
+      ]);
+      return rows.map(entryOf);
     },
     async recordContent(file, sha256) {
       try {
