@@ -43,7 +43,14 @@ export {
   tableOf,
 } from './graph';
 export type { InboxKeyMeaning } from './inbox';
-export { InboxCompression, InboxFormat, inboxExtensions, parseInboxKey, SourceInput } from './inbox';
+export {
+  InboxCompression,
+  InboxFormat,
+  inboxExtensions,
+  parseInboxKey,
+  rescuedColumn,
+  SourceInput,
+} from './inbox';
 export type { InboxPolicy } from './inbox-policy';
 export {
   allowedRejects,

@@ -33,7 +33,7 @@ describe('rowsOfCsv', () => {
     ]);
   });
 
-  it('ignores a column the catalog does not know, and says which', async () => {
+  it('keeps a column the catalog does not know in _rescued, and says which', async () => {
     const unknown: string[] = [];
 
     const rows = await rowsOf(`${header},note\n1,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00,hi\n`, (c) =>
@@ -41,6 +41,7 @@ describe('rowsOfCsv', () => {
     );
 
     expect(rows[0]).not.toHaveProperty('note');
+    expect(rows[0]?._rescued).toBe('{"note":"hi"}');
     expect(unknown).toEqual(['note']);
   });
 

@@ -292,4 +292,24 @@ describe('extractFile', () => {
 
     expect(outcome).toMatchObject({ result: 'loaded', rejected: 1 });
   });
+
+  it('writes the columns the catalog does not know in _rescued, null for a line that has none', async () => {
+    const message = request('design/rows.jsonl');
+    const design = (id: number, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        design_id: id,
+        created_at: '2024-11-01T00:00:00',
+        design_name: 'Tote',
+        file_location: '/d',
+        file_name: 'a.json',
+        last_updated: '2024-11-02T10:00:00',
+        ...extra,
+      });
+    const fake = fakePorts(message, [`${design(1)}\n${design(2, { note: 'keep me' })}\n`]);
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'loaded', unknownColumns: ['note'] });
+    expect(fake.written[0]?.rows.map((row) => row._rescued)).toEqual([null, '{"note":"keep me"}']);
+  });
 });

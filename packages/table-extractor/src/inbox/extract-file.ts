@@ -7,6 +7,7 @@ import {
   parseInboxKey,
   parseInboxPolicy,
   type Row,
+  rescuedColumn,
   type SourceTable,
 } from '@totes/model';
 import { inboxRawKey } from '@totes/runtime';
@@ -89,6 +90,14 @@ async function* latestRows(batches: AsyncIterable<Row[]>, superseded: Superseded
   }
 }
 
+/** Every row with a `_rescued` value: a JSON Lines row before the file's first unknown key has none yet. */
+async function* withRescued(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+  for await (const batch of batches) {
+    for (const row of batch) row[rescuedColumn.name] ??= null;
+    yield batch;
+  }
+}
+
 /** The second read: the rows into the raw zone, recorded in the run ledger and announced; the file is loaded. */
 async function writeFile(
   message: FileChanged,
@@ -100,14 +109,16 @@ async function writeFile(
   const { file } = message;
   const hash = contentHash();
   const bytes = fileBytes(await inbox.readFile(file.key), checked.compression, hash);
+  const rescues = checked.unknownColumns.length > 0;
+  // The rows the first read rejected are rejected again, and already recorded.
+  const rows = latestRows(
+    rowsOfFile(table, checked.format, bytes, undefined, () => {}),
+    checked.superseded,
+  );
   const object = await ports.writeDataset(
     inboxRawKey(table.name, file),
-    table.columns,
-    // The rows the first read rejected are rejected again, and already recorded.
-    latestRows(
-      rowsOfFile(table, checked.format, bytes, undefined, () => {}),
-      checked.superseded,
-    ),
+    rescues ? [...table.columns, rescuedColumn] : table.columns,
+    rescues ? withRescued(rows) : rows,
   );
   // The parts are not announced unless they are the bytes the first read checked.
   if (hash.digest('hex') !== checked.sha256 || object.rows !== checked.rows - checked.superseded.count)

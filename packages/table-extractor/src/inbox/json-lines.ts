@@ -1,7 +1,7 @@
 import type { Row, SourceTable } from '@totes/model';
 import { InboxFileProblemError, InboxRowProblemError } from '../errors';
 import type { FileValue } from './coerce';
-import { batchRows, rowOf } from './record-rows';
+import { batchRows, rescue, rowOf } from './record-rows';
 import { failOnReject, type OnReject, rejectRecord } from './rejects';
 
 /** One line of a JSON Lines file, parsed; a line that is not JSON keeps its text and why. */
@@ -65,8 +65,8 @@ function pushLine(lines: JsonLine[], raw: string, line: number): void {
 /**
  * The rows of a table from a JSON Lines file: each line an object whose keys are column names, in any order, with
  * JSON's types (numbers for numerics and integers, strings for timestamps and text, as `row_to_json` writes them)
- * coerced exactly to the catalog's. A key the catalog does not know is ignored (`onUnknownColumns` hears of each
- * new one); a missing nullable column is null. A bad line (not JSON, not an object, a value that cannot be coerced)
+ * coerced exactly to the catalog's. A key the catalog does not know is kept in `_rescued` (`onUnknownColumns` hears
+ * of each new one); a missing nullable column is null. A bad line (not JSON, not an object, a value that cannot be coerced)
  * goes to `onReject`, which by default throws. A file of no line at all is refused as empty, as an empty CSV file
  * is: a failed export is likelier than a table of no rows.
  */
@@ -97,7 +97,8 @@ export async function* rowsOfJsonLines(
       try {
         const object = objectOf(entry);
         noteUnknown(object);
-        batch.push(rowOf(table, entry, valueIn, 'line', entry.line));
+        const row = rowOf(table, entry, valueIn, 'line', entry.line);
+        batch.push(unknown.length === 0 ? row : rescue(row, unknownOf(object, known)));
       } catch (error) {
         rejectRecord(error, () => ('text' in entry ? entry.text : JSON.stringify(entry.value)), onReject);
       }
@@ -109,6 +110,10 @@ export async function* rowsOfJsonLines(
   }
   if (empty) throw new InboxFileProblemError('the file is empty: it has no JSON line');
   if (batch.length > 0) yield batch;
+}
+
+function unknownOf(object: Record<string, unknown>, known: ReadonlySet<string>): [string, unknown][] {
+  return Object.entries(object).filter(([key]) => !known.has(key));
 }
 
 /** The object a line holds; any other line is a problem of its record. */

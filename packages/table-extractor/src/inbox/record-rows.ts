@@ -1,6 +1,7 @@
-import type { Row, SourceColumn, SourceTable } from '@totes/model';
+import { type Row, rescuedColumn, type SourceColumn, type SourceTable } from '@totes/model';
 import { InboxFileProblemError, InboxRowProblemError } from '../errors';
 import { coerceValue, type FileValue } from './coerce';
+import { jsonRecord } from './rejects';
 
 /** Rows are handed on in batches of about this many, as the database extraction does. */
 export const batchRows = 5000;
@@ -71,5 +72,15 @@ export function rowOf<R>(
       );
     row[column.name] = coerced.value;
   }
+  return row;
+}
+
+/**
+ * Keeps a record's values of the columns the catalog does not know in the row's `_rescued` column, as a JSON object
+ * (null when the record has none), so nothing of the file is lost though the builders ignore them.
+ */
+export function rescue(row: Row, values: readonly (readonly [string, unknown])[]): Row {
+  const kept = values.filter(([, value]) => value !== undefined);
+  row[rescuedColumn.name] = kept.length === 0 ? null : jsonRecord(Object.fromEntries(kept));
   return row;
 }
