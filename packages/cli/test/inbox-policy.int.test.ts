@@ -1,6 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInboxLedger, type InboxEntry } from '@totes/runtime';
+import { findSourceTable, rescuedColumn, type SourceTable } from '@totes/model';
+import { createInboxLedger, createLake, type InboxEntry, inboxRawKey } from '@totes/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './harness';
 import { pointTotesAt, totes } from './totes-command';
@@ -138,5 +139,25 @@ describe('inbox files with bad rows, under their table policy', () => {
     ]);
     expect(await rawParts()).toEqual(partsBefore);
     expect(await designIds()).toEqual([900001, 900002, 900011, 900021]);
+  });
+
+  it("keeps a column the catalog does not know in the raw part's _rescued column, and loads the row as ever", async () => {
+    const design = findSourceTable('design') as SourceTable;
+    await writeFile(
+      join(t.inboxDir, 'design', 'noted.csv'),
+      `${header},note\n${good(900031)},"from the ""old"" system"\n`,
+    );
+
+    await t.runOnce();
+
+    const entry = await entryOf('design/noted.csv');
+    const lake = createLake(t.config.lakeUrl);
+    const key = inboxRawKey('design', entry as InboxEntry);
+    const parts = (await lake.list(key)).filter((name) => name.endsWith('.parquet'));
+    const raw = await lake.readAll({ parts }, [...design.columns.slice(0, 1), rescuedColumn]);
+    expect(entry?.state).toBe('loaded');
+    expect(raw).toEqual([{ design_id: 900031, _rescued: '{"note":"from the \\"old\\" system"}' }]);
+    expect(await designIds()).toContain(900031);
+    expect(t.logLines.join('\n')).toMatch(/columns the catalog does not know.*"note"/);
   });
 });
