@@ -147,7 +147,7 @@ describe('the inbox ledger', () => {
     await drop('design/b.csv', 'design_id\n');
     const [a, b] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
     await ledger.recordContent(a!.file, 'same-hash');
-    await ledger.quarantine(a!.file, 'a bad value', 3);
+    await ledger.quarantine(a!.file, 'a bad value', { read: 3 });
 
     expect(await ledger.recordContent(b!.file, 'same-hash')).toBeNull();
     expect(await ledger.get(a!.file)).toMatchObject({
@@ -169,5 +169,37 @@ describe('the inbox ledger', () => {
     );
 
     await expect(owned).rejects.toThrow(/inbox_file_content/);
+  });
+
+  it('claims a replayed quarantined file again on the next listing, under the policy asked, its rejects cleared', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    const [first] = (await discoverFiles('run-1', ports, at(0), leaseMs)).files;
+    const reject = { place: 'line', at: 2, column: null, reason: 'line 2: bad', raw: 'x' } as const;
+    await ledger.recordRejects(first!.file, [reject]);
+    await ledger.quarantine(first!.file, 'line 2: bad', { read: 1, rejected: 1 });
+    const rejectsBefore = await ledger.rejectsOf(first!.file);
+
+    const replayed = await ledger.replay(first!.file, 'skip:50%');
+    const [again] = (await discoverFiles('run-2', ports, at(1), leaseMs)).files;
+
+    expect(rejectsBefore).toEqual([reject]);
+    expect(replayed).toBe(true);
+    expect(again?.file).toEqual(first?.file);
+    expect(await ledger.rejectsOf(first!.file)).toEqual([]);
+    expect(await ledger.get(first!.file)).toMatchObject({
+      state: 'claimed',
+      policy: 'skip:50%',
+      reason: null,
+      rowsRejected: null,
+    });
+  });
+
+  it('replays neither a file that is not quarantined nor one whose key names no table', async () => {
+    await drop('design/a.csv', 'design_id\n');
+    await drop('orders/o.csv', 'id\n');
+    const { files, quarantined } = await discoverFiles('run-1', ports, at(0), leaseMs);
+
+    expect(await ledger.replay(files[0]!.file)).toBe(false);
+    expect(await ledger.replay(quarantined[0]!)).toBe(false);
   });
 });

@@ -63,6 +63,12 @@ Usage:
   totes inbox list [--json]
       Every file the inbox has seen: its state (discovered, claimed, loaded, quarantined), rows read
       and loaded, bytes, timings, and why a file was quarantined.
+  totes inbox show <file> [--json]
+      One file (its key, as design/a.csv, or its path in the inbox), every version: state, rows read,
+      loaded and rejected, why, and its rejected rows: line or row, column, reason, raw record.
+  totes inbox replay <file>|--quarantined [--policy fail|skip[:rate]]
+      Has a quarantined file (or every one) read again on the next cycle, under --policy when given
+      (skip:5% loads the good rows when at most 5% are bad). Bytes already loaded load no row twice.
   totes help
 
   The dlq and status commands act on the platform that \`pnpm start\` runs on this machine, or, with
@@ -75,6 +81,8 @@ Environment:
   TOTES_LAKE_URL        s3://bucket/prefix or a folder. Default: .totes/lake
   TOTES_INBOX_URL       s3://bucket/prefix or a folder where files of a table's rows are dropped, as
                         <inbox>/<table>/<name>.csv|jsonl|parquet[.gz|.zst]. Default: .totes/inbox
+  TOTES_INBOX_POLICY    per-table overrides of the model's bad-row policies for inbox files, as
+                        sales_order=skip:1%,payment=fail. Default: fail on the first bad row.
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
   TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.
@@ -107,6 +115,8 @@ const options = {
   'visibility-timeout': { type: 'string' },
   'claim-lease': { type: 'string' },
   port: { type: 'string' },
+  quarantined: { type: 'boolean' },
+  policy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -192,6 +202,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         files: positionals.slice(2),
         table: values.table,
         json: values.json ?? false,
+        quarantined: values.quarantined ?? false,
+        policy: values.policy,
       });
     if (command === 'status') {
       return await status({

@@ -8,7 +8,14 @@ import {
 import type { ModelBuilt, ModelLoaded, RunCompleted, TableExtracted } from '@totes/contracts';
 import { startDimensionBuilder } from '@totes/dimension-builder';
 import { startFactBuilder } from '@totes/fact-builder';
-import { platformTopology, ServiceName, sourceTableNames, sourceTables, TopicName } from '@totes/model';
+import {
+  inboxPolicyOf,
+  platformTopology,
+  ServiceName,
+  sourceTableNames,
+  sourceTables,
+  TopicName,
+} from '@totes/model';
 import {
   type Consumer,
   checkSourceSchema,
@@ -240,7 +247,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           drift,
           completeRun,
           lateCommitMarginMs: config.lateCommitMarginMs,
-          inbox: { readFile: (key) => inboxStore.read(key), ledger: inboxLedger },
+          inbox: {
+            readFile: (key) => inboxStore.read(key),
+            ledger: inboxLedger,
+            policyOf: (table) => inboxPolicyOf(table, config.inboxPolicies),
+          },
         },
       }),
     );

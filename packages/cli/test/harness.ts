@@ -56,6 +56,8 @@ export async function startTestPlatform(options: {
    * the test to export files from and to verify against.
    */
   inboxOnly?: boolean;
+  /** Per-table inbox policies, as `TOTES_INBOX_POLICY` gives them: `design=skip:34%`. */
+  inboxPolicy?: string;
 }): Promise<TestPlatform> {
   const postgres = await startTestPostgres(
     options.postgresPassword ? { password: options.postgresPassword } : {},
@@ -69,16 +71,13 @@ export async function startTestPlatform(options: {
   const sourceUrl = options.selectOnlySource
     ? await createSelectOnlyRole(postgres.url('totesys'), options.readerPassword ?? 'reader-secret')
     : postgres.url('totesys');
-  const config = loadConfig(
-    {},
-    {
-      sourceUrl: options.inboxOnly ? noSourceUrl : sourceUrl,
-      warehouseUrl: postgres.url('warehouse'),
-      lakeUrl: lakeDir,
-      inboxUrl: inboxDir,
-      stage: 'test',
-    },
-  );
+  const config = loadConfig(options.inboxPolicy ? { TOTES_INBOX_POLICY: options.inboxPolicy } : {}, {
+    sourceUrl: options.inboxOnly ? noSourceUrl : sourceUrl,
+    warehouseUrl: postgres.url('warehouse'),
+    lakeUrl: lakeDir,
+    inboxUrl: inboxDir,
+    stage: 'test',
+  });
   const logLines: string[] = [];
   const tracker = createRunTracker();
   const platform = await startPlatform({

@@ -1,5 +1,5 @@
 import { findSourceTable } from './graph';
-import type { SourceTable } from './types';
+import { type LakeColumn, LakeType, type SourceTable } from './types';
 
 /**
  * The platform's inputs: the source database, read over SQL, and the inbox, a folder or S3 prefix of files of a
@@ -36,6 +36,13 @@ const compressions: Record<string, InboxCompression> = {
   gz: InboxCompression.gzip,
   zst: InboxCompression.zstd,
 };
+
+/**
+ * The column of an inbox file's raw part that keeps, per row, the file's columns the catalog does not know, as a JSON
+ * object of their values (null for a row that has none). Only a file with such columns has it; the builders read
+ * the catalog's columns by name, so they never see it.
+ */
+export const rescuedColumn: LakeColumn = { name: '_rescued', lake: LakeType.string, nullable: true };
 
 /** The extensions the inbox reads, as a reason names them. */
 export const inboxExtensions = '.csv, .jsonl, .ndjson or .parquet, each optionally .gz or .zst';

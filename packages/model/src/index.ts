@@ -43,7 +43,26 @@ export {
   tableOf,
 } from './graph';
 export type { InboxKeyMeaning } from './inbox';
-export { InboxCompression, InboxFormat, inboxExtensions, parseInboxKey, SourceInput } from './inbox';
+export {
+  InboxCompression,
+  InboxFormat,
+  inboxExtensions,
+  parseInboxKey,
+  rescuedColumn,
+  SourceInput,
+} from './inbox';
+export type { InboxPolicy } from './inbox-policy';
+export {
+  allowedRejects,
+  BadRowAction,
+  defaultInboxPolicy,
+  formatInboxPolicy,
+  inboxPolicies,
+  inboxPolicyOf,
+  parseInboxPolicies,
+  parseInboxPolicy,
+  withinPolicy,
+} from './inbox-policy';
 export { numeric } from './numeric';
 export type { PeerSchemas } from './peer-sql';
 export {

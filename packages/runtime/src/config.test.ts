@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       warehouseUrl: env.TOTES_WAREHOUSE_URL,
       lakeUrl: 's3://totes-lake/dev',
       inboxUrl: resolve('.totes', 'inbox'),
+      inboxPolicies: {},
       warehouseSchema: 'public',
       stateSchema: 'totes',
       detectIntervalMs: 1000,
@@ -46,6 +47,14 @@ describe('loadConfig', () => {
   it('reads TOTES_INBOX_URL, whose default is inbox/ under the state folder', () => {
     expect(loadConfig({ ...env, TOTES_INBOX_URL: 's3://drop/orders' }).inboxUrl).toBe('s3://drop/orders');
     expect(loadConfig({ ...env, TOTES_STATE_DIR: '/var/totes' }).inboxUrl).toBe('/var/totes/inbox');
+  });
+
+  it('reads per-table inbox policies from TOTES_INBOX_POLICY, and names it when one is malformed', () => {
+    expect(loadConfig({ ...env, TOTES_INBOX_POLICY: 'design=skip:2%' }).inboxPolicies).toEqual({
+      design: { onBadRow: 'skip', maxErrorRate: 0.02 },
+    });
+    expect(loadConfig(env).inboxPolicies).toEqual({});
+    expect(() => loadConfig({ ...env, TOTES_INBOX_POLICY: 'design=drop' })).toThrow(/TOTES_INBOX_POLICY/);
   });
 
   it('reads TOTES_SOURCE_URL=none as a platform with no source database', () => {

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { type InboxPolicy, ModelError, parseInboxPolicies } from '@totes/model';
 import { InvalidConfigError } from './errors';
 
 /** The platform's settings, read from the environment. */
@@ -9,6 +10,8 @@ export interface PlatformConfig {
   readonly sourceUrl: string;
   /** The inbox: a folder or `s3://bucket/prefix` where files of a table's rows are dropped, `<table>/<name>.csv`. */
   readonly inboxUrl: string;
+  /** Per-table overrides of the model's inbox policies (`TOTES_INBOX_POLICY`); empty unless set. */
+  readonly inboxPolicies: Readonly<Record<string, InboxPolicy>>;
   readonly warehouseUrl: string;
   readonly lakeUrl: string;
   /** The warehouse schema that holds the star schemas. */
@@ -30,6 +33,7 @@ export const ConfigVariable = {
   stage: 'TOTES_STAGE',
   sourceUrl: 'TOTES_SOURCE_URL',
   inboxUrl: 'TOTES_INBOX_URL',
+  inboxPolicies: 'TOTES_INBOX_POLICY',
   warehouseUrl: 'TOTES_WAREHOUSE_URL',
   lakeUrl: 'TOTES_LAKE_URL',
   warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
@@ -79,6 +83,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
     ),
     sourceUrl: sourceUrl(pick(ConfigVariable.sourceUrl, defaults.sourceUrl)),
     inboxUrl: pick(ConfigVariable.inboxUrl, defaults.inboxUrl ?? defaultInboxUrl(env)),
+    inboxPolicies: inboxPolicies(env[ConfigVariable.inboxPolicies], defaults.inboxPolicies),
     warehouseUrl: postgresUrl(
       ConfigVariable.warehouseUrl,
       pick(ConfigVariable.warehouseUrl, defaults.warehouseUrl),
@@ -113,6 +118,20 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
     ),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region ?? 'us-east-1',
   };
+}
+
+function inboxPolicies(
+  text: string | undefined,
+  fallback: Readonly<Record<string, InboxPolicy>> = {},
+): Readonly<Record<string, InboxPolicy>> {
+  if (!text?.trim()) return fallback;
+  try {
+    return parseInboxPolicies(text);
+  } catch (error) {
+    if (error instanceof ModelError)
+      throw new InvalidConfigError(`${ConfigVariable.inboxPolicies}: ${error.message}`);
+    throw error;
+  }
 }
 
 function sourceUrl(value: string): string {

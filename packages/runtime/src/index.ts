@@ -119,7 +119,13 @@ export type {
 export { checkSourceSchema, findPendingChanges, readChangeWindow } from './source/source-reader';
 export type { DeleteCheckStore } from './state/delete-check-store';
 export { createDeleteCheckStore } from './state/delete-check-store';
-export type { FoundFile, InboxEntry, InboxLedger } from './state/inbox-ledger';
+export type {
+  FileRowCounts,
+  FoundFile,
+  InboxEntry,
+  InboxLedger,
+  RejectedRow,
+} from './state/inbox-ledger';
 export { createInboxLedger, InboxFileState } from './state/inbox-ledger';
 export type { PlatformInstanceStore, RecordedInstance } from './state/platform-instance';
 export { createPlatformInstanceStore } from './state/platform-instance';

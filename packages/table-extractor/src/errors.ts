@@ -3,6 +3,7 @@ export const TableExtractorErrorCode = {
   unknownTable: 'UNKNOWN_TABLE',
   noSourceClock: 'NO_SOURCE_CLOCK',
   inboxFileProblem: 'INBOX_FILE_PROBLEM',
+  inboxRowProblem: 'INBOX_ROW_PROBLEM',
   inboxFileChanged: 'INBOX_FILE_CHANGED',
   noInbox: 'NO_INBOX',
 } as const;
@@ -46,8 +47,28 @@ export class NoSourceClockError extends TableExtractorError {
 export class InboxFileProblemError extends TableExtractorError {
   override name = 'InboxFileProblemError';
   readonly permanent = true;
-  constructor(readonly problem: string) {
-    super(TableExtractorErrorCode.inboxFileProblem, problem);
+  constructor(
+    readonly problem: string,
+    code: TableExtractorErrorCode = TableExtractorErrorCode.inboxFileProblem,
+  ) {
+    super(code, problem);
+  }
+}
+
+/**
+ * One record of an inbox file cannot be read as a row of its table (a value of the wrong type, a missing required
+ * value, a record of the wrong width). Under a `fail` policy it quarantines the file; under `skip` the row is
+ * rejected and the rest of the file may load.
+ */
+export class InboxRowProblemError extends InboxFileProblemError {
+  override name = 'InboxRowProblemError';
+  constructor(
+    readonly place: 'line' | 'row',
+    readonly at: number,
+    readonly column: string | null,
+    problem: string,
+  ) {
+    super(problem, TableExtractorErrorCode.inboxRowProblem);
   }
 }
 

@@ -43,10 +43,13 @@ export function logExtractionOutcome(outcome: ExtractionOutcome, log: Logger): v
 function logFileOutcome(outcome: FileOutcome, log: Logger): void {
   const context = { table: outcome.table, file: outcome.file.key, version: outcome.file.version };
   if (outcome.unknownColumns && outcome.unknownColumns.length > 0)
-    log.warn('inbox file has columns the catalog does not know; they are ignored', {
-      ...context,
-      unknownColumns: outcome.unknownColumns,
-    });
+    log.warn(
+      'inbox file has columns the catalog does not know; they are kept in the raw part (_rescued), not loaded',
+      {
+        ...context,
+        unknownColumns: outcome.unknownColumns,
+      },
+    );
   if (outcome.result === 'quarantined')
     log.error('inbox file quarantined', { ...context, reason: outcome.reason });
   else if (outcome.result === 'duplicate')
@@ -61,5 +64,11 @@ function logFileOutcome(outcome: FileOutcome, log: Logger): void {
       ...context,
       rows: outcome.extracted?.object.rows ?? 0,
       ...(outcome.superseded ? { superseded: outcome.superseded } : {}),
+      ...(outcome.rejected ? { rejected: outcome.rejected } : {}),
+    });
+  if (outcome.result === 'loaded' && outcome.rejected)
+    log.warn('inbox file loaded without its rejected rows; `totes inbox show` lists them', {
+      ...context,
+      rejected: outcome.rejected,
     });
 }

@@ -10,7 +10,7 @@ import type {
   Watermark,
   WindowExtracted,
 } from '@totes/contracts';
-import type { LakeColumn, Row, SourceTable } from '@totes/model';
+import type { InboxPolicy, LakeColumn, Row, SourceTable } from '@totes/model';
 import type {
   ColumnBatch,
   HorizonRequest,
@@ -67,7 +67,9 @@ export interface ExtractorPorts {
 export interface InboxPorts {
   /** A file's bytes, as a stream. */
   readFile(key: string): Promise<Readable>;
-  readonly ledger: Pick<InboxLedger, 'get' | 'recordContent' | 'markLoaded' | 'quarantine'>;
+  readonly ledger: Pick<InboxLedger, 'get' | 'recordContent' | 'markLoaded' | 'quarantine' | 'recordRejects'>;
+  /** A table's policy for bad rows: the model's, as this platform's config overrides it. The model's by default. */
+  policyOf?(table: string): InboxPolicy;
 }
 
 /** What became of one inbox file. */
@@ -93,6 +95,8 @@ export interface FileOutcome {
   readonly duplicateOf?: string;
   /** Columns of the file that the catalog does not know: ignored, and worth a warning. */
   readonly unknownColumns?: readonly string[];
+  /** Rows of the file that could not be read as the table's and were set aside under a `skip` policy. */
+  readonly rejected?: number;
   /** Rows of the file that a row of the same key with a later `last_updated` (or, tied, later in the file) replaced. */
   readonly superseded?: number;
   /** The announcement, when rows were written. */

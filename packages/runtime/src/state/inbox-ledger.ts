@@ -29,9 +29,32 @@ export interface InboxEntry extends InboxFile {
   readonly claimId: string | null;
   readonly rowsRead: number | null;
   readonly rowsLoaded: number | null;
+  /** Rows that could not be read as the table's: set aside under a `skip` policy, or the one that failed the file. */
+  readonly rowsRejected: number | null;
+  /** The policy a replay asked for (`skip:5%`), over the table's; null when the table's own applies. */
+  readonly policy: string | null;
   readonly discoveredAt: Date;
   readonly claimedAt: Date | null;
   readonly finishedAt: Date | null;
+}
+
+/** A row of an inbox file that could not be read as its table's, as `totes inbox show` lists it. */
+export interface RejectedRow {
+  /** `line` of a CSV or JSON Lines file, `row` of a Parquet file (from 1). */
+  readonly place: 'line' | 'row';
+  readonly at: number;
+  /** The column whose value was wrong; null when the whole record was (too few fields, not JSON). */
+  readonly column: string | null;
+  readonly reason: string;
+  /** The record as the file held it (a Parquet row as JSON), cut to 1 KiB. */
+  readonly raw: string;
+}
+
+/** What became of a file's rows when it was loaded or quarantined. */
+export interface FileRowCounts {
+  readonly read: number;
+  readonly loaded: number;
+  readonly rejected?: number;
 }
 
 /** The permanent record of every file the inbox has held, in the state schema (`totes.inbox_file`). */
@@ -43,13 +66,25 @@ export interface InboxLedger {
   /** Claims a due file for the message `claimId` until `now + leaseMs`; false when it was not due any more. */
   claim(file: InboxFile, claimId: string, now: Date, leaseMs: number): Promise<boolean>;
   get(file: Pick<InboxFile, 'key' | 'version'>): Promise<InboxEntry | null>;
+  /** Every version of the file under `key`, oldest first. */
+  versionsOf(key: string): Promise<InboxEntry[]>;
   /**
    * Records the file's content hash. Returns the key of a file with the same bytes that is loaded or being read,
    * whose rows these are: this file is then a duplicate, and loads nothing.
    */
   recordContent(file: InboxFile, sha256: string): Promise<string | null>;
-  markLoaded(file: InboxFile, rows: { read: number; loaded: number }): Promise<void>;
-  quarantine(file: InboxFile, reason: string, rowsRead?: number): Promise<void>;
+  markLoaded(file: InboxFile, rows: FileRowCounts): Promise<void>;
+  quarantine(file: InboxFile, reason: string, rows?: Omit<FileRowCounts, 'loaded'>): Promise<void>;
+  /** Replaces the rejected rows kept for a file version (a second read of it records them again). */
+  recordRejects(file: Pick<InboxFile, 'key' | 'version'>, rejects: readonly RejectedRow[]): Promise<void>;
+  /** The rejected rows kept for a file version, in the file's order. */
+  rejectsOf(file: Pick<InboxFile, 'key' | 'version'>): Promise<RejectedRow[]>;
+  /**
+   * Returns a quarantined file version to `discovered`, so the next detection cycle claims and reads it again, under
+   * `policy` when given (else its table's). Its reason, counts and rejects are cleared. False when it is not
+   * quarantined, or its key names no table (nothing could read it).
+   */
+  replay(file: Pick<InboxFile, 'key' | 'version'>, policy?: string): Promise<boolean>;
   /** Forgets every claim: for a restart whose queues are new and empty, so no claimed file is in flight. */
   releaseClaims(): Promise<void>;
   list(): Promise<InboxEntry[]>;
@@ -61,8 +96,9 @@ const uniqueViolation = '23505';
 export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
   const t = `${pg.escapeIdentifier(schema)}.inbox_file`;
   const select = `SELECT file_key, version, bytes::float8 AS bytes, table_name, state, content_sha256, duplicate_of,
-    reason, claim_id, rows_read::float8 AS rows_read, rows_loaded::float8 AS rows_loaded, discovered_at,
-    claimed_at, finished_at FROM ${t}`;
+    reason, claim_id, rows_read::float8 AS rows_read, rows_loaded::float8 AS rows_loaded,
+    rows_rejected::float8 AS rows_rejected, policy, discovered_at, claimed_at, finished_at FROM ${t}`;
+  const rejects = `${pg.escapeIdentifier(schema)}.inbox_reject`;
   const recordContent = async (file: InboxFile, sha256: string): Promise<string | null> => {
     const { rows } = await pool.query<{ duplicate_of: string | null }>(
       `UPDATE ${t} f SET content_sha256 = $3, duplicate_of = (
@@ -86,7 +122,7 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
            AS f(key, version, bytes, table_name, reason)
          ON CONFLICT (file_key, version) DO NOTHING
          RETURNING file_key, version, bytes::float8 AS bytes, table_name, state, content_sha256, duplicate_of, reason,
-           claim_id, rows_read, rows_loaded, discovered_at, claimed_at, finished_at`,
+           claim_id, rows_read, rows_loaded, rows_rejected, policy, discovered_at, claimed_at, finished_at`,
         [
           files.map((file) => file.key),
           files.map((file) => file.version),
@@ -122,6 +158,12 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
       ]);
       return rows[0] ? entryOf(rows[0]) : null;
     },
+    async versionsOf(key) {
+      const { rows } = await pool.query(`${select} WHERE file_key = $1 ORDER BY discovered_at, version`, [
+        key,
+      ]);
+      return rows.map(entryOf);
+    },
     async recordContent(file, sha256) {
       try {
         return await recordContent(file, sha256);
@@ -133,17 +175,48 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
     },
     async markLoaded(file, rows) {
       await pool.query(
-        `UPDATE ${t} SET state = 'loaded', rows_read = $3, rows_loaded = $4, lease_until = NULL,
+        `UPDATE ${t} SET state = 'loaded', rows_read = $3, rows_loaded = $4, rows_rejected = $5, lease_until = NULL,
            finished_at = now() WHERE file_key = $1 AND version = $2`,
-        [file.key, file.version, rows.read, rows.loaded],
+        [file.key, file.version, rows.read, rows.loaded, rows.rejected ?? 0],
       );
     },
-    async quarantine(file, reason, rowsRead) {
+    async quarantine(file, reason, rows) {
       await pool.query(
-        `UPDATE ${t} SET state = 'quarantined', reason = $3, rows_read = $4, rows_loaded = 0, lease_until = NULL,
-           finished_at = now() WHERE file_key = $1 AND version = $2`,
-        [file.key, file.version, reason, rowsRead ?? null],
+        `UPDATE ${t} SET state = 'quarantined', reason = $3, rows_read = $4, rows_loaded = 0, rows_rejected = $5,
+           lease_until = NULL, finished_at = now() WHERE file_key = $1 AND version = $2`,
+        [file.key, file.version, reason, rows?.read ?? null, rows?.rejected ?? null],
       );
+    },
+    recordRejects: (file, rows) => replaceRejects(pool, rejects, file, rows),
+    async rejectsOf(file) {
+      const { rows } = await pool.query(
+        `SELECT place, at::float8 AS at, column_name, reason, raw FROM ${rejects}
+         WHERE file_key = $1 AND version = $2 ORDER BY at`,
+        [file.key, file.version],
+      );
+      return rows.map((row) => ({
+        place: row.place,
+        at: row.at,
+        column: row.column_name,
+        reason: row.reason,
+        raw: row.raw,
+      }));
+    },
+    async replay(file, policy) {
+      // One statement: the file is due again and its rejects are gone, or neither.
+      const { rows } = await pool.query(
+        `WITH replayed AS (
+           UPDATE ${t} SET state = 'discovered', policy = $3, reason = NULL, content_sha256 = NULL,
+             duplicate_of = NULL, claim_id = NULL, lease_until = NULL, claimed_at = NULL, finished_at = NULL,
+             rows_read = NULL, rows_loaded = NULL, rows_rejected = NULL
+           WHERE file_key = $1 AND version = $2 AND state = 'quarantined' AND table_name IS NOT NULL
+           RETURNING file_key, version),
+         cleared AS (
+           DELETE FROM ${rejects} r USING replayed p WHERE r.file_key = p.file_key AND r.version = p.version)
+         SELECT count(*)::int AS n FROM replayed`,
+        [file.key, file.version, policy ?? null],
+      );
+      return rows[0]?.n === 1;
     },
     async releaseClaims() {
       await pool.query(
@@ -155,6 +228,42 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
       return rows.map(entryOf);
     },
   };
+}
+
+async function replaceRejects(
+  pool: pg.Pool,
+  table: string,
+  file: Pick<InboxFile, 'key' | 'version'>,
+  rejects: readonly RejectedRow[],
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`DELETE FROM ${table} WHERE file_key = $1 AND version = $2`, [file.key, file.version]);
+    if (rejects.length > 0)
+      await client.query(
+        `INSERT INTO ${table} (file_key, version, place, at, column_name, reason, raw)
+         SELECT $1, $2, r.place, r.at, r.column_name, r.reason, r.raw
+         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])
+           AS r(place, at, column_name, reason, raw)
+         ON CONFLICT DO NOTHING`,
+        [
+          file.key,
+          file.version,
+          rejects.map((reject) => reject.place),
+          rejects.map((reject) => reject.at),
+          rejects.map((reject) => reject.column),
+          rejects.map((reject) => reject.reason),
+          rejects.map((reject) => reject.raw),
+        ],
+      );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 function entryOf(row: Record<string, unknown>): InboxEntry {
@@ -170,6 +279,8 @@ function entryOf(row: Record<string, unknown>): InboxEntry {
     claimId: row.claim_id as string | null,
     rowsRead: row.rows_read as number | null,
     rowsLoaded: row.rows_loaded as number | null,
+    rowsRejected: (row.rows_rejected ?? null) as number | null,
+    policy: (row.policy ?? null) as string | null,
     discoveredAt: row.discovered_at as Date,
     claimedAt: row.claimed_at as Date | null,
     finishedAt: row.finished_at as Date | null,

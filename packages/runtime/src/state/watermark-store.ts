@@ -144,6 +144,21 @@ CREATE TABLE IF NOT EXISTS ${s}.inbox_file (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS inbox_file_content ON ${s}.inbox_file (content_sha256)
   WHERE duplicate_of IS NULL AND state IN ('claimed', 'loaded') AND content_sha256 IS NOT NULL;
+ALTER TABLE ${s}.inbox_file ADD COLUMN IF NOT EXISTS rows_rejected bigint;
+ALTER TABLE ${s}.inbox_file ADD COLUMN IF NOT EXISTS policy text;
+-- The rows of inbox files that could not be read as their table's, kept with the file's ledger entry (the first
+-- 1000 of a file): where each was, the column, why, and the record as it was, cut to 1 KiB.
+CREATE TABLE IF NOT EXISTS ${s}.inbox_reject (
+  file_key text NOT NULL,
+  version text NOT NULL,
+  place text NOT NULL CHECK (place IN ('line', 'row')),
+  at bigint NOT NULL,
+  column_name text,
+  reason text NOT NULL,
+  raw text NOT NULL CHECK (octet_length(raw) <= 1024),
+  PRIMARY KEY (file_key, version, at),
+  FOREIGN KEY (file_key, version) REFERENCES ${s}.inbox_file (file_key, version) ON DELETE CASCADE
+);
 -- Columns added after the first release: a state schema from before gains them in place.
 ALTER TABLE ${s}.watermark ADD COLUMN IF NOT EXISTS margin_rows integer NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.load_ledger ADD COLUMN IF NOT EXISTS extraction_id uuid;

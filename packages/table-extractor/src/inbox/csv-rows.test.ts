@@ -2,6 +2,7 @@ import { findSourceTable, type Row, type SourceTable } from '@totes/model';
 import { describe, expect, it } from 'vitest';
 import { readCsvRecords } from './csv-records';
 import { rowsOfCsv } from './csv-rows';
+import type { OnReject } from './rejects';
 
 const currency = findSourceTable('currency') as SourceTable;
 const header = 'currency_id,created_at,currency_code,last_updated';
@@ -10,9 +11,9 @@ async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
   yield new TextEncoder().encode(text);
 }
 
-async function rowsOf(csv: string, onUnknown?: (c: readonly string[]) => void) {
+async function rowsOf(csv: string, onUnknown?: (c: readonly string[]) => void, onReject?: OnReject) {
   const rows: Row[] = [];
-  for await (const batch of rowsOfCsv(currency, readCsvRecords(chunksOf(csv)), onUnknown))
+  for await (const batch of rowsOfCsv(currency, readCsvRecords(chunksOf(csv)), onUnknown, onReject))
     rows.push(...batch);
   return rows;
 }
@@ -32,7 +33,7 @@ describe('rowsOfCsv', () => {
     ]);
   });
 
-  it('ignores a column the catalog does not know, and says which', async () => {
+  it('keeps a column the catalog does not know in _rescued, and says which', async () => {
     const unknown: string[] = [];
 
     const rows = await rowsOf(`${header},note\n1,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00,hi\n`, (c) =>
@@ -40,6 +41,7 @@ describe('rowsOfCsv', () => {
     );
 
     expect(rows[0]).not.toHaveProperty('note');
+    expect(rows[0]?._rescued).toBe('{"note":"hi"}');
     expect(unknown).toEqual(['note']);
   });
 
@@ -77,5 +79,30 @@ describe('rowsOfCsv', () => {
     ],
   ])('refuses %s with a reason', async (_case, csv, reason) => {
     await expect(rowsOf(csv)).rejects.toThrow(reason);
+  });
+
+  it('hands a record of the wrong width or with a bad value to onReject, written back as CSV, and reads the rest', async () => {
+    const rejected: Parameters<OnReject>[0][] = [];
+    const csv = `${header}\n1,2024-01-01 00:00:00,"G,B"\nx,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00\n3,2024-01-01 00:00:00,EUR,2024-01-01 00:00:00\n`;
+
+    const rows = await rowsOf(csv, undefined, (reject) => rejected.push(reject));
+
+    expect(rows.map((row) => row.currency_id)).toEqual([3]);
+    expect(rejected).toEqual([
+      {
+        place: 'line',
+        at: 2,
+        column: null,
+        reason: 'line 2: 3 fields where the header has 4',
+        raw: '1,2024-01-01 00:00:00,"G,B"',
+      },
+      {
+        place: 'line',
+        at: 3,
+        column: 'currency_id',
+        reason: expect.stringMatching(/^line 3, column currency_id: "x" is not an integer/),
+        raw: 'x,2024-01-01 00:00:00,GBP,2024-01-01 00:00:00',
+      },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { FileChanged, newEnvelope, type TableExtracted } from '@totes/contracts';
-import type { Row } from '@totes/model';
+import type { InboxPolicy, Row } from '@totes/model';
 import { type ExtractionEntry, type InboxEntry, inboxRawKey, noHeldRows } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { InboxFileChangedError } from '../errors';
@@ -25,7 +25,7 @@ function request(key = 'design/a.csv'): FileChanged {
 function fakePorts(
   message: FileChanged,
   contents: (string | Uint8Array)[],
-  options: { claimId?: string; ownerOfBytes?: string } = {},
+  options: { claimId?: string; ownerOfBytes?: string; policy?: InboxPolicy; replayPolicy?: string } = {},
 ) {
   const calls: string[] = [];
   const written: { key: string; rows: Row[] }[] = [];
@@ -33,7 +33,12 @@ function fakePorts(
   const recorded: ExtractionEntry[] = [];
   const ledgerCalls: unknown[][] = [];
   let reads = 0;
-  const entry = { state: 'claimed', claimId: options.claimId ?? message.id, duplicateOf: null } as InboxEntry;
+  const entry = {
+    state: 'claimed',
+    claimId: options.claimId ?? message.id,
+    duplicateOf: null,
+    policy: options.replayPolicy ?? null,
+  } as InboxEntry;
   const inbox: InboxPorts = {
     async readFile() {
       calls.push('readFile');
@@ -54,7 +59,11 @@ function fakePorts(
       async quarantine(...args) {
         ledgerCalls.push(['quarantine', ...args]);
       },
+      async recordRejects(...args) {
+        ledgerCalls.push(['recordRejects', ...args]);
+      },
     },
+    ...(options.policy ? { policyOf: () => options.policy as InboxPolicy } : {}),
   };
   const fakes: Partial<ExtractorPorts> = {
     inbox,
@@ -124,7 +133,11 @@ describe('extractFile', () => {
       'publish',
       'markLoaded',
     ]);
-    expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 2, loaded: 2 }]);
+    expect(fake.ledgerCalls.at(-1)).toEqual([
+      'markLoaded',
+      message.file,
+      { read: 2, loaded: 2, rejected: 0 },
+    ]);
   });
 
   it('writes only the row with the latest last_updated of a key the file gives twice, and counts both as read', async () => {
@@ -140,7 +153,11 @@ describe('extractFile', () => {
       [1, 'New'],
       [2, 'Bag'],
     ]);
-    expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 3, loaded: 2 }]);
+    expect(fake.ledgerCalls.at(-1)).toEqual([
+      'markLoaded',
+      message.file,
+      { read: 3, loaded: 2, rejected: 0 },
+    ]);
   });
 
   it('reads a file in the format and compression its key names: zstd-compressed JSON Lines', async () => {
@@ -181,13 +198,22 @@ describe('extractFile', () => {
     const outcome = await extractFile(message, fake.ports);
 
     expect(outcome).toMatchObject({ result: 'quarantined' });
+    const reason = 'line 2, column last_updated: "soon" is not a timestamp (YYYY-MM-DD HH:MM:SS[.mmm])';
     expect(fake.ledgerCalls).toEqual([
       [
-        'quarantine',
+        'recordRejects',
         message.file,
-        'line 2, column last_updated: "soon" is not a timestamp (YYYY-MM-DD HH:MM:SS[.mmm])',
-        0,
+        [
+          {
+            place: 'line',
+            at: 2,
+            column: 'last_updated',
+            reason,
+            raw: '1,2024-11-01 00:00:00,Tote,/d,a.json,soon',
+          },
+        ],
       ],
+      ['quarantine', message.file, reason, { read: 1, rejected: 1 }],
     ]);
     expect(fake.calls).toEqual(['readFile', 'recordExtraction', 'completeRun']);
   });
@@ -200,7 +226,11 @@ describe('extractFile', () => {
 
     expect(outcome).toMatchObject({ result: 'duplicate', duplicateOf: 'design/a.csv' });
     expect(fake.calls).not.toContain('writeDataset');
-    expect(fake.ledgerCalls.at(-1)).toEqual(['markLoaded', message.file, { read: 2, loaded: 0 }]);
+    expect(fake.ledgerCalls.at(-1)).toEqual([
+      'markLoaded',
+      message.file,
+      { read: 2, loaded: 0, rejected: 0 },
+    ]);
   });
 
   it('does not announce parts whose bytes changed between the read that checked them and the read that wrote them', async () => {
@@ -210,5 +240,76 @@ describe('extractFile', () => {
     await expect(extractFile(message, fake.ports)).rejects.toThrow(InboxFileChangedError);
     expect(fake.calls).not.toContain('publish');
     expect(fake.calls).not.toContain('markLoaded');
+  });
+
+  const oneBadOfThree = `${good}3,2024-11-01 00:00:00,Box,/d,c.json,soon\n`;
+
+  it('under skip, loads the good rows of a file whose bad rows are within its rate, and records the rejects', async () => {
+    const message = request();
+    const fake = fakePorts(message, [oneBadOfThree], { policy: { onBadRow: 'skip', maxErrorRate: 0.5 } });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'loaded', rejected: 1 });
+    expect(fake.written[0]?.rows.map((row) => row.design_id)).toEqual([1, 2]);
+    expect(fake.ledgerCalls[0]).toEqual([
+      'recordRejects',
+      message.file,
+      [
+        expect.objectContaining({
+          at: 4,
+          column: 'last_updated',
+          raw: '3,2024-11-01 00:00:00,Box,/d,c.json,soon',
+        }),
+      ],
+    ]);
+    expect(fake.ledgerCalls.at(-1)).toEqual([
+      'markLoaded',
+      message.file,
+      { read: 3, loaded: 2, rejected: 1 },
+    ]);
+  });
+
+  it('under skip, quarantines a file with more bad rows than its rate allows, writing nothing', async () => {
+    const message = request();
+    const fake = fakePorts(message, [oneBadOfThree], { policy: { onBadRow: 'skip', maxErrorRate: 0.1 } });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'quarantined' });
+    expect(outcome.reason).toMatch(
+      /^1 of 3 rows rejected, more than the 0 that design's policy skip:10% allows; the first: line 4, column last_updated/,
+    );
+    expect(fake.calls).not.toContain('writeDataset');
+    expect(fake.ledgerCalls.map(([call]) => call)).toEqual(['recordRejects', 'quarantine']);
+  });
+
+  it("reads a replayed file under the policy its replay asked for, over its table's", async () => {
+    const message = request();
+    const fake = fakePorts(message, [oneBadOfThree], { replayPolicy: 'skip:50%' });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'loaded', rejected: 1 });
+  });
+
+  it('writes the columns the catalog does not know in _rescued, null for a line that has none', async () => {
+    const message = request('design/rows.jsonl');
+    const design = (id: number, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        design_id: id,
+        created_at: '2024-11-01T00:00:00',
+        design_name: 'Tote',
+        file_location: '/d',
+        file_name: 'a.json',
+        last_updated: '2024-11-02T10:00:00',
+        ...extra,
+      });
+    const fake = fakePorts(message, [`${design(1)}\n${design(2, { note: 'keep me' })}\n`]);
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome).toMatchObject({ result: 'loaded', unknownColumns: ['note'] });
+    expect(fake.written[0]?.rows.map((row) => row._rescued)).toEqual([null, '{"note":"keep me"}']);
   });
 });

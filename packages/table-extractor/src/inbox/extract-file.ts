@@ -1,26 +1,34 @@
 import { ChangeKind, derivedFrom, type FileChanged, type FileExtracted, MessageType } from '@totes/contracts';
-import { findSourceTable, modelsDependingOn, parseInboxKey, type Row, type SourceTable } from '@totes/model';
+import {
+  findSourceTable,
+  type InboxPolicy,
+  inboxPolicyOf,
+  modelsDependingOn,
+  parseInboxKey,
+  parseInboxPolicy,
+  type Row,
+  rescuedColumn,
+  type SourceTable,
+} from '@totes/model';
 import { inboxRawKey } from '@totes/runtime';
 import { announceUnwindowedExtraction } from '../announce-extraction';
-import {
-  InboxFileChangedError,
-  InboxFileProblemError,
-  NoInboxError,
-  UnknownSourceTableError,
-} from '../errors';
+import { InboxFileChangedError, NoInboxError, UnknownSourceTableError } from '../errors';
 import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts } from '../types';
+import { type Checked, checkFile, type FileShape } from './check-file';
 import { contentHash, fileBytes } from './file-bytes';
 import { rowsOfFile } from './file-rows';
-import { latestPerKey, type Superseded } from './latest-per-key';
+import type { Superseded } from './latest-per-key';
 
 /**
  * The extractor's answer to a file dropped into the inbox. The file is read twice, as a stream both times: first
  * to hash its bytes, check every row and find the rows that another row of their key supersedes (the latest
  * `last_updated` wins, then the later row), then, only if all of it is good and no file with the same bytes was
  * loaded before, to write its winning rows to the raw zone, where it is announced as a `table.extracted` of kind `file` like any
- * extraction, so the builders and the loader treat it as they treat a window. A bad file is quarantined in the
- * inbox ledger with its reason and writes and announces nothing; a duplicate loads nothing. A message that no
+ * extraction, so the builders and the loader treat it as they treat a window. A bad row quarantines the file under
+ * its table's `fail` policy; under `skip` it is rejected (recorded in the ledger's rejects) and the file loads its
+ * good rows unless it rejects more than its policy's rate. A quarantined file is recorded in the inbox ledger with
+ * its reason and writes and announces nothing; a duplicate loads nothing. A message that no
  * longer holds the file's claim (its lease ran out and another took it) does nothing.
  */
 export async function extractFile(message: FileChanged, ports: ExtractorPorts): Promise<FileOutcome> {
@@ -47,59 +55,25 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
     await inbox.ledger.quarantine(file, reason);
     return done({ result: 'quarantined', reason });
   }
-  const check = await checkFile(inbox, message, table, meaning);
+  const check = await checkFile(inbox, message, table, meaning, policyFor(inbox, table, entry.policy));
+  await inbox.ledger.recordRejects(file, check.rejects);
+  const counts = { read: check.rows + check.rejected, rejected: check.rejected };
   if ('problem' in check) {
-    await inbox.ledger.quarantine(file, check.problem, check.rows);
-    return done({ result: 'quarantined', reason: check.problem });
+    await inbox.ledger.quarantine(file, check.problem, counts);
+    return done({ result: 'quarantined', reason: check.problem, rejected: check.rejected });
   }
   const duplicateOf = await inbox.ledger.recordContent(file, check.sha256);
   if (duplicateOf) {
-    await inbox.ledger.markLoaded(file, { read: check.rows, loaded: 0 });
+    await inbox.ledger.markLoaded(file, { ...counts, loaded: 0 });
     return done({ result: 'duplicate', duplicateOf });
   }
   return writeFile(message, table, ports, inbox, { ...check, ...meaning });
 }
 
-/** How a file is read: its format and compression, from its key. */
-type FileShape = Pick<Extract<ReturnType<typeof parseInboxKey>, { ok: true }>, 'format' | 'compression'>;
-
-/** What the first read found in a good file. */
-interface Checked {
-  readonly sha256: string;
-  readonly rows: number;
-  readonly superseded: Superseded;
-  readonly unknownColumns: readonly string[];
-}
-
-/** The first read: the file's hash, row count and superseded rows, or the first problem found in it. */
-async function checkFile(
-  inbox: InboxPorts,
-  message: FileChanged,
-  table: SourceTable,
-  shape: FileShape,
-): Promise<Checked | { problem: string; rows: number }> {
-  const hash = contentHash();
-  let rows = 0;
-  let unknownColumns: readonly string[] = [];
-  const versions = latestPerKey(table);
-  try {
-    const bytes = fileBytes(await inbox.readFile(message.file.key), shape.compression, hash);
-    for await (const batch of rowsOfFile(
-      table,
-      shape.format,
-      bytes,
-      (columns) => (unknownColumns = columns),
-    )) {
-      rows += batch.length;
-      await versions.add(batch);
-    }
-    return { sha256: hash.digest('hex'), rows, superseded: await versions.finish(), unknownColumns };
-  } catch (error) {
-    if (error instanceof InboxFileProblemError) return { problem: error.problem, rows };
-    throw error;
-  } finally {
-    await versions.dispose();
-  }
+/** The policy a file is read under: the one a replay asked for, else its table's as the platform configures it. */
+function policyFor(inbox: InboxPorts, table: SourceTable, replayed: string | null): InboxPolicy {
+  if (replayed) return parseInboxPolicy(replayed);
+  return inbox.policyOf?.(table.name) ?? inboxPolicyOf(table.name);
 }
 
 /** The rows of a file that no other row of their key supersedes, in the file's order. */
@@ -116,6 +90,14 @@ async function* latestRows(batches: AsyncIterable<Row[]>, superseded: Superseded
   }
 }
 
+/** Every row with a `_rescued` value: a JSON Lines row before the file's first unknown key has none yet. */
+async function* withRescued(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+  for await (const batch of batches) {
+    for (const row of batch) row[rescuedColumn.name] ??= null;
+    yield batch;
+  }
+}
+
 /** The second read: the rows into the raw zone, recorded in the run ledger and announced; the file is loaded. */
 async function writeFile(
   message: FileChanged,
@@ -127,10 +109,16 @@ async function writeFile(
   const { file } = message;
   const hash = contentHash();
   const bytes = fileBytes(await inbox.readFile(file.key), checked.compression, hash);
+  const rescues = checked.unknownColumns.length > 0;
+  // The rows the first read rejected are rejected again, and already recorded.
+  const rows = latestRows(
+    rowsOfFile(table, checked.format, bytes, undefined, () => {}),
+    checked.superseded,
+  );
   const object = await ports.writeDataset(
     inboxRawKey(table.name, file),
-    table.columns,
-    latestRows(rowsOfFile(table, checked.format, bytes), checked.superseded),
+    rescues ? [...table.columns, rescuedColumn] : table.columns,
+    rescues ? withRescued(rows) : rows,
   );
   // The parts are not announced unless they are the bytes the first read checked.
   if (hash.digest('hex') !== checked.sha256 || object.rows !== checked.rows - checked.superseded.count)
@@ -151,7 +139,11 @@ async function writeFile(
     models,
     extracted,
   });
-  await inbox.ledger.markLoaded(file, { read: checked.rows, loaded: object.rows });
+  await inbox.ledger.markLoaded(file, {
+    read: checked.rows + checked.rejected,
+    loaded: object.rows,
+    rejected: checked.rejected,
+  });
   return {
     kind: 'file',
     table: table.name,
@@ -160,5 +152,6 @@ async function writeFile(
     extracted: models.length > 0 ? extracted : null,
     unknownColumns: checked.unknownColumns,
     superseded: checked.superseded.count,
+    rejected: checked.rejected,
   };
 }

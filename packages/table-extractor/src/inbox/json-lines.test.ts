@@ -2,6 +2,7 @@ import { findSourceTable, type Row, type SourceTable } from '@totes/model';
 import { describe, expect, it } from 'vitest';
 import { InboxFileProblemError } from '../errors';
 import { type JsonLine, readJsonLines, rowsOfJsonLines } from './json-lines';
+import type { OnReject } from './rejects';
 
 async function* chunksOf(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;
@@ -15,9 +16,13 @@ async function linesOf(...parts: (string | Uint8Array)[]): Promise<JsonLine[]> {
 
 const salesOrder = findSourceTable('sales_order') as SourceTable;
 
-async function rowsOf(text: string, onUnknown?: (columns: readonly string[]) => void): Promise<Row[]> {
+async function rowsOf(
+  text: string,
+  onUnknown?: (columns: readonly string[]) => void,
+  onReject?: OnReject,
+): Promise<Row[]> {
   const rows: Row[] = [];
-  for await (const batch of rowsOfJsonLines(salesOrder, readJsonLines(chunksOf(text)), onUnknown))
+  for await (const batch of rowsOfJsonLines(salesOrder, readJsonLines(chunksOf(text)), onUnknown, onReject))
     rows.push(...batch);
   return rows;
 }
@@ -53,11 +58,17 @@ describe('readJsonLines', () => {
 
     const lines = await linesOf('{"a":"x', euro.slice(0, 2), euro.slice(2), '"}\n{"a"', ':1}\n');
 
-    expect(lines.map((entry) => entry.value)).toEqual([{ a: 'x€' }, { a: 1 }]);
+    expect(lines.map((entry) => ('value' in entry ? entry.value : entry))).toEqual([{ a: 'x€' }, { a: 1 }]);
   });
 
-  it('refuses a line that is not JSON, and bytes that are not UTF-8, naming the line', async () => {
-    await expect(linesOf('{"a":1}\n{"a":\n')).rejects.toThrow(/^line 2: not JSON/);
+  it('hands on a line that is not JSON with its text and why, a problem of that line alone', async () => {
+    expect(await linesOf('{"a":1}\n{"a":\n')).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 2, notJson: expect.stringMatching(/^line 2: not JSON/), text: '{"a":' },
+    ]);
+  });
+
+  it('refuses bytes that are not UTF-8, naming the line', async () => {
     await expect(linesOf('{"a":1}\n', new Uint8Array([0xff, 0x0a]))).rejects.toThrow(
       /line 2: the bytes are not UTF-8 text/,
     );
@@ -80,20 +91,21 @@ describe('rowsOfJsonLines', () => {
     ]);
   });
 
-  it('ignores keys the catalog does not know, and says which', async () => {
+  it('keeps keys the catalog does not know in _rescued, and says which', async () => {
     const heard: (readonly string[])[] = [];
 
     const rows = await rowsOf(`${line({ note: 'x' })}\n${line({ note: 'y', source: 'z' })}\n`, (columns) =>
       heard.push(columns),
     );
 
-    expect(rows).toHaveLength(2);
+    expect(rows.map((row) => row._rescued)).toEqual(['{"note":"x"}', '{"note":"y","source":"z"}']);
     expect(rows[0]).not.toHaveProperty('note');
     expect(heard.at(-1)).toEqual(['note', 'source']);
   });
 
   it.each([
     ['an empty file', '', /the file is empty: it has no JSON line/],
+    ['a line that is not JSON', `${line()}\n{"a":\n`, /^line 2: not JSON/],
     ['a line that is not an object', '[1,2]\n', /line 1: not a JSON object/],
     [
       'a missing required key',
@@ -120,5 +132,33 @@ describe('rowsOfJsonLines', () => {
 
     await expect(read).rejects.toThrow(InboxFileProblemError);
     await expect(rowsOf(text)).rejects.toThrow(reason);
+  });
+
+  it('hands each bad line to onReject, with its line, column and text, and reads the rest', async () => {
+    const rejected: Parameters<OnReject>[0][] = [];
+
+    const rows = await rowsOf(
+      `${line()}\n{"a":\n${line({ unit_price: 'x' })}\n${line({ sales_order_id: 9 })}\n`,
+      undefined,
+      (reject) => rejected.push(reject),
+    );
+
+    expect(rows.map((row) => row.sales_order_id)).toEqual([2, 9]);
+    expect(rejected).toEqual([
+      {
+        place: 'line',
+        at: 2,
+        column: null,
+        reason: expect.stringMatching(/^line 2: not JSON/),
+        raw: '{"a":',
+      },
+      {
+        place: 'line',
+        at: 3,
+        column: 'unit_price',
+        reason: expect.stringMatching(/^line 3, column unit_price: /),
+        raw: line({ unit_price: 'x' }),
+      },
+    ]);
   });
 });

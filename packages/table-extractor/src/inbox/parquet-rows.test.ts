@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { InboxFileProblemError } from '../errors';
 import { looseParquet, parquetOf } from '../testing';
 import { rowsOfParquet } from './parquet-rows';
+import type { OnReject } from './rejects';
 
 const salesOrder = findSourceTable('sales_order') as SourceTable;
 const currency = findSourceTable('currency') as SourceTable;
@@ -25,9 +26,14 @@ async function* chunksOf(bytes: Uint8Array, size = 4096): AsyncGenerator<Uint8Ar
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-async function batchesOf(table: SourceTable, bytes: Uint8Array, onUnknown?: (c: readonly string[]) => void) {
+async function batchesOf(
+  table: SourceTable,
+  bytes: Uint8Array,
+  onUnknown?: (c: readonly string[]) => void,
+  onReject?: OnReject,
+) {
   const batches: Row[][] = [];
-  for await (const batch of rowsOfParquet(table, chunksOf(bytes), onUnknown)) batches.push(batch);
+  for await (const batch of rowsOfParquet(table, chunksOf(bytes), onUnknown, onReject)) batches.push(batch);
   return batches;
 }
 
@@ -48,6 +54,26 @@ const order = (id: number, changes: Row = {}): Row => ({
 });
 
 describe('rowsOfParquet', () => {
+  it('hands a row with a bad value to onReject, numbered from 1 across row groups, with its values as JSON', async () => {
+    const rejected: Parameters<OnReject>[0][] = [];
+    const file = looseParquet(salesOrder, [order(1), order(2), order(3, { unit_price: '1.005001' })], {
+      rowGroupRows: 2,
+    });
+
+    const batches = await batchesOf(salesOrder, file, undefined, (reject) => rejected.push(reject));
+
+    expect(batches.flat().map((row) => row.sales_order_id)).toEqual([1, 2]);
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        place: 'row',
+        at: 3,
+        column: 'unit_price',
+        raw: expect.stringContaining('"unit_price":1.005001'),
+      }),
+    ]);
+    expect(JSON.parse(rejected[0]?.raw ?? '')).toMatchObject({ sales_order_id: 3, units_sold: 42972 });
+  });
+
   it('reads pandas-typed Parquet (int64 keys, float64 prices, timestamp[ns], text dates) exactly, a row group at a time', async () => {
     const rows = Array.from({ length: 25 }, (_, index) =>
       order(index + 1, {
@@ -67,7 +93,7 @@ describe('rowsOfParquet', () => {
     expect(batches.flat()).toEqual(rows);
   });
 
-  it('ignores a column the catalog does not know, and says which', async () => {
+  it('keeps a column the catalog does not know in _rescued, and says which', async () => {
     const unknown: string[] = [];
 
     const batches = await batchesOf(
@@ -76,7 +102,7 @@ describe('rowsOfParquet', () => {
       (columns) => unknown.push(...columns),
     );
 
-    expect(batches.flat()).toEqual([order(1)]);
+    expect(batches.flat()).toEqual([{ ...order(1), _rescued: '{"__index_level_0__":"0"}' }]);
     expect(unknown).toEqual(['__index_level_0__']);
   });
 

@@ -12,7 +12,8 @@ import { parseRecordBatch, parseSchema } from 'arrow-js-ffi';
 import { ParquetFile, wasmMemory } from 'parquet-wasm/node';
 import { InboxFileProblemError } from '../errors';
 import type { FileValue, InstantUnit } from './coerce';
-import { batchRows, matchColumns, rowOf } from './record-rows';
+import { batchRows, matchColumns, rescue, rowOf } from './record-rows';
+import { failOnReject, jsonRecord, type OnReject, rejectRecord } from './rejects';
 
 const units: Record<number, InstantUnit> = {
   [TimeUnit.SECOND]: 's',
@@ -27,19 +28,22 @@ const msPerDay = 86_400_000;
  * The rows of a table from a Parquet file's (decompressed) bytes. A Parquet file is read from its end (the footer
  * says where each row group is), so the bytes are first written to a temporary file, which is then read one row
  * group at a time, in batches of {@link batchRows}, only the columns the catalog knows: memory holds one row group's
- * compressed columns and one batch, whatever the file's size. Columns are matched by name; each value is coerced
- * exactly from the file's type, loose as pandas writes them (int64 keys, float64 prices, `timestamp[ns]`).
+ * compressed columns and one batch, whatever the file's size. Columns are matched by name (those the catalog does
+ * not know kept in `_rescued`, when of a plain type); each value is coerced
+ * exactly from the file's type, loose as pandas writes them (int64 keys, float64 prices, `timestamp[ns]`); a row with
+ * a value that cannot be goes to `onReject` (by default, a problem of the file), with its values as JSON.
  */
 export async function* rowsOfParquet(
   table: SourceTable,
   bytes: AsyncIterable<Uint8Array>,
   onUnknownColumns: (columns: readonly string[]) => void = () => {},
+  onReject: OnReject = failOnReject,
 ): AsyncGenerator<Row[]> {
   const folder = await mkdtemp(join(tmpdir(), 'totes-inbox-'));
   try {
     const path = join(folder, 'file.parquet');
     await pipeline(bytes, createWriteStream(path));
-    yield* rowsOfParquetFile(table, path, onUnknownColumns);
+    yield* rowsOfParquetFile(table, path, onUnknownColumns, onReject);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -49,6 +53,7 @@ async function* rowsOfParquetFile(
   table: SourceTable,
   path: string,
   onUnknownColumns: (columns: readonly string[]) => void,
+  onReject: OnReject,
 ): AsyncGenerator<Row[]> {
   const file = await unreadable(async () => ParquetFile.fromFile(await openAsBlob(path)));
   try {
@@ -65,12 +70,12 @@ async function* rowsOfParquetFile(
     if (match.unknown.length > 0) onUnknownColumns(match.unknown);
     const read = table.columns.filter((_column, index) => match.positions[index] !== undefined);
     checkTypes(schema, read);
+    // Unknown columns are read too, to be kept in `_rescued`: those of a type Arrow reads as a plain value.
+    const rescued = match.unknown.filter((name) => !typeProblem(fieldType(schema, name)));
     let rowsBefore = 0;
-    for await (const batch of recordBatches(
-      file,
-      read.map((column) => column.name),
-    )) {
-      yield rowsOfBatch(table, batch, rowsBefore);
+    for await (const batch of recordBatches(file, [...read.map((column) => column.name), ...rescued])) {
+      const rows = rowsOfBatch(table, batch, rowsBefore, onReject, rescued);
+      if (rows.length > 0) yield rows;
       rowsBefore += batch.numRows;
     }
   } finally {
@@ -117,26 +122,57 @@ function unreadable<T>(read: () => T): T {
   }
 }
 
-function rowsOfBatch(table: SourceTable, batch: RecordBatch, rowsBefore: number): Row[] {
+function rowsOfBatch(
+  table: SourceTable,
+  batch: RecordBatch,
+  rowsBefore: number,
+  onReject: OnReject,
+  rescued: readonly string[],
+): Row[] {
   const readers = table.columns.map((column) => {
     const vector = batch.getChild(column.name);
     return vector ? valueReader(vector) : undefined;
   });
   // A column the file lacks is nullable (matchColumns refused the others): NULL, not absent.
   const valueIn = (row: number, index: number) => readers[index]?.(row) ?? null;
-  const rows: Row[] = new Array(batch.numRows);
-  for (let index = 0; index < batch.numRows; index++)
-    rows[index] = rowOf(table, index, valueIn, 'row', rowsBefore + index + 1);
+  const rawOf = (row: number) =>
+    jsonRecord(
+      Object.fromEntries(
+        table.columns.flatMap((column, index) =>
+          readers[index] ? [[column.name, valueIn(row, index)]] : [],
+        ),
+      ),
+    );
+  const extra = rescued.map((name) => [name, batch.getChild(name) as Vector] as const);
+  const rows: Row[] = [];
+  for (let index = 0; index < batch.numRows; index++) {
+    try {
+      const row = rowOf(table, index, valueIn, 'row', rowsBefore + index + 1);
+      rows.push(
+        extra.length === 0
+          ? row
+          : rescue(
+              row,
+              extra.map(([name, vector]) => [name, vector.get(index)]),
+            ),
+      );
+    } catch (error) {
+      rejectRecord(error, () => rawOf(index), onReject);
+    }
+  }
   return rows;
 }
 
 /** Refuses, before any row is read, a column whose Parquet type no coercion reads. */
 function checkTypes(schema: Schema, columns: readonly { name: string }[]): void {
   for (const { name } of columns) {
-    const type = schema.fields.find((field) => field.name === name)?.type as DataType;
-    const problem = typeProblem(type);
+    const problem = typeProblem(fieldType(schema, name));
     if (problem) throw new InboxFileProblemError(`column ${name}: ${problem}`);
   }
+}
+
+function fieldType(schema: Schema, name: string): DataType {
+  return schema.fields.find((field) => field.name === name)?.type as DataType;
 }
 
 function typeProblem(type: DataType): string | undefined {

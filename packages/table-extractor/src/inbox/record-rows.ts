@@ -1,6 +1,7 @@
-import type { Row, SourceColumn, SourceTable } from '@totes/model';
-import { InboxFileProblemError } from '../errors';
+import { type Row, rescuedColumn, type SourceColumn, type SourceTable } from '@totes/model';
+import { InboxFileProblemError, InboxRowProblemError } from '../errors';
 import { coerceValue, type FileValue } from './coerce';
+import { jsonRecord } from './rejects';
 
 /** Rows are handed on in batches of about this many, as the database extraction does. */
 export const batchRows = 5000;
@@ -38,8 +39,8 @@ export function matchColumns(table: SourceTable, names: readonly string[], what:
 /**
  * One row of the table from one record of a file, whatever its format: `valueIn` gives the record's value of each
  * catalog column, by the column's index (undefined when the record has no such column), and each is coerced to the
- * column's type. The first value that cannot be is a problem of the file, named by `place` and `at` (`line 3`,
- * `row 12`) and the column. This runs for every row: `valueIn` is made once per file, and the place's text only for
+ * column's type. The first value that cannot be is a problem of the record ({@link InboxRowProblemError}), named
+ * by `place` and `at` (`line 3`, `row 12`) and the column. This runs for every row: `valueIn` is made once per file, and the place's text only for
  * a problem.
  */
 export function rowOf<R>(
@@ -55,11 +56,31 @@ export function rowOf<R>(
     const column = columns[index] as SourceColumn;
     const value = valueIn(record, index);
     if (value === undefined && !column.nullable)
-      throw new InboxFileProblemError(`${place} ${at}: lacks required column ${column.name}`);
+      throw new InboxRowProblemError(
+        place,
+        at,
+        column.name,
+        `${place} ${at}: lacks required column ${column.name}`,
+      );
     const coerced = coerceValue(column, value ?? null);
     if (!coerced.ok)
-      throw new InboxFileProblemError(`${place} ${at}, column ${column.name}: ${coerced.reason}`);
+      throw new InboxRowProblemError(
+        place,
+        at,
+        column.name,
+        `${place} ${at}, column ${column.name}: ${coerced.reason}`,
+      );
     row[column.name] = coerced.value;
   }
+  return row;
+}
+
+/**
+ * Keeps a record's values of the columns the catalog does not know in the row's `_rescued` column, as a JSON object
+ * (null when the record has none), so nothing of the file is lost though the builders ignore them.
+ */
+export function rescue(row: Row, values: readonly (readonly [string, unknown])[]): Row {
+  const kept = values.filter(([, value]) => value !== undefined);
+  row[rescuedColumn.name] = kept.length === 0 ? null : jsonRecord(Object.fromEntries(kept));
   return row;
 }
