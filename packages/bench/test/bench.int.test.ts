@@ -41,7 +41,7 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
         profileDir: null,
       },
     );
-  }, 300_000);
+  }, 360_000);
 
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });
