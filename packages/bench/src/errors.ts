@@ -10,6 +10,8 @@ export const BenchErrorCode = {
   loadFailed: 'LOAD_FAILED',
   /** A change to the source could not be made or traced to the warehouse. */
   changeFailed: 'CHANGE_FAILED',
+  /** The dashboard phase could not start the dashboard, open its page or read its answers. */
+  dashboardFailed: 'DASHBOARD_FAILED',
   /** esbuild could not bundle the service process as its Lambda is bundled. */
   bundleFailed: 'BUNDLE_FAILED',
 } as const;

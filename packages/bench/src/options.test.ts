@@ -44,6 +44,23 @@ describe('parseBenchArgs', () => {
     );
   });
 
+  it('runs the dashboard phase with 20 requests and 8 changes unless told otherwise, or skips it with --no-dashboard', () => {
+    expect(defaultBenchOptions).toMatchObject({
+      dashboard: true,
+      dashboardRequests: 20,
+      dashboardChanges: 8,
+    });
+    expect(parseBenchArgs(['--no-dashboard'])?.dashboard).toBe(false);
+    expect(parseBenchArgs(['--dashboard-requests', '5', '--dashboard-changes=0'])).toMatchObject({
+      dashboard: true,
+      dashboardRequests: 5,
+      dashboardChanges: 0,
+    });
+    expect(() => parseBenchArgs(['--dashboard-requests', '0'])).toThrow(
+      /--dashboard-requests must be an integer ≥ 1/,
+    );
+  });
+
   it('answers --help with null, for the usage text', () => {
     expect(parseBenchArgs(['--help'])).toBeNull();
   });

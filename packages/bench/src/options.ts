@@ -48,6 +48,12 @@ export interface BenchOptions {
    * services' other settings are the bench's own: its environment's `TOTES_` URLs never reach them.
    */
   readonly loadParallelism: number;
+  /** The dashboard phase, after the incremental one: each page's server time, and commit-to-screen in Chromium. */
+  readonly dashboard: boolean;
+  /** Requests per page and per named query, cold and warm each, in the dashboard phase. */
+  readonly dashboardRequests: number;
+  /** Source commits timed to the open page in Chromium, in the dashboard phase; 0 skips that measure. */
+  readonly dashboardChanges: number;
 }
 
 /**
@@ -71,13 +77,17 @@ export const defaultBenchOptions: BenchOptions = {
   serviceHeapMb: lambdaHeap.oldSpaceMiB,
   fleet: Fleet.both,
   loadParallelism: defaultLoadParallelism,
+  dashboard: true,
+  dashboardRequests: 20,
+  dashboardChanges: 8,
 };
 
 /** The usage text of `pnpm bench`. */
 export const benchUsage = `Usage: pnpm bench [options]
 
 Runs the platform's full initial load against the COPY floor, then times single-row changes from commit to
-warehouse, on a fresh embedded PostgreSQL; writes a JSON report and prints a summary.
+warehouse, then the dashboard's pages and the time from a commit to an open page, on a fresh embedded PostgreSQL;
+writes a JSON report and prints a summary.
 
 Options:
   --scale N          totesys scale (default 1; 1 = about 11k sales orders, 100 = about 1.1M)
@@ -94,6 +104,9 @@ Options:
   --fleet F          how the services run: bundled (esbuild, as each Lambda is built; plain node), tsx, or both
                      (default: the runs bundled, plus one untimed full load under tsx for its memory)
   --load-parallelism N  the loader's transactions per large dataset (default: TOTES_LOAD_PARALLELISM, else 2)
+  --no-dashboard     skip the dashboard phase (each page's server time cold and warm; commit to screen)
+  --dashboard-requests N  requests per page and per named query, cold and warm each (default 20)
+  --dashboard-changes C   source commits timed to an open page in Chromium (default 8; 0 skips it)
   --help             this text`;
 
 /**
@@ -158,6 +171,18 @@ export function parseBenchArgs(
         break;
       case '--load-parallelism':
         options.loadParallelism = integer(flag, value(), 1);
+        break;
+      case '--dashboard':
+        options.dashboard = true;
+        break;
+      case '--no-dashboard':
+        options.dashboard = false;
+        break;
+      case '--dashboard-requests':
+        options.dashboardRequests = integer(flag, value(), 1);
+        break;
+      case '--dashboard-changes':
+        options.dashboardChanges = integer(flag, value(), 0);
         break;
       case '--timeout-ms':
         options.timeoutMs = integer(flag, value(), 1);

@@ -19,8 +19,8 @@ export interface PlatformProcess {
   readonly pid: number | undefined;
   /** The full load's measures, once it completes. */
   fullLoad(): Promise<FullLoadResult>;
-  /** Resolves once the detector runs on its interval (when the request asked for one). */
-  detecting(): Promise<void>;
+  /** Resolves once the detector runs on its interval (when the request asked for one), with fauxqs' endpoint. */
+  detecting(): Promise<{ awsEndpoint: string }>;
   /** Stops detection, drains, stops the platform and waits for the process to exit. */
   stop(): Promise<{
     memory: MemoryPeaks;
@@ -101,9 +101,7 @@ export function forkPlatformProcess(
   return {
     pid: child.pid,
     fullLoad: async () => (await expect('fullLoad')).result,
-    detecting: async () => {
-      await expect('detecting');
-    },
+    detecting: async () => ({ awsEndpoint: (await expect('detecting')).awsEndpoint }),
     stop: async () => {
       if (received.has('detecting') && child.connected) {
         child.send({ type: 'stop' } satisfies PlatformProcessCommand);

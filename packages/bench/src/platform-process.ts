@@ -138,7 +138,7 @@ export async function runPlatformProcess(): Promise<void> {
       );
       const firstCycle = detectedAt.length;
       platform.startDetector(request.detectIntervalMs);
-      await send({ type: 'detecting' });
+      await send({ type: 'detecting', awsEndpoint: aws.endpoint });
       await stopped;
       const detectCycle = cycleTimes(detectedAt.slice(firstCycle), request.detectIntervalMs);
       await waitForDrain(platform, { timeoutMs: request.timeoutMs });

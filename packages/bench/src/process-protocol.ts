@@ -38,7 +38,8 @@ export const requestVariable = 'TOTES_BENCH_REQUEST';
 /** Messages from the platform process to the benchmark. */
 export type PlatformProcessReport =
   | { readonly type: 'fullLoad'; readonly result: FullLoadResult }
-  | { readonly type: 'detecting' }
+  /** Detecting on the interval; `awsEndpoint` is the process' fauxqs, where the dashboard phase subscribes. */
+  | { readonly type: 'detecting'; readonly awsEndpoint: string }
   | {
       readonly type: 'stopped';
       /** The service process whose resident set peaked highest. */

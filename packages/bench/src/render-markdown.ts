@@ -92,7 +92,7 @@ export function renderReportMarkdown(report: BenchReport): string {
       } |`;
     }),
   ];
-  lines.push(...serviceRssTable(report));
+  lines.push(...serviceRssTable(report), ...dashboardTables(report));
   const reasons = [...new Set(report.runs.flatMap((run) => run.fullLoad.deferralReasons))];
   if (reasons.length > 0) {
     lines.push(
@@ -154,6 +154,37 @@ function serviceRssTable(report: BenchReport): string[] {
       return `| ${name} | ${mib(bundled)} | ${mib(tsx)} | ${mib(gap)} |`;
     }),
   ];
+}
+
+/** Each run's dashboard phase: the pages cold and warm, the named queries uncached, commit to screen. */
+function dashboardTables(report: BenchReport): string[] {
+  const ms = (n: number | null) => (n === null ? '—' : `${Math.round(n)} ms`);
+  const times = (t: { p50Ms: number | null; p95Ms: number | null; maxMs: number | null; failed: number }) =>
+    `${ms(t.p50Ms)} / ${ms(t.p95Ms)} / ${ms(t.maxMs)}${t.failed > 0 ? ` (${t.failed} failed)` : ''}`;
+  return report.runs.flatMap((run) => {
+    const phase = run.dashboard;
+    if (!phase) return [];
+    const screen = phase.commitToScreen;
+    return [
+      '',
+      `Dashboard, run ${run.run}: server time over ${phase.requests} requests each (cold: the first request after every model's cache was invalidated; warm: cached):`,
+      '',
+      '| page | controls | cold p50 / p95 / max | warm p50 / p95 / max |',
+      '| --- | --- | ---: | ---: |',
+      ...phase.pages.map(
+        (page) =>
+          `| /${page.page} | ${page.query ? `\`${page.query}\`` : 'defaults'} | ${times(page.cold)} | ${times(page.warm)} |`,
+      ),
+      '',
+      '| named query (default controls) | rows | uncached p50 / p95 / max |',
+      '| --- | ---: | ---: |',
+      ...phase.queries.map((query) => `| \`${query.name}\` | ${query.rows} | ${times(query.uncached)} |`),
+      '',
+      screen
+        ? `Commit to screen (${screen.changes.length} commits, a ${screen.intervalMs} ms detection interval, the page polled every ${screen.pollMs} ms): p50 ${ms(screen.p50Ms)}, p95 ${ms(screen.p95Ms)}, max ${ms(screen.maxMs)}${screen.notVisible > 0 ? `, ${screen.notVisible} never shown` : ''}.`
+        : `Commit to screen: ${phase.note}.`,
+    ];
+  });
 }
 
 /** The processes the runs measured, in the order of the first run. */

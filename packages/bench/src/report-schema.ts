@@ -133,6 +133,39 @@ const IncrementalSchema = z.object({
   }),
 });
 
+/** p50, p95 and max of a measure's times over its requests that answered 2xx. */
+const TimeSummarySchema = z.object({
+  requests: count,
+  failed: count,
+  p50Ms: milliseconds.nullable(),
+  p95Ms: milliseconds.nullable(),
+  maxMs: milliseconds.nullable(),
+});
+
+/** The dashboard phase (dashboard-phase.ts): server times of its pages and queries, and commit to screen. */
+const DashboardSchema = z.object({
+  requests: z.number().int().positive(),
+  /** Each page with one set of controls (its query string): cold (first request after an invalidation), warm. */
+  pages: list(
+    z.object({ page: z.string(), query: z.string(), cold: TimeSummarySchema, warm: TimeSummarySchema }),
+  ),
+  /** Each named query with the default controls, uncached. */
+  queries: list(z.object({ name: z.string(), rows: count, uncached: TimeSummarySchema })),
+  /** Source commits timed to an open page in Chromium; null when not measured (`note` says why). */
+  commitToScreen: z
+    .object({
+      intervalMs: z.number().int().positive(),
+      pollMs: z.number().int().positive(),
+      changes: list(z.object({ kind: z.string(), latencyMs: milliseconds.nullable() })),
+      p50Ms: milliseconds.nullable(),
+      p95Ms: milliseconds.nullable(),
+      maxMs: milliseconds.nullable(),
+      notVisible: count,
+    })
+    .nullable(),
+  note: z.string(),
+});
+
 const ZoneSizeSchema = z.object({ bytes, files: count });
 const LoadAverageSchema = z.tuple([z.number(), z.number(), z.number()]).readonly();
 
@@ -149,6 +182,8 @@ export const BenchRunSchema = z.object({
   /** fullLoad.wallMs / peer.ms. */
   ratioToPeer: z.number().nonnegative().optional(),
   incremental: IncrementalSchema.nullable(),
+  /** The dashboard phase; null with --no-dashboard, absent in reports from before it was measured. */
+  dashboard: DashboardSchema.nullable().optional(),
   lake: z.object({ raw: ZoneSizeSchema, processed: ZoneSizeSchema }),
   warehouseBytes: bytes,
 });
@@ -186,6 +221,10 @@ export const BenchReportSchema = z.object({
     fleet: z.enum(Fleet).optional(),
     /** The loader's transactions per large dataset (absent in older reports, which all loaded with 2). */
     loadParallelism: z.number().int().positive().optional(),
+    /** The dashboard phase and its sizes (absent in reports from before it was measured). */
+    dashboard: z.boolean().optional(),
+    dashboardRequests: z.number().int().positive().optional(),
+    dashboardChanges: count.optional(),
   }),
   machine: z.object({
     hostname: z.string(),

@@ -4,6 +4,7 @@ import { makeTempFolder } from '@totes/local-stack';
 import { loadConfig } from '@totes/runtime';
 import { type BenchPostgres, databaseSize, dropDatabase, startBenchPostgres } from './bench-postgres';
 import { measureCopyFloor } from './copy-floor';
+import { measureDashboard } from './dashboard-phase';
 import { measureEltPeer } from './elt-peer';
 import { peaksOf, profiledLoad, type RunContext, tsxLoad } from './extra-loads';
 import { measureIncrementalLatency } from './incremental-latency';
@@ -102,6 +103,9 @@ export async function runBench(options: BenchOptions, context: BenchContext): Pr
         serviceHeapMb: options.serviceHeapMb,
         fleet: options.fleet,
         loadParallelism: options.loadParallelism,
+        dashboard: options.dashboard,
+        dashboardRequests: options.dashboardRequests,
+        dashboardChanges: options.dashboardChanges,
       },
       machine: describeMachine(),
       loadAverage: { atStart, atEnd: loadAverage() },
@@ -179,7 +183,7 @@ async function measureRun(
     postgresDataDir: postgres.dataDir,
     repoRoot: context.repoRoot,
     profilePath: null,
-    detectIntervalMs: options.changes > 0 ? options.intervalMs : null,
+    detectIntervalMs: options.changes > 0 || options.dashboard ? options.intervalMs : null,
     timeoutMs: options.timeoutMs,
     layout: ServiceLayout.perService,
     serviceHeapMb: options.serviceHeapMb,
@@ -197,31 +201,38 @@ async function measureRun(
         `${bundle ? 'bundled' : 'under tsx'} ${peaksOf(fullLoad)}`,
     );
     let incremental: BenchRun['incremental'] = null;
-    if (options.changes > 0) {
-      await platform.detecting();
-      log(`run ${run}: timing ${options.changes} single-row changes at a ${options.intervalMs} ms interval`);
-      const timed = await measureIncrementalLatency({
-        sourceUrl: source.url,
-        warehouseUrl,
-        warehouseSchema: loadConfig({}, { sourceUrl: source.url, warehouseUrl, lakeUrl: lakeDir })
-          .warehouseSchema,
-        changes: options.changes,
-        intervalMs: options.intervalMs,
-        seed: options.seed + run,
-        changeTimeoutMs: Math.min(changeTimeoutMs, options.timeoutMs),
-        signal: context.signal,
-      });
+    let dashboard: BenchRun['dashboard'] = null;
+    if (options.changes > 0 || options.dashboard) {
+      const { awsEndpoint } = await platform.detecting();
+      const timed =
+        options.changes > 0
+          ? await timeIncremental(run, { options, context, source, warehouseUrl, lakeDir })
+          : null;
+      if (options.dashboard) {
+        log(
+          `run ${run}: dashboard: ${options.dashboardRequests} requests per page and query, cold and warm; ` +
+            `${options.dashboardChanges} commits to an open page`,
+        );
+        dashboard = await measureDashboard({
+          sourceUrl: source.url,
+          warehouseUrl,
+          lakeDir,
+          awsEndpoint,
+          requests: options.dashboardRequests,
+          changes: options.dashboardChanges,
+          intervalMs: options.intervalMs,
+          seed: options.seed + run,
+          changeTimeoutMs: Math.min(changeTimeoutMs, options.timeoutMs),
+        });
+        log(`run ${run}: dashboard ${describeDashboard(dashboard)}`);
+      }
       const stopped = await platform.stop();
-      incremental = {
+      incremental = timed && {
         ...timed,
         memory: stopped.memory,
         processes: stopped.processes,
         detectCycle: stopped.detectCycle,
       };
-      log(
-        `run ${run}: incremental p50 ${ms(timed.p50Ms)}, p95 ${ms(timed.p95Ms)}, max ${ms(timed.maxMs)}` +
-          (timed.notVisible > 0 ? `, ${timed.notVisible} not visible` : ''),
-      );
     } else {
       await platform.stop();
     }
@@ -234,6 +245,7 @@ async function measureRun(
       peer,
       ratioToPeer: fullLoad.wallMs / peer.ms,
       incremental,
+      dashboard,
       lake,
       warehouseBytes,
     };
@@ -242,6 +254,48 @@ async function measureRun(
     await dropDatabase(postgres, warehouseDatabase);
     await rm(lakeDir, { recursive: true, force: true });
   }
+}
+
+/** The incremental phase's timed changes (the platform detecting on its interval), logged. */
+async function timeIncremental(
+  run: number,
+  {
+    options,
+    context,
+    source,
+    warehouseUrl,
+    lakeDir,
+  }: Pick<RunContext, 'options' | 'context' | 'source'> & { warehouseUrl: string; lakeDir: string },
+) {
+  context.log(
+    `run ${run}: timing ${options.changes} single-row changes at a ${options.intervalMs} ms interval`,
+  );
+  const timed = await measureIncrementalLatency({
+    sourceUrl: source.url,
+    warehouseUrl,
+    warehouseSchema: loadConfig({}, { sourceUrl: source.url, warehouseUrl, lakeUrl: lakeDir })
+      .warehouseSchema,
+    changes: options.changes,
+    intervalMs: options.intervalMs,
+    seed: options.seed + run,
+    changeTimeoutMs: Math.min(changeTimeoutMs, options.timeoutMs),
+    signal: context.signal,
+  });
+  context.log(
+    `run ${run}: incremental p50 ${ms(timed.p50Ms)}, p95 ${ms(timed.p95Ms)}, max ${ms(timed.maxMs)}` +
+      (timed.notVisible > 0 ? `, ${timed.notVisible} not visible` : ''),
+  );
+  return timed;
+}
+
+/** The dashboard phase in one line: the slowest page p95 cold and warm, and commit to screen. */
+function describeDashboard(dashboard: NonNullable<BenchRun['dashboard']>): string {
+  const worst = (side: 'cold' | 'warm') => Math.max(...dashboard.pages.map((page) => page[side].p95Ms ?? 0));
+  const screen = dashboard.commitToScreen;
+  return (
+    `page p95 cold ≤ ${ms(worst('cold'))}, warm ≤ ${ms(worst('warm'))}; ` +
+    (screen ? `commit to screen p50 ${ms(screen.p50Ms)}, p95 ${ms(screen.p95Ms)}` : dashboard.note)
+  );
 }
 
 function ms(value: number | null): string {

@@ -1,3 +1,4 @@
+import { dashboardTargets } from './dashboard-targets';
 import { Fleet } from './options';
 import type { BenchReport, BenchRun, Target } from './report-schema';
 import { localStackProcessName, type ProcessUsage } from './service-fleet';
@@ -126,7 +127,7 @@ export function evaluateTargets(
         .join('; '),
     });
   }
-  targets.push(memoryTarget(summary, runs, options));
+  targets.push(memoryTarget(summary, runs, options), ...dashboardTargets(runs, options));
   return targets;
 }
 

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath } from '../src/commit-to-screen';
 import { defaultBenchOptions } from '../src/options';
 import { renderReportMarkdown } from '../src/render-markdown';
 import { type BenchReport, BenchReportSchema } from '../src/report-schema';
@@ -11,7 +13,10 @@ import { readReport, writeReport } from '../src/write-report';
 
 // A smoke run, not a timed test: it checks that the benchmark works end to end and that its report is well formed,
 // and asserts nothing about speed. Its bound is wide: it runs three full loads (bundled, under tsx, profiled) on
-// two cores that other test files share.
+// two cores that other test files share. The dashboard phase is kept small: two requests per page and query, two
+// commits to the open page (Chromium is there wherever the browser tests run; without it that measure is skipped).
+const chromium = existsSync(chromiumPath());
+
 describe('pnpm bench at scale 0.01, one run, three changes', () => {
   let report: BenchReport;
   let out: string;
@@ -19,7 +24,16 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'totes-bench-out-'));
     report = await runBench(
-      { ...defaultBenchOptions, scale: 0.01, runs: 1, changes: 3, out, timeoutMs: 60_000 },
+      {
+        ...defaultBenchOptions,
+        scale: 0.01,
+        runs: 1,
+        changes: 3,
+        out,
+        timeoutMs: 60_000,
+        dashboardRequests: 2,
+        dashboardChanges: 2,
+      },
       {
         repoRoot: fileURLToPath(new URL('../../../', import.meta.url)),
         command: 'pnpm bench --scale 0.01 --runs 1 --changes 3',
@@ -27,7 +41,7 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
         profileDir: null,
       },
     );
-  }, 300_000);
+  }, 360_000);
 
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });
@@ -71,6 +85,8 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
       'full load vs ELT peer',
       'incremental p95',
       'peak RSS per service',
+      'dashboard page p95',
+      ...(chromium ? ['dashboard commit-to-screen p95'] : []),
     ]);
   });
 
@@ -93,11 +109,33 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
       expect(rss?.bundled?.[service]).toBeGreaterThan(0);
       expect(rss?.tsx?.[service]).toBeGreaterThan(0);
     }
-    expect(report.targets.at(-1)).toMatchObject({
+    expect(report.targets.find((target) => target.name === 'peak RSS per service')).toMatchObject({
       name: 'peak RSS per service',
       target: expect.stringContaining('192.0 MiB'),
       verdict: 'not shown',
     });
+  });
+
+  it('times every page cold and warm, every named query uncached, and a commit to the open page in Chromium', () => {
+    const dashboard = report.runs[0]?.dashboard;
+    const pages = dashboard?.pages.map((page) => `/${page.page}?${page.query}`);
+    const timings = [
+      ...(dashboard?.pages ?? []).flatMap((page) => [page.cold, page.warm]),
+      ...(dashboard?.queries ?? []).map((query) => query.uncached),
+    ];
+
+    expect(pages).toContain('/sales?');
+    expect(pages).toContain('/payments?currency=GBP');
+    expect(pages).toContain('/health?');
+    expect(dashboard?.queries.map((query) => query.name)).toContain('sales_top_designs');
+    expect(dashboard?.queries.find((query) => query.name === 'sales_top_designs')?.rows).toBeGreaterThan(0);
+    for (const timing of timings)
+      expect(timing).toMatchObject({ requests: 2, failed: 0, p95Ms: expect.any(Number) });
+    expect(dashboard?.commitToScreen === null).toBe(!chromium);
+    expect(dashboard?.commitToScreen?.changes.map((change) => change.kind) ?? []).toEqual(
+      chromium ? ['design_renamed', 'sales_order_created'] : [],
+    );
+    expect(dashboard?.commitToScreen?.notVisible ?? 0).toBe(0);
   });
 
   it('writes the report as JSON that reads back the same, and renders it as Markdown', async () => {
@@ -105,6 +143,7 @@ describe('pnpm bench at scale 0.01, one run, three changes', () => {
     expect(await readReport(path)).toEqual(report);
     expect(renderReportMarkdown(report)).toContain('| full load ÷ floor |');
     expect(renderReportMarkdown(report)).toContain('| full load ÷ peer |');
+    expect(renderReportMarkdown(report)).toMatch(/\| \/sales \| defaults \| \d+ ms \/ \d+ ms \/ \d+ ms \|/);
     expect(renderReportMarkdown(report)).toMatch(/\| table-extractor \| [\d.]+ MiB \| [\d.]+ MiB \|/);
   });
 });
