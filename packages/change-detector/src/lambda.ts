@@ -16,11 +16,13 @@ import {
   createWatermarkStore,
   findPendingChanges,
   migrateState,
+  pendingRunAges,
   runLineageNamespaces,
   tryAdvisoryLock,
   withAdvisoryLock,
 } from '@totes/runtime';
 import type { Context } from 'aws-lambda';
+import type pg from 'pg';
 import { type LockTry, runDetectionLoop, whenLockFree } from './detection-loop';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
@@ -87,8 +89,28 @@ export function createDetectorHandler(
       runtime.logger.warn('another detector invocation holds the lock; this one runs no cycle');
       return { runId: null, changed: [], failed: [], cycles: 0 };
     }
+    await reportSourceLag(runtime, warehouse, config.stateSchema);
     return summarise(outcome.value);
   };
+}
+
+/**
+ * The freshness heartbeat, once per invocation that detected: every source table's lag, the age of its oldest
+ * unfinished run or 0, so a table that does not change still reports, and the freshness alarm (missing data
+ * breaching) is left without data only when detection stops. The loader reports each run's duration beside it.
+ */
+async function reportSourceLag(
+  runtime: LambdaRuntime,
+  warehouse: pg.Pool,
+  stateSchema: string,
+): Promise<void> {
+  try {
+    const pending = await pendingRunAges(warehouse, stateSchema);
+    for (const table of sourceTableNames) runtime.metrics().sourceLag(table, pending.get(table) ?? 0);
+  } catch (error) {
+    // The cycles are done and announced; a heartbeat missed shows as missing data, which the alarm treats as late.
+    runtime.logger.warn('could not report the source tables’ lag', { error: String(error) });
+  }
 }
 
 function summarise(cycles: readonly CycleSummary[]): DetectionSummary {

@@ -13,7 +13,7 @@ import {
 } from '@totes/runtime';
 import { seedTotesys } from '@totes/totesys';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDetectorHandler, type DetectionSummary } from '../src/lambda';
 
 // The scheduled entry, invoked as EventBridge Scheduler invokes it, against a seeded totesys and the warehouse's
@@ -139,5 +139,33 @@ describe('the change-detector Lambda entry', () => {
       'SELECT count(*)::int AS claims FROM totes_lambda_state.watermark WHERE claimed_up_to IS NOT NULL',
     );
     expect(rows).toEqual([{ claims: sourceTableNames.length }]);
+  });
+  it('reports every source table’s lag once an invocation has detected: 0 for a table no unfinished run holds', async () => {
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    try {
+      await handler({});
+    } finally {
+      stdout.mockRestore();
+    }
+
+    const lags = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"SourceLagSeconds"'))
+      .map((line) => JSON.parse(line) as { stage: string; table: string; SourceLagSeconds: number });
+    const { rows } = await warehouse.query<{ tables: string[] }>(
+      'SELECT tables FROM totes_lambda_state.run WHERE completed_at IS NULL AND abandoned_at IS NULL',
+    );
+    const unfinished = new Set(rows.flatMap((row) => row.tables));
+    expect(lags.map((lag) => lag.table).sort()).toEqual([...sourceTableNames].sort());
+    for (const lag of lags) {
+      expect(lag.stage).toBe(stage);
+      if (unfinished.has(lag.table)) expect(lag.SourceLagSeconds, lag.table).toBeGreaterThan(0);
+      else expect(lag.SourceLagSeconds, lag.table).toBe(0);
+    }
   });
 });

@@ -131,7 +131,7 @@ export type { PlatformInstanceStore, RecordedInstance } from './state/platform-i
 export { createPlatformInstanceStore } from './state/platform-instance';
 export { runCompletedMessage } from './state/run-completed';
 export type { CompletedRun, ExtractionEntry, RunLedger } from './state/run-ledger';
-export { createRunLedger } from './state/run-ledger';
+export { createRunLedger, pendingRunAges } from './state/run-ledger';
 export { createSchemaDriftStore, type SchemaDrift, type SchemaDriftStore } from './state/schema-drift-store';
 export type { TableState, WatermarkStore } from './state/watermark-store';
 export { createWatermarkStore, migrateState, noHeldRows, stateDdl } from './state/watermark-store';

@@ -232,3 +232,21 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.ClientBase) => 
     client.release();
   }
 }
+
+/**
+ * How long, in seconds, each source table's oldest unfinished run has been under way (started, neither completed nor
+ * abandoned): how far the warehouse is behind what detection has seen of it. A table with no such run is absent.
+ */
+export async function pendingRunAges(
+  db: Pick<pg.Pool, 'query'>,
+  schema: string,
+): Promise<Map<string, number>> {
+  const s = pg.escapeIdentifier(schema);
+  const { rows } = await db.query<{ table_name: string; seconds: number }>(
+    `SELECT t.table_name, extract(epoch FROM now() - min(r.started_at))::float8 AS seconds
+       FROM ${s}.run r, unnest(r.tables) AS t(table_name)
+      WHERE r.completed_at IS NULL AND r.abandoned_at IS NULL
+      GROUP BY t.table_name`,
+  );
+  return new Map(rows.map((row) => [row.table_name, row.seconds]));
+}
