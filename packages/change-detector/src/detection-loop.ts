@@ -18,7 +18,8 @@ export const defaultLoopReserveMs = 2000;
 /**
  * Runs detection cycles every `intervalMs` for as long as another one surely fits: a cycle starts only if the time
  * left after waiting for it still holds the longest cycle seen so far plus the reserve. With the detector's timeout
- * equal to the schedule's minute, the loop so ends just before the next invocation starts. Returns each cycle's result.
+ * capped at the schedule's minute since the invocation began (the entry's `remainingMs`), the loop so ends just before
+the next invocation starts. Returns each cycle's result.
  */
 export async function runDetectionLoop<T>(options: DetectionLoopOptions<T>): Promise<T[]> {
   const now = options.now ?? Date.now;

@@ -50,7 +50,8 @@ export const detectorLockName = (stage: string) => `totes-detect-${stage}`;
 /**
  * The change-detector's AWS entry, invoked by the EventBridge schedule every minute. In `per-minute` mode it runs
  * one detection cycle, the same one the local detector runs on its interval; in `continuous` mode it runs cycles
- * every `TOTES_DETECT_INTERVAL_MS` until just before the next invocation (by the context's remaining time). Either
+ * every `TOTES_DETECT_INTERVAL_MS` until just before the next invocation (the schedule's minute, or the context's
+remaining time if less). Either
  * way it holds an advisory lock in the state database, so two invocations never detect at once: a `per-minute` one
  * that finds the lock held returns without a cycle; a `continuous` one waits for it while a cycle could still fit,
  * taking over from the invocation before. The state schema is created on the container's first run.
