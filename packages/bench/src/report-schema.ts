@@ -29,7 +29,7 @@ const MemoryPeaksSchema = z.object({
 });
 
 /** One process over a measured stretch: a service process, or the local stack (fauxqs). */
-const ProcessUsageSchema = z.object({
+export const ProcessUsageSchema = z.object({
   name: z.string(),
   memory: MemoryPeaksSchema,
   idleRssBytes: bytes,
