@@ -115,6 +115,7 @@ export async function runPlatformProcess(): Promise<void> {
         config,
         extracted,
         loaded,
+        recorder,
         repoRoot: request.repoRoot,
         timeoutMs: request.timeoutMs,
       });

@@ -11,7 +11,7 @@ const count = z.number().int().nonnegative();
 /** Median, min and max of a measure over the runs. */
 export const SpreadSchema = z.object({ median: z.number(), min: z.number(), max: z.number() });
 
-const StageTimingSchema = z.object({
+export const StageTimingSchema = z.object({
   messages: count,
   busyMs: milliseconds,
   spanMs: milliseconds,

@@ -5,6 +5,7 @@ import type { ModelLoaded, TableExtracted } from '@totes/contracts';
 import { createInboxLedger, createPool, InboxFileState, type PlatformConfig } from '@totes/runtime';
 import { BenchError, BenchErrorCode } from '../errors';
 import type { LoadMeter, ProcessUsage } from '../service-fleet';
+import { type LogRecorder, type Stage, type StageTiming, stageTimings } from '../stage-timings';
 
 /** Files dropped into the inbox at once: moved in from a staging folder on the same disk (a rename each). */
 export interface InboxDrop {
@@ -25,6 +26,13 @@ export interface InboxDropResult {
   readonly rowsLoaded: number;
   /** The models loaded, each once, sorted. */
   readonly models: readonly string[];
+  /** Per stage, from the workers' `handled` lines of the detection's run (busy time and span). */
+  readonly stages: Readonly<Record<Stage, StageTiming>>;
+  /** Messages put back to wait (a fact load waiting for dimension rows), and the first few reasons. */
+  readonly deferrals: number;
+  readonly deferralReasons: readonly string[];
+  /** Messages that failed once and were retried by the queue. */
+  readonly retries: number;
   /** Every process over the drop: each service process, then the local stack. */
   readonly processes: readonly ProcessUsage[];
 }
@@ -37,6 +45,7 @@ export interface InboxDropProbes {
   /** Every extraction and load event, in order, as the service processes forward them. */
   readonly extracted: readonly TableExtracted[];
   readonly loaded: readonly ModelLoaded[];
+  readonly recorder: LogRecorder;
   readonly repoRoot: string;
   readonly timeoutMs: number;
 }
@@ -70,12 +79,16 @@ async function measureDrop(drop: InboxDrop, probes: InboxDropProbes): Promise<In
       lastEventAt = performance.now();
     }
   }, 10);
+  const { deferrals, retries } = probes.recorder;
+  const reasonsBefore = probes.recorder.deferralReasons.length;
   await meter.start({ profile: false });
+  const startedAt = Date.now();
   const started = performance.now();
   try {
     for (const file of drop.files) await rename(file.staged, join(config.inboxUrl, file.key));
     const dropMs = performance.now() - started;
-    await platform.detectOnce();
+    const detection = await platform.detectOnce();
+    const detectMs = performance.now() - started - dropMs;
     await waitForDrain(platform, { timeoutMs: probes.timeoutMs, pollMs: 50 });
     const wallMs = Math.max(lastEventAt, started + dropMs) - started;
     const { processes } = await meter.stop({ rawProfilePath: null, repoRoot: probes.repoRoot });
@@ -90,6 +103,10 @@ async function measureDrop(drop: InboxDrop, probes: InboxDropProbes): Promise<In
       rowsExtracted: extracted.reduce((sum, event) => sum + event.object.rows, 0),
       rowsLoaded: loaded.reduce((sum, event) => sum + event.rows.written, 0),
       models: [...new Set(loaded.map((event) => event.model))].sort(),
+      stages: stageTimings(probes.recorder.handledOf(detection.runId), startedAt, detectMs),
+      deferrals: probes.recorder.deferrals - deferrals,
+      deferralReasons: probes.recorder.deferralReasons.slice(reasonsBefore),
+      retries: probes.recorder.retries - retries,
       processes,
     };
   } finally {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InboxBenchFormat } from '../options';
-import { BenchReportSchema, ProcessUsageSchema, TargetSchema } from '../report-schema';
+import { BenchReportSchema, ProcessUsageSchema, StageTimingSchema, TargetSchema } from '../report-schema';
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
 const milliseconds = z.number().nonnegative();
@@ -27,6 +27,15 @@ const InboxDropSchema = z.object({
   rowsExtracted: count,
   rowsLoaded: count,
   models: list(z.string()),
+  stages: z.object({
+    detect: StageTimingSchema,
+    extract: StageTimingSchema,
+    build: StageTimingSchema,
+    load: StageTimingSchema,
+  }),
+  deferrals: count,
+  deferralReasons: list(z.string()),
+  retries: count,
   processes: list(ProcessUsageSchema),
 });
 

@@ -96,7 +96,8 @@ export async function runInboxBench(options: BenchOptions, context: BenchContext
       log(
         `${format}: ${(measured.drop.wallMs / 1000).toFixed(2)} s drop → warehouse, ${measured.mbPerSecond.toFixed(1)} MiB/s ` +
           `(${measured.csvMbPerSecond.toFixed(1)} MiB/s of CSV), ${Math.round(measured.rowsPerSecond)} rows/s, ` +
-          `${measured.ratioToFloor.toFixed(1)}× the floor; peak RSS ${rssLine(measured.serviceRssMiB)}`,
+          `${measured.ratioToFloor.toFixed(1)}× the floor; peak RSS ${rssLine(measured.serviceRssMiB)}; ` +
+          stagesLine(measured.drop),
       );
     }
     const smallFiles = inbox.smallFiles > 0 ? await measureSmallFiles(run) : null;
@@ -184,7 +185,7 @@ async function measureSmallFiles(run: InboxRun): Promise<InboxSection['smallFile
   };
   context.log(
     `${drop.files} small files: ${seconds.toFixed(2)} s drop → warehouse, ${result.filesPerSecond.toFixed(1)} files/s; ` +
-      `peak RSS ${rssLine(result.serviceRssMiB)}`,
+      `peak RSS ${rssLine(result.serviceRssMiB)}; ${stagesLine(drop)}`,
   );
   return result;
 }
@@ -282,6 +283,17 @@ function rssLine(rss: Record<string, number>): string {
   return Object.entries(rss)
     .map(([service, value]) => `${service} ${value.toFixed(0)} MiB`)
     .join(', ');
+}
+
+/** Each stage's busy time and span, and the deferrals, for the log. */
+function stagesLine(drop: InboxDropResult): string {
+  const stages = Object.entries(drop.stages)
+    .map(
+      ([stage, timing]) =>
+        `${stage} ${timing.messages} msg busy ${(timing.busyMs / 1000).toFixed(2)} s span ${(timing.spanMs / 1000).toFixed(2)} s`,
+    )
+    .join(', ');
+  return `${stages}; ${drop.deferrals} deferred${drop.deferralReasons[0] ? ` (${drop.deferralReasons[0]})` : ''}, ${drop.retries} retried`;
 }
 
 function mib(bytes: number): string {
