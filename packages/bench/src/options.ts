@@ -118,6 +118,8 @@ Options:
   --load-parallelism N  the loader's transactions per large dataset (default: TOTES_LOAD_PARALLELISM, else 2)
   --inbox            in place of the full loads: a CSV of sales_order and payment generated, dropped into the inbox
                      of an inbox-only platform and timed to the warehouse, against PostgreSQL's COPY … FROM of it
+                     (services bundled unless --fleet tsx; --scale, --runs, --changes, --interval-ms and
+                     --profile do not apply)
   --inbox-mb N       with --inbox: the CSV's size in MiB, both tables together (default 1024)
   --inbox-format F   with --inbox: csv, parquet, csv.gz or all (default csv)
   --small-files K    with --inbox: K small files dropped at once, timed as files/s (default 10000; 0 skips)
