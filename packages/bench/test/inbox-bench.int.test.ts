@@ -48,6 +48,8 @@ describe('pnpm bench --inbox at 1 MiB, every format, 50 small files', () => {
     expect(report.inbox.cases.map((entry) => entry.format)).toEqual(['csv', 'parquet', 'csv.gz']);
     for (const entry of report.inbox.cases) {
       expect(entry.drop.rowsExtracted).toBe(report.inbox.floor.rows);
+      // The facts' rows, and the calendar days they reference.
+      expect(entry.drop.rowsLoaded).toBeGreaterThan(report.inbox.floor.rows);
       expect(entry.drop.models).toEqual(expect.arrayContaining(['fact_payment', 'fact_sales_order']));
       expect(entry.ratioToFloor).toBeCloseTo(entry.drop.wallMs / report.inbox.floor.ms);
       expect(Object.keys(entry.serviceRssMiB)).toHaveLength(5);
