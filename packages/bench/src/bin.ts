@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from './errors';
+import { renderInboxMarkdown } from './inbox/render-inbox-markdown';
+import { runInboxBench } from './inbox/run-inbox-bench';
 import { benchUsage, parseBenchArgs } from './options';
 import { renderReportMarkdown } from './render-markdown';
 import { runBench } from './run-bench';
@@ -22,16 +24,19 @@ try {
   if (!options) {
     process.stdout.write(`${benchUsage}\n`);
   } else {
-    const report = await runBench(options, {
+    const context = {
       repoRoot,
       command: ['pnpm bench', ...argv.filter((arg) => arg !== '--')].join(' '),
-      log: (line) => process.stderr.write(`[bench] ${line}\n`),
+      log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
       profileDir: join(repoRoot, '.totes', 'bench'),
       signal: interrupted.signal,
-    });
+    };
+    const report = options.inbox ? await runInboxBench(options, context) : await runBench(options, context);
     if (options.out)
       process.stderr.write(`[bench] report written to ${await writeReport(report, options.out)}\n`);
-    process.stdout.write(`${renderReportMarkdown(report)}\n`);
+    process.stdout.write(
+      `${'kind' in report ? renderInboxMarkdown(report) : renderReportMarkdown(report)}\n`,
+    );
   }
 } catch (error) {
   const message = interrupted.signal.aborted

@@ -74,6 +74,7 @@ async function untimedLoad(
     sourceUrl: source.url,
     warehouseUrl: postgres.server.url(warehouseDatabase),
     lakeDir,
+    inboxDir: `${lakeDir}-inbox`,
     postgresDataDir: postgres.dataDir,
     repoRoot: context.repoRoot,
     detectIntervalMs: null,

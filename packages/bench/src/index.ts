@@ -8,6 +8,17 @@ export type { PeerResult } from './elt-peer';
 export { defaultPeerSchemas, measureEltPeer } from './elt-peer';
 export { BenchError, BenchErrorCode } from './errors';
 export type { FullLoadResult } from './full-load';
+export type { ExportedFile } from './inbox/csv-export';
+export { csvChunks, csvValue, exportCsv } from './inbox/csv-export';
+export type { InboxDrop, InboxDropResult } from './inbox/inbox-drop';
+export { measuredTables, prerequisiteTables } from './inbox/inbox-files';
+export type { InboxFloorResult } from './inbox/inbox-floor';
+export { measureInboxFloor } from './inbox/inbox-floor';
+export type { InboxBenchReport, InboxSection } from './inbox/inbox-report-schema';
+export { InboxBenchReportSchema, InboxSectionSchema } from './inbox/inbox-report-schema';
+export { evaluateInboxTargets, inboxFloorRatioTarget, inboxPeakRssTargetBytes } from './inbox/inbox-targets';
+export { renderInboxMarkdown } from './inbox/render-inbox-markdown';
+export { runInboxBench } from './inbox/run-inbox-bench';
 export type { IncrementalOptions, IncrementalResult, TimedChange } from './incremental-latency';
 export { measureIncrementalLatency } from './incremental-latency';
 export type { ZoneSize } from './lake-size';
@@ -16,8 +27,15 @@ export type { LoadAverage, Machine } from './machine';
 export { describeMachine, gitState, loadAverage } from './machine';
 export type { MemoryPeaks, MemorySampler } from './memory-sampler';
 export { startMemorySampler } from './memory-sampler';
-export type { BenchOptions } from './options';
-export { benchUsage, defaultBenchOptions, Fleet, parseBenchArgs } from './options';
+export type { BenchOptions, InboxBenchOptions } from './options';
+export {
+  benchUsage,
+  defaultBenchOptions,
+  defaultInboxBenchOptions,
+  Fleet,
+  InboxBenchFormat,
+  parseBenchArgs,
+} from './options';
 export { renderReportMarkdown } from './render-markdown';
 export type { BenchReport, BenchRun, Target } from './report-schema';
 export { BenchReportSchema, BenchRunSchema } from './report-schema';
@@ -45,4 +63,4 @@ export {
 } from './summarise-runs';
 export type { Witness } from './warehouse-visibility';
 export { witnessOf } from './warehouse-visibility';
-export { readReport, reportFileName, writeReport } from './write-report';
+export { readInboxReport, readReport, reportFileName, writeReport } from './write-report';

@@ -14,6 +14,32 @@ export const Fleet = {
 /** One of the {@link Fleet} values. */
 export type Fleet = (typeof Fleet)[keyof typeof Fleet];
 
+/** The file formats `pnpm bench --inbox` drops. */
+export const InboxBenchFormat = {
+  csv: 'csv',
+  parquet: 'parquet',
+  csvGzip: 'csv.gz',
+} as const;
+/** One of the {@link InboxBenchFormat} values. */
+export type InboxBenchFormat = (typeof InboxBenchFormat)[keyof typeof InboxBenchFormat];
+
+/** What `pnpm bench --inbox` drops. */
+export interface InboxBenchOptions {
+  /** The CSV size of the measured tables together, in MiB (`--inbox-mb`). */
+  readonly mb: number;
+  /** The formats dropped, each into a fresh platform (`--inbox-format`). */
+  readonly formats: readonly InboxBenchFormat[];
+  /** Small files dropped at once, for files/s (`--small-files`); 0 skips them. */
+  readonly smallFiles: number;
+}
+
+/** The defaults of `pnpm bench --inbox`: 1 GiB of CSV, CSV only, 10 000 small files. */
+export const defaultInboxBenchOptions: InboxBenchOptions = {
+  mb: 1024,
+  formats: [InboxBenchFormat.csv],
+  smallFiles: 10_000,
+};
+
 /** What one `pnpm bench` invocation measures. */
 export interface BenchOptions {
   /** The totesys scale: 1 is the live size (about 11k sales orders), 100 about 100 times that. */
@@ -54,6 +80,11 @@ export interface BenchOptions {
   readonly dashboardRequests: number;
   /** Source commits timed to the open page in Chromium, in the dashboard phase; 0 skips that measure. */
   readonly dashboardChanges: number;
+  /**
+   * `--inbox`: in place of the full loads, files dropped into an inbox-only platform and timed to the warehouse
+   * against PostgreSQL's own `COPY … FROM` of the same CSV; null runs the full loads.
+   */
+  readonly inbox: InboxBenchOptions | null;
 }
 
 /**
@@ -80,6 +111,7 @@ export const defaultBenchOptions: BenchOptions = {
   dashboard: true,
   dashboardRequests: 20,
   dashboardChanges: 8,
+  inbox: null,
 };
 
 /** The usage text of `pnpm bench`. */
@@ -107,6 +139,13 @@ Options:
   --no-dashboard     skip the dashboard phase (each page's server time cold and warm; commit to screen)
   --dashboard-requests N  requests per page and per named query, cold and warm each (default 20)
   --dashboard-changes C   source commits timed to an open page in Chromium (default 8; 0 skips it)
+  --inbox            in place of the full loads: a CSV of sales_order and payment generated, dropped into the inbox
+                     of an inbox-only platform and timed to the warehouse, against PostgreSQL's COPY … FROM of it
+                     (services bundled unless --fleet tsx; --scale, --runs, --changes, --interval-ms and
+                     --profile do not apply)
+  --inbox-mb N       with --inbox: the CSV's size in MiB, both tables together (default 1024)
+  --inbox-format F   with --inbox: csv, parquet, csv.gz or all (default csv)
+  --small-files K    with --inbox: K small files dropped at once, timed as files/s (default 10000; 0 skips)
   --help             this text`;
 
 /**
@@ -121,6 +160,11 @@ export function parseBenchArgs(
   const fromEnv = env[ConfigVariable.loadParallelism]?.trim();
   if (fromEnv) options.loadParallelism = integer(ConfigVariable.loadParallelism, fromEnv, 1);
   const args = argv.filter((arg) => arg !== '--');
+  let inbox = false;
+  const inboxOptions: { -readonly [K in keyof InboxBenchOptions]: InboxBenchOptions[K] } = {
+    ...defaultInboxBenchOptions,
+  };
+  const inboxFlags: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg) : [arg, undefined];
@@ -187,10 +231,27 @@ export function parseBenchArgs(
       case '--timeout-ms':
         options.timeoutMs = integer(flag, value(), 1);
         break;
+      case '--inbox':
+        inbox = true;
+        break;
+      case '--inbox-mb':
+        inboxOptions.mb = positiveNumber(flag, value());
+        inboxFlags.push(flag);
+        break;
+      case '--inbox-format':
+        inboxOptions.formats = inboxFormats(flag, value());
+        inboxFlags.push(flag);
+        break;
+      case '--small-files':
+        inboxOptions.smallFiles = integer(flag, value(), 0);
+        inboxFlags.push(flag);
+        break;
       default:
         throw usage(`unknown argument ${arg}`);
     }
   }
+  if (!inbox && inboxFlags.length > 0) throw usage(`${inboxFlags[0]} needs --inbox`);
+  if (inbox) options.inbox = inboxOptions;
   return options;
 }
 
@@ -216,6 +277,13 @@ function fleet(flag: string, text: string): Fleet {
   const known: readonly string[] = Object.values(Fleet);
   if (!known.includes(text)) throw usage(`${flag} must be one of ${known.join(', ')}, got ${text}`);
   return text as Fleet;
+}
+
+function inboxFormats(flag: string, text: string): InboxBenchFormat[] {
+  const known: readonly string[] = Object.values(InboxBenchFormat);
+  if (text === 'all') return Object.values(InboxBenchFormat);
+  if (!known.includes(text)) throw usage(`${flag} must be one of ${known.join(', ')} or all, got ${text}`);
+  return [text as InboxBenchFormat];
 }
 
 function usage(message: string): BenchError {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BenchError, BenchErrorCode } from './errors';
 import type { FullLoadResult } from './full-load';
+import type { InboxDropResult } from './inbox/inbox-drop';
 import type { MemoryPeaks } from './memory-sampler';
 import {
   type DetectCycleTimes,
@@ -19,6 +20,8 @@ export interface PlatformProcess {
   readonly pid: number | undefined;
   /** The full load's measures, once it completes. */
   fullLoad(): Promise<FullLoadResult>;
+  /** The inbox drops' measures, once the last is in the warehouse (when the request asked for drops). */
+  inboxDrops(): Promise<readonly InboxDropResult[]>;
   /** Resolves once the detector runs on its interval (when the request asked for one), with fauxqs' endpoint. */
   detecting(): Promise<{ awsEndpoint: string }>;
   /** Stops detection, drains, stops the platform and waits for the process to exit. */
@@ -101,6 +104,7 @@ export function forkPlatformProcess(
   return {
     pid: child.pid,
     fullLoad: async () => (await expect('fullLoad')).result,
+    inboxDrops: async () => (await expect('inboxDrops')).results,
     detecting: async () => ({ awsEndpoint: (await expect('detecting')).awsEndpoint }),
     stop: async () => {
       if (received.has('detecting') && child.connected) {

@@ -3,6 +3,7 @@ import type { ModelLoaded, TableExtracted } from '@totes/contracts';
 import { startLocalAws } from '@totes/local-stack';
 import { createLogger, loadConfig } from '@totes/runtime';
 import { createRunCompletions, highestPeak, measureFullLoad } from './full-load';
+import { measureInboxDrops } from './inbox/inbox-drop';
 import { serviceNodeFlags } from './options';
 import {
   type DetectCycleTimes,
@@ -40,8 +41,7 @@ export async function runPlatformProcess(): Promise<void> {
         warehouseUrl: request.warehouseUrl,
         lakeUrl: request.lakeDir,
         stage: 'bench',
-        // An inbox of its own, empty: files dropped for the local platform are not this run's input.
-        inboxUrl: `${request.lakeDir}-inbox`,
+        inboxUrl: request.inboxDir,
       },
     );
     const tracker = createRunTracker();
@@ -86,6 +86,7 @@ export async function runPlatformProcess(): Promise<void> {
         sourceUrl: request.sourceUrl,
         warehouseUrl: request.warehouseUrl,
         lakeDir: request.lakeDir,
+        inboxDir: request.inboxDir,
         awsEndpoint: aws.endpoint,
         loadParallelism: request.loadParallelism,
       },
@@ -108,6 +109,32 @@ export async function runPlatformProcess(): Promise<void> {
       },
     });
     const platform = fleet.platform;
+    if (request.inboxDrops) {
+      const results = await measureInboxDrops(request.inboxDrops, {
+        platform,
+        meter: fleet.meter,
+        config,
+        extracted,
+        loaded,
+        recorder,
+        repoRoot: request.repoRoot,
+        timeoutMs: request.timeoutMs,
+      });
+      await send({ type: 'inboxDrops', results });
+      await fleet.stop();
+      await control.stop();
+      await send({
+        type: 'stopped',
+        memory: highestPeak(
+          results.at(-1)?.processes.filter((entry) => entry.name !== localStackProcessName) ?? [],
+        ).memory,
+        processes: results.at(-1)?.processes ?? [],
+        detectCycle: cycleTimes([], 0),
+        errors: recorder.errors,
+      });
+      await aws.stop();
+      return;
+    }
     const result = await measureFullLoad(
       {
         platform,

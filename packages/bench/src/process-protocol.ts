@@ -3,6 +3,7 @@ import type { ModelBuilt, ModelLoaded, RunCompleted, TableExtracted } from '@tot
 import type { ServiceName } from '@totes/model';
 import type { ProfileSummary } from './cpu-profile';
 import type { FullLoadResult } from './full-load';
+import type { InboxDrop, InboxDropResult } from './inbox/inbox-drop';
 import type { MemoryPeaks } from './memory-sampler';
 import type { ProcessUsage, ServiceLayout } from './service-fleet';
 
@@ -11,7 +12,15 @@ export type DetectionResult = Awaited<ReturnType<Platform['detectOnce']>>;
 
 /** What the benchmark asks of the platform process, passed in its environment as JSON. */
 export interface PlatformProcessRequest {
+  /** The source database, or `none` for an inbox-only platform. */
   readonly sourceUrl: string;
+  /** The platform's inbox folder: empty, of its own, so files dropped for the local platform are not its input. */
+  readonly inboxDir: string;
+  /**
+   * Files to drop into the inbox, drop after drop, each timed to the warehouse (`pnpm bench --inbox`), in place of
+   * the full load; null runs the full load.
+   */
+  readonly inboxDrops?: readonly InboxDrop[] | null;
   readonly warehouseUrl: string;
   readonly lakeDir: string;
   /** The Postgres data folder, to read the server's CPU time around the load. */
@@ -38,6 +47,7 @@ export const requestVariable = 'TOTES_BENCH_REQUEST';
 /** Messages from the platform process to the benchmark. */
 export type PlatformProcessReport =
   | { readonly type: 'fullLoad'; readonly result: FullLoadResult }
+  | { readonly type: 'inboxDrops'; readonly results: readonly InboxDropResult[] }
   /** Detecting on the interval; `awsEndpoint` is the process' fauxqs, where the dashboard phase subscribes. */
   | { readonly type: 'detecting'; readonly awsEndpoint: string }
   | {
@@ -68,6 +78,7 @@ export interface ServiceProcessRequest {
   /** The services this process runs: one, or all five for the profiled load. */
   readonly services: readonly ServiceName[];
   readonly sourceUrl: string;
+  readonly inboxDir: string;
   readonly warehouseUrl: string;
   readonly lakeDir: string;
   /** The platform process' fauxqs. */

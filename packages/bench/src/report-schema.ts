@@ -11,7 +11,7 @@ const count = z.number().int().nonnegative();
 /** Median, min and max of a measure over the runs. */
 export const SpreadSchema = z.object({ median: z.number(), min: z.number(), max: z.number() });
 
-const StageTimingSchema = z.object({
+export const StageTimingSchema = z.object({
   messages: count,
   busyMs: milliseconds,
   spanMs: milliseconds,
@@ -29,7 +29,7 @@ const MemoryPeaksSchema = z.object({
 });
 
 /** One process over a measured stretch: a service process, or the local stack (fauxqs). */
-const ProcessUsageSchema = z.object({
+export const ProcessUsageSchema = z.object({
   name: z.string(),
   memory: MemoryPeaksSchema,
   idleRssBytes: bytes,

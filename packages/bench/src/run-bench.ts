@@ -180,6 +180,7 @@ async function measureRun(
     sourceUrl: source.url,
     warehouseUrl,
     lakeDir,
+    inboxDir: `${lakeDir}-inbox`,
     postgresDataDir: postgres.dataDir,
     repoRoot: context.repoRoot,
     profilePath: null,

@@ -37,8 +37,7 @@ export async function runServiceProcess(): Promise<void> {
           warehouseUrl: request.warehouseUrl,
           lakeUrl: request.lakeDir,
           stage: 'bench',
-          // An inbox of its own, empty: files dropped for the local platform are not this run's input.
-          inboxUrl: `${request.lakeDir}-inbox`,
+          inboxUrl: request.inboxDir,
           // The platform's settings come from the request, not this process' environment, whose TOTES_ URLs
           // could name another warehouse; the bench's own option sets the one tuning knob it varies.
           loadParallelism: request.loadParallelism,
