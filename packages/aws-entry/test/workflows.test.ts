@@ -88,6 +88,15 @@ describe('the GitHub Actions workflows', () => {
     expect(runs).toEqual([readmeCommand('npm test')]);
   });
 
+  it('ci audits the production dependencies for high and critical advisories, with the pnpm the project pins', () => {
+    const ci = workflow('ci.yml');
+    const pnpm = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { packageManager: string })
+      .packageManager;
+    const runs = (ci.jobs.audit?.steps ?? []).map((step) => step.run).filter(Boolean);
+
+    expect(runs).toEqual([`npx --yes ${pnpm} audit --prod --audit-level high`]);
+  });
+
   it('deploy sends main to staging and a v* tag or a manual dispatch of main to the production environment, after ci', () => {
     const deploy = workflow('deploy.yml');
 

@@ -90,9 +90,7 @@ async function commit(
   options: { dashboardUrl: string; sourceUrl: string },
 ): Promise<Expectation> {
   if (kind === MutationKind.designRenamed) {
-    const response = await page.request.get(`${options.dashboardUrl}api/query/sales_top_designs`);
-    const [top] = ((await response.json()) as { rows: { design: string }[] }).rows;
-    const designId = Number(String(top?.design).split('#').at(-1));
+    const designId = await topDesignId(page, options.dashboardUrl);
     const designName = `Bench rename ${index + 1}`;
     await applyTotesysMutation(options.sourceUrl, { kind, designId, designName });
     return { selector: topDesigns, contains: `${designName} #${designId}` };
@@ -103,6 +101,23 @@ async function commit(
     values: { currencyId: 1, unitsSold: 100 + index, unitPrice: '12.34' },
   });
   return { selector: gbpRevenue, differsFrom: before };
+}
+
+/**
+ * The design at the top of the page's top-designs chart, as its query returns it; when that query fails (at scale 100
+ * an uncached one can pass the dashboard's 2 s statement timeout), the first design the chart draws. Design 1 when
+ * neither answers: the change is then timed until the bound and counted as not shown.
+ */
+async function topDesignId(page: Page, dashboardUrl: string): Promise<number> {
+  const response = await page.request.get(`${dashboardUrl}api/query/sales_top_designs`);
+  if (response.ok()) {
+    const [top] = ((await response.json()) as { rows: { design: string }[] }).rows;
+    const id = Number(String(top?.design).split('#').at(-1));
+    if (Number.isInteger(id) && id > 0) return id;
+  }
+  const drawn = (await page.textContent(topDesigns)) ?? '';
+  const id = Number(/#(\d+)/.exec(drawn)?.[1]);
+  return Number.isInteger(id) && id > 0 ? id : 1;
 }
 
 /** When the page first showed the change (performance.now() of this process), or null past the bound. */

@@ -184,6 +184,8 @@ export const BenchRunSchema = z.object({
   incremental: IncrementalSchema.nullable(),
   /** The dashboard phase; null with --no-dashboard, absent in reports from before it was measured. */
   dashboard: DashboardSchema.nullable().optional(),
+  /** Why the dashboard phase failed, when it did: the run's other measures are kept. */
+  dashboardError: z.string().optional(),
   lake: z.object({ raw: ZoneSizeSchema, processed: ZoneSizeSchema }),
   warehouseBytes: bytes,
 });

@@ -203,6 +203,7 @@ async function measureRun(
     );
     let incremental: BenchRun['incremental'] = null;
     let dashboard: BenchRun['dashboard'] = null;
+    let dashboardError: string | undefined;
     if (options.changes > 0 || options.dashboard) {
       const { awsEndpoint } = await platform.detecting();
       const timed =
@@ -214,18 +215,24 @@ async function measureRun(
           `run ${run}: dashboard: ${options.dashboardRequests} requests per page and query, cold and warm; ` +
             `${options.dashboardChanges} commits to an open page`,
         );
-        dashboard = await measureDashboard({
-          sourceUrl: source.url,
-          warehouseUrl,
-          lakeDir,
-          awsEndpoint,
-          requests: options.dashboardRequests,
-          changes: options.dashboardChanges,
-          intervalMs: options.intervalMs,
-          seed: options.seed + run,
-          changeTimeoutMs: Math.min(changeTimeoutMs, options.timeoutMs),
-        });
-        log(`run ${run}: dashboard ${describeDashboard(dashboard)}`);
+        // A failure of the last phase costs its measures only, not the run's others.
+        try {
+          dashboard = await measureDashboard({
+            sourceUrl: source.url,
+            warehouseUrl,
+            lakeDir,
+            awsEndpoint,
+            requests: options.dashboardRequests,
+            changes: options.dashboardChanges,
+            intervalMs: options.intervalMs,
+            seed: options.seed + run,
+            changeTimeoutMs: Math.min(changeTimeoutMs, options.timeoutMs),
+          });
+          log(`run ${run}: dashboard ${describeDashboard(dashboard)}`);
+        } catch (error) {
+          dashboardError = error instanceof Error ? error.message : String(error);
+          log(`run ${run}: dashboard phase failed: ${dashboardError}`);
+        }
       }
       const stopped = await platform.stop();
       incremental = timed && {
@@ -247,6 +254,7 @@ async function measureRun(
       ratioToPeer: fullLoad.wallMs / peer.ms,
       incremental,
       dashboard,
+      ...(dashboardError === undefined ? {} : { dashboardError }),
       lake,
       warehouseBytes,
     };
