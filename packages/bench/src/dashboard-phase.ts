@@ -77,6 +77,9 @@ export async function measureDashboard(options: {
     } finally {
       await invalidator.close();
     }
+    // A page that cannot draw what the measure watches (a panel whose query passed the statement timeout) fails
+    // the measure, not the server times before it.
+    let failed: string | undefined;
     const commitToScreen =
       options.changes > 0
         ? await measureCommitToScreen({
@@ -86,14 +89,19 @@ export async function measureDashboard(options: {
             intervalMs: options.intervalMs,
             seed: options.seed,
             changeTimeoutMs: options.changeTimeoutMs,
+          }).catch((error: unknown) => {
+            failed = error instanceof Error ? error.message.split('\n')[0] : String(error);
+            return null;
           })
         : null;
     const note =
       options.changes === 0
         ? 'commit-to-screen not measured: no changes asked (--dashboard-changes 0)'
-        : commitToScreen
-          ? ''
-          : `commit-to-screen not measured: no Chromium at ${chromiumPath()} (install Debian's chromium, or set TOTES_CHROMIUM)`;
+        : failed !== undefined
+          ? `commit-to-screen failed: ${failed}`
+          : commitToScreen
+            ? ''
+            : `commit-to-screen not measured: no Chromium at ${chromiumPath()} (install Debian's chromium, or set TOTES_CHROMIUM)`;
     return { requests: options.requests, pages, queries, commitToScreen, note };
   } finally {
     await dashboard.stop();
