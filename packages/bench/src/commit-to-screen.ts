@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { applyTotesysMutation, createRandom, MutationKind } from '@totes/totesys';
 import { chromium, errors, type Page } from 'playwright-core';
-import { percentile } from './statistics';
+import { latencySummary } from './statistics';
 
 /** Debian's chromium, as the browser tests use it; TOTES_CHROMIUM names another. */
 export function chromiumPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
@@ -70,16 +70,7 @@ export async function measureCommitToScreen(options: {
   } finally {
     await browser.close();
   }
-  const latencies = timed.flatMap((change) => (change.latencyMs === null ? [] : [change.latencyMs]));
-  return {
-    intervalMs: options.intervalMs,
-    pollMs,
-    changes: timed,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    maxMs: latencies.length === 0 ? null : Math.max(...latencies),
-    notVisible: timed.length - latencies.length,
-  };
+  return { intervalMs: options.intervalMs, pollMs, ...latencySummary(timed) };
 }
 
 /** Makes one change in the source and says what the page will show once it is loaded. */

@@ -1,7 +1,7 @@
 import { createPool } from '@totes/runtime';
 import { createRandom } from '@totes/totesys';
 import { createChangeMaker } from './single-row-changes';
-import { percentile } from './statistics';
+import { latencySummary } from './statistics';
 import { readChangedRow, waitUntilVisible, witnessOf } from './warehouse-visibility';
 
 /** One change, timed from its commit in the source to its visibility in the warehouse. */
@@ -80,14 +80,5 @@ export async function measureIncrementalLatency(options: IncrementalOptions): Pr
     writer.release();
     await Promise.all([source.end(), warehouse.end()]);
   }
-  const latencies = timed.flatMap((change) => (change.latencyMs === null ? [] : [change.latencyMs]));
-  return {
-    intervalMs: options.intervalMs,
-    pollMs,
-    changes: timed,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    maxMs: latencies.length === 0 ? null : Math.max(...latencies),
-    notVisible: timed.length - latencies.length,
-  };
+  return { intervalMs: options.intervalMs, pollMs, ...latencySummary(timed) };
 }

@@ -37,3 +37,15 @@ export function spreadOf(values: readonly number[]): Spread | null {
 export function spreadOfPresent(values: readonly (number | null | undefined)[]): Spread | null {
   return spreadOf(values.filter((value): value is number => typeof value === 'number'));
 }
+
+/** Timed changes and their latencies' p50, p95 and max; a change never seen (null) counts in `notVisible` only. */
+export function latencySummary<T extends { readonly latencyMs: number | null }>(changes: readonly T[]) {
+  const latencies = changes.flatMap((change) => (change.latencyMs === null ? [] : [change.latencyMs]));
+  return {
+    changes,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    maxMs: latencies.length === 0 ? null : Math.max(...latencies),
+    notVisible: changes.length - latencies.length,
+  };
+}

@@ -1,5 +1,6 @@
 import type { InboxFile } from '@totes/contracts';
 import pg from 'pg';
+import { inTransaction } from './in-transaction';
 
 /** Where a file of the inbox stands: found by a listing, claimed for reading, then loaded or quarantined. */
 export const InboxFileState = {
@@ -236,17 +237,15 @@ async function replaceRejects(
   file: Pick<InboxFile, 'key' | 'version'>,
   rejects: readonly RejectedRow[],
 ): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${table} WHERE file_key = $1 AND version = $2`, [file.key, file.version]);
     if (rejects.length > 0)
       await client.query(
         `INSERT INTO ${table} (file_key, version, place, at, column_name, reason, raw)
-         SELECT $1, $2, r.place, r.at, r.column_name, r.reason, r.raw
-         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])
-           AS r(place, at, column_name, reason, raw)
-         ON CONFLICT DO NOTHING`,
+           SELECT $1, $2, r.place, r.at, r.column_name, r.reason, r.raw
+           FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])
+             AS r(place, at, column_name, reason, raw)
+           ON CONFLICT DO NOTHING`,
         [
           file.key,
           file.version,
@@ -257,13 +256,7 @@ async function replaceRejects(
           rejects.map((reject) => reject.raw),
         ],
       );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function entryOf(row: Record<string, unknown>): InboxEntry {

@@ -1,5 +1,6 @@
 import type { TableWatermark, Watermark } from '@totes/contracts';
 import pg from 'pg';
+import { inTransaction } from './in-transaction';
 
 /** One extraction, as the run ledger tracks it until every model that depends on its table has loaded it. */
 export interface ExtractionEntry {
@@ -216,21 +217,6 @@ async function forgetUnfinished(client: pg.ClientBase, s: string): Promise<void>
        AND run_id IN (SELECT run_id FROM ${s}.extraction WHERE completed_at IS NULL)`,
   );
   await client.query(`DELETE FROM ${s}.extraction WHERE completed_at IS NULL`);
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inTransaction } from './in-transaction';
 
 /** A source table stopped because its live columns no longer match the catalog. */
 export interface SchemaDrift {
@@ -28,10 +29,8 @@ export interface SchemaDriftStore {
 export function createSchemaDriftStore(pool: pg.Pool, schema: string): SchemaDriftStore {
   const s = pg.escapeIdentifier(schema);
   return {
-    async record(table, problem) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    record: (table, problem) =>
+      inTransaction(pool, async (client) => {
         await client.query(
           `INSERT INTO ${s}.schema_drift (table_name, problem) VALUES ($1, $2)
            ON CONFLICT (table_name) DO UPDATE SET problem = EXCLUDED.problem`,
@@ -41,14 +40,7 @@ export function createSchemaDriftStore(pool: pg.Pool, schema: string): SchemaDri
           `UPDATE ${s}.watermark SET claimed_up_to = NULL, claimed_at = NULL, updated_at = now() WHERE table_name = $1`,
           [table],
         );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+      }),
     async clear(table) {
       const { rowCount } = await pool.query(`DELETE FROM ${s}.schema_drift WHERE table_name = $1`, [table]);
       return (rowCount ?? 0) > 0;
