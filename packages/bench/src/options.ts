@@ -95,6 +95,11 @@ export function serviceNodeFlags(serviceHeapMb: number | null): string[] {
   return serviceHeapMb === null ? [] : heapFlags({ ...lambdaHeap, oldSpaceMiB: serviceHeapMb });
 }
 
+/** `, with <those flags>` for a report's description of its processes; nothing when V8 sizes the heap. */
+export function describeServiceHeap(serviceHeapMb: number | null): string {
+  return serviceHeapMb === null ? '' : `, with ${serviceNodeFlags(serviceHeapMb).join(' ')}`;
+}
+
 /** The defaults of `pnpm bench`. */
 export const defaultBenchOptions: BenchOptions = {
   scale: 1,

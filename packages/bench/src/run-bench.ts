@@ -10,11 +10,11 @@ import { peaksOf, profiledLoad, type RunContext, tsxLoad } from './extra-loads';
 import { measureIncrementalLatency } from './incremental-latency';
 import { lakeZoneSizes } from './lake-size';
 import { describeMachine, gitState, loadAverage } from './machine';
-import { type BenchOptions, Fleet, serviceNodeFlags } from './options';
+import { type BenchOptions, describeServiceHeap, Fleet } from './options';
 import { forkPlatformProcess } from './platform-process-client';
 import { type BenchReport, BenchReportSchema, type BenchRun } from './report-schema';
 import { bundleServiceProcess } from './service-bundle';
-import { ServiceLayout } from './service-fleet';
+import { timedFleet } from './service-fleet';
 import { seedSource, sourceSizeOnDisk } from './source-database';
 import { evaluateTargets, summariseRuns } from './summarise-runs';
 
@@ -145,7 +145,7 @@ function describeProcesses(options: BenchOptions): string {
         (options.fleet === Fleet.both ? ' (and one more, untimed full load under tsx, for its memory)' : '');
   return (
     `each service in a Node process of its own (startPlatform with one service, as totes serve runs it), ${runtime}` +
-    (options.serviceHeapMb === null ? '' : `, with ${serviceNodeFlags(options.serviceHeapMb).join(' ')}`) +
+    describeServiceHeap(options.serviceHeapMb) +
     '; fauxqs in a process of its own; the profiled load runs all five services in one process, under tsx'
   );
 }
@@ -186,10 +186,7 @@ async function measureRun(
     profilePath: null,
     detectIntervalMs: options.changes > 0 || options.dashboard ? options.intervalMs : null,
     timeoutMs: options.timeoutMs,
-    layout: ServiceLayout.perService,
-    serviceHeapMb: options.serviceHeapMb,
-    serviceBundle: bundle?.entryPath ?? null,
-    loadParallelism: options.loadParallelism,
+    ...timedFleet(options, bundle),
     signal: context.signal,
   });
   try {

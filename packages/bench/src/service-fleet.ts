@@ -3,7 +3,7 @@ import { ServiceName } from '@totes/model';
 import type { ProfileSummary } from './cpu-profile';
 import { BenchError, BenchErrorCode } from './errors';
 import { type MemoryPeaks, startMemorySampler } from './memory-sampler';
-import type { ServiceProcessRequest, ServiceUsage } from './process-protocol';
+import type { PlatformProcessRequest, ServiceProcessRequest, ServiceUsage } from './process-protocol';
 import {
   forkServiceProcess,
   type ServiceProcess,
@@ -20,6 +20,22 @@ export const ServiceLayout = {
 } as const;
 /** One of the {@link ServiceLayout} values. */
 export type ServiceLayout = (typeof ServiceLayout)[keyof typeof ServiceLayout];
+
+/**
+ * The service processes of a timed run, full load or inbox drop: one per service, as on AWS, bundled as their
+ * Lambdas are unless there is no bundle (`--fleet tsx`), with the deployed heap and the run's load parallelism.
+ */
+export function timedFleet(
+  options: { readonly serviceHeapMb: number | null; readonly loadParallelism: number },
+  bundle: { readonly entryPath: string } | null,
+): Pick<PlatformProcessRequest, 'layout' | 'serviceHeapMb' | 'serviceBundle' | 'loadParallelism'> {
+  return {
+    layout: ServiceLayout.perService,
+    serviceHeapMb: options.serviceHeapMb,
+    serviceBundle: bundle?.entryPath ?? null,
+    loadParallelism: options.loadParallelism,
+  };
+}
 
 /** What one process used over a measured stretch. */
 export interface ProcessUsage {

@@ -6,15 +6,15 @@ import { type BenchPostgres, dropDatabase, startBenchPostgres } from '../bench-p
 import { describeMachine, gitState, loadAverage } from '../machine';
 import {
   type BenchOptions,
+  describeServiceHeap,
   Fleet,
   type InboxBenchFormat,
   type InboxBenchOptions,
-  serviceNodeFlags,
 } from '../options';
 import { forkPlatformProcess } from '../platform-process-client';
 import type { BenchContext } from '../run-bench';
 import { bundleServiceProcess, type ServiceBundle } from '../service-bundle';
-import { localStackProcessName, ServiceLayout } from '../service-fleet';
+import { localStackProcessName, timedFleet } from '../service-fleet';
 import type { ExportedFile } from './csv-export';
 import type { InboxDrop, InboxDropResult } from './inbox-drop';
 import {
@@ -143,9 +143,7 @@ export async function runInboxBench(options: BenchOptions, context: BenchContext
         process:
           'an inbox-only platform (TOTES_SOURCE_URL=none) per format, each service in a Node process of its own, ' +
           (bundle ? 'bundled with esbuild as its Lambda is, run by plain node' : 'under tsx') +
-          (options.serviceHeapMb === null
-            ? ''
-            : `, with ${serviceNodeFlags(options.serviceHeapMb).join(' ')}`) +
+          describeServiceHeap(options.serviceHeapMb) +
           '; fauxqs in a process of its own',
         lateCommitMarginMs: loadConfig(
           {},
@@ -237,10 +235,7 @@ async function dropIntoPlatform(
     profilePath: null,
     detectIntervalMs: null,
     timeoutMs: options.timeoutMs,
-    layout: ServiceLayout.perService,
-    serviceHeapMb: options.serviceHeapMb,
-    serviceBundle: bundle?.entryPath ?? null,
-    loadParallelism: options.loadParallelism,
+    ...timedFleet(options, bundle),
     signal: context.signal,
   });
   try {
