@@ -83,6 +83,8 @@ describe('operating the platform: dead letters, replay and status', () => {
       service: 'warehouse-loader',
       attempts: 5,
     });
+    // What `pnpm start` watches to say a dead-letter queue grew.
+    expect(await t.platform.deadLetterDepths()).toMatchObject({ 'warehouse-loader-dlq': 1 });
 
     const shown = await totes('dlq', 'show', 'warehouse-loader-dlq');
     expect(shown.code).toBe(0);
@@ -123,6 +125,7 @@ describe('operating the platform: dead letters, replay and status', () => {
     );
     expect(ledger.rows).toEqual([{ n: 1 }]);
     expect(await listDeadLetters(sqs, loader)).toEqual([]);
+    expect(await t.platform.deadLetterDepths()).toMatchObject({ 'warehouse-loader-dlq': 0 });
   });
 
   it('replays only the dead letters that match the filter', async () => {

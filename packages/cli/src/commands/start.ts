@@ -145,8 +145,8 @@ function watchDeadLetters(
     if (looking) return;
     looking = true;
     platform
-      .queueDepths()
-      .then((depths) => report(depths.deadLetters))
+      .deadLetterDepths()
+      .then(report)
       // A look that fails is no news; the next one tries again.
       .catch(() => {})
       .finally(() => {
