@@ -32,7 +32,8 @@ Usage:
   totes verify
       Reconciles the warehouse against the source: dimensions row for row, one fact row per source
       row version, counts and sums per table, currency and day. Exits 1 with a readable diff on any
-      mismatch. TOTES_VERIFY_SAMPLE_LIMIT sets how many differences each failed check shows.
+      mismatch. TOTES_VERIFY_SAMPLE_LIMIT sets how many differences each failed check shows. With
+      TOTES_SOURCE_URL=none, reconciles against the lake's raw zone (the latest version of each row).
   totes dlq list [--json]
       Every dead-letter queue with its depth and the age of its oldest message. Exits 1 when the
       queues cannot be read (no platform running, a wrong --stage), and says why, in --json too.
@@ -43,9 +44,10 @@ Usage:
   totes dlq purge <queue> [--yes]
       Deletes every message of a dead-letter queue, after asking.
   totes status [--json] [--max-lag S] [--max-dlq N]
-      Per table and model: the last run, what changed, the lag; the depth of every queue.
-      Exits 1 when a lag or a dead-letter queue passes its threshold, or when the queues, the
-      warehouse or a source table cannot be read; --json then still prints a whole document.
+      Per table and model: the last run, what changed, the lag; the inbox's files per table (on an
+      inbox-only platform, or once it has seen a file); the depth of every queue. Exits 1 when a lag
+      or a dead-letter queue passes its threshold, an inbox file is quarantined, or when the queues,
+      the warehouse or a source table cannot be read; --json then still prints a whole document.
   totes dashboard [--port N] [--stage NAME]
       Serves the live dashboard on 127.0.0.1 (a free port, or TOTES_DASHBOARD_PORT): sales, purchases,
       payments and the platform's health, updated as loads complete. Reads the warehouse that

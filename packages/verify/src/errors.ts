@@ -12,6 +12,12 @@ export const VerifyErrorCode = {
   invalidValue: 'INVALID_VALUE',
   /** The model declares something the verification cannot reconcile (a key that is not a copied primary key). */
   unsupportedModel: 'UNSUPPORTED_MODEL',
+  /** The lake's raw zone holds no part: nothing was extracted, so there is nothing to verify against. */
+  rawZoneEmpty: 'RAW_ZONE_EMPTY',
+  /** The lake's raw zone could not be listed or a part of it read (unreachable, corrupt, no permission). */
+  rawZoneUnreadable: 'RAW_ZONE_UNREADABLE',
+  /** Neither a source database nor a lake to verify against. */
+  noSource: 'NO_SOURCE',
 } as const;
 export type VerifyErrorCode = (typeof VerifyErrorCode)[keyof typeof VerifyErrorCode];
 

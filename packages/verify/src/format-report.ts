@@ -67,13 +67,13 @@ export function formatDifferences(check: CheckResult): string[] {
 }
 
 /**
- * The report as a person scans it: one line per check with ✓ or ✗, the table, the check and its summary; under
+ * The report as a person scans it: what the warehouse was compared with, then one line per check with ✓ or ✗, the table, the check and its summary; under
  * each failed check, a small aligned table of its first differences; last, the verdict.
  */
 export function formatReport(report: VerifyReport): string {
   const tableWidth = Math.max(0, ...report.checks.map((check) => check.table.length));
   const nameWidth = Math.max(0, ...report.checks.map((check) => check.name.length));
-  const lines: string[] = [];
+  const lines: string[] = report.source ? [`compared with ${report.source}`] : [];
   report.checks.forEach((check) => {
     const mark = check.ok ? ReportMark.passed : ReportMark.failed;
     lines.push(

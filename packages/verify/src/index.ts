@@ -1,7 +1,11 @@
 export { VerifyError, VerifyErrorCode } from './errors';
 export { formatReport, ReportMark } from './format-report';
+export type { RawZoneLake, RawZoneOptions } from './raw-zone';
+export { defaultRunRows, rawZoneSource } from './raw-zone';
 export type { RunVerifyOptions } from './run-verify';
 export { runVerify, VerifyExitCode, VerifyVariable } from './run-verify';
+export type { SourceOfTruth, SourceRows } from './source-of-truth';
+export { databaseSource } from './source-of-truth';
 export type { CheckResult, Difference, VerifyOptions, VerifyReport } from './types';
 export { CheckName, DifferenceKind, defaultSampleLimit } from './types';
 export { verifyWarehouse } from './verify-warehouse';

@@ -29,4 +29,13 @@ describe('runVerify', () => {
     await expect(running).rejects.toThrow(/TOTES_SOURCE_URL must be a postgres:\/\/ URL/);
     await expect(running).rejects.not.toThrow(/s3cret/);
   });
+
+  it('refuses a platform with no source database and no lake, naming both settings', async () => {
+    const running = runVerify({ ...urls, sourceUrl: 'none', env: {}, write: () => {} });
+
+    await expect(running).rejects.toMatchObject({
+      code: VerifyErrorCode.noSource,
+      message: expect.stringMatching(/TOTES_SOURCE_URL=none.*TOTES_LAKE_URL/),
+    });
+  });
 });

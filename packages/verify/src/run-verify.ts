@@ -1,6 +1,9 @@
-import { ConfigVariable, createPool, postgresUrl } from '@totes/runtime';
+import { ConfigVariable, createLake, createPool, noSourceUrl, postgresUrl } from '@totes/runtime';
+import type pg from 'pg';
 import { VerifyError, VerifyErrorCode } from './errors';
 import { formatReport } from './format-report';
+import { rawZoneSource } from './raw-zone';
+import { databaseSource, type SourceOfTruth } from './source-of-truth';
 import { defaultSampleLimit } from './types';
 import { verifyWarehouse } from './verify-warehouse';
 
@@ -14,8 +17,13 @@ export const VerifyVariable = {
 export interface RunVerifyOptions {
   /** Read for {@link VerifyVariable}; `process.env` by default. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** totesys: opened read-only. */
+  /**
+   * totesys, opened read-only; or `none` on a platform with no source database, which is then verified against
+   * the raw zone of `lakeUrl`.
+   */
   sourceUrl: string;
+  /** The lake, read only when there is no source database. */
+  lakeUrl?: string;
   /** The warehouse: opened read-only too; the verification never writes. */
   warehouseUrl: string;
   warehouseSchema: string;
@@ -39,22 +47,38 @@ function sampleLimitOf(env: Readonly<Record<string, string | undefined>>): numbe
   return limit;
 }
 
+/** The source of truth the options name, and the pool to close after, if one was opened. */
+function sourceOf(options: RunVerifyOptions): { truth: SourceOfTruth; pool?: pg.Pool } {
+  if (options.sourceUrl !== noSourceUrl) {
+    const url = postgresUrl(ConfigVariable.sourceUrl, options.sourceUrl);
+    const pool = createPool(url, { readOnly: true, max: 1, applicationName: 'totes-verify' });
+    return { truth: databaseSource(pool), pool };
+  }
+  if (!options.lakeUrl) {
+    throw new VerifyError(
+      VerifyErrorCode.noSource,
+      `there is no source database (${ConfigVariable.sourceUrl}=none) and no lake (${ConfigVariable.lakeUrl}) to verify against`,
+    );
+  }
+  return { truth: rawZoneSource(createLake(options.lakeUrl)) };
+}
+
 /**
- * `totes verify`: reconciles the warehouse against the source, prints the report and resolves to the exit code,
- * 0 when every check passed and 1 when anything differs. Failures to verify at all (an unreachable database, a
- * warehouse never migrated, a malformed setting) reject, with messages that never echo a password.
+ * `totes verify`: reconciles the warehouse against the source database, or against the lake's raw zone when there
+ * is none, prints the report and resolves to the exit code, 0 when every check passed and 1 when anything differs.
+ * Failures to verify at all (an unreachable database, an empty or unreadable raw zone, a warehouse never migrated, a
+ * malformed setting) reject, with messages that never echo a password.
  */
 export async function runVerify(options: RunVerifyOptions): Promise<number> {
   const env = options.env ?? process.env;
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const sampleLimit = sampleLimitOf(env);
-  const sourceUrl = postgresUrl(ConfigVariable.sourceUrl, options.sourceUrl);
   const warehouseUrl = postgresUrl(ConfigVariable.warehouseUrl, options.warehouseUrl);
-  const source = createPool(sourceUrl, { readOnly: true, max: 1, applicationName: 'totes-verify' });
+  const source = sourceOf(options);
   const warehouse = createPool(warehouseUrl, { readOnly: true, max: 1, applicationName: 'totes-verify' });
   try {
     const report = await verifyWarehouse({
-      source,
+      source: source.truth,
       warehouse,
       warehouseSchema: options.warehouseSchema,
       sampleLimit,
@@ -62,6 +86,6 @@ export async function runVerify(options: RunVerifyOptions): Promise<number> {
     write(`${formatReport(report)}\n`);
     return report.ok ? VerifyExitCode.ok : VerifyExitCode.mismatch;
   } finally {
-    await Promise.all([source.end(), warehouse.end()]);
+    await Promise.all([source.pool?.end(), warehouse.end()]);
   }
 }

@@ -1,5 +1,6 @@
 import type { LakeValue } from '@totes/model';
 import type pg from 'pg';
+import type { SourceOfTruth } from './source-of-truth';
 
 /** What kind of disagreement a {@link Difference} records, and which side lacks what. */
 export const DifferenceKind = {
@@ -91,12 +92,17 @@ export interface VerifyReport {
   readonly ok: boolean;
   /** The checks in the order the model declares the tables. */
   readonly checks: readonly CheckResult[];
+  /** What the warehouse was compared with: `the source database`, `the raw zone of file:///…`. */
+  readonly source?: string;
 }
 
 /** What {@link verifyWarehouse} compares. */
 export interface VerifyOptions {
-  /** totesys; only read, inside one read-only snapshot. */
-  readonly source: pg.Pool;
+  /**
+   * What the warehouse should hold: totesys (a pool, only read inside one read-only snapshot), or any
+   * {@link SourceOfTruth}, such as the lake's raw zone on a platform with no source database.
+   */
+  readonly source: pg.Pool | SourceOfTruth;
   /** The warehouse; only read, inside one read-only snapshot. */
   readonly warehouse: pg.Pool;
   /** The schema that holds the warehouse tables. */

@@ -13,19 +13,14 @@ import { verifyReferences } from './dimension-references';
 import { deriveDimensionRows, indexByKey, type PartnerRows } from './dimension-rows';
 import { VerifyError, VerifyErrorCode } from './errors';
 import { dimensionShapeOf, factShapeOf } from './model-shapes';
-import {
-  missingWarehouseTables,
-  readSourceTable,
-  readWarehouseTable,
-  streamSourceTable,
-  streamWarehouseTable,
-} from './queries';
+import { missingWarehouseTables, readWarehouseTable, streamWarehouseTable } from './queries';
 import { withSnapshot } from './snapshot';
+import { databaseSource, isSourceOfTruth, type SourceRows } from './source-of-truth';
 import { type CheckResult, defaultSampleLimit, type VerifyOptions, type VerifyReport } from './types';
 
-/** The two sides of a verification: one snapshot of each database. */
+/** The two sides of a verification: one view of the source rows, one snapshot of the warehouse. */
 interface Sides {
-  readonly source: pg.ClientBase;
+  readonly source: SourceRows;
   readonly warehouse: pg.ClientBase;
   readonly schema: string;
   readonly sampleLimit: number;
@@ -41,10 +36,12 @@ interface Sides {
  * - every dimension key a fact holds names a dimension row (one anti-join per reference: the warehouse's foreign
  *   keys are declared, not enforced).
  *
- * The databases are compared in TypeScript, each read in one read-only snapshot; tables are streamed in key order
- * and merged, so memory stays bounded whatever their size (only the small joined lookups and the calendar are read
- * whole). Differences are reported, never thrown.
- * @throws {VerifyError} when the sample limit is malformed or the warehouse lacks a model table.
+ * The source rows come from the source database or the lake's raw zone (a {@link SourceOfTruth}; a pool is the
+ * source database). The sides are compared in TypeScript, each read in one consistent view; tables are streamed in
+ * key order and merged, so memory stays bounded whatever their size (only the small joined lookups and the
+ * calendar are read whole). Differences are reported, never thrown.
+ * @throws {VerifyError} when the sample limit is malformed, the warehouse lacks a model table, or the source
+ * cannot be read (an empty or unreadable raw zone).
  */
 export async function verifyWarehouse(options: VerifyOptions): Promise<VerifyReport> {
   const sampleLimit = options.sampleLimit ?? defaultSampleLimit;
@@ -54,7 +51,8 @@ export async function verifyWarehouse(options: VerifyOptions): Promise<VerifyRep
       `the sample limit must be a whole number ≥ 0, got ${sampleLimit}`,
     );
   }
-  return withSnapshot(options.source, (source) =>
+  const truth = isSourceOfTruth(options.source) ? options.source : databaseSource(options.source);
+  return truth.openRows((source) =>
     withSnapshot(options.warehouse, async (warehouse) => {
       const sides = { source, warehouse, schema: options.warehouseSchema, sampleLimit };
       const missing = await missingWarehouseTables(warehouse, sides.schema, warehouseModels);
@@ -64,7 +62,7 @@ export async function verifyWarehouse(options: VerifyOptions): Promise<VerifyRep
           `the warehouse schema "${sides.schema}" has no table ${missing.join(', ')}: load the warehouse first`,
         );
       }
-      return verifyModels(sides);
+      return { ...(await verifyModels(sides)), source: truth.name };
     }),
   );
 }
@@ -102,11 +100,11 @@ async function verifyDimension(sides: Sides, dimension: TableDimension): Promise
   const shape = dimensionShapeOf(dimension);
   const partners = new Map<string, PartnerRows>();
   for (const table of shape.joined) {
-    partners.set(table.name, indexByKey(await readSourceTable(sides.source, table), table.primaryKey));
+    partners.set(table.name, indexByKey(await sides.source.read(table), table.primaryKey));
   }
   return compareDimension(
     dimension,
-    deriveDimensionRows(shape, streamSourceTable(sides.source, shape.source), partners),
+    deriveDimensionRows(shape, sides.source.stream(shape.source), partners),
     streamWarehouseTable(sides.warehouse, sides.schema, dimension, [dimension.key]),
     sides.sampleLimit,
   );
@@ -116,7 +114,7 @@ function verifyFact(sides: Sides, fact: FactModel) {
   const shape = factShapeOf(fact);
   return compareFact(
     shape,
-    streamSourceTable(sides.source, shape.source),
+    sides.source.stream(shape.source),
     streamWarehouseTable(sides.warehouse, sides.schema, fact, [shape.keyColumn, ...shape.versionColumns]),
     sides.sampleLimit,
   );

@@ -1,11 +1,11 @@
-import { hasSourceDatabase, loadConfig } from '@totes/runtime';
+import { loadConfig } from '@totes/runtime';
 import { runVerify, VerifyError } from '@totes/verify';
 import { readPlatformFile } from '../ops/platform-file';
 import { openEnvironment, stateDirOf } from '../stack';
 
 /**
- * `totes verify`: reconciles the warehouse against the source, on the embedded stack or the URLs in env. Exit 0
- * when they agree, 1 with a readable diff when they do not, 2 when the comparison could not run. While `pnpm start`
+ * `totes verify`: reconciles the warehouse against the source database, or the lake's raw zone on a platform with
+ * none (`TOTES_SOURCE_URL=none`), on the embedded stack or the URLs in env. Exit 0 when they agree, 1 with a readable diff when they do not, 2 when the comparison could not run. While `pnpm start`
  * runs here, it compares the databases that platform uses instead of booting the stack a second time.
  */
 export async function verify(options: { seed: number; scale: number }): Promise<number> {
@@ -28,17 +28,10 @@ export async function verify(options: { seed: number; scale: number }): Promise<
 
 async function compare(config: {
   sourceUrl: string;
+  lakeUrl: string;
   warehouseUrl: string;
   warehouseSchema: string;
 }): Promise<number> {
-  if (!hasSourceDatabase(config)) {
-    // Reconciling an inbox-only platform against its raw zone is a later slice of the inbox (docs/inbox.md).
-    process.stderr.write(
-      'totes verify could not compare: this platform has no source database (TOTES_SOURCE_URL=none), and ' +
-        'verifying against the raw zone is not built yet\n',
-    );
-    return 2;
-  }
   try {
     return await runVerify({ env: process.env, ...config });
   } catch (error) {

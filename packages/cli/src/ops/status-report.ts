@@ -46,6 +46,22 @@ export interface ModelStatus {
   readonly lastCause: { readonly table: string; readonly runId: string } | null;
 }
 
+/** One table's files in the inbox (`totes inbox list` shows each file). */
+export interface InboxTableStatus {
+  /** The table the files' folder names; null for files under a folder that names no table. */
+  readonly table: string | null;
+  readonly loaded: number;
+  readonly quarantined: number;
+  /** Files found and not finished yet: discovered, or claimed and being read. */
+  readonly inFlight: number;
+  /** Rows loaded from the table's files. */
+  readonly rows: number;
+  /** The file loaded last, and when. */
+  readonly lastLoaded: { readonly key: string; readonly at: string } | null;
+  /** The file quarantined last, for the alert's `totes inbox show`; null when none is. */
+  readonly lastQuarantined: string | null;
+}
+
 /** The depth of a queue and of its dead-letter queue. */
 export interface QueueStatus {
   readonly queue: string;
@@ -63,6 +79,11 @@ export interface StatusReport {
   readonly queues: readonly QueueStatus[] | null;
   /** Why the queues could not be found or read (no platform running, a wrong stage, no endpoint), when they could not. */
   readonly queuesError?: string;
+  /**
+   * The inbox's files per table, on a platform with no source database or whose inbox has seen files; absent or
+   * null otherwise.
+   */
+  readonly inbox?: readonly InboxTableStatus[] | null;
   /** Why the tables and models are missing, when they are. */
   readonly note?: string;
   /** Why the warehouse (the run ledger, the loads) could not be read, when it could not. */
@@ -111,9 +132,12 @@ async function readQueues(
   }
 }
 
-type DatabaseStatus = Pick<StatusReport, 'tables' | 'models' | 'note' | 'warehouseError'>;
+type DatabaseStatus = Pick<StatusReport, 'tables' | 'models' | 'inbox' | 'note' | 'warehouseError'>;
 
-/** Every table's lag and every model's last load, or why they cannot be read. */
+/**
+ * Every table's lag, every model's last load and the inbox's files, or why they cannot be read. A platform with no
+ * source database has no tables to show: its inbox stands in for them.
+ */
 async function readDatabases(options: StatusSources): Promise<DatabaseStatus> {
   if (!options.sourceUrl || !options.warehouseUrl) {
     const missing = [
@@ -122,13 +146,10 @@ async function readDatabases(options: StatusSources): Promise<DatabaseStatus> {
     ];
     return { tables: null, models: null, note: `set ${missing.join(' and ')} to see tables and models` };
   }
-  if (options.sourceUrl === noSourceUrl)
-    return {
-      tables: null,
-      models: null,
-      note: 'no source database (TOTES_SOURCE_URL=none): `totes inbox list` shows the inbox files',
-    };
-  const source = createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
+  const inboxOnly = options.sourceUrl === noSourceUrl;
+  const source = inboxOnly
+    ? null
+    : createPool(options.sourceUrl, { readOnly: true, max: 2, applicationName: 'totes-status' });
   const warehouse = createPool(options.warehouseUrl, { max: 2, applicationName: 'totes-status' });
   const cannotRead = (warehouseError: string): DatabaseStatus => ({
     tables: null,
@@ -139,16 +160,57 @@ async function readDatabases(options: StatusSources): Promise<DatabaseStatus> {
   try {
     const warehouseError = await unreadable(warehouse);
     if (warehouseError) return cannotRead(warehouseError);
+    const inbox = await readInbox(warehouse, options.stateSchema);
     return {
-      tables: await readTables(source, warehouse, options.stateSchema),
+      tables: source ? await readTables(source, warehouse, options.stateSchema) : null,
       models: await readModels(warehouse, options.stateSchema),
+      inbox: inboxOnly || inbox.length > 0 ? inbox : null,
+      ...(inboxOnly
+        ? { note: 'no source database (TOTES_SOURCE_URL=none): the inbox is the only source' }
+        : {}),
     };
   } catch (error) {
     // A warehouse that answers but has no run ledger (the platform never ran on it) cannot say more either.
     return cannotRead(redactSecrets((error as Error).message));
   } finally {
-    await Promise.all([source.end(), warehouse.end()]);
+    await Promise.all([source?.end(), warehouse.end()]);
   }
+}
+
+/** The inbox ledger summed up per table, tables in name order and files under no table last. */
+async function readInbox(warehouse: pg.Pool, stateSchema: string): Promise<InboxTableStatus[]> {
+  const { rows } = await warehouse.query<{
+    table_name: string | null;
+    loaded: number;
+    quarantined: number;
+    in_flight: number;
+    rows: number;
+    last_loaded: string | null;
+    last_loaded_at: Date | null;
+    last_quarantined: string | null;
+  }>(
+    `SELECT table_name,
+       count(*) FILTER (WHERE state = 'loaded')::integer AS loaded,
+       count(*) FILTER (WHERE state = 'quarantined')::integer AS quarantined,
+       count(*) FILTER (WHERE state IN ('discovered', 'claimed'))::integer AS in_flight,
+       coalesce(sum(rows_loaded) FILTER (WHERE state = 'loaded'), 0)::float8 AS rows,
+       (array_agg(file_key ORDER BY finished_at DESC) FILTER (WHERE state = 'loaded'))[1] AS last_loaded,
+       max(finished_at) FILTER (WHERE state = 'loaded') AS last_loaded_at,
+       (array_agg(file_key ORDER BY finished_at DESC) FILTER (WHERE state = 'quarantined'))[1] AS last_quarantined
+     FROM ${pg.escapeIdentifier(stateSchema)}.inbox_file GROUP BY table_name ORDER BY table_name NULLS LAST`,
+  );
+  return rows.map((row) => ({
+    table: row.table_name,
+    loaded: row.loaded,
+    quarantined: row.quarantined,
+    inFlight: row.in_flight,
+    rows: row.rows,
+    lastLoaded:
+      row.last_loaded && row.last_loaded_at
+        ? { key: row.last_loaded, at: row.last_loaded_at.toISOString() }
+        : null,
+    lastQuarantined: row.last_quarantined,
+  }));
 }
 
 async function readTables(source: pg.Pool, warehouse: pg.Pool, stateSchema: string): Promise<TableStatus[]> {
@@ -278,6 +340,7 @@ export function formatStatus(report: StatusReport): string {
       );
     }
   }
+  if (report.inbox) lines.push(...formatInbox(report.inbox));
   lines.push('', 'queues                     depth   dead-lettered');
   if (report.queuesError) lines.push(`  CANNOT READ THE QUEUES: ${report.queuesError}`);
   for (const q of report.queues ?? [])
@@ -286,6 +349,26 @@ export function formatStatus(report: StatusReport): string {
     );
   if (report.note) lines.push('', `note: ${report.note}`);
   return lines.join('\n');
+}
+
+/** The inbox section of the report: one line per table, and what quarantined each table's files. */
+function formatInbox(inbox: readonly InboxTableStatus[]): string[] {
+  const lines = ['', 'inbox files                loaded  quarantined  in flight         rows  last loaded'];
+  if (inbox.length === 0) lines.push('  (no file yet)');
+  for (const i of inbox) {
+    const last = i.lastLoaded ? `${i.lastLoaded.key} at ${i.lastLoaded.at}` : '-';
+    lines.push(
+      `  ${(i.table ?? '(no table)').padEnd(24)} ${String(i.loaded).padStart(6)} ${String(i.quarantined).padStart(12)} ${String(i.inFlight).padStart(10)} ${String(i.rows).padStart(12)}  ${last}`,
+    );
+    if (i.lastQuarantined) lines.push(`    QUARANTINED: ${quarantineAlert(i)}`);
+  }
+  return lines;
+}
+
+/** What status says of a table with quarantined inbox files: how many, and the command that shows the last. */
+function quarantineAlert(inbox: InboxTableStatus): string {
+  const files = `${inbox.quarantined} inbox file${inbox.quarantined === 1 ? '' : 's'}`;
+  return `${files} of ${inbox.table ?? 'no table'} quarantined, the last ${inbox.lastQuarantined}: \`totes inbox show ${inbox.lastQuarantined}\``;
 }
 
 /** What status says of a table with rows stamped after the source's clock. */
@@ -311,6 +394,7 @@ export function alertsOf(
     if (t.lagSeconds !== null && t.lagSeconds > thresholds.maxLagSeconds)
       alerts.push(`${t.table} is ${t.lagSeconds} s behind (threshold ${thresholds.maxLagSeconds} s)`);
   }
+  for (const i of report.inbox ?? []) if (i.lastQuarantined) alerts.push(quarantineAlert(i));
   for (const q of report.queues ?? []) {
     if (q.deadLetters > thresholds.maxDeadLetters)
       alerts.push(
