@@ -137,6 +137,21 @@ describe('verify and status on an inbox-only platform', () => {
       alerts: expect.arrayContaining([alert]),
     });
   });
+
+  it('stops alerting for a quarantined file once a fixed version of it has loaded under the same name', async () => {
+    await drop(t, 'design', 'bad.csv', [
+      designHeader,
+      '900001,2024-01-01 00:00:00,Fixed,/d,fixed.json,2024-01-02 00:00:00',
+    ]);
+
+    await t.runOnce();
+    const json = JSON.parse((await totes('status', '--json')).out);
+
+    expect(json.inbox).toContainEqual(
+      expect.objectContaining({ table: 'design', loaded: 3, quarantined: 0, lastQuarantined: null }),
+    );
+    expect(json.alerts.filter((line: string) => line.includes('inbox file'))).toEqual([]);
+  });
 });
 
 async function drop(t: TestPlatform, table: string, name: string, lines: string[]): Promise<void> {

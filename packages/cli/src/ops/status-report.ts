@@ -51,6 +51,7 @@ export interface InboxTableStatus {
   /** The table the files' folder names; null for files under a folder that names no table. */
   readonly table: string | null;
   readonly loaded: number;
+  /** Quarantined file versions that no later version of the same file has replaced. */
   readonly quarantined: number;
   /** Files found and not finished yet: discovered, or claimed and being read. */
   readonly inFlight: number;
@@ -179,6 +180,7 @@ async function readDatabases(options: StatusSources): Promise<DatabaseStatus> {
 
 /** The inbox ledger summed up per table, tables in name order and files under no table last. */
 async function readInbox(warehouse: pg.Pool, stateSchema: string): Promise<InboxTableStatus[]> {
+  const s = pg.escapeIdentifier(stateSchema);
   const { rows } = await warehouse.query<{
     table_name: string | null;
     loaded: number;
@@ -191,13 +193,23 @@ async function readInbox(warehouse: pg.Pool, stateSchema: string): Promise<Inbox
   }>(
     `SELECT table_name,
        count(*) FILTER (WHERE state = 'loaded')::integer AS loaded,
-       count(*) FILTER (WHERE state = 'quarantined')::integer AS quarantined,
+       count(*) FILTER (WHERE state = 'quarantined' AND NOT superseded)::integer AS quarantined,
        count(*) FILTER (WHERE state IN ('discovered', 'claimed'))::integer AS in_flight,
        coalesce(sum(rows_loaded) FILTER (WHERE state = 'loaded'), 0)::float8 AS rows,
        (array_agg(file_key ORDER BY finished_at DESC) FILTER (WHERE state = 'loaded'))[1] AS last_loaded,
        max(finished_at) FILTER (WHERE state = 'loaded') AS last_loaded_at,
-       (array_agg(file_key ORDER BY finished_at DESC) FILTER (WHERE state = 'quarantined'))[1] AS last_quarantined
-     FROM ${pg.escapeIdentifier(stateSchema)}.inbox_file GROUP BY table_name ORDER BY table_name NULLS LAST`,
+       (array_agg(file_key ORDER BY finished_at DESC) FILTER (WHERE state = 'quarantined' AND NOT superseded))[1]
+         AS last_quarantined
+     FROM (
+       -- A quarantined version that a later version of the same file has replaced (fixed and dropped again) is
+       -- history, not something to act on: it stays in the ledger but raises no alert.
+       SELECT f.*, EXISTS (
+         SELECT 1 FROM ${s}.inbox_file later
+         WHERE later.file_key = f.file_key AND later.discovered_at > f.discovered_at AND later.state <> 'quarantined'
+       ) AS superseded
+       FROM ${s}.inbox_file f
+     ) AS versions
+     GROUP BY table_name ORDER BY table_name NULLS LAST`,
   );
   return rows.map((row) => ({
     table: row.table_name,
