@@ -7,10 +7,13 @@ import {
   type LambdaRuntime,
   LambdaVariable,
 } from '@totes/aws-entry';
-import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
+import type { InboxFile } from '@totes/contracts';
+import { ServiceName, type SourceTable, sourceTableNames, sourceTables } from '@totes/model';
 import {
   checkSourceSchema,
   createDeleteCheckStore,
+  createInboxLedger,
+  createInboxStore,
   createRunLedger,
   createSchemaDriftStore,
   createWatermarkStore,
@@ -21,9 +24,11 @@ import {
   tryAdvisoryLock,
   withAdvisoryLock,
 } from '@totes/runtime';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type pg from 'pg';
 import { type LockTry, runDetectionLoop, whenLockFree } from './detection-loop';
+import type { InboxDetectorPorts } from './discover-files';
+import { handleInboxEvents, isSqsEvent } from './inbox-events-entry';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
 
@@ -63,12 +68,17 @@ export function createDetectorHandler(
     runtime.invoked(context);
     const config = runtime.config();
     const warehouse = await runtime.warehousePool();
-    await runtime.once('migrate-state', () =>
-      withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
-        migrateState(warehouse, config.stateSchema),
-      ),
-    );
-    const cycle = () => runtime.withFreshCredentials(() => detectOnce(runtime, config));
+    await migrateOnce(runtime, config);
+    const inbox = inboxOf(runtime, config);
+    const cycle = () =>
+      runtime.withFreshCredentials(() =>
+        detectOnce(
+          runtime,
+          config,
+          sourceTables,
+          inbox && { list: () => inbox.store.list(), ledger: inbox.ledger },
+        ),
+      );
     const lock = detectorLockName(config.stage);
     let outcome: LockTry<CycleSummary[]>;
     if (config.detectMode === DetectMode.continuous && context) {
@@ -124,21 +134,48 @@ function summarise(cycles: readonly CycleSummary[]): DetectionSummary {
   };
 }
 
-async function detectOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<CycleSummary> {
-  const [warehouse, source] = await Promise.all([runtime.warehousePool(), runtime.sourcePool()]);
+/** The inbox the detector lists, when it was given one (`TOTES_INBOX_URL`), and its ledger. */
+function inboxOf(runtime: LambdaRuntime, config: LambdaConfig) {
+  if (config.inboxUrl === undefined) return undefined;
+  const store = createInboxStore(config.inboxUrl, { s3Client: runtime.aws().s3 });
+  return { store, ledger: lazyLedger(runtime, config.stateSchema) };
+}
+
+/** The inbox ledger over the warehouse pool, which is opened (its secret read) only when first needed. */
+function lazyLedger(runtime: LambdaRuntime, stateSchema: string): InboxDetectorPorts['ledger'] {
+  const ledger = async () => createInboxLedger(await runtime.warehousePool(), stateSchema);
+  return {
+    discover: async (files) => (await ledger()).discover(files),
+    due: async (now) => (await ledger()).due(now),
+    claim: async (file, claimId, now, leaseMs) => (await ledger()).claim(file, claimId, now, leaseMs),
+  };
+}
+
+/**
+ * One detection cycle: over `tables` of the source, and the inbox's `files` when given (listed, or named by event
+ * notifications). The source pool is opened only when a table is asked.
+ */
+async function detectOnce(
+  runtime: LambdaRuntime,
+  config: LambdaConfig,
+  tables: readonly SourceTable[],
+  inbox?: InboxDetectorPorts,
+): Promise<CycleSummary> {
+  const warehouse = await runtime.warehousePool();
   const result = await runDetectionCycle({
     ports: {
-      tables: sourceTables,
-      findPendingChanges: (table, after, marginFrom) =>
-        findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
+      tables,
+      findPendingChanges: async (table, after, marginFrom) =>
+        findPendingChanges(await runtime.sourcePool(), table, after, marginFrom, config.lateCommitMarginMs),
       lateCommitMarginMs: config.lateCommitMarginMs,
       watermarks: createWatermarkStore(warehouse, config.stateSchema),
       now: () => new Date(),
       claimLeaseMs: lambdaClaimLeaseMs,
       drift: createSchemaDriftStore(warehouse, config.stateSchema),
-      checkSchema: (table) => checkSourceSchema(source, table),
+      checkSchema: async (table) => checkSourceSchema(await runtime.sourcePool(), table),
       deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
       deleteCheckIntervalMs: config.deleteCheckIntervalMs,
+      ...(inbox ? { inbox } : {}),
     },
     publisher: runtime.publisher(),
     runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
@@ -155,5 +192,50 @@ async function detectOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise
   };
 }
 
-/** The Lambda handler: `packages/change-detector/src/lambda.handler`. Importing it connects to nothing. */
-export const handler = createDetectorHandler(createLambdaRuntime({ service: ServiceName.changeDetector }));
+/**
+ * The inbox's event notifications (an SQS batch from the `inbox-events` queue): the files they name are recorded
+ * and claimed at once, by a cycle over no source table whose inbox is those files (the path a listing takes). A
+ * record that is not an S3 event is reported failed, alone, and dead-lettered by the queue's redrive.
+ */
+export function createInboxEventsHandler(
+  runtime: LambdaRuntime,
+): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
+  return async (event, context) => {
+    runtime.invoked(context);
+    const config = runtime.config();
+    const inbox = granted(inboxOf(runtime, config), 'the inbox', LambdaVariable.inboxUrl);
+    return handleInboxEvents(event, {
+      inboxUrl: inbox.store.describe(),
+      logger: runtime.logger,
+      detect: async (files: readonly InboxFile[]) => {
+        await migrateOnce(runtime, config);
+        const result = await runtime.withFreshCredentials(() =>
+          detectOnce(runtime, config, [], { list: async () => [...files], ledger: inbox.ledger }),
+        );
+        return result.runId;
+      },
+    });
+  };
+}
+
+async function migrateOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<void> {
+  const warehouse = await runtime.warehousePool();
+  await runtime.once('migrate-state', () =>
+    withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
+      migrateState(warehouse, config.stateSchema),
+    ),
+  );
+}
+
+/**
+ * The Lambda handler: `packages/change-detector/src/lambda.handler`. The schedule invokes it for detection cycles,
+ * the `inbox-events` queue with batches of event notifications. Importing it connects to nothing.
+ */
+export function createHandler(runtime: LambdaRuntime) {
+  const scheduled = createDetectorHandler(runtime);
+  const events = createInboxEventsHandler(runtime);
+  return (event?: unknown, context?: Context): Promise<DetectionSummary | SQSBatchResponse> =>
+    isSqsEvent(event) ? events(event, context) : scheduled(event, context);
+}
+
+export const handler = createHandler(createLambdaRuntime({ service: ServiceName.changeDetector }));
