@@ -39,7 +39,7 @@ export const lambdaClaimLeaseMs = 10 * 60_000;
 export interface DetectionSummary {
   /** The last cycle's run; null when another invocation held the detector's lock and no cycle ran. */
   readonly runId: string | null;
-  /** Tables that published a `changes` message, in any cycle. */
+  /** Tables that published a `changes` message (a window, a delete check or an inbox file), in any cycle. */
   readonly changed: readonly string[];
   /** Tables whose detection failed in the last cycle; the next cycle asks again. */
   readonly failed: readonly string[];
@@ -187,7 +187,9 @@ async function detectOnce(
   });
   return {
     runId: result.runId,
-    changed: [...result.changes, ...result.deleteChecks].map((change) => change.table),
+    changed: [
+      ...new Set([...result.changes, ...result.deleteChecks, ...result.files].map((change) => change.table)),
+    ],
     failed: result.skipped.filter((skip) => skip.reason === SkipReason.failed).map((skip) => skip.table),
   };
 }
