@@ -35,20 +35,21 @@ export function createExtractorHandler(runtime: LambdaRuntime): SqsHandler {
 
 async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
   const config = runtime.config();
-  const [warehouse, namespaces] = await Promise.all([runtime.warehousePool(), runtime.namespaces()]);
-  // The source pool is opened (its secret read) only when a window or a delete check asks it: a file needs none.
-  const source = () => runtime.sourcePool();
+  const [source, warehouse, namespaces] = await Promise.all([
+    runtime.sourcePool(),
+    runtime.warehousePool(),
+    runtime.namespaces(),
+  ]);
   const publisher = runtime.publisher();
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   return {
-    checkSchema: async (table) => checkSourceSchema(await source(), table),
-    readWindow: async (table, window, horizon) =>
-      readChangeWindow(await source(), table, window, undefined, horizon),
+    checkSchema: (table) => checkSourceSchema(source, table),
+    readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
     writeColumns: runtime.lake().writeColumns,
     writeDataset: runtime.lake().writeDataset,
     listRaw: (prefix) => runtime.lake().list(prefix),
     readDataset: runtime.lake().readDataset,
-    sourceKeys: async (table, from, to) => readSourceKeys(await source(), table, from, to),
+    sourceKeys: (table, from, to) => readSourceKeys(source, table, from, to),
     publish: (extracted) => publisher.publish(TopicName.extracted, extracted),
     watermarks: createWatermarkStore(warehouse, config.stateSchema),
     runs,
