@@ -162,6 +162,8 @@ async function detectOnce(
   inbox?: InboxDetectorPorts,
 ): Promise<CycleSummary> {
   const warehouse = await runtime.warehousePool();
+  // An unreachable source fails the cycle before it starts, unless the cycle asks no table (the inbox's events).
+  if (tables.length > 0) await runtime.sourcePool();
   const result = await runDetectionCycle({
     ports: {
       tables,

@@ -22,7 +22,8 @@ import { createHandler, type DetectionSummary } from '../src/lambda';
 // bucket notifications, so the events are written here as S3 writes them.
 const stage = 'inboxev';
 const bucket = 'totes-inboxev-inbox-000000000000';
-const secretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:totes-dev-warehouse-AbCdEf';
+const secretArnOf = (name: string) =>
+  `arn:aws:secretsmanager:us-east-1:000000000000:secret:totes-dev-${name}-AbCdEf`;
 
 let postgres: TestPostgres;
 let localAws: LocalAws;
@@ -33,7 +34,8 @@ let handler: (event?: unknown) => Promise<DetectionSummary | SQSBatchResponse>;
 
 beforeAll(async () => {
   [postgres, localAws] = await Promise.all([startTestPostgres(), startLocalAws()]);
-  await postgres.ensureDatabase('warehouse');
+  // The source is an empty database: its tables' detection fails, and the cycle goes on to the inbox.
+  await Promise.all([postgres.ensureDatabase('totesys'), postgres.ensureDatabase('warehouse')]);
   localAws.createBucket(bucket);
   clients = createAwsClients({ region: 'us-east-1', endpoint: localAws.endpoint });
   endpoints = await provisionTopology({
@@ -46,13 +48,14 @@ beforeAll(async () => {
   handler = createHandler(
     createLambdaRuntime({
       service: ServiceName.changeDetector,
-      // What infra/services.ts gives the detector, the inbox among it; the source secret is never read here.
+      // What infra/services.ts gives the detector, the inbox among it.
       env: {
         AWS_REGION: 'us-east-1',
         TOTES_STAGE: stage,
         TOTES_WAREHOUSE_SCHEMA: 'totes_inboxev',
         TOTES_STATE_SCHEMA: 'totes_inboxev_state',
-        TOTES_WAREHOUSE_SECRET_ARN: secretArn,
+        TOTES_SOURCE_SECRET_ARN: secretArnOf('source'),
+        TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
         TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys',
         TOTES_INBOX_URL: `s3://${bucket}/inbox`,
         TOTES_TOPIC_CHANGES_ARN: endpoints.topics[TopicName.changes],
@@ -60,8 +63,9 @@ beforeAll(async () => {
       },
       secrets: {
         read: async (id) => {
-          if (id !== secretArn) throw new Error(`no secret ${id}`);
-          return JSON.stringify({ url: postgres.url('warehouse') });
+          if (id === secretArnOf('source')) return JSON.stringify({ url: postgres.url('totesys') });
+          if (id === secretArnOf('warehouse')) return JSON.stringify({ url: postgres.url('warehouse') });
+          throw new Error(`no secret ${id}`);
         },
       },
       awsEndpoint: localAws.endpoint,
