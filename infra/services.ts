@@ -272,24 +272,20 @@ function permissionsOf(
   const { lake, secrets, bus } = input;
   const permissions: sst.aws.FunctionPermissionArgs[] = [];
   if (consumed.length > 0) {
-    // What the event source mapping needs to feed the function.
-    permissions.push({
-      actions: [
-        'sqs:ReceiveMessage',
-        'sqs:DeleteMessage',
-        'sqs:ChangeMessageVisibility',
-        'sqs:GetQueueAttributes',
-      ],
-      resources: consumed.map(({ queue }) => queue.arn),
-    });
-  }
-  // The entry of a topic's queue looks up its queue and dead-letter queue, and dead-letters what can never succeed;
-  // the inbox's events are dead-lettered by the queue's redrive alone.
-  const platformQueues = consumed.filter((queue) => queue !== input.bus.inboxEvents);
-  if (platformQueues.length > 0) {
-    const queues = platformQueues.map(({ queue }) => queue.arn);
-    const deadLetters = platformQueues.map(({ deadLetter }) => deadLetter.arn);
+    const queues = consumed.map(({ queue }) => queue.arn);
+    const deadLetters = consumed.map(({ deadLetter }) => deadLetter.arn);
     permissions.push(
+      // What the event source mapping needs to feed the function.
+      {
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: queues,
+      },
+      // The entry looks up its queue and dead-letter queue, and dead-letters what can never succeed.
       { actions: ['sqs:GetQueueUrl'], resources: [...queues, ...deadLetters] },
       { actions: ['sqs:SendMessage'], resources: access.defers ? [...queues, ...deadLetters] : deadLetters },
     );

@@ -341,8 +341,6 @@ describe('least privilege', () => {
     'sqs:ChangeMessageVisibility',
     'sqs:GetQueueAttributes',
   ];
-  const mappingGrants = (name: string) =>
-    consumeActions.map((action) => `${action} ${arnOf.sqs('pr-42', name)}`);
   const consumerGrants = (queues: readonly string[], options: { defers?: boolean } = {}) =>
     queues.flatMap((name) => {
       const queue = arnOf.sqs('pr-42', name);
@@ -363,8 +361,8 @@ describe('least privilege', () => {
     `s3:ListBucket ${bucket} if StringLike s3:prefix pr-42/${zone}/*`;
   const expected: Record<ServiceName, string[]> = {
     [ServiceName.changeDetector]: [
-      // The inbox's events: received by the event source mapping, dead-lettered by the redrive alone.
-      ...mappingGrants('inbox-events'),
+      // The inbox's events; a malformed one is dead-lettered with its reason.
+      ...consumerGrants(['inbox-events']),
       `s3:ListBucket ${inboxBucketArn('pr-42')} if StringLike s3:prefix inbox/*`,
       `secretsmanager:GetSecretValue ${source}`,
       `secretsmanager:GetSecretValue ${warehouse}`,

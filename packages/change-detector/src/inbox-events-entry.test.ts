@@ -35,10 +35,13 @@ const created = (key: string) =>
     ],
   });
 
-function setup(detect: (files: readonly InboxFile[]) => Promise<string>) {
+function setup(
+  detect: (files: readonly InboxFile[]) => Promise<string>,
+  deadLetter: (record: SQSRecord, error: Error) => Promise<void> = async () => {},
+) {
   const lines: string[] = [];
   const logger = createLogger({}, { write: (line) => lines.push(line) });
-  return { lines, options: { inboxUrl: `s3://${bucket}/inbox`, logger, detect } };
+  return { lines, options: { inboxUrl: `s3://${bucket}/inbox`, logger, detect, deadLetter } };
 }
 
 describe('handleInboxEvents', () => {
@@ -58,21 +61,43 @@ describe('handleInboxEvents', () => {
     expect(seen.map((files) => files.map((file) => file.key))).toEqual([['staff/a.csv', 'design/b.csv']]);
   });
 
-  it('reports a malformed record failed alone, with a clear error in the log, and still records the others', async () => {
+  it('dead-letters a malformed record alone, with a clear error, and still records the others', async () => {
     const seen: string[] = [];
-    const { options, lines } = setup(async (files) => {
-      seen.push(...files.map((file) => file.key));
-      return 'run-1';
-    });
+    const deadLettered: [string, string][] = [];
+    const { options, lines } = setup(
+      async (files) => {
+        seen.push(...files.map((file) => file.key));
+        return 'run-1';
+      },
+      async (bad, error) => {
+        deadLettered.push([bad.messageId, error.message]);
+      },
+    );
     const event: SQSEvent = {
       Records: [record('bad', 'not json'), record('good', created('inbox/staff/a.csv'))],
     };
 
     const response = await handleInboxEvents(event, options);
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLettered).toEqual([
+      ['bad', 'not an S3 event notification of the inbox: the body is not a JSON object: "not json"'],
+    ]);
     expect(seen).toEqual(['staff/a.csv']);
     expect(lines.join('\n')).toMatch(/inbox event malformed.*"messageId":"bad".*not a JSON object/s);
+  });
+
+  it('reports a malformed record failed, for the redrive, when it cannot be dead-lettered', async () => {
+    const { options } = setup(
+      async () => 'run-1',
+      async () => {
+        throw new Error('SQS unreachable');
+      },
+    );
+
+    const response = await handleInboxEvents({ Records: [record('bad', '{}')] }, options);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
   });
 
   it('reports every readable record failed when recording the files fails, so they come again', async () => {
@@ -85,7 +110,8 @@ describe('handleInboxEvents', () => {
 
     const response = await handleInboxEvents(event, options);
 
-    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m1', 'm2']);
+    // The malformed one is dead-lettered all the same: it could never be read.
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m1']);
   });
 
   it('runs no cycle for a batch that names no file (S3’s test event)', async () => {

@@ -1,6 +1,6 @@
 import type { InboxFile } from '@totes/contracts';
 import { type Logger, parseLakeUrl } from '@totes/runtime';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type InboxLocation, parseInboxNotification } from './inbox-events';
 
 /** What a batch of the inbox's event notifications is handled with. */
@@ -10,6 +10,8 @@ export interface InboxEventsOptions {
   readonly logger: Logger;
   /** Records and claims the files (one detection cycle over them); returns the cycle's run. */
   detect(files: readonly InboxFile[]): Promise<string>;
+  /** Moves a record that can never be read to the dead-letter queue, with the reason. */
+  deadLetter(record: SQSRecord, error: Error): Promise<void>;
 }
 
 /** True for an event an SQS event source mapping sends, rather than the schedule's. */
@@ -23,10 +25,10 @@ export function isSqsEvent(event: unknown): event is SQSEvent {
 
 /**
  * Handles one batch of the inbox's notifications: every file the good records name is recorded and claimed in one
- * cycle. A record that is not an S3 event is logged with the reason and reported failed alone, so the queue's redrive
- * moves it to the dead-letter queue and nothing is lost; when the cycle fails, the good records are reported failed
- * and come again. The worker itself never throws for a record. The periodic re-listing finds any file whose event
- * never arrives.
+ * cycle. A record that is not an S3 event is logged and moved to the dead-letter queue with the reason, at once
+ * (reported failed, for the redrive to move after its receives, if that move fails): nothing is lost. When the cycle
+ * fails, the good records are reported failed and come again. The worker itself never throws for a record. The
+ * periodic re-listing finds any file whose event never arrives.
  */
 export async function handleInboxEvents(
   event: SQSEvent,
@@ -48,11 +50,11 @@ export async function handleInboxEvents(
         });
       }
     } catch (error) {
-      options.logger.error('inbox event malformed; reported failed, for the dead-letter queue', {
+      options.logger.error('inbox event malformed; moved to the dead-letter queue', {
         messageId: record.messageId,
         error,
       });
-      failed.push(record.messageId);
+      if (!(await movedToDeadLetter(record, error as Error, options))) failed.push(record.messageId);
     }
   }
   if (files.length > 0) {
@@ -65,6 +67,23 @@ export async function handleInboxEvents(
     }
   }
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+async function movedToDeadLetter(
+  record: SQSRecord,
+  error: Error,
+  options: InboxEventsOptions,
+): Promise<boolean> {
+  try {
+    await options.deadLetter(record, error);
+    return true;
+  } catch (failure) {
+    options.logger.warn('could not dead-letter the inbox event; reported failed for the redrive', {
+      messageId: record.messageId,
+      error: failure,
+    });
+    return false;
+  }
 }
 
 function locationOf(url: string): InboxLocation {

@@ -1,3 +1,4 @@
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import {
   createLambdaRuntime,
   DetectMode,
@@ -6,9 +7,17 @@ import {
   type LambdaConfig,
   type LambdaRuntime,
   LambdaVariable,
+  toSqsMessage,
 } from '@totes/aws-entry';
 import type { InboxFile } from '@totes/contracts';
-import { ServiceName, type SourceTable, sourceTableNames, sourceTables } from '@totes/model';
+import {
+  platformTopology,
+  ServiceName,
+  type SourceTable,
+  scopedName,
+  sourceTableNames,
+  sourceTables,
+} from '@totes/model';
 import {
   checkSourceSchema,
   createDeleteCheckStore,
@@ -17,6 +26,7 @@ import {
   createRunLedger,
   createSchemaDriftStore,
   createWatermarkStore,
+  deadLetter,
   findPendingChanges,
   migrateState,
   pendingRunAges,
@@ -199,7 +209,8 @@ async function detectOnce(
 /**
  * The inbox's event notifications (an SQS batch from the `inbox-events` queue): the files they name are recorded
  * and claimed at once, by a cycle over no source table whose inbox is those files (the path a listing takes). A
- * record that is not an S3 event is reported failed, alone, and dead-lettered by the queue's redrive.
+ * record that is not an S3 event is copied to `inbox-events-dlq` with the reason (as the platform's queues
+ * dead-letter), alone.
  */
 export function createInboxEventsHandler(
   runtime: LambdaRuntime,
@@ -211,6 +222,10 @@ export function createInboxEventsHandler(
     return handleInboxEvents(event, {
       inboxUrl: inbox.store.describe(),
       logger: runtime.logger,
+      deadLetter: async (record, error) => {
+        const deadLetterUrl = await inboxEventsDeadLetterUrl(runtime, config, record.eventSourceARN);
+        await deadLetter(runtime.aws().sqs, { deadLetterUrl }, toSqsMessage(record), error, runtime.service);
+      },
       detect: async (files: readonly InboxFile[]) => {
         await migrateOnce(runtime, config);
         const result = await runtime.withFreshCredentials(() =>
@@ -220,6 +235,30 @@ export function createInboxEventsHandler(
       },
     });
   };
+}
+
+/** The URL of `inbox-events-dlq`, beside the queue the record came from, looked up once per container. */
+const deadLetterUrls = new Map<string, Promise<string>>();
+function inboxEventsDeadLetterUrl(
+  runtime: LambdaRuntime,
+  config: LambdaConfig,
+  queueArn: string,
+): Promise<string> {
+  let url = deadLetterUrls.get(queueArn);
+  if (!url) {
+    const account = queueArn.split(':')[4];
+    const name = scopedName(config.stage, platformTopology().inboxEvents.deadLetterQueue);
+    url = runtime
+      .aws()
+      .sqs.send(
+        new GetQueueUrlCommand({ QueueName: name, ...(account ? { QueueOwnerAWSAccountId: account } : {}) }),
+      )
+      .then(({ QueueUrl }) => granted(QueueUrl, 'the inbox events dead-letter queue', name));
+    // A failed lookup is not remembered: the next record tries again.
+    url.catch(() => deadLetterUrls.delete(queueArn));
+    deadLetterUrls.set(queueArn, url);
+  }
+  return url;
 }
 
 async function migrateOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<void> {

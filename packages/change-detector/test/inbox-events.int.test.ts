@@ -1,5 +1,5 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createLambdaRuntime } from '@totes/aws-entry';
 import { ChangeKind, MessageType } from '@totes/contracts';
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
@@ -9,6 +9,7 @@ import {
   createAwsClients,
   createLogger,
   createPool,
+  FailureAttribute,
   provisionTopology,
   type TopologyEndpoints,
 } from '@totes/runtime';
@@ -30,6 +31,7 @@ let localAws: LocalAws;
 let clients: AwsClients;
 let endpoints: TopologyEndpoints;
 let warehouse: pg.Pool;
+let inboxDeadLetterUrl: string;
 let handler: (event?: unknown) => Promise<DetectionSummary | SQSBatchResponse>;
 
 beforeAll(async () => {
@@ -44,6 +46,12 @@ beforeAll(async () => {
     stage,
     topology: platformTopology(),
   });
+  // The inbox's queues exist only on AWS (infra/bus.ts): made here as the deploy makes them.
+  await clients.sqs.send(new CreateQueueCommand({ QueueName: `totes-${stage}-inbox-events` }));
+  const dlq = await clients.sqs.send(
+    new CreateQueueCommand({ QueueName: `totes-${stage}-inbox-events-dlq` }),
+  );
+  inboxDeadLetterUrl = dlq.QueueUrl!;
   warehouse = createPool(postgres.url('warehouse'));
   handler = createHandler(
     createLambdaRuntime({
@@ -84,7 +92,12 @@ async function drain(queueUrl: string): Promise<Message[]> {
   const messages: Message[] = [];
   for (;;) {
     const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+      }),
     );
     if (Messages.length === 0) return messages;
     messages.push(...Messages);
@@ -178,14 +191,25 @@ describe('the detector’s inbox on AWS', () => {
     expect(requested.map((message) => message.file.key)).toEqual(['staff/s.csv']);
   });
 
-  it('reports a malformed event failed alone and records the good ones of its batch; the test event names nothing', async () => {
+  it('dead-letters a malformed event alone, with the reason, and records the good ones of its batch; the test event names nothing', async () => {
     const good = await put('inbox/currency/c.csv', 'currency_id\n1\n');
     const test = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: bucket });
 
     const response = (await handler(batch('{"Records": "no"}', good, test))) as SQSBatchResponse;
     const requested = (await drain(endpoints.queues['table-extractor']!.url)).map((m) => JSON.parse(m.Body!));
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    const deadLettered = await drain(inboxDeadLetterUrl);
+
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(requested.map((message) => message.file.key)).toEqual(['currency/c.csv']);
+    expect(deadLettered.map((message) => message.Body)).toEqual(['{"Records": "no"}']);
+    expect(
+      JSON.parse(deadLettered[0]!.MessageAttributes![FailureAttribute.failure]!.StringValue!),
+    ).toMatchObject({
+      errorName: 'MalformedInboxEventError',
+      errorCode: 'MALFORMED_INBOX_EVENT',
+      errorMessage: 'not an S3 event notification of the inbox: it has no Records',
+      service: 'change-detector',
+    });
   });
 });
