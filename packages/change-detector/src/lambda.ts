@@ -1,4 +1,3 @@
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import {
   createLambdaRuntime,
   DetectMode,
@@ -10,14 +9,7 @@ import {
   toSqsMessage,
 } from '@totes/aws-entry';
 import type { InboxFile } from '@totes/contracts';
-import {
-  platformTopology,
-  ServiceName,
-  type SourceTable,
-  scopedName,
-  sourceTableNames,
-  sourceTables,
-} from '@totes/model';
+import { ServiceName, type SourceTable, sourceTableNames, sourceTables } from '@totes/model';
 import {
   checkSourceSchema,
   createDeleteCheckStore,
@@ -28,6 +20,7 @@ import {
   createWatermarkStore,
   deadLetter,
   findPendingChanges,
+  type InboxStore,
   migrateState,
   pendingRunAges,
   runLineageNamespaces,
@@ -37,7 +30,7 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type pg from 'pg';
 import { type LockTry, runDetectionLoop, whenLockFree } from './detection-loop';
-import type { InboxDetectorPorts } from './discover-files';
+import { inboxEventsDeadLetterUrl } from './inbox-events-dead-letter';
 import { handleInboxEvents, isSqsEvent } from './inbox-events-entry';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
@@ -82,12 +75,7 @@ export function createDetectorHandler(
     const inbox = inboxOf(runtime, config);
     const cycle = () =>
       runtime.withFreshCredentials(() =>
-        detectOnce(
-          runtime,
-          config,
-          sourceTables,
-          inbox && { list: () => inbox.store.list(), ledger: inbox.ledger },
-        ),
+        detectOnce(runtime, config, sourceTables, inbox && (() => inbox.list())),
       );
     const lock = detectorLockName(config.stage);
     let outcome: LockTry<CycleSummary[]>;
@@ -144,32 +132,22 @@ function summarise(cycles: readonly CycleSummary[]): DetectionSummary {
   };
 }
 
-/** The inbox the detector lists, when it was given one (`TOTES_INBOX_URL`), and its ledger. */
-function inboxOf(runtime: LambdaRuntime, config: LambdaConfig) {
-  if (config.inboxUrl === undefined) return undefined;
-  const store = createInboxStore(config.inboxUrl, { s3Client: runtime.aws().s3 });
-  return { store, ledger: lazyLedger(runtime, config.stateSchema) };
-}
-
-/** The inbox ledger over the warehouse pool, which is opened (its secret read) only when first needed. */
-function lazyLedger(runtime: LambdaRuntime, stateSchema: string): InboxDetectorPorts['ledger'] {
-  const ledger = async () => createInboxLedger(await runtime.warehousePool(), stateSchema);
-  return {
-    discover: async (files) => (await ledger()).discover(files),
-    due: async (now) => (await ledger()).due(now),
-    claim: async (file, claimId, now, leaseMs) => (await ledger()).claim(file, claimId, now, leaseMs),
-  };
+/** The inbox the detector lists, when it was given one (`TOTES_INBOX_URL`). */
+function inboxOf(runtime: LambdaRuntime, config: LambdaConfig): InboxStore | undefined {
+  return config.inboxUrl === undefined
+    ? undefined
+    : createInboxStore(config.inboxUrl, { s3Client: runtime.aws().s3 });
 }
 
 /**
- * One detection cycle: over `tables` of the source, and the inbox's `files` when given (listed, or named by event
- * notifications). The source pool is opened only when a table is asked.
+ * One detection cycle: over `tables` of the source, and the inbox's files when given (its listing, or the files
+ * its event notifications name). The source pool is opened only when a table is asked.
  */
 async function detectOnce(
   runtime: LambdaRuntime,
   config: LambdaConfig,
   tables: readonly SourceTable[],
-  inbox?: InboxDetectorPorts,
+  listInbox?: () => Promise<InboxFile[]>,
 ): Promise<CycleSummary> {
   const warehouse = await runtime.warehousePool();
   // An unreachable source fails the cycle before it starts, unless the cycle asks no table (the inbox's events).
@@ -187,7 +165,9 @@ async function detectOnce(
       checkSchema: async (table) => checkSourceSchema(await runtime.sourcePool(), table),
       deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
       deleteCheckIntervalMs: config.deleteCheckIntervalMs,
-      ...(inbox ? { inbox } : {}),
+      ...(listInbox
+        ? { inbox: { list: listInbox, ledger: createInboxLedger(warehouse, config.stateSchema) } }
+        : {}),
     },
     publisher: runtime.publisher(),
     runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
@@ -220,45 +200,25 @@ export function createInboxEventsHandler(
     const config = runtime.config();
     const inbox = granted(inboxOf(runtime, config), 'the inbox', LambdaVariable.inboxUrl);
     return handleInboxEvents(event, {
-      inboxUrl: inbox.store.describe(),
+      inboxUrl: inbox.describe(),
       logger: runtime.logger,
       deadLetter: async (record, error) => {
-        const deadLetterUrl = await inboxEventsDeadLetterUrl(runtime, config, record.eventSourceARN);
+        const deadLetterUrl = await inboxEventsDeadLetterUrl(
+          runtime.aws().sqs,
+          config.stage,
+          record.eventSourceARN,
+        );
         await deadLetter(runtime.aws().sqs, { deadLetterUrl }, toSqsMessage(record), error, runtime.service);
       },
       detect: async (files: readonly InboxFile[]) => {
         await migrateOnce(runtime, config);
         const result = await runtime.withFreshCredentials(() =>
-          detectOnce(runtime, config, [], { list: async () => [...files], ledger: inbox.ledger }),
+          detectOnce(runtime, config, [], async () => [...files]),
         );
         return result.runId;
       },
     });
   };
-}
-
-/** The URL of `inbox-events-dlq`, beside the queue the record came from, looked up once per container. */
-const deadLetterUrls = new Map<string, Promise<string>>();
-function inboxEventsDeadLetterUrl(
-  runtime: LambdaRuntime,
-  config: LambdaConfig,
-  queueArn: string,
-): Promise<string> {
-  let url = deadLetterUrls.get(queueArn);
-  if (!url) {
-    const account = queueArn.split(':')[4];
-    const name = scopedName(config.stage, platformTopology().inboxEvents.deadLetterQueue);
-    url = runtime
-      .aws()
-      .sqs.send(
-        new GetQueueUrlCommand({ QueueName: name, ...(account ? { QueueOwnerAWSAccountId: account } : {}) }),
-      )
-      .then(({ QueueUrl }) => granted(QueueUrl, 'the inbox events dead-letter queue', name));
-    // A failed lookup is not remembered: the next record tries again.
-    url.catch(() => deadLetterUrls.delete(queueArn));
-    deadLetterUrls.set(queueArn, url);
-  }
-  return url;
 }
 
 async function migrateOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<void> {
