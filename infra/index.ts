@@ -2,6 +2,7 @@ import { platformTopology, ServiceName, type Topology } from '@totes/model';
 import { alarms } from './alarms';
 import { bus } from './bus';
 import { dashboard } from './dashboard';
+import { inboxBucket, notifyInboxEvents } from './inbox';
 import { lakeBuckets } from './lake';
 import { detectionSchedule } from './schedule';
 import { databaseSecrets } from './secrets';
@@ -22,7 +23,8 @@ export interface DeployOptions {
 export const visibilityTimeoutFactor = 6;
 
 /**
- * Declares a whole stage: the lake, the bus derived from the platform topology, the secrets, the five functions,
+ * Declares a whole stage: the lake, the inbox and its notifications, the bus derived from the platform topology, the
+ * secrets, the five functions,
  * the detection schedule, and the alarms and dashboard that watch them. Returns the stage's outputs.
  */
 export function deploy(options: DeployOptions): Record<string, unknown> {
@@ -33,9 +35,11 @@ export function deploy(options: DeployOptions): Record<string, unknown> {
   const visibilityTimeoutSeconds = (spec: { readonly consumer: ServiceName }) =>
     visibilityTimeoutFactor * timeoutSeconds(spec.consumer);
   const lake = lakeBuckets(plan);
+  const inbox = inboxBucket(plan);
   const secrets = databaseSecrets(plan);
-  const messaging = bus(plan, topology, visibilityTimeoutSeconds);
-  const functions = services({ plan, settings, topology, lake, secrets, bus: messaging });
+  const messaging = bus(plan, topology, visibilityTimeoutSeconds, inbox);
+  notifyInboxEvents(inbox, messaging.inboxEvents);
+  const functions = services({ plan, settings, topology, lake, inbox, secrets, bus: messaging });
   detectionSchedule(plan, functions[ServiceName.changeDetector]);
   const alerting = alarms({
     plan,
@@ -53,6 +57,7 @@ export function deploy(options: DeployOptions): Record<string, unknown> {
     rawBucket: lake.buckets.raw.name,
     processedBucket: lake.buckets.processed.name,
     lakePrefix: lake.prefix,
+    inboxUrl: inbox.url,
     detectMode: settings.detectMode,
     alertsTopic: alerting.topic.arn,
     ...Object.fromEntries(

@@ -24,24 +24,34 @@ const accountIdLength = 12;
  * app's removal policy is `retain`); every other stage's are emptied and removed with it.
  */
 export function lakeBuckets(plan: StagePlan): LakeBuckets {
-  const account = aws.getCallerIdentityOutput({}).accountId;
-  const bucket = (logicalName: string, zone: Zone) => {
-    const prefix = `${scopedName(plan.stage, zone)}-`;
-    if (prefix.length + accountIdLength > maxBucketName) {
-      throw new InfraError(
-        InfraErrorCode.nameTooLong,
-        `bucket name "${prefix}<account>" is longer than S3's ${maxBucketName} characters: use a shorter stage name`,
-      );
-    }
-    // The full name, set here: SST would otherwise set an automatic one (S3 refuses a prefix beside it).
-    return new sst.aws.Bucket(logicalName, {
-      versioning: plan.retainData,
-      cors: false,
-      transform: { bucket: { bucket: $interpolate`${prefix}${account}`, forceDestroy: !plan.retainData } },
-    });
-  };
   return {
-    buckets: { raw: bucket('RawZone', Zone.raw), processed: bucket('ProcessedZone', Zone.processed) },
+    buckets: {
+      raw: stageBucket(plan, 'RawZone', Zone.raw),
+      processed: stageBucket(plan, 'ProcessedZone', Zone.processed),
+    },
     prefix: plan.lakePrefix,
   };
+}
+
+/**
+ * A bucket of the stage, `totes-<stage>-<role>-<account ID>`, with the lake's data policy: versioned and kept in
+ * production, emptied and removed with any other stage.
+ *
+ * @throws {@link InfraError} when the name would pass S3's 63 characters.
+ */
+export function stageBucket(plan: StagePlan, logicalName: string, role: string): sst.aws.Bucket {
+  const account = aws.getCallerIdentityOutput({}).accountId;
+  const prefix = `${scopedName(plan.stage, role)}-`;
+  if (prefix.length + accountIdLength > maxBucketName) {
+    throw new InfraError(
+      InfraErrorCode.nameTooLong,
+      `bucket name "${prefix}<account>" is longer than S3's ${maxBucketName} characters: use a shorter stage name`,
+    );
+  }
+  // The full name, set here: SST would otherwise set an automatic one (S3 refuses a prefix beside it).
+  return new sst.aws.Bucket(logicalName, {
+    versioning: plan.retainData,
+    cors: false,
+    transform: { bucket: { bucket: $interpolate`${prefix}${account}`, forceDestroy: !plan.retainData } },
+  });
 }

@@ -3,6 +3,7 @@ import { ServiceName, scopedName, TopicName, type Topology } from '@totes/model'
 import type { Size } from '../.sst/platform/src/components/size';
 import runtimePackage from '../packages/runtime/package.json' with { type: 'json' };
 import type { Bus, BusQueue } from './bus';
+import type { InboxBucket } from './inbox';
 import { type LakeBuckets, Zone } from './lake';
 import { logicalName } from './naming';
 import type { DatabaseSecrets } from './secrets';
@@ -31,7 +32,8 @@ export const serviceSettings: Readonly<Record<ServiceName, ServiceSettings>> = {
     handler: 'packages/change-detector/src/lambda.handler',
     timeoutSeconds: 60,
     memory: '512 MB',
-    batchSize: 1,
+    // The inbox's events: one cycle records and claims the files of up to ten at once.
+    batchSize: 10,
     maxConcurrency: 2,
   },
   [ServiceName.tableExtractor]: {
@@ -98,6 +100,8 @@ export interface ServiceAccess {
   readonly secrets: readonly Credential[];
   readonly publishes: readonly TopicName[];
   readonly lake: Readonly<Partial<Record<Zone, readonly LakeAction[]>>>;
+  /** What it does with the inbox's files; a function given none is not told where the inbox is. */
+  readonly inbox: readonly LakeAction[];
   /** Puts messages back on its own queue with a delay: a fact load waiting for its dimension rows. */
   readonly defers: boolean;
   /** Emits OpenLineage events, so it is told where the source lives. */
@@ -116,6 +120,8 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
     // load-complete: a cycle that found changes announces its run's OpenLineage START (`run.started`) there.
     publishes: [TopicName.changes, TopicName.loadComplete],
     lake: {},
+    // list: the periodic re-listing that finds the files whose event never came.
+    inbox: [LakeAction.list],
     defers: false,
     lineage: true,
   },
@@ -124,6 +130,8 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
     publishes: [TopicName.extracted, TopicName.loadComplete],
     // get: a delete check reads the key columns of the table's raw parts to compare them with the source's keys.
     lake: { [Zone.raw]: [LakeAction.get, LakeAction.put, LakeAction.list] },
+    // get: the claimed file's bytes, streamed.
+    inbox: [LakeAction.get],
     defers: false,
     lineage: true,
   },
@@ -134,6 +142,7 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
       [Zone.raw]: [LakeAction.get, LakeAction.list],
       [Zone.processed]: [LakeAction.put, LakeAction.list],
     },
+    inbox: [],
     defers: false,
     lineage: false,
   },
@@ -144,6 +153,7 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
       [Zone.raw]: [LakeAction.get],
       [Zone.processed]: [LakeAction.put, LakeAction.list],
     },
+    inbox: [],
     defers: false,
     lineage: false,
   },
@@ -151,6 +161,7 @@ export const serviceAccess: Readonly<Record<ServiceName, ServiceAccess>> = {
     secrets: [Credential.warehouse],
     publishes: [TopicName.loadComplete],
     lake: { [Zone.processed]: [LakeAction.get] },
+    inbox: [],
     defers: true,
     lineage: true,
   },
@@ -162,6 +173,7 @@ export interface ServicesInput {
   readonly settings: DeploySettings;
   readonly topology: Topology;
   readonly lake: LakeBuckets;
+  readonly inbox: InboxBucket;
   readonly secrets: DatabaseSecrets;
   readonly bus: Bus;
 }
@@ -184,6 +196,10 @@ export function services(input: ServicesInput): Readonly<Record<ServiceName, sst
       architecture: 'arm64',
       timeout: `${timeoutSecondsOf(service, input.settings)} seconds`,
       memory: settings.memory,
+      // /tmp: the extractor writes a Parquet file of the inbox there, decompressed, to read it from its end.
+      ...(service === ServiceName.tableExtractor
+        ? { storage: `${input.settings.extractorTmpMb} MB` as const }
+        : {}),
       environment: environmentOf(service, input),
       permissions: permissionsOf(service, consumed, input),
       link: [],
@@ -224,6 +240,7 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
     environment[LambdaVariable.processedLakeUrl] =
       $interpolate`s3://${lake.buckets.processed.name}/${lake.prefix}`;
   }
+  if (access.inbox.length > 0) environment[LambdaVariable.inboxUrl] = input.inbox.url;
   if (access.secrets.includes(Credential.source)) {
     environment[LambdaVariable.sourceSecretArn] = secrets.source.arn;
   }
@@ -286,22 +303,29 @@ function permissionsOf(
     });
   }
   for (const zone of Object.values(Zone)) {
-    const actions = access.lake[zone] ?? [];
-    const bucket = lake.buckets[zone];
-    const objectActions = actions.filter((action) => action !== LakeAction.list);
-    if (objectActions.length > 0) {
-      permissions.push({
-        actions: objectActions,
-        resources: [$interpolate`${bucket.arn}/${lake.prefix}/${zone}/*`],
-      });
-    }
-    if (actions.includes(LakeAction.list)) {
-      permissions.push({
-        actions: [LakeAction.list],
-        resources: [bucket.arn],
-        conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${lake.prefix}/${zone}/*`] }],
-      });
-    }
+    permissions.push(...prefixGrants(lake.buckets[zone], `${lake.prefix}/${zone}`, access.lake[zone] ?? []));
+  }
+  permissions.push(...prefixGrants(input.inbox.bucket, input.inbox.prefix, access.inbox));
+  return permissions;
+}
+
+/** The grants of `actions` under one prefix of a bucket: its objects, and a listing of that prefix only. */
+function prefixGrants(
+  bucket: sst.aws.Bucket,
+  prefix: string,
+  actions: readonly LakeAction[],
+): sst.aws.FunctionPermissionArgs[] {
+  const permissions: sst.aws.FunctionPermissionArgs[] = [];
+  const objectActions = actions.filter((action) => action !== LakeAction.list);
+  if (objectActions.length > 0) {
+    permissions.push({ actions: objectActions, resources: [$interpolate`${bucket.arn}/${prefix}/*`] });
+  }
+  if (actions.includes(LakeAction.list)) {
+    permissions.push({
+      actions: [LakeAction.list],
+      resources: [bucket.arn],
+      conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`] }],
+    });
   }
   return permissions;
 }

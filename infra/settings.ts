@@ -24,6 +24,11 @@ export interface DeploySettings {
   readonly detectMode: DetectMode;
   /** The pause between two cycles of a continuous detector. */
   readonly detectIntervalMs: number;
+  /**
+   * The extractor's `/tmp` (Lambda ephemeral storage), in MB: a Parquet file of the inbox is written there,
+   * decompressed, before it is read, so it must hold the largest one.
+   */
+  readonly extractorTmpMb: number;
 }
 
 /** The variables `sst deploy` reads. */
@@ -33,12 +38,15 @@ export const DeployVariable = {
   freshnessSlaSeconds: 'TOTES_FRESHNESS_SLA_S',
   detectMode: 'TOTES_DETECT_MODE',
   detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
+  extractorTmpMb: 'TOTES_EXTRACTOR_TMP_MB',
 } as const;
 
 /** The 30-minute freshness SLA Terrific Totes set for the pipeline this platform replaces. */
 export const defaultFreshnessSlaSeconds = 1800;
 /** A continuous detector's pause between cycles, as locally. */
 export const defaultDetectIntervalMs = 1000;
+/** The extractor's `/tmp` unless told: room for a 4 GB Parquet file; Lambda allows 512 MB to 10 GB. */
+export const defaultExtractorTmpMb = 4096;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,6 +68,10 @@ export function deploySettings(env: Env, plan: StagePlan): DeploySettings {
     detectIntervalMs: wholeNumberOf(env, DeployVariable.detectIntervalMs, defaultDetectIntervalMs, {
       min: 100,
       max: 30_000,
+    }),
+    extractorTmpMb: wholeNumberOf(env, DeployVariable.extractorTmpMb, defaultExtractorTmpMb, {
+      min: 512,
+      max: 10_240,
     }),
   };
 }

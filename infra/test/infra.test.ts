@@ -33,7 +33,7 @@ beforeAll(async () => {
   ]);
   [stages.staging, stages.alice] = await Promise.all([
     mockedStage('staging', { ...env, TOTES_DETECT_MODE: 'continuous', TOTES_DETECT_INTERVAL_MS: '500' }),
-    mockedStage('alice', { ...env, TOTES_FRESHNESS_SLA_S: '600' }),
+    mockedStage('alice', { ...env, TOTES_FRESHNESS_SLA_S: '600', TOTES_EXTRACTOR_TMP_MB: '2048' }),
   ]);
 }, 600_000);
 
@@ -76,8 +76,11 @@ const functionOf = (stageName: string, service: ServiceName) =>
   named(stageName, Type.function, scopedName(stageName, service));
 const envOf = (stageName: string, service: ServiceName) =>
   functionOf(stageName, service).inputs.environment.variables as Record<string, string>;
+/** Every queue of a stage: those of the topics, and the inbox's event notifications. */
+const allQueues = [...topology.queues, topology.inboxEvents];
 const queuesOf = (service: ServiceName) =>
-  topology.queues.filter((queue) => queue.consumer === service).map((queue) => queue.name);
+  allQueues.filter((queue) => queue.consumer === service).map((queue) => queue.name);
+const inboxBucketArn = (stageName: string) => arnOf.bucket(stageName, 'inbox');
 
 describe('the bus', () => {
   it('declares one topic per event of the topology, named totes-<stage>-<event>, and the alerts topic', () => {
@@ -89,7 +92,7 @@ describe('the bus', () => {
   });
 
   it('gives every queue a dead-letter queue, a redrive after the topology’s maxReceiveCount, and 14 days there', () => {
-    for (const spec of topology.queues) {
+    for (const spec of allQueues) {
       const queue = named('pr-42', Type.queue, scopedName('pr-42', spec.name));
       const deadLetter = named('pr-42', Type.queue, scopedName('pr-42', spec.deadLetterQueue));
 
@@ -100,7 +103,7 @@ describe('the bus', () => {
       expect(deadLetter.inputs.redrivePolicy).toBeUndefined();
       expect(deadLetter.inputs.messageRetentionSeconds).toBe(1_209_600);
     }
-    expect(of('pr-42', Type.queue)).toHaveLength(2 * topology.queues.length);
+    expect(of('pr-42', Type.queue)).toHaveLength(2 * allQueues.length);
   });
 
   it('subscribes each queue to its topic with raw delivery, and filters a model’s queue on the `table` attribute', () => {
@@ -132,7 +135,7 @@ describe('the bus', () => {
   it('lets only SNS send to a queue, and only from the topic it is subscribed to', () => {
     const policies = of('pr-42', Type.queuePolicy);
 
-    expect(policies).toHaveLength(topology.queues.length);
+    expect(policies).toHaveLength(allQueues.length);
     for (const spec of topology.queues) {
       const [policy] = policies.filter((entry) =>
         String(entry.inputs.queueUrl).endsWith(`/${scopedName('pr-42', spec.name)}`),
@@ -148,6 +151,68 @@ describe('the bus', () => {
         },
       ]);
     }
+  });
+});
+
+describe('the inbox', () => {
+  const events = topology.inboxEvents;
+
+  it('is a bucket of its own per stage, its files under inbox/, named in every stage’s outputs', () => {
+    for (const stageName of Object.keys(stages)) {
+      expect(stage(stageName).outputs.inboxUrl).toBe(
+        `s3://${scopedName(stageName, 'inbox')}-${mockAccount}/inbox`,
+      );
+    }
+  });
+
+  it('notifies the inbox events queue of every object created under inbox/, and of nothing else', () => {
+    const notifications = of('pr-42', 'aws:s3/bucketNotification:BucketNotification');
+
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]!.inputs.bucket).toBe(`${scopedName('pr-42', 'inbox')}-${mockAccount}`);
+    expect(notifications[0]!.inputs.queues).toEqual([
+      expect.objectContaining({
+        queueArn: arnOf.sqs('pr-42', events.name),
+        events: ['s3:ObjectCreated:*'],
+        filterPrefix: 'inbox/',
+      }),
+    ]);
+    expect(notifications[0]!.inputs.topics ?? []).toEqual([]);
+    expect(notifications[0]!.inputs.lambdaFunctions ?? []).toEqual([]);
+  });
+
+  it('lets only S3 send to the inbox events queue, and only from this account’s inbox bucket', () => {
+    const [policy] = of('pr-42', Type.queuePolicy).filter((entry) =>
+      String(entry.inputs.queueUrl).endsWith(`/${scopedName('pr-42', events.name)}`),
+    );
+
+    expect(JSON.parse(policy?.inputs.policy).Statement).toEqual([
+      {
+        Sid: 'TheInboxBucketNotifies',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: arnOf.sqs('pr-42', events.name),
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': inboxBucketArn('pr-42') },
+          StringEquals: { 'aws:SourceAccount': mockAccount },
+        },
+      },
+    ]);
+  });
+
+  it('tells the detector and the extractor where the inbox is, and no other function', () => {
+    for (const service of Object.values(ServiceName)) {
+      const told = service === ServiceName.changeDetector || service === ServiceName.tableExtractor;
+      expect(envOf('pr-42', service)[LambdaVariable.inboxUrl], service).toBe(
+        told ? `s3://${scopedName('pr-42', 'inbox')}-${mockAccount}/inbox` : undefined,
+      );
+    }
+  });
+
+  it('gives the extractor the /tmp that TOTES_EXTRACTOR_TMP_MB sets, 4096 MB unless told, for Parquet files', () => {
+    expect(functionOf('pr-42', ServiceName.tableExtractor).inputs.ephemeralStorage).toEqual({ size: 4096 });
+    expect(functionOf('alice', ServiceName.tableExtractor).inputs.ephemeralStorage).toEqual({ size: 2048 });
   });
 });
 
@@ -203,7 +268,7 @@ describe('the functions', () => {
   });
 
   it('gives every queue a visibility timeout of at least six times its consumer’s timeout', () => {
-    for (const spec of topology.queues) {
+    for (const spec of allQueues) {
       const queue = named('pr-42', Type.queue, scopedName('pr-42', spec.name));
       const consumer = functionOf('pr-42', spec.consumer);
 
@@ -296,6 +361,9 @@ describe('least privilege', () => {
     `s3:ListBucket ${bucket} if StringLike s3:prefix pr-42/${zone}/*`;
   const expected: Record<ServiceName, string[]> = {
     [ServiceName.changeDetector]: [
+      // The inbox's events; a malformed one is dead-lettered with its reason.
+      ...consumerGrants(['inbox-events']),
+      `s3:ListBucket ${inboxBucketArn('pr-42')} if StringLike s3:prefix inbox/*`,
       `secretsmanager:GetSecretValue ${source}`,
       `secretsmanager:GetSecretValue ${warehouse}`,
       `sns:Publish ${arnOf.sns('pr-42', 'changes')}`,
@@ -310,6 +378,7 @@ describe('least privilege', () => {
       `s3:GetObject ${raw}/pr-42/raw/*`,
       `s3:PutObject ${raw}/pr-42/raw/*`,
       listing(raw, 'raw'),
+      `s3:GetObject ${inboxBucketArn('pr-42')}/inbox/*`,
     ],
     [ServiceName.dimensionBuilder]: [
       ...consumerGrants(queuesOf(ServiceName.dimensionBuilder)),
@@ -402,8 +471,8 @@ describe('the alarms', () => {
   const alarmNamed = (stageName: string, what: string) =>
     named(stageName, Type.alarm, scopedName(stageName, what));
 
-  it('alarms on any message in any dead-letter queue, by visible messages', () => {
-    for (const spec of topology.queues) {
+  it('alarms on any message in any dead-letter queue, the inbox events’ too, by visible messages', () => {
+    for (const spec of allQueues) {
       expect(alarmNamed('pr-42', `${spec.deadLetterQueue}-messages`).inputs).toMatchObject({
         namespace: 'AWS/SQS',
         metricName: 'ApproximateNumberOfMessagesVisible',
@@ -415,7 +484,7 @@ describe('the alarms', () => {
   });
 
   it('alarms when a queue’s oldest message is older than the queue’s visibility timeout', () => {
-    for (const spec of topology.queues) {
+    for (const spec of allQueues) {
       const queue = named('pr-42', Type.queue, scopedName('pr-42', spec.name));
 
       expect(alarmNamed('pr-42', `${spec.name}-oldest-message`).inputs).toMatchObject({
@@ -472,7 +541,7 @@ describe('the alarms', () => {
     const alarms = alarmsOf('pr-42');
 
     expect(alarms).toHaveLength(
-      2 * topology.queues.length + 3 * Object.values(ServiceName).length + sourceTableNames.length,
+      2 * allQueues.length + 3 * Object.values(ServiceName).length + sourceTableNames.length,
     );
     for (const alarm of alarms) {
       expect(alarm.inputs.alarmActions).toEqual([arnOf.sns('pr-42', 'alerts')]);
@@ -500,7 +569,7 @@ describe('the alarms', () => {
     expect(board?.inputs.dashboardName).toBe(scopedName('pr-42', 'platform'));
     for (const table of sourceTableNames)
       expect(body).toContain(`"SourceLagSeconds","stage","pr-42","table","${table}"`);
-    for (const spec of topology.queues) {
+    for (const spec of allQueues) {
       expect(body).toContain(`"QueueName","${scopedName('pr-42', spec.deadLetterQueue)}"`);
       expect(body).toContain(`"QueueName","${scopedName('pr-42', spec.name)}"`);
     }
@@ -516,9 +585,9 @@ describe('stages', () => {
       );
 
       const topics = Object.values(TopicName).length + 1;
-      const alarms =
-        2 * topology.queues.length + 3 * Object.values(ServiceName).length + sourceTableNames.length;
-      expect(names).toHaveLength(topics + 2 * topology.queues.length + 5 + 1 + alarms + 2);
+      const alarms = 2 * allQueues.length + 3 * Object.values(ServiceName).length + sourceTableNames.length;
+      const buckets = 3;
+      expect(names).toHaveLength(topics + 2 * allQueues.length + 5 + 1 + alarms + buckets);
       for (const name of names) expect(name.startsWith(`totes-${stageName}-`), name).toBe(true);
     }
   });
@@ -527,6 +596,7 @@ describe('stages', () => {
     const buckets = of('pr-42', Type.bucket);
 
     expect(buckets.map((bucket) => bucket.inputs.bucket).sort()).toEqual([
+      `totes-pr-42-inbox-${mockAccount}`,
       `totes-pr-42-processed-${mockAccount}`,
       `totes-pr-42-raw-${mockAccount}`,
     ]);
@@ -543,14 +613,21 @@ describe('stages', () => {
       });
       expect(stage(stageName).outputs._protect).toBe(production);
       for (const bucket of of(stageName, Type.bucket)) expect(bucket.inputs.forceDestroy).toBe(!production);
-      expect(of(stageName, 'aws:s3/bucketVersioning:BucketVersioning')).toHaveLength(production ? 2 : 0);
+      expect(of(stageName, 'aws:s3/bucketVersioning:BucketVersioning')).toHaveLength(production ? 3 : 0);
     }
   });
 
   it('gives each stage its own buckets, lake prefix and schemas, so no stage writes another’s data', () => {
     const layouts = Object.values(stages).map((entry) => entry.outputs);
 
-    for (const key of ['rawBucket', 'processedBucket', 'lakePrefix', 'warehouseSchema', 'stateSchema']) {
+    for (const key of [
+      'rawBucket',
+      'processedBucket',
+      'inboxUrl',
+      'lakePrefix',
+      'warehouseSchema',
+      'stateSchema',
+    ]) {
       expect(new Set(layouts.map((layout) => layout[key])).size).toBe(layouts.length);
     }
   });

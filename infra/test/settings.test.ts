@@ -48,4 +48,16 @@ describe('deploy settings', () => {
       /TOTES_DETECT_INTERVAL_MS/,
     );
   });
+
+  it('sizes the extractor’s /tmp by TOTES_EXTRACTOR_TMP_MB, 4096 MB unless told, within Lambda’s 512 MB to 10 GB', () => {
+    expect(deploySettings(env, stagePlan('pr-42')).extractorTmpMb).toBe(4096);
+    expect(
+      deploySettings({ ...env, TOTES_EXTRACTOR_TMP_MB: '10240' }, stagePlan('pr-42')).extractorTmpMb,
+    ).toBe(10_240);
+    for (const bad of ['256', '20000', '1.5']) {
+      expect(() => deploySettings({ ...env, TOTES_EXTRACTOR_TMP_MB: bad }, stagePlan('pr-42'))).toThrow(
+        /TOTES_EXTRACTOR_TMP_MB must be a whole number from 512 to 10240/,
+      );
+    }
+  });
 });

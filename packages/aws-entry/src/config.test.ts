@@ -32,6 +32,7 @@ describe('loadLambdaConfig', () => {
       region: 'eu-west-2',
       rawLakeUrl: undefined,
       processedLakeUrl: 's3://totes-pr-42-processed-x/pr-42',
+      inboxUrl: undefined,
       sourceLocation: undefined,
       sourceSecretArn: undefined,
       warehouseSecretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-warehouse-AbCdEf',
@@ -65,6 +66,11 @@ describe('loadLambdaConfig', () => {
       /TOTES_DETECT_INTERVAL_MS must be a positive/,
     ],
     [
+      'the inbox is a folder, which a function cannot share',
+      { ...base, TOTES_INBOX_URL: '/tmp/inbox' },
+      /TOTES_INBOX_URL must be s3:\/\/bucket\/prefix/,
+    ],
+    [
       'the source location holds credentials',
       { ...base, TOTES_SOURCE_LOCATION: 'postgres://reader:pw@host:5432/totesys' },
       /must not hold credentials/,
@@ -78,6 +84,7 @@ describe('loadLambdaConfig', () => {
     expect(LambdaVariable.stage).toBe(ConfigVariable.stage);
     expect(LambdaVariable.warehouseSchema).toBe(ConfigVariable.warehouseSchema);
     expect(LambdaVariable.stateSchema).toBe(ConfigVariable.stateSchema);
+    expect(LambdaVariable.inboxUrl).toBe(ConfigVariable.inboxUrl);
     expect(LambdaVariable.lateCommitMarginMs).toBe(ConfigVariable.lateCommitMarginMs);
     expect(LambdaVariable.deleteCheckIntervalMs).toBe(ConfigVariable.deleteCheckIntervalMs);
     expect(LambdaVariable.loadParallelism).toBe(ConfigVariable.loadParallelism);

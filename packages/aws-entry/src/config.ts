@@ -27,6 +27,8 @@ export interface LambdaConfig {
   readonly rawLakeUrl?: string;
   /** `s3://…` of the processed zone, when this function reads or writes it. */
   readonly processedLakeUrl?: string;
+  /** `s3://…` of the inbox, when this function lists it or reads its files. */
+  readonly inboxUrl?: string;
   /** Where the source lives, without credentials, for lineage events. */
   readonly sourceLocation?: string;
   /** The source credentials' secret, when this function reads the source. */
@@ -92,11 +94,20 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     region: optional('AWS_REGION') ?? optional('AWS_DEFAULT_REGION') ?? 'us-east-1',
     rawLakeUrl: optional(LambdaVariable.rawLakeUrl),
     processedLakeUrl: optional(LambdaVariable.processedLakeUrl),
+    inboxUrl: inbox(optional(LambdaVariable.inboxUrl)),
     sourceLocation: location(optional(LambdaVariable.sourceLocation)),
     sourceSecretArn: optional(LambdaVariable.sourceSecretArn),
     warehouseSecretArn: optional(LambdaVariable.warehouseSecretArn),
     topics,
   };
+}
+
+// A function's disk is its own and gone with it: on Lambda the inbox can only be S3.
+function inbox(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^s3:\/\/[^/]+/.test(value)) {
+    throw new InvalidConfigError(`${LambdaVariable.inboxUrl} must be s3://bucket/prefix, got "${value}"`);
+  }
+  return value;
 }
 
 function location(value: string | undefined): string | undefined {

@@ -29,6 +29,11 @@ export const LambdaVariable = {
   /** `s3://bucket/prefix` of the processed zone; set only for the functions that read or write it. */
   processedLakeUrl: 'TOTES_PROCESSED_LAKE_URL',
   /**
+   * `s3://bucket/prefix` of the inbox, the local stack's variable too; set only for the detector (which lists it and
+   * hears its event notifications) and the extractor (which reads its files).
+   */
+  inboxUrl: 'TOTES_INBOX_URL',
+  /**
    * Where the source lives, without credentials (`postgres://host:port/database`): names the source in the
    * OpenLineage events of functions that are not given the source secret.
    */

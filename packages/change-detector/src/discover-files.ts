@@ -17,11 +17,8 @@ export interface FileDiscovery {
 }
 
 /**
- * Lists the inbox, records every file version it has not seen before in the ledger (a file bad on sight is recorded
- * quarantined with its reason), and claims each file that is due, with a lease, under the id of the `table.changed`
- * request of kind `file` that asks the extractor to read it. A file is claimed by one request at a time; a claim whose
- * lease ran out (its extraction lost) is claimed again. Re-listing is how files are found: it needs no notification,
- * and finds a file whatever became of the event of its arrival.
+ * Lists the inbox and records what it holds ({@link recordFiles}). Re-listing is how every file is found in the end:
+ * it needs no notification, and finds a file whatever became of the event of its arrival.
  */
 export async function discoverFiles(
   runId: string,
@@ -29,15 +26,32 @@ export async function discoverFiles(
   now: Date,
   leaseMs: number,
 ): Promise<FileDiscovery> {
-  const found: FoundFile[] = (await inbox.list()).map((file) => {
+  return recordFiles(runId, await inbox.list(), inbox.ledger, now, leaseMs);
+}
+
+/**
+ * Records every file version the ledger has not seen before (a file bad on sight is recorded quarantined with its
+ * reason), and claims each file that is due, with a lease, under the id of the `table.changed` request of kind
+ * `file` that asks the extractor to read it. A file is claimed by one request at a time; a claim whose lease ran out
+ * (its extraction lost) is claimed again. The files come from a listing or from the inbox's event notifications:
+ * either way they take this one path.
+ */
+export async function recordFiles(
+  runId: string,
+  listed: readonly InboxFile[],
+  ledger: InboxDetectorPorts['ledger'],
+  now: Date,
+  leaseMs: number,
+): Promise<FileDiscovery> {
+  const found: FoundFile[] = listed.map((file) => {
     const meaning = parseInboxKey(file.key);
     return meaning.ok
       ? { ...file, table: meaning.table.name }
       : { ...file, table: null, reason: meaning.reason };
   });
-  const quarantined = (await inbox.ledger.discover(found)).filter((entry) => entry.state === 'quarantined');
+  const quarantined = (await ledger.discover(found)).filter((entry) => entry.state === 'quarantined');
   const files: FileChanged[] = [];
-  for (const entry of await inbox.ledger.due(now)) {
+  for (const entry of await ledger.due(now)) {
     if (!entry.table) continue;
     const file = { key: entry.key, version: entry.version, bytes: entry.bytes };
     const request: FileChanged = {
@@ -47,7 +61,7 @@ export async function discoverFiles(
       table: entry.table,
       file,
     };
-    if (await inbox.ledger.claim(file, request.id, now, leaseMs)) files.push(request);
+    if (await ledger.claim(file, request.id, now, leaseMs)) files.push(request);
   }
   return { files, quarantined };
 }

@@ -1,5 +1,8 @@
 /** Codes carried by every {@link ChangeDetectorError}. */
-export const ChangeDetectorErrorCode = { tableFailed: 'TABLE_FAILED' } as const;
+export const ChangeDetectorErrorCode = {
+  tableFailed: 'TABLE_FAILED',
+  malformedInboxEvent: 'MALFORMED_INBOX_EVENT',
+} as const;
 export type ChangeDetectorErrorCode = (typeof ChangeDetectorErrorCode)[keyof typeof ChangeDetectorErrorCode];
 
 /** Base error of the change detector. */

@@ -1,8 +1,12 @@
 export { DeleteCheckDecision, deleteCheckDecision, requestDeleteChecks } from './delete-checks';
 export { detectChanges } from './detect-changes';
 export type { FileDiscovery, InboxDetectorPorts } from './discover-files';
-export { discoverFiles } from './discover-files';
+export { discoverFiles, recordFiles } from './discover-files';
 export { ChangeDetectorError, ChangeDetectorErrorCode } from './errors';
+export type { InboxLocation, InboxNotification } from './inbox-events';
+export { MalformedInboxEventError, parseInboxNotification } from './inbox-events';
+export type { InboxEventsOptions } from './inbox-events-entry';
+export { handleInboxEvents, isSqsEvent } from './inbox-events-entry';
 export { runStartedEvent } from './run-started';
 export type { ChangeDetectorServiceOptions, DetectorLoop } from './service';
 export { runDetectionCycle, startChangeDetector } from './service';

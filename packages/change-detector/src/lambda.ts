@@ -6,24 +6,32 @@ import {
   type LambdaConfig,
   type LambdaRuntime,
   LambdaVariable,
+  toSqsMessage,
 } from '@totes/aws-entry';
-import { ServiceName, sourceTableNames, sourceTables } from '@totes/model';
+import type { InboxFile } from '@totes/contracts';
+import { ServiceName, type SourceTable, sourceTableNames, sourceTables } from '@totes/model';
 import {
   checkSourceSchema,
   createDeleteCheckStore,
+  createInboxLedger,
+  createInboxStore,
   createRunLedger,
   createSchemaDriftStore,
   createWatermarkStore,
+  deadLetter,
   findPendingChanges,
+  type InboxStore,
   migrateState,
   pendingRunAges,
   runLineageNamespaces,
   tryAdvisoryLock,
   withAdvisoryLock,
 } from '@totes/runtime';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type pg from 'pg';
 import { type LockTry, runDetectionLoop, whenLockFree } from './detection-loop';
+import { inboxEventsDeadLetterUrl } from './inbox-events-dead-letter';
+import { handleInboxEvents, isSqsEvent } from './inbox-events-entry';
 import { runDetectionCycle } from './service';
 import { SkipReason } from './types';
 
@@ -34,7 +42,7 @@ export const lambdaClaimLeaseMs = 10 * 60_000;
 export interface DetectionSummary {
   /** The last cycle's run; null when another invocation held the detector's lock and no cycle ran. */
   readonly runId: string | null;
-  /** Tables that published a `changes` message, in any cycle. */
+  /** Tables that published a `changes` message (a window, a delete check or an inbox file), in any cycle. */
   readonly changed: readonly string[];
   /** Tables whose detection failed in the last cycle; the next cycle asks again. */
   readonly failed: readonly string[];
@@ -63,12 +71,12 @@ export function createDetectorHandler(
     runtime.invoked(context);
     const config = runtime.config();
     const warehouse = await runtime.warehousePool();
-    await runtime.once('migrate-state', () =>
-      withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
-        migrateState(warehouse, config.stateSchema),
-      ),
-    );
-    const cycle = () => runtime.withFreshCredentials(() => detectOnce(runtime, config));
+    await migrateOnce(runtime, config);
+    const inbox = inboxOf(runtime, config);
+    const cycle = () =>
+      runtime.withFreshCredentials(() =>
+        detectOnce(runtime, config, sourceTables, inbox && (() => inbox.list())),
+      );
     const lock = detectorLockName(config.stage);
     let outcome: LockTry<CycleSummary[]>;
     if (config.detectMode === DetectMode.continuous && context) {
@@ -124,21 +132,42 @@ function summarise(cycles: readonly CycleSummary[]): DetectionSummary {
   };
 }
 
-async function detectOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<CycleSummary> {
-  const [warehouse, source] = await Promise.all([runtime.warehousePool(), runtime.sourcePool()]);
+/** The inbox the detector lists, when it was given one (`TOTES_INBOX_URL`). */
+function inboxOf(runtime: LambdaRuntime, config: LambdaConfig): InboxStore | undefined {
+  return config.inboxUrl === undefined
+    ? undefined
+    : createInboxStore(config.inboxUrl, { s3Client: runtime.aws().s3 });
+}
+
+/**
+ * One detection cycle: over `tables` of the source, and the inbox's files when given (its listing, or the files
+ * its event notifications name). The source pool is opened only when a table is asked.
+ */
+async function detectOnce(
+  runtime: LambdaRuntime,
+  config: LambdaConfig,
+  tables: readonly SourceTable[],
+  listInbox?: () => Promise<InboxFile[]>,
+): Promise<CycleSummary> {
+  const warehouse = await runtime.warehousePool();
+  // An unreachable source fails the cycle before it starts, unless the cycle asks no table (the inbox's events).
+  if (tables.length > 0) await runtime.sourcePool();
   const result = await runDetectionCycle({
     ports: {
-      tables: sourceTables,
-      findPendingChanges: (table, after, marginFrom) =>
-        findPendingChanges(source, table, after, marginFrom, config.lateCommitMarginMs),
+      tables,
+      findPendingChanges: async (table, after, marginFrom) =>
+        findPendingChanges(await runtime.sourcePool(), table, after, marginFrom, config.lateCommitMarginMs),
       lateCommitMarginMs: config.lateCommitMarginMs,
       watermarks: createWatermarkStore(warehouse, config.stateSchema),
       now: () => new Date(),
       claimLeaseMs: lambdaClaimLeaseMs,
       drift: createSchemaDriftStore(warehouse, config.stateSchema),
-      checkSchema: (table) => checkSourceSchema(source, table),
+      checkSchema: async (table) => checkSourceSchema(await runtime.sourcePool(), table),
       deleteChecks: createDeleteCheckStore(warehouse, config.stateSchema),
       deleteCheckIntervalMs: config.deleteCheckIntervalMs,
+      ...(listInbox
+        ? { inbox: { list: listInbox, ledger: createInboxLedger(warehouse, config.stateSchema) } }
+        : {}),
     },
     publisher: runtime.publisher(),
     runs: createRunLedger(warehouse, config.stateSchema, sourceTableNames),
@@ -150,10 +179,66 @@ async function detectOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise
   });
   return {
     runId: result.runId,
-    changed: [...result.changes, ...result.deleteChecks].map((change) => change.table),
+    changed: [
+      ...new Set([...result.changes, ...result.deleteChecks, ...result.files].map((change) => change.table)),
+    ],
     failed: result.skipped.filter((skip) => skip.reason === SkipReason.failed).map((skip) => skip.table),
   };
 }
 
-/** The Lambda handler: `packages/change-detector/src/lambda.handler`. Importing it connects to nothing. */
-export const handler = createDetectorHandler(createLambdaRuntime({ service: ServiceName.changeDetector }));
+/**
+ * The inbox's event notifications (an SQS batch from the `inbox-events` queue): the files they name are recorded
+ * and claimed at once, by a cycle over no source table whose inbox is those files (the path a listing takes). A
+ * record that is not an S3 event is copied to `inbox-events-dlq` with the reason (as the platform's queues
+ * dead-letter), alone.
+ */
+export function createInboxEventsHandler(
+  runtime: LambdaRuntime,
+): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
+  return async (event, context) => {
+    runtime.invoked(context);
+    const config = runtime.config();
+    const inbox = granted(inboxOf(runtime, config), 'the inbox', LambdaVariable.inboxUrl);
+    return handleInboxEvents(event, {
+      inboxUrl: inbox.describe(),
+      logger: runtime.logger,
+      deadLetter: async (record, error) => {
+        const deadLetterUrl = await inboxEventsDeadLetterUrl(
+          runtime.aws().sqs,
+          config.stage,
+          record.eventSourceARN,
+        );
+        await deadLetter(runtime.aws().sqs, { deadLetterUrl }, toSqsMessage(record), error, runtime.service);
+      },
+      detect: async (files: readonly InboxFile[]) => {
+        await migrateOnce(runtime, config);
+        const result = await runtime.withFreshCredentials(() =>
+          detectOnce(runtime, config, [], async () => [...files]),
+        );
+        return result.runId;
+      },
+    });
+  };
+}
+
+async function migrateOnce(runtime: LambdaRuntime, config: LambdaConfig): Promise<void> {
+  const warehouse = await runtime.warehousePool();
+  await runtime.once('migrate-state', () =>
+    withAdvisoryLock(warehouse, `totes-migrate-${config.stage}`, () =>
+      migrateState(warehouse, config.stateSchema),
+    ),
+  );
+}
+
+/**
+ * The Lambda handler: `packages/change-detector/src/lambda.handler`. The schedule invokes it for detection cycles,
+ * the `inbox-events` queue with batches of event notifications. Importing it connects to nothing.
+ */
+export function createHandler(runtime: LambdaRuntime) {
+  const scheduled = createDetectorHandler(runtime);
+  const events = createInboxEventsHandler(runtime);
+  return (event?: unknown, context?: Context): Promise<DetectionSummary | SQSBatchResponse> =>
+    isSqsEvent(event) ? events(event, context) : scheduled(event, context);
+}
+
+export const handler = createHandler(createLambdaRuntime({ service: ServiceName.changeDetector }));

@@ -29,7 +29,7 @@ export interface TestPlatform {
   readonly logLines: string[];
   /** The fauxqs endpoint, for tests that talk to SNS and SQS themselves. */
   readonly awsEndpoint: string;
-  /** The platform's inbox, a temporary folder. */
+  /** The platform's inbox, a temporary folder (unused when the inbox is on S3: see `config.inboxUrl`). */
   readonly inboxDir: string;
   /**
    * One detection cycle, waited on until every message it caused is handled; returns its runId. `checkDeletes`
@@ -58,6 +58,8 @@ export async function startTestPlatform(options: {
   inboxOnly?: boolean;
   /** Per-table inbox policies, as `TOTES_INBOX_POLICY` gives them: `design=skip:34%`. */
   inboxPolicy?: string;
+  /** The inbox on S3 (fauxqs), `s3://totes-test-inbox/inbox`, as on AWS, instead of a folder. */
+  inboxOnS3?: boolean;
 }): Promise<TestPlatform> {
   const postgres = await startTestPostgres(
     options.postgresPassword ? { password: options.postgresPassword } : {},
@@ -66,6 +68,7 @@ export async function startTestPlatform(options: {
   await postgres.ensureDatabase('warehouse');
   await seedTotesys(postgres.url('totesys'), { seed: options.seed ?? 7, scale: options.scale });
   const aws = await startLocalAws();
+  if (options.inboxOnS3) aws.createBucket(s3InboxBucket);
   const lakeDir = await mkdtemp(join(tmpdir(), 'totes-lake-'));
   const inboxDir = await mkdtemp(join(tmpdir(), 'totes-inbox-'));
   const sourceUrl = options.selectOnlySource
@@ -75,7 +78,7 @@ export async function startTestPlatform(options: {
     sourceUrl: options.inboxOnly ? noSourceUrl : sourceUrl,
     warehouseUrl: postgres.url('warehouse'),
     lakeUrl: lakeDir,
-    inboxUrl: inboxDir,
+    inboxUrl: options.inboxOnS3 ? `s3://${s3InboxBucket}/inbox` : inboxDir,
     stage: 'test',
   });
   const logLines: string[] = [];
@@ -119,6 +122,9 @@ export async function startTestPlatform(options: {
     },
   };
 }
+
+/** The bucket of a test platform's inbox on S3. */
+const s3InboxBucket = 'totes-test-inbox';
 
 /** A login role with SELECT on the totesys tables and nothing else; returns its connection URL. */
 async function createSelectOnlyRole(superuserUrl: string, password: string): Promise<string> {

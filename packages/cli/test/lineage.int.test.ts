@@ -95,6 +95,7 @@ describe('the load-complete events, as OpenLineage means them', () => {
       stage: t.config.stage,
       topology: {
         topics: platformTopology().topics,
+        inboxEvents: platformTopology().inboxEvents,
         queues: [
           {
             name: 'lineage-probe',

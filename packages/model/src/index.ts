@@ -75,9 +75,10 @@ export {
 } from './peer-sql';
 export type { SourceTableName } from './source-catalog';
 export { sourceTableNames, sourceTables } from './source-catalog';
-export type { QueueSpec, Topology } from './topology';
+export type { NotificationQueueSpec, QueueBase, QueueSpec, Topology } from './topology';
 export {
   defaultMaxReceiveCount,
+  inboxEventsQueueName,
   modelQueueName,
   platformTopology,
   ServiceName,

@@ -47,6 +47,15 @@ describe('platformTopology', () => {
     },
   );
 
+  it('has the inbox events queue, consumed by the change-detector with a DLQ and fed by no topic', () => {
+    expect(topology.inboxEvents).toEqual({
+      name: 'inbox-events',
+      consumer: 'change-detector',
+      deadLetterQueue: 'inbox-events-dlq',
+      maxReceiveCount: defaultMaxReceiveCount,
+    });
+  });
+
   it('subscribes the extractor to changes and the loader to built, unfiltered, each with a DLQ', () => {
     const [first] = topology.queues;
     const last = topology.queues.at(-1);

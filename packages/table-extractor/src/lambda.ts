@@ -1,8 +1,10 @@
 import { createLambdaRuntime, createSqsHandler, type LambdaRuntime, type SqsHandler } from '@totes/aws-entry';
 import { MessageType } from '@totes/contracts';
-import { ServiceName, sourceTableNames, TopicName } from '@totes/model';
+import { inboxPolicyOf, ServiceName, sourceTableNames, TopicName } from '@totes/model';
 import {
   checkSourceSchema,
+  createInboxLedger,
+  createInboxStore,
   createRunLedger,
   createSchemaDriftStore,
   createWatermarkStore,
@@ -10,14 +12,17 @@ import {
   readSourceKeys,
   runCompletedMessage,
 } from '@totes/runtime';
+import type pg from 'pg';
 import { handleChange } from './handle-change';
 import { logExtractionOutcome } from './log-outcome';
-import type { ExtractorPorts } from './types';
+import type { ExtractorPorts, InboxPorts } from './types';
 
 /**
  * The table-extractor's AWS entry: `changes` records in, raw Parquet in the raw zone, `extracted` out, through the
  * same core (`extractTable`) as the local poller. The watermarks and the run ledger live in the warehouse's state
- * schema, so this function reads the warehouse secret as well as the source secret.
+ * schema, so this function reads the warehouse secret as well as the source secret. Given an inbox
+ * (`TOTES_INBOX_URL`), it reads the files the detector claimed, streamed from S3; a Parquet file goes through a
+ * temporary file in `/tmp`, whose size the infrastructure sets.
  */
 export function createExtractorHandler(runtime: LambdaRuntime): SqsHandler {
   return createSqsHandler(runtime, {
@@ -55,6 +60,17 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
         publisher.publish(TopicName.loadComplete, runCompletedMessage(run, cause, namespaces)),
       );
     },
+    ...(config.inboxUrl === undefined ? {} : { inbox: inboxPortsOf(runtime, config.inboxUrl, warehouse) }),
+  };
+}
+
+/** The inbox's files on S3, and the ledger in the state schema; each table's policy is the model's. */
+function inboxPortsOf(runtime: LambdaRuntime, inboxUrl: string, warehouse: pg.Pool): InboxPorts {
+  const store = createInboxStore(inboxUrl, { s3Client: runtime.aws().s3 });
+  return {
+    readFile: (key) => store.read(key),
+    ledger: createInboxLedger(warehouse, runtime.config().stateSchema),
+    policyOf: (table) => inboxPolicyOf(table),
   };
 }
 

@@ -172,7 +172,7 @@ export async function defer(
 /** Copies a message to the queue's dead-letter queue with the reason; the consumer then deletes the original. */
 export async function deadLetter(
   sqs: SQSClient,
-  queue: QueueEndpoint,
+  queue: Pick<QueueEndpoint, 'deadLetterUrl'>,
   raw: Message,
   error: Error,
   service: string,

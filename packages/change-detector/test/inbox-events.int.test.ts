@@ -1,0 +1,215 @@
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createLambdaRuntime } from '@totes/aws-entry';
+import { ChangeKind, MessageType } from '@totes/contracts';
+import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
+import { platformTopology, ServiceName, TopicName } from '@totes/model';
+import {
+  type AwsClients,
+  createAwsClients,
+  createLogger,
+  createPool,
+  FailureAttribute,
+  provisionTopology,
+  type TopologyEndpoints,
+} from '@totes/runtime';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler, type DetectionSummary } from '../src/lambda';
+
+// The detector's Lambda entry given an inbox on S3 (fauxqs): the inbox-events queue's batches, as the event source
+// mapping delivers them, and the schedule's cycles, against the state schema in embedded PostgreSQL. fauxqs has no
+// bucket notifications, so the events are written here as S3 writes them.
+const stage = 'inboxev';
+const bucket = 'totes-inboxev-inbox-000000000000';
+const secretArnOf = (name: string) =>
+  `arn:aws:secretsmanager:us-east-1:000000000000:secret:totes-dev-${name}-AbCdEf`;
+
+let postgres: TestPostgres;
+let localAws: LocalAws;
+let clients: AwsClients;
+let endpoints: TopologyEndpoints;
+let warehouse: pg.Pool;
+let inboxDeadLetterUrl: string;
+let handler: (event?: unknown) => Promise<DetectionSummary | SQSBatchResponse>;
+
+beforeAll(async () => {
+  [postgres, localAws] = await Promise.all([startTestPostgres(), startLocalAws()]);
+  // The source is an empty database: its tables' detection fails, and the cycle goes on to the inbox.
+  await Promise.all([postgres.ensureDatabase('totesys'), postgres.ensureDatabase('warehouse')]);
+  localAws.createBucket(bucket);
+  clients = createAwsClients({ region: 'us-east-1', endpoint: localAws.endpoint });
+  endpoints = await provisionTopology({
+    sns: clients.sns,
+    sqs: clients.sqs,
+    stage,
+    topology: platformTopology(),
+  });
+  // The inbox's queues exist only on AWS (infra/bus.ts): made here as the deploy makes them.
+  await clients.sqs.send(new CreateQueueCommand({ QueueName: `totes-${stage}-inbox-events` }));
+  const dlq = await clients.sqs.send(
+    new CreateQueueCommand({ QueueName: `totes-${stage}-inbox-events-dlq` }),
+  );
+  inboxDeadLetterUrl = dlq.QueueUrl!;
+  warehouse = createPool(postgres.url('warehouse'));
+  handler = createHandler(
+    createLambdaRuntime({
+      service: ServiceName.changeDetector,
+      // What infra/services.ts gives the detector, the inbox among it.
+      env: {
+        AWS_REGION: 'us-east-1',
+        TOTES_STAGE: stage,
+        TOTES_WAREHOUSE_SCHEMA: 'totes_inboxev',
+        TOTES_STATE_SCHEMA: 'totes_inboxev_state',
+        TOTES_SOURCE_SECRET_ARN: secretArnOf('source'),
+        TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
+        TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys',
+        TOTES_INBOX_URL: `s3://${bucket}/inbox`,
+        TOTES_TOPIC_CHANGES_ARN: endpoints.topics[TopicName.changes],
+        TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
+      },
+      secrets: {
+        read: async (id) => {
+          if (id === secretArnOf('source')) return JSON.stringify({ url: postgres.url('totesys') });
+          if (id === secretArnOf('warehouse')) return JSON.stringify({ url: postgres.url('warehouse') });
+          throw new Error(`no secret ${id}`);
+        },
+      },
+      awsEndpoint: localAws.endpoint,
+      logger: createLogger({}, { write: () => {} }),
+    }),
+  );
+});
+
+afterAll(async () => {
+  await warehouse?.end();
+  await localAws?.stop();
+  await postgres?.dispose();
+});
+
+async function drain(queueUrl: string): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) return messages;
+    messages.push(...Messages);
+  }
+}
+
+/** Puts an object into the bucket and returns the event S3 would send for it (ETag unquoted, key URL-encoded). */
+async function put(key: string, body: string): Promise<string> {
+  await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: {
+          bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+          object: {
+            key: encodeURIComponent(key).replaceAll('%2F', '/').replaceAll('%20', '+'),
+            size: head.ContentLength,
+            eTag: head.ETag?.replaceAll('"', ''),
+          },
+        },
+      },
+    ],
+  });
+}
+
+function batch(...bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, index) => ({
+      messageId: `m${index}`,
+      receiptHandle: `r${index}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 's3',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:totes-${stage}-inbox-events`,
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+describe('the detector’s inbox on AWS', () => {
+  it('claims a notified file at once, and the next listing finds the same ledger entry, not a second version', async () => {
+    const event = await put('inbox/design/new designs.csv', 'design_id\n1\n');
+
+    const response = await handler(batch(event));
+    const requested = (await drain(endpoints.queues['table-extractor']!.url)).map((m) => JSON.parse(m.Body!));
+    const scheduled = (await handler({})) as DetectionSummary;
+    const { rows } = await warehouse.query(
+      'SELECT file_key, version, state, claim_id FROM totes_inboxev_state.inbox_file ORDER BY file_key, version',
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(requested).toEqual([
+      expect.objectContaining({
+        type: MessageType.tableChanged,
+        kind: ChangeKind.file,
+        table: 'design',
+        file: expect.objectContaining({ key: 'design/new designs.csv', bytes: 12 }),
+      }),
+    ]);
+    expect(rows).toEqual([
+      {
+        file_key: 'design/new designs.csv',
+        version: requested[0].file.version,
+        state: 'claimed',
+        claim_id: requested[0].id,
+      },
+    ]);
+    expect(scheduled.changed).toEqual([]);
+  });
+
+  it('lists the inbox on the schedule and claims a file whose event never came', async () => {
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'inbox/staff/s.csv', Body: 'staff_id\n1\n' }),
+    );
+
+    const summary = (await handler({})) as DetectionSummary;
+    const requested = (await drain(endpoints.queues['table-extractor']!.url)).map((m) => JSON.parse(m.Body!));
+
+    expect(summary.changed).toEqual(['staff']);
+    expect(requested.map((message) => message.file.key)).toEqual(['staff/s.csv']);
+  });
+
+  it('dead-letters a malformed event alone, with the reason, and records the good ones of its batch; the test event names nothing', async () => {
+    const good = await put('inbox/currency/c.csv', 'currency_id\n1\n');
+    const test = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: bucket });
+
+    const response = (await handler(batch('{"Records": "no"}', good, test))) as SQSBatchResponse;
+    const requested = (await drain(endpoints.queues['table-extractor']!.url)).map((m) => JSON.parse(m.Body!));
+
+    const deadLettered = await drain(inboxDeadLetterUrl);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(requested.map((message) => message.file.key)).toEqual(['currency/c.csv']);
+    expect(deadLettered.map((message) => message.Body)).toEqual(['{"Records": "no"}']);
+    expect(
+      JSON.parse(deadLettered[0]!.MessageAttributes![FailureAttribute.failure]!.StringValue!),
+    ).toMatchObject({
+      errorName: 'MalformedInboxEventError',
+      errorCode: 'MALFORMED_INBOX_EVENT',
+      errorMessage: 'not an S3 event notification of the inbox: it has no Records',
+      service: 'change-detector',
+    });
+  });
+});

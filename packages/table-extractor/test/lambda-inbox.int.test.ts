@@ -1,0 +1,177 @@
+import { gzipSync } from 'node:zlib';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createLambdaRuntime } from '@totes/aws-entry';
+import { sqsRecord } from '@totes/aws-entry/testing';
+import { ChangeKind, type FileChanged, MessageType, newEnvelope } from '@totes/contracts';
+import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
+import { findSourceTable, platformTopology, type Row, ServiceName, TopicName } from '@totes/model';
+import {
+  type AwsClients,
+  createAwsClients,
+  createInboxLedger,
+  createLogger,
+  createPool,
+  createRunLedger,
+  migrateState,
+  provisionTopology,
+  type TopologyEndpoints,
+} from '@totes/runtime';
+import { seedTotesys } from '@totes/totesys';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExtractorHandler } from '../src/lambda';
+import { looseParquet } from '../src/testing';
+
+// The extractor's Lambda entry given an inbox on S3 (fauxqs), as infra/services.ts deploys it: a file the detector
+// claimed is streamed from the inbox bucket (a Parquet file through the function's /tmp), written to the raw zone
+// on S3 and announced, and the ledger records it loaded.
+const stage = 'lambdainbox';
+const inboxBucket = 'totes-lambdainbox-inbox-000000000000';
+const lakeBucket = 'totes-lambdainbox-raw-000000000000';
+const secretArnOf = (name: string) =>
+  `arn:aws:secretsmanager:us-east-1:000000000000:secret:totes-dev-${name}-AbCdEf`;
+const stateSchema = 'totes_lambdainbox_state';
+
+let postgres: TestPostgres;
+let localAws: LocalAws;
+let clients: AwsClients;
+let endpoints: TopologyEndpoints;
+let warehouse: pg.Pool;
+let source: pg.Pool;
+let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+beforeAll(async () => {
+  [postgres, localAws] = await Promise.all([startTestPostgres(), startLocalAws()]);
+  await Promise.all([postgres.ensureDatabase('totesys'), postgres.ensureDatabase('warehouse')]);
+  await seedTotesys(postgres.url('totesys'), { seed: 7, scale: 0.01 });
+  localAws.createBucket(inboxBucket);
+  localAws.createBucket(lakeBucket);
+  clients = createAwsClients({ region: 'us-east-1', endpoint: localAws.endpoint });
+  endpoints = await provisionTopology({
+    sns: clients.sns,
+    sqs: clients.sqs,
+    stage,
+    topology: platformTopology(),
+  });
+  warehouse = createPool(postgres.url('warehouse'));
+  source = createPool(postgres.url('totesys'));
+  await migrateState(warehouse, stateSchema);
+  const urls: Record<string, string> = {
+    [secretArnOf('source')]: postgres.url('totesys'),
+    [secretArnOf('warehouse')]: postgres.url('warehouse'),
+  };
+  handler = createExtractorHandler(
+    createLambdaRuntime({
+      service: ServiceName.tableExtractor,
+      env: {
+        AWS_REGION: 'us-east-1',
+        TOTES_STAGE: stage,
+        TOTES_WAREHOUSE_SCHEMA: 'totes_lambdainbox',
+        TOTES_STATE_SCHEMA: stateSchema,
+        TOTES_SOURCE_SECRET_ARN: secretArnOf('source'),
+        TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
+        TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys',
+        TOTES_RAW_LAKE_URL: `s3://${lakeBucket}/${stage}`,
+        TOTES_INBOX_URL: `s3://${inboxBucket}/inbox`,
+        TOTES_TOPIC_EXTRACTED_ARN: endpoints.topics[TopicName.extracted],
+        TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
+      },
+      secrets: {
+        read: async (id) => {
+          const url = urls[id];
+          if (!url) throw new Error(`no secret ${id}`);
+          return JSON.stringify({ url });
+        },
+      },
+      awsEndpoint: localAws.endpoint,
+      logger: createLogger({}, { write: () => {} }),
+    }),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all([warehouse?.end(), source?.end()]);
+  await localAws?.stop();
+  await postgres?.dispose();
+});
+
+async function drain(queueUrl: string): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    if (Messages.length === 0) return messages;
+    messages.push(...Messages);
+  }
+}
+
+/** Puts a file into the inbox and claims it as the detector does; returns the claim's request. */
+async function dropAndClaim(table: string, name: string, bytes: Uint8Array): Promise<FileChanged> {
+  const key = `${table}/${name}`;
+  await clients.s3.send(new PutObjectCommand({ Bucket: inboxBucket, Key: `inbox/${key}`, Body: bytes }));
+  const listed = await clients.s3.send(
+    new ListObjectsV2Command({ Bucket: inboxBucket, Prefix: `inbox/${key}` }),
+  );
+  const object = listed.Contents![0]!;
+  const file = { key, version: object.ETag!, bytes: object.Size! };
+  const request: FileChanged = {
+    ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+    type: MessageType.tableChanged,
+    kind: ChangeKind.file,
+    table,
+    file,
+  };
+  const ledger = createInboxLedger(warehouse, stateSchema);
+  await ledger.discover([{ ...file, table }]);
+  await ledger.claim(file, request.id, new Date(), 60_000);
+  await createRunLedger(warehouse, stateSchema, [table]).startRun(request.runId, [table]);
+  return request;
+}
+
+describe('the table-extractor Lambda entry with an inbox on S3', () => {
+  it('reads a claimed gzipped JSON Lines and a Parquet file from the inbox bucket into the raw zone, and records them loaded', async () => {
+    const { rows: designs } = await source.query<{ line: string }>(
+      'SELECT row_to_json(design)::text AS line FROM design',
+    );
+    const { rows: currencies } = await source.query<Row>('SELECT * FROM currency');
+    const jsonLines = designs.map((row) => `${row.line}\n`).join('');
+    const jsonRequest = await dropAndClaim('design', 'designs.jsonl.gz', gzipSync(jsonLines));
+    const parquetRequest = await dropAndClaim(
+      'currency',
+      'currencies.parquet',
+      looseParquet(findSourceTable('currency')!, currencies),
+    );
+
+    const response = await handler({
+      Records: [
+        sqsRecord(endpointOf('table-extractor'), 'm1', JSON.stringify(jsonRequest)),
+        sqsRecord(endpointOf('table-extractor'), 'm2', JSON.stringify(parquetRequest)),
+      ],
+    });
+    const ledger = await createInboxLedger(warehouse, stateSchema).list();
+    const lake = await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: lakeBucket, Prefix: `${stage}/raw/` }),
+    );
+    const extracted = endpoints.queues['build-dim-design']!.url;
+    const announced = (await drain(extracted)).map((message) => JSON.parse(message.Body!));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(ledger.map((entry) => [entry.key, entry.state, entry.rowsLoaded]).sort()).toEqual([
+      ['currency/currencies.parquet', 'loaded', currencies.length],
+      ['design/designs.jsonl.gz', 'loaded', designs.length],
+    ]);
+    const keys = (lake.Contents ?? []).map((object) => object.Key!);
+    expect(keys.some((key) => key.startsWith(`${stage}/raw/design/inbox/`))).toBe(true);
+    expect(keys.some((key) => key.startsWith(`${stage}/raw/currency/inbox/`))).toBe(true);
+    expect(announced).toEqual([
+      expect.objectContaining({ type: MessageType.tableExtracted, kind: ChangeKind.file, table: 'design' }),
+    ]);
+  });
+});
+
+function endpointOf(queue: string) {
+  return endpoints.queues[queue]!;
+}
