@@ -30,13 +30,11 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
   if (!inbox) throw new NoInboxError();
   const table = findSourceTable(message.table);
   if (!table) throw new UnknownSourceTableError(message.table);
-  const outcomes: PieceOutcome[] = [];
-  const toWrite: ToWrite[] = [];
-  for (const file of piecesOf(message)) {
-    const checked = await checkPiece(message, file, table, inbox);
-    if ('checked' in checked) toWrite.push(checked);
-    else outcomes.push(checked);
-  }
+  const checks = await inTurns(piecesOf(message), checksAtOnce, (file) =>
+    checkPiece(message, file, table, inbox),
+  );
+  const outcomes = checks.filter((check): check is PieceOutcome => !('checked' in check));
+  const toWrite = checks.filter((check): check is ToWrite => 'checked' in check);
   if (toWrite.length === 0) {
     await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
     return { kind: 'file', table: table.name, files: outcomes, extracted: null };
@@ -48,6 +46,30 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
     files: inClaimOrder(message, [...outcomes, ...written.files]),
     extracted: written.extracted,
   };
+}
+
+/**
+ * Files of a claim checked at once: a small file's check waits on the ledger and the store as much as it parses,
+ * so a few at a time keep a core busy. Each holds at most one file's check in memory.
+ */
+const checksAtOnce = 4;
+
+/** `work` over every item, at most `limit` at a time, the results in the items' order. */
+async function inTurns<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The first read of one file of the claim: what became of it, or what the second read needs to write it. */
