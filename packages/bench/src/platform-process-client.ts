@@ -1,5 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BenchError, BenchErrorCode } from './errors';
 import type { FullLoadResult } from './full-load';
@@ -47,12 +50,13 @@ export function forkPlatformProcess(
   const { signal, ...childRequest } = request;
   const require = createRequire(import.meta.url);
   const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const carried = carry(JSON.stringify(childRequest));
   const child: ChildProcess = fork(
     fileURLToPath(new URL('./platform-process-entry.ts', import.meta.url)),
     [],
     {
       execArgv: ['--import', tsx],
-      env: { ...process.env, [requestVariable]: JSON.stringify(childRequest) },
+      env: { ...process.env, [requestVariable]: carried },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}),
     },
@@ -66,6 +70,7 @@ export function forkPlatformProcess(
   let exited = false;
   // Aborting kills the process; its exit then fails whatever waits on it.
   child.on('error', () => {});
+  if (carried.startsWith('@')) child.once('exit', () => rmSync(carried.slice(1), { force: true }));
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code, exitSignal) => {
       exited = true;
@@ -125,4 +130,12 @@ export function forkPlatformProcess(
       if (!exited) child.kill('SIGKILL');
     },
   };
+}
+
+/** The request as its variable carries it: the JSON, or `@` and a file holding it when too long for a variable. */
+function carry(json: string): string {
+  if (json.length < 64 * 1024) return json;
+  const path = join(tmpdir(), `totes-bench-request-${crypto.randomUUID()}.json`);
+  writeFileSync(path, json);
+  return `@${path}`;
 }

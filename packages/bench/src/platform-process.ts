@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createRunTracker, type PlatformEvents, startPlatform, waitForDrain } from '@totes/cli';
 import type { ModelLoaded, TableExtracted } from '@totes/contracts';
 import { startLocalAws } from '@totes/local-stack';
@@ -23,7 +24,9 @@ import { percentile } from './statistics';
  * warehouse probes live in the parent; the services' memory and CPU are their processes' own.
  */
 export async function runPlatformProcess(): Promise<void> {
-  const request = JSON.parse(process.env[requestVariable] ?? 'null') as PlatformProcessRequest | null;
+  const carried = process.env[requestVariable] ?? 'null';
+  const json = carried.startsWith('@') ? await readFile(carried.slice(1), 'utf8') : carried;
+  const request = JSON.parse(json) as PlatformProcessRequest | null;
   if (!request || !process.send)
     throw new Error(`run by the benchmark only, with ${requestVariable} and IPC`);
   const recorder = createLogRecorder();

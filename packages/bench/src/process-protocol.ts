@@ -41,7 +41,10 @@ export interface PlatformProcessRequest {
   readonly loadParallelism: number;
 }
 
-/** The environment variable that carries the {@link PlatformProcessRequest}. */
+/**
+ * The environment variable that carries the {@link PlatformProcessRequest}: its JSON, or `@` and the path of a file
+ * that holds it (one variable may hold 128 KiB, and 10 000 small files' names are more).
+ */
 export const requestVariable = 'TOTES_BENCH_REQUEST';
 
 /** Messages from the platform process to the benchmark. */

@@ -1,16 +1,26 @@
-import { ChangeKind, type FileChanged, type InboxFile, MessageType, newEnvelope } from '@totes/contracts';
+import {
+  ChangeKind,
+  type FileChanged,
+  type InboxFile,
+  type InboxPiece,
+  MessageType,
+  newEnvelope,
+} from '@totes/contracts';
 import { parseInboxKey } from '@totes/model';
-import type { FoundFile, InboxEntry, InboxLedger } from '@totes/runtime';
+import type { FoundFile, InboxBatchBudget, InboxEntry, InboxLedger } from '@totes/runtime';
+import { batchesOf } from './claim-batches';
 
 /** What the detector needs of the inbox: a listing, and the ledger of every file it has held. */
 export interface InboxDetectorPorts {
   list(): Promise<InboxFile[]>;
-  readonly ledger: Pick<InboxLedger, 'discover' | 'due' | 'claim'>;
+  readonly ledger: Pick<InboxLedger, 'discover' | 'due' | 'claimAll'>;
+  /** How many files, and bytes, one claim may take (`TOTES_INBOX_BATCH_*`); 1000 files and 64 MiB by default. */
+  readonly batch?: InboxBatchBudget;
 }
 
 /** What one listing of the inbox found. */
 export interface FileDiscovery {
-  /** One request per file claimed this cycle: new files, and files whose claim's lease ran out. */
+  /** One request per claim this cycle: batches of new files, and of files whose claim's lease ran out. */
   readonly files: readonly FileChanged[];
   /** Files new to the ledger that cannot be read on sight (no table folder, an unknown table, an unknown format). */
   readonly quarantined: readonly InboxEntry[];
@@ -26,20 +36,21 @@ export async function discoverFiles(
   now: Date,
   leaseMs: number,
 ): Promise<FileDiscovery> {
-  return recordFiles(runId, await inbox.list(), inbox.ledger, now, leaseMs);
+  return recordFiles(runId, await inbox.list(), inbox, now, leaseMs);
 }
 
 /**
- * Records every file version the ledger has not seen before (a file bad on sight is recorded quarantined with its
- * reason), and claims each file that is due, with a lease, under the id of the `table.changed` request of kind
- * `file` that asks the extractor to read it. A file is claimed by one request at a time; a claim whose lease ran out
- * (its extraction lost) is claimed again. The files come from a listing or from the inbox's event notifications:
- * either way they take this one path.
+ * Records every file version the ledger has not seen before in one statement (a file bad on sight is recorded
+ * quarantined with its reason), and claims the files that are due, with a lease, in batches of one table within the
+ * batch budget: one statement and one `table.changed` request of kind `file` per batch, whose id is the claim,
+ * naming its files as pieces, so the extractor reads them as one extraction. A file is claimed by one request at a
+ * time; a claim whose lease ran out (its extraction lost) is claimed again. The files come from a listing or from
+ * the inbox's event notifications: either way they take this one path.
  */
 export async function recordFiles(
   runId: string,
   listed: readonly InboxFile[],
-  ledger: InboxDetectorPorts['ledger'],
+  inbox: Pick<InboxDetectorPorts, 'ledger' | 'batch'>,
   now: Date,
   leaseMs: number,
 ): Promise<FileDiscovery> {
@@ -49,19 +60,29 @@ export async function recordFiles(
       ? { ...file, table: meaning.table.name }
       : { ...file, table: null, reason: meaning.reason };
   });
-  const quarantined = (await ledger.discover(found)).filter((entry) => entry.state === 'quarantined');
+  const quarantined = (await inbox.ledger.discover(found)).filter((entry) => entry.state === 'quarantined');
   const files: FileChanged[] = [];
-  for (const entry of await ledger.due(now)) {
-    if (!entry.table) continue;
-    const file = { key: entry.key, version: entry.version, bytes: entry.bytes };
-    const request: FileChanged = {
-      ...newEnvelope({ runId, causationId: null }),
-      type: MessageType.tableChanged,
-      kind: ChangeKind.file,
-      table: entry.table,
-      file,
-    };
-    if (await ledger.claim(file, request.id, now, leaseMs)) files.push(request);
+  for (const batch of batchesOf(await inbox.ledger.due(now), inbox.batch)) {
+    const id = newEnvelope({ runId, causationId: null });
+    const claimed = await inbox.ledger.claimAll(batch.files, id.id, now, leaseMs);
+    if (claimed.length > 0) files.push(fileRequest(id, batch.table, claimed));
   }
   return { files, quarantined };
+}
+
+function fileRequest(
+  envelope: ReturnType<typeof newEnvelope>,
+  table: string,
+  pieces: readonly InboxPiece[],
+): FileChanged {
+  const [first] = pieces as [InboxPiece, ...InboxPiece[]];
+  return {
+    ...envelope,
+    type: MessageType.tableChanged,
+    kind: ChangeKind.file,
+    table,
+    file: first,
+    // A claim of one file is written as before batches, so an older extractor reads it whole.
+    ...(pieces.length > 1 ? { pieces: [...pieces] } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { piecesOf } from '@totes/contracts';
 import { ServiceName, TopicName } from '@totes/model';
 import type { LineageNamespaces, Logger, Publisher, RunLedger } from '@totes/runtime';
 import { detectChanges } from './detect-changes';
@@ -56,7 +57,13 @@ export async function runDetectionCycle(
   }
   for (const file of result.files) {
     await options.publisher.publish(TopicName.changes, file);
-    logger.info('inbox file claimed', { table: file.table, file: file.file.key, messageId: file.id });
+    const pieces = piecesOf(file);
+    logger.info(pieces.length === 1 ? 'inbox file claimed' : 'inbox files claimed together', {
+      table: file.table,
+      file: file.file.key,
+      ...(pieces.length > 1 ? { files: pieces.length } : {}),
+      messageId: file.id,
+    });
   }
   for (const file of result.quarantinedFiles) {
     logger.error('inbox file quarantined', { file: file.key, version: file.version, reason: file.reason });

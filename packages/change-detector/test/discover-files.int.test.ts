@@ -1,5 +1,6 @@
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { piecesOf } from '@totes/contracts';
 import { makeTempFolder, startTestPostgres, type TestPostgres } from '@totes/local-stack';
 import {
   createInboxLedger,
@@ -121,6 +122,73 @@ describe('discoverFiles', () => {
     expect(again.files).toHaveLength(1);
   });
 
+  it('claims the due files of one table together, in batches within the budget, one request and one claim each', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await drop(`design/${name}.csv`, 'design_id\n');
+    await drop('staff/a.csv', 'staff_id\n');
+
+    const { files } = await discoverFiles(
+      'run-1',
+      { ...ports, batch: { files: 2, bytes: 1000 } },
+      at(0),
+      leaseMs,
+    );
+
+    expect(files.map((request) => [request.table, piecesOf(request).map((piece) => piece.key)])).toEqual([
+      ['design', ['design/a.csv', 'design/b.csv']],
+      ['design', ['design/c.csv', 'design/d.csv']],
+      ['design', ['design/e.csv']],
+      ['staff', ['staff/a.csv']],
+    ]);
+    const claims = (await ledger.list()).map((entry) => entry.claimId);
+    expect(claims).toEqual([
+      files[0]!.id,
+      files[0]!.id,
+      files[1]!.id,
+      files[1]!.id,
+      files[2]!.id,
+      files[3]!.id,
+    ]);
+  });
+
+  it('records and claims thousands of files dropped at once, a few statements for all', async () => {
+    for (let index = 0; index < 2500; index += 1)
+      await drop(`sales_order/${String(index).padStart(5, '0')}.csv`, 'sales_order_id\n');
+    let statements = 0;
+    const counting = new Proxy(pool, {
+      get: (target, name) =>
+        name === 'query'
+          ? (...args: unknown[]) => {
+              statements += 1;
+              return (target.query as (...a: unknown[]) => unknown)(...args);
+            }
+          : Reflect.get(target, name),
+    });
+    const countedLedger = createInboxLedger(counting, `inbox_${schema}`);
+
+    const { files } = await discoverFiles('run-1', { ...ports, ledger: countedLedger }, at(0), leaseMs);
+
+    expect(files.map((request) => piecesOf(request).length)).toEqual([1000, 1000, 500]);
+    expect(statements).toBe(1 + 1 + 3);
+    expect((await ledger.list()).every((entry) => entry.state === 'claimed')).toBe(true);
+  });
+
+  it('leaves out of a batch a file that another claim took meanwhile', async () => {
+    const found = { version: 'v1', bytes: 10, table: 'design' };
+    await ledger.discover([
+      { ...found, key: 'design/a.csv' },
+      { ...found, key: 'design/b.csv' },
+    ]);
+    const [a, b] = await ledger.due(at(0));
+    const [other, mine] = [crypto.randomUUID(), crypto.randomUUID()];
+    const taken = await ledger.claimAll([a!], other, at(0), leaseMs);
+
+    const claimed = await ledger.claimAll([a!, b!], mine, at(0), leaseMs);
+
+    expect(taken.map((file) => file.key)).toEqual(['design/a.csv']);
+    expect(claimed.map((file) => file.key)).toEqual(['design/b.csv']);
+    expect((await ledger.get(a!))?.claimId).toBe(other);
+  });
+
   it('does not list a hidden file, such as a copy still in progress', async () => {
     await drop('design/.a.csv.tmp', 'design_id\n');
 
@@ -129,6 +197,11 @@ describe('discoverFiles', () => {
 });
 
 describe('the inbox ledger', () => {
+  // One claim per file, so each test holds each file's request apart.
+  beforeEach(() => {
+    ports = { ...ports, batch: { files: 1, bytes: 1024 } };
+  });
+
   it('names the first file as the owner of bytes seen again under another name, which loads nothing', async () => {
     await drop('design/a.csv', 'design_id\n');
     await drop('design/copy-of-a.csv', 'design_id\n');

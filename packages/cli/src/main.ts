@@ -85,6 +85,8 @@ Environment:
                         <inbox>/<table>/<name>.csv|jsonl|parquet[.gz|.zst]. Default: .totes/inbox
   TOTES_INBOX_POLICY    per-table overrides of the model's bad-row policies for inbox files, as
                         sales_order=skip:1%,payment=fail. Default: fail on the first bad row.
+  TOTES_INBOX_BATCH_FILES, TOTES_INBOX_BATCH_MIB  how many files, and MiB, of one table one claim
+                        reads into one extraction. Default: 1000 files, 64 MiB.
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
   TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.

@@ -300,7 +300,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const detector = {
     ports: {
       tables: sourcePool ? sourceTables : [],
-      inbox: { list: () => inboxStore.list(), ledger: inboxLedger },
+      inbox: { list: () => inboxStore.list(), ledger: inboxLedger, batch: config.inboxBatch },
       findPendingChanges: (
         table: (typeof sourceTables)[number],
         after: Parameters<typeof findPendingChanges>[2],

@@ -55,6 +55,20 @@ describe('createDetectionProgress for the inbox', () => {
       'inbox file quarantined: orders/o.csv: "orders" is not a table of the catalog (totes inbox list shows every file)',
     ]);
   });
+
+  it('names a claim of several files by their count, table and bytes', () => {
+    const lines: string[] = [];
+    const report = createDetectionProgress((line) => lines.push(line));
+    const pieces = [
+      { key: 'sales_order/a.csv', version: 'v1', bytes: 100 },
+      { key: 'sales_order/b.csv', version: 'v1', bytes: 50 },
+    ];
+    const files = [{ table: 'sales_order', file: pieces[0], pieces }] as unknown as DetectionResult['files'];
+
+    report(cycle({}, [], { files, quarantinedFiles: [] }));
+
+    expect(lines).toEqual(['inbox: 2 files of sales_order (150 B)']);
+  });
 });
 
 describe('loadedLine', () => {

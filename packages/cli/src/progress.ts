@@ -1,5 +1,5 @@
 import type { DetectionResult } from '@totes/change-detector';
-import { LineageEventType, type ModelLoaded } from '@totes/contracts';
+import { type FileChanged, LineageEventType, type ModelLoaded, piecesOf } from '@totes/contracts';
 import { IdentityAction, type LakeIdentity } from '@totes/runtime';
 
 /** Writes one progress line for a person watching `pnpm start`. */
@@ -28,8 +28,7 @@ export function createDetectionProgress(say: Say): (result: DetectionResult) => 
     }
     if (result.changes.length > 0)
       say(`detected: ${result.changes.map((change) => `${change.table} (${change.rows})`).join(', ')}`);
-    if (result.files.length > 0)
-      say(`inbox: ${result.files.map((file) => `${file.file.key} (${file.file.bytes} B)`).join(', ')}`);
+    if (result.files.length > 0) say(`inbox: ${result.files.map(claimLine).join(', ')}`);
     for (const file of result.quarantinedFiles)
       say(`inbox file quarantined: ${file.key}: ${file.reason} (totes inbox list shows every file)`);
   };
@@ -73,4 +72,12 @@ export function createDeadLetterProgress(say: Say): (depths: Readonly<Record<str
         );
     }
   };
+}
+
+/** A claim as the progress line names it: its file, or how many files of which table. */
+function claimLine(claim: FileChanged): string {
+  const pieces = piecesOf(claim);
+  if (pieces.length === 1) return `${claim.file.key} (${claim.file.bytes} B)`;
+  const bytes = pieces.reduce((sum, piece) => sum + piece.bytes, 0);
+  return `${pieces.length} files of ${claim.table} (${bytes} B)`;
 }

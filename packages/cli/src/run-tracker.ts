@@ -3,6 +3,7 @@ import {
   ChangeKind,
   type ModelBuilt,
   type ModelLoaded,
+  piecesOf,
   type RunCompleted,
   type TableExtracted,
 } from '@totes/contracts';
@@ -60,7 +61,9 @@ export function createRunTracker(): RunTracker {
           rows: change.rows,
         })),
         tablesChecked: (detections.get(runId)?.deleteChecks ?? []).map((check) => check.table),
-        filesRead: (detections.get(runId)?.files ?? []).map((file) => file.file.key),
+        filesRead: (detections.get(runId)?.files ?? []).flatMap((file) =>
+          piecesOf(file).map((piece) => piece.key),
+        ),
         rowsExtracted: rowsOf(ofRun(extracted).filter((message) => message.kind !== ChangeKind.deletes)),
         rowsDeleted: rowsOf(ofRun(extracted).filter((message) => message.kind === ChangeKind.deletes)),
         modelsBuilt: [...new Set(ofRun(built).map((message) => message.model))].sort(),

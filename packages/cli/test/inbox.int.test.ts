@@ -415,6 +415,47 @@ describe('a platform with a source database and an inbox', () => {
     expect(await nameOfDesign1()).toBe('From The Inbox');
   });
 
+  it('reads files of one table dropped together as one claim: a bad one is quarantined alone, the others load', async () => {
+    const design = (id: number, name: string, lastUpdated: string) =>
+      'design_id,created_at,design_name,file_location,file_name,last_updated\n' +
+      `${id},2022-11-03 14:20:49.962,${name},/usr/share,file.jpg,${lastUpdated}\n`;
+    const nameBefore = async (id: number) =>
+      (await t.warehouse.query('SELECT design_name FROM dim_design WHERE design_id = $1', [id])).rows[0];
+    const unchanged = await nameBefore(5);
+    await writeFile(
+      join(t.inboxDir, 'design', 'batch-3.csv'),
+      design(3, 'Batch Three', '2099-01-01 00:00:00'),
+    );
+    await writeFile(join(t.inboxDir, 'design', 'batch-5.csv'), design(5, 'Batch Five', 'soon'));
+    await writeFile(
+      join(t.inboxDir, 'design', 'batch-4.csv'),
+      design(4, 'Batch Four', '2099-01-01 00:00:00'),
+    );
+
+    await t.runOnce();
+
+    const entries = (await createInboxLedger(t.warehouse, t.config.stateSchema).list()).filter((entry) =>
+      entry.key.startsWith('design/batch-'),
+    );
+    expect(entries.map((entry) => [entry.key, entry.state, entry.rowsLoaded]).sort()).toEqual([
+      ['design/batch-3.csv', 'loaded', 1],
+      ['design/batch-4.csv', 'loaded', 1],
+      ['design/batch-5.csv', 'quarantined', 0],
+    ]);
+    expect(entries.find((entry) => entry.key === 'design/batch-5.csv')?.reason).toMatch(
+      /^line 2, column last_updated/,
+    );
+    expect(new Set(entries.map((entry) => entry.claimId)).size).toBe(1);
+    const { rows } = await t.warehouse.query<{ design_id: number; design_name: string }>(
+      'SELECT design_id, design_name FROM dim_design WHERE design_id IN (3, 4) ORDER BY design_id',
+    );
+    expect(rows).toEqual([
+      { design_id: 3, design_name: 'Batch Three' },
+      { design_id: 4, design_name: 'Batch Four' },
+    ]);
+    expect(await nameBefore(5)).toEqual(unchanged);
+  });
+
   it('loads, of a key a file gives twice, the row with the latest last_updated, even when it comes first', async () => {
     const line = (name: string, lastUpdated: string) =>
       JSON.stringify({

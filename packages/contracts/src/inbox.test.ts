@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newEnvelope } from './envelope';
+import { piecesOf } from './messages';
 import { parseMessage } from './parse';
 
 const envelope = () => newEnvelope({ runId: crypto.randomUUID(), causationId: null });
@@ -41,6 +42,53 @@ describe('the file kind of table.changed and table.extracted', () => {
 
   it('rejects a file request that does not name its file', () => {
     const body = JSON.stringify({ ...envelope(), type: 'table.changed', kind: 'file', table: 'design' });
+
+    expect(parseMessage(body)).toMatchObject({ ok: false, reason: 'INVALID_SHAPE' });
+  });
+});
+
+describe('file messages that name several pieces', () => {
+  const other = { key: 'design/2024-12-02.csv', version: '"def"', bytes: 80 };
+
+  it('parses a claim of several files of one table, and lists them in reading order', () => {
+    const body = JSON.stringify({
+      ...envelope(),
+      type: 'table.changed',
+      kind: 'file',
+      table: 'design',
+      file,
+      pieces: [file, other],
+    });
+
+    const parsed = parseMessage(body, ['table.changed']);
+
+    expect(parsed.ok && parsed.message.kind === 'file' && piecesOf(parsed.message)).toEqual([file, other]);
+  });
+
+  it('reads a message of one file written before pieces as a claim of that one file', () => {
+    const body = JSON.stringify({
+      ...envelope(),
+      type: 'table.changed',
+      kind: 'file',
+      table: 'design',
+      file,
+    });
+
+    const parsed = parseMessage(body, ['table.changed']);
+
+    expect(parsed.ok && parsed.message.kind === 'file' && piecesOf(parsed.message)).toEqual([file]);
+  });
+
+  it('rejects an empty list of pieces', () => {
+    const body = JSON.stringify({
+      ...envelope(),
+      type: 'table.extracted',
+      kind: 'file',
+      table: 'design',
+      file,
+      pieces: [],
+      object,
+    });
 
     expect(parseMessage(body)).toMatchObject({ ok: false, reason: 'INVALID_SHAPE' });
   });

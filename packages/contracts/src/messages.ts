@@ -84,8 +84,24 @@ export const InboxFile = z.object({
 export type InboxFile = z.infer<typeof InboxFile>;
 
 /**
- * change-detector → `changes`: a file dropped into the inbox, claimed in the inbox ledger, is to be read into the
- * raw zone. Its table is its first folder.
+ * What one claim asks the extractor to read: a whole inbox file. Claims are lists of pieces so that a later slice can
+ * split one large file into byte ranges of it (an optional `range` here, several pieces of one file version) without
+ * another message shape; today a piece is always a whole file.
+ */
+export const InboxPiece = InboxFile;
+export type InboxPiece = z.infer<typeof InboxPiece>;
+
+/** The most pieces one claim, or one announcement, names. */
+export const maxPiecesPerClaim = 10_000;
+
+const pieceList = z.array(InboxPiece).min(1).max(maxPiecesPerClaim);
+
+/**
+ * change-detector → `changes`: files dropped into the inbox, claimed together in the inbox ledger, are to be read
+ * into the raw zone as one extraction. All are of one table, its first folder. `pieces` (since the batch claims)
+ * lists them in reading order; `file` is its first, so a message of one file without `pieces`, as older detectors
+ * wrote it, still reads, and an older extractor given a batch reads its first file (the others are claimed again
+ * when their lease runs out). Read the list with {@link piecesOf}.
  */
 export const FileChanged = z.object({
   ...envelopeFields,
@@ -93,6 +109,7 @@ export const FileChanged = z.object({
   kind: z.literal(ChangeKind.file),
   table: Identifier,
   file: InboxFile,
+  pieces: pieceList.optional(),
 });
 export type FileChanged = z.infer<typeof FileChanged>;
 
@@ -128,16 +145,26 @@ export const DeletesExtracted = z.object({
 });
 export type DeletesExtracted = z.infer<typeof DeletesExtracted>;
 
-/** table-extractor → `extracted`: the rows of an inbox file landed in the raw zone, coerced to the catalog's types. */
+/**
+ * table-extractor → `extracted`: the rows of inbox files landed in the raw zone as one dataset, coerced to the
+ * catalog's types. `pieces` names the files whose rows it holds (not those of its claim that were quarantined or
+ * duplicates); `file` is the first of them. Read the list with {@link piecesOf}.
+ */
 export const FileExtracted = z.object({
   ...envelopeFields,
   type: z.literal(MessageType.tableExtracted),
   kind: z.literal(ChangeKind.file),
   table: Identifier,
   file: InboxFile,
+  pieces: pieceList.optional(),
   object: LakeObject,
 });
 export type FileExtracted = z.infer<typeof FileExtracted>;
+
+/** The pieces a file message names: its `pieces`, or its one `file` for a message written before batches. */
+export function piecesOf(message: Pick<FileChanged, 'file' | 'pieces'>): readonly InboxPiece[] {
+  return message.pieces ?? [message.file];
+}
 
 /** table-extractor → `extracted`: rows of a window or a file, or tombstones; builders read them all the same way. */
 export const TableExtracted = z.discriminatedUnion('kind', [

@@ -12,6 +12,8 @@ export interface PlatformConfig {
   readonly inboxUrl: string;
   /** Per-table overrides of the model's inbox policies (`TOTES_INBOX_POLICY`); empty unless set. */
   readonly inboxPolicies: Readonly<Record<string, InboxPolicy>>;
+  /** The most files, and bytes, the detector claims together for one extraction (`TOTES_INBOX_BATCH_*`). */
+  readonly inboxBatch: InboxBatchBudget;
   readonly warehouseUrl: string;
   readonly lakeUrl: string;
   /** The warehouse schema that holds the star schemas. */
@@ -34,6 +36,8 @@ export const ConfigVariable = {
   sourceUrl: 'TOTES_SOURCE_URL',
   inboxUrl: 'TOTES_INBOX_URL',
   inboxPolicies: 'TOTES_INBOX_POLICY',
+  inboxBatchFiles: 'TOTES_INBOX_BATCH_FILES',
+  inboxBatchMiB: 'TOTES_INBOX_BATCH_MIB',
   warehouseUrl: 'TOTES_WAREHOUSE_URL',
   lakeUrl: 'TOTES_LAKE_URL',
   warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
@@ -60,6 +64,19 @@ export function defaultInboxUrl(env: Env = process.env): string {
 /** The delete check's cadence unless `TOTES_DELETE_CHECK_INTERVAL_MS` says otherwise: ten minutes. */
 export const defaultDeleteCheckIntervalMs = 10 * 60_000;
 
+/**
+ * How much of the inbox one claim, and so one extraction, may take: many small files of one table are read into one
+ * raw dataset, so the builders and the loader see one extraction, not one per file. A file larger than `bytes` is
+ * claimed alone.
+ */
+export interface InboxBatchBudget {
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/** The batch budget unless `TOTES_INBOX_BATCH_FILES` and `TOTES_INBOX_BATCH_MIB` say otherwise: 1000 files, 64 MiB. */
+export const defaultInboxBatch: InboxBatchBudget = { files: 1000, bytes: 64 * 1024 * 1024 };
+
 /** Transactions per large dataset's load unless `TOTES_LOAD_PARALLELISM` says otherwise. */
 export const defaultLoadParallelism = 2;
 
@@ -84,6 +101,22 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
     sourceUrl: sourceUrl(pick(ConfigVariable.sourceUrl, defaults.sourceUrl)),
     inboxUrl: pick(ConfigVariable.inboxUrl, defaults.inboxUrl ?? defaultInboxUrl(env)),
     inboxPolicies: inboxPolicies(env[ConfigVariable.inboxPolicies], defaults.inboxPolicies),
+    inboxBatch: {
+      files: positiveInt(
+        ConfigVariable.inboxBatchFiles,
+        pick(ConfigVariable.inboxBatchFiles, String(defaults.inboxBatch?.files ?? defaultInboxBatch.files)),
+      ),
+      bytes:
+        positiveInt(
+          ConfigVariable.inboxBatchMiB,
+          pick(
+            ConfigVariable.inboxBatchMiB,
+            String((defaults.inboxBatch?.bytes ?? defaultInboxBatch.bytes) / (1024 * 1024)),
+          ),
+        ) *
+        1024 *
+        1024,
+    },
     warehouseUrl: postgresUrl(
       ConfigVariable.warehouseUrl,
       pick(ConfigVariable.warehouseUrl, defaults.warehouseUrl),

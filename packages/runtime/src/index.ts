@@ -2,10 +2,11 @@ export type { LockOutcome } from './advisory-lock';
 export { tryAdvisoryLock, withAdvisoryLock } from './advisory-lock';
 export type { AwsClientOptions, AwsClients } from './aws-clients';
 export { awsRetryConfig, createAwsClients } from './aws-clients';
-export type { PlatformConfig } from './config';
+export type { InboxBatchBudget, PlatformConfig } from './config';
 export {
   ConfigVariable,
   defaultDeleteCheckIntervalMs,
+  defaultInboxBatch,
   defaultInboxUrl,
   defaultLoadParallelism,
   hasSourceDatabase,

@@ -32,10 +32,18 @@ export function processedKey(model: string, causeMessageId: string, day: string)
 }
 
 /**
- * The folder of the rows read from one version of an inbox file, named by the file's key and version, so a retried
- * read overwrites its own parts. It sits beside the windows of the table, so every reader of the raw zone sees it.
+ * The folder of the rows read from one claim of inbox files, named by the key and version of each file it names
+ * (for a claim of one file, as before batches: that file's), so a retried read overwrites its own parts. It sits
+ * beside the windows of the table, so every reader of the raw zone sees it.
  */
-export function inboxRawKey(table: string, file: { key: string; version: string }): string {
-  const digest = createHash('sha256').update(`${file.key}\n${file.version}`).digest('hex').slice(0, 16);
+export function inboxRawKey(
+  table: string,
+  files: { key: string; version: string } | readonly { key: string; version: string }[],
+): string {
+  const named = Array.isArray(files) ? files : [files];
+  const digest = createHash('sha256')
+    .update(named.map((file) => `${file.key}\n${file.version}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   return `${rawPrefix(table)}inbox/${digest}`;
 }

@@ -21,7 +21,13 @@ export function reExtractionOf(extracted: TableExtracted): TableChanged {
   } as const;
   if (extracted.kind === ChangeKind.deletes) return { ...envelope, kind: ChangeKind.deletes };
   // The file's claim is held by the original request, so the same id reads it again into the same folder.
-  if (extracted.kind === ChangeKind.file) return { ...envelope, kind: ChangeKind.file, file: extracted.file };
+  if (extracted.kind === ChangeKind.file)
+    return {
+      ...envelope,
+      kind: ChangeKind.file,
+      file: extracted.file,
+      ...(extracted.pieces ? { pieces: extracted.pieces } : {}),
+    };
   return {
     ...envelope,
     window: extracted.window,

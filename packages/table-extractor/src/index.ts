@@ -29,5 +29,6 @@ export type {
   ExtractorPorts,
   FileOutcome,
   InboxPorts,
+  PieceOutcome,
 } from './types';
 export { FileResult } from './types';

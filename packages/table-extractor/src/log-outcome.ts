@@ -1,5 +1,5 @@
 import type { Logger } from '@totes/runtime';
-import type { ExtractionOutcome, FileOutcome } from './types';
+import type { ExtractionOutcome, FileOutcome, PieceOutcome } from './types';
 
 /**
  * Logs what one extraction came to, the same way locally and on AWS: a stopped table as an error naming the drift;
@@ -41,7 +41,19 @@ export function logExtractionOutcome(outcome: ExtractionOutcome, log: Logger): v
 }
 
 function logFileOutcome(outcome: FileOutcome, log: Logger): void {
-  const context = { table: outcome.table, file: outcome.file.key, version: outcome.file.version };
+  const loaded = outcome.files.filter((piece) => piece.result === 'loaded');
+  for (const piece of outcome.files) logPieceOutcome(outcome.table, piece, log, loaded.length === 1);
+  if (loaded.length > 1)
+    log.info('inbox files extracted together', {
+      table: outcome.table,
+      files: loaded.length,
+      rows: outcome.extracted?.object.rows ?? 0,
+      ...(outcome.files.length > loaded.length ? { notLoaded: outcome.files.length - loaded.length } : {}),
+    });
+}
+
+function logPieceOutcome(table: string, outcome: PieceOutcome, log: Logger, alone: boolean): void {
+  const context = { table, file: outcome.file.key, version: outcome.file.version };
   if (outcome.unknownColumns && outcome.unknownColumns.length > 0)
     log.warn(
       'inbox file has columns the catalog does not know; they are kept in the raw part (_rescued), not loaded',
@@ -59,10 +71,11 @@ function logFileOutcome(outcome: FileOutcome, log: Logger): void {
     });
   else if (outcome.result === 'stale')
     log.info('inbox file is claimed by another message; left to it', context);
-  else
+  // A file extracted with others is counted in the claim's one line.
+  else if (alone)
     log.info('inbox file extracted', {
       ...context,
-      rows: outcome.extracted?.object.rows ?? 0,
+      rows: outcome.rows ?? 0,
       ...(outcome.superseded ? { superseded: outcome.superseded } : {}),
       ...(outcome.rejected ? { rejected: outcome.rejected } : {}),
     });

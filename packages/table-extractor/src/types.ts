@@ -85,10 +85,8 @@ export const FileResult = {
 } as const;
 export type FileResult = (typeof FileResult)[keyof typeof FileResult];
 
-/** An inbox file's extraction done. */
-export interface FileOutcome {
-  readonly kind: 'file';
-  readonly table: string;
+/** What became of one file of a claim. */
+export interface PieceOutcome {
   readonly file: InboxFile;
   readonly result: FileResult;
   readonly reason?: string | undefined;
@@ -99,6 +97,16 @@ export interface FileOutcome {
   readonly rejected?: number;
   /** Rows of the file that a row of the same key with a later `last_updated` (or, tied, later in the file) replaced. */
   readonly superseded?: number;
+  /** Rows of the file written to the raw zone. */
+  readonly rows?: number;
+}
+
+/** A claim of inbox files extracted: what became of each, and the one announcement of the rows written. */
+export interface FileOutcome {
+  readonly kind: 'file';
+  readonly table: string;
+  /** Each file of the claim, in its order. */
+  readonly files: readonly PieceOutcome[];
   /** The announcement, when rows were written. */
   readonly extracted: FileExtracted | null;
 }

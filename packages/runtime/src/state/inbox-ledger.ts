@@ -66,6 +66,11 @@ export interface InboxLedger {
   due(now: Date): Promise<InboxEntry[]>;
   /** Claims a due file for the message `claimId` until `now + leaseMs`; false when it was not due any more. */
   claim(file: InboxFile, claimId: string, now: Date, leaseMs: number): Promise<boolean>;
+  /**
+   * Claims due files together for the message `claimId` until `now + leaseMs`, in one statement. Returns those
+   * claimed, in the order given: a file no longer due (claimed or read meanwhile) is left out.
+   */
+  claimAll(files: readonly InboxFile[], claimId: string, now: Date, leaseMs: number): Promise<InboxFile[]>;
   get(file: Pick<InboxFile, 'key' | 'version'>): Promise<InboxEntry | null>;
   /** Every version of the file under `key`, oldest first. */
   versionsOf(key: string): Promise<InboxEntry[]>;
@@ -151,6 +156,20 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
         [file.key, file.version, claimId, now, leaseMs],
       );
       return rowCount === 1;
+    },
+    async claimAll(files, claimId, now, leaseMs) {
+      if (files.length === 0) return [];
+      const { rows } = await pool.query<{ file_key: string; version: string }>(
+        `UPDATE ${t} f SET state = 'claimed', claim_id = $3, claimed_at = $4,
+           lease_until = $4::timestamptz + make_interval(secs => $5::float8 / 1000)
+         FROM unnest($1::text[], $2::text[]) AS c(file_key, version)
+         WHERE f.file_key = c.file_key AND f.version = c.version
+           AND (f.state = 'discovered' OR (f.state = 'claimed' AND f.lease_until < $4))
+         RETURNING f.file_key, f.version`,
+        [files.map((file) => file.key), files.map((file) => file.version), claimId, now, leaseMs],
+      );
+      const claimed = new Set(rows.map((row) => `${row.file_key}\n${row.version}`));
+      return files.filter((file) => claimed.has(`${file.key}\n${file.version}`));
     },
     async get(file) {
       const { rows } = await pool.query(`${select} WHERE file_key = $1 AND version = $2`, [

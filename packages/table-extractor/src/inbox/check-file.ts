@@ -1,4 +1,4 @@
-import type { FileChanged } from '@totes/contracts';
+import type { InboxFile } from '@totes/contracts';
 import {
   allowedRejects,
   BadRowAction,
@@ -48,7 +48,7 @@ export interface Refused {
  */
 export async function checkFile(
   inbox: InboxPorts,
-  message: FileChanged,
+  file: InboxFile,
   table: SourceTable,
   shape: FileShape,
   policy: InboxPolicy,
@@ -59,7 +59,7 @@ export async function checkFile(
   let unknownColumns: readonly string[] = [];
   const versions = latestPerKey(table);
   try {
-    const bytes = fileBytes(await inbox.readFile(message.file.key), shape.compression, hash);
+    const bytes = fileBytes(await inbox.readFile(file.key), shape.compression, hash);
     const batches = rowsOfFile(
       table,
       shape.format,

@@ -21,11 +21,23 @@ function request(key = 'design/a.csv'): FileChanged {
   });
 }
 
-/** Ports over files held in memory (`contents` are what each read returns, in turn) and a ledger that claims for `message`. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Ports over files held in memory (`contents` are what each read returns, in turn, or `byKey` each file's bytes) and
+ * a ledger that claims every file for `message` and keeps each file's state, as the real one does.
+ */
 function fakePorts(
   message: FileChanged,
   contents: (string | Uint8Array)[],
-  options: { claimId?: string; ownerOfBytes?: string; policy?: InboxPolicy; replayPolicy?: string } = {},
+  options: {
+    claimId?: string;
+    ownerOfBytes?: string;
+    owners?: Record<string, string>;
+    byKey?: Record<string, string>;
+    policy?: InboxPolicy;
+    replayPolicy?: string;
+  } = {},
 ) {
   const calls: string[] = [];
   const written: { key: string; rows: Row[] }[] = [];
@@ -33,31 +45,44 @@ function fakePorts(
   const recorded: ExtractionEntry[] = [];
   const ledgerCalls: unknown[][] = [];
   let reads = 0;
-  const entry = {
-    state: 'claimed',
-    claimId: options.claimId ?? message.id,
-    duplicateOf: null,
-    policy: options.replayPolicy ?? null,
-  } as InboxEntry;
+  const entries = new Map<string, Mutable<InboxEntry>>();
+  const entryOf = (key: string) => {
+    const entry = entries.get(key) ?? {
+      ...({} as InboxEntry),
+      state: 'claimed',
+      claimId: options.claimId ?? message.id,
+      duplicateOf: null,
+      rowsRejected: null,
+      policy: options.replayPolicy ?? null,
+    };
+    entries.set(key, entry);
+    return entry;
+  };
   const inbox: InboxPorts = {
-    async readFile() {
+    async readFile(key) {
       calls.push('readFile');
-      const text = contents[Math.min(reads, contents.length - 1)] ?? '';
+      const text = options.byKey
+        ? (options.byKey[key] ?? '')
+        : (contents[Math.min(reads, contents.length - 1)] ?? '');
       reads += 1;
       return Readable.from([Buffer.from(text)]);
     },
     ledger: {
-      get: async () => entry,
+      get: async (file) => entryOf(file.key),
       async recordContent(...args) {
         ledgerCalls.push(['recordContent', ...args]);
-        return options.ownerOfBytes ?? null;
+        const owner = options.owners?.[args[0].key] ?? options.ownerOfBytes ?? null;
+        entryOf(args[0].key).duplicateOf = owner;
+        return owner;
       },
       async markLoaded(...args) {
         calls.push('markLoaded');
         ledgerCalls.push(['markLoaded', ...args]);
+        Object.assign(entryOf(args[0].key), { state: 'loaded', rowsRejected: args[1].rejected ?? 0 });
       },
       async quarantine(...args) {
         ledgerCalls.push(['quarantine', ...args]);
+        entryOf(args[0].key).state = 'quarantined';
       },
       async recordRejects(...args) {
         ledgerCalls.push(['recordRejects', ...args]);
@@ -109,7 +134,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ kind: 'file', result: 'loaded' });
+    expect(outcome).toMatchObject({ kind: 'file', files: [{ result: 'loaded', rows: 2 }] });
     expect(fake.written).toEqual([{ key: inboxRawKey('design', message.file), rows: expect.any(Array) }]);
     expect(fake.written[0]?.rows[0]).toEqual({
       design_id: 1,
@@ -125,10 +150,11 @@ describe('extractFile', () => {
     expect(fake.recorded).toEqual([
       expect.objectContaining({ runId: message.runId, rows: 2, lastRow: null, models: ['dim_design'] }),
     ]);
+    // The second read streams into the dataset as it is written.
     expect(fake.calls).toEqual([
       'readFile',
-      'readFile',
       'writeDataset',
+      'readFile',
       'recordExtraction',
       'publish',
       'markLoaded',
@@ -148,7 +174,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'loaded', superseded: 1 });
+    expect(outcome).toMatchObject({ files: [{ result: 'loaded', superseded: 1 }] });
     expect(fake.written[0]?.rows.map((row) => [row.design_id, row.design_name])).toEqual([
       [1, 'New'],
       [2, 'Bag'],
@@ -167,7 +193,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'loaded' });
+    expect(outcome).toMatchObject({ files: [{ result: 'loaded' }] });
     expect(fake.written[0]?.rows).toEqual([
       {
         design_id: 7,
@@ -186,7 +212,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'stale', extracted: null });
+    expect(outcome).toMatchObject({ files: [{ result: 'stale' }], extracted: null });
     expect(fake.calls).toEqual(['recordExtraction', 'completeRun']);
     expect(fake.recorded[0]).toMatchObject({ rows: 0, models: [] });
   });
@@ -197,7 +223,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'quarantined' });
+    expect(outcome).toMatchObject({ files: [{ result: 'quarantined' }] });
     const reason = 'line 2, column last_updated: "soon" is not a timestamp (YYYY-MM-DD HH:MM:SS[.mmm])';
     expect(fake.ledgerCalls).toEqual([
       [
@@ -224,7 +250,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'duplicate', duplicateOf: 'design/a.csv' });
+    expect(outcome).toMatchObject({ files: [{ result: 'duplicate', duplicateOf: 'design/a.csv' }] });
     expect(fake.calls).not.toContain('writeDataset');
     expect(fake.ledgerCalls.at(-1)).toEqual([
       'markLoaded',
@@ -250,7 +276,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'loaded', rejected: 1 });
+    expect(outcome).toMatchObject({ files: [{ result: 'loaded', rejected: 1 }] });
     expect(fake.written[0]?.rows.map((row) => row.design_id)).toEqual([1, 2]);
     expect(fake.ledgerCalls[0]).toEqual([
       'recordRejects',
@@ -276,8 +302,8 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'quarantined' });
-    expect(outcome.reason).toMatch(
+    expect(outcome).toMatchObject({ files: [{ result: 'quarantined' }] });
+    expect(outcome.files[0]?.reason).toMatch(
       /^1 of 3 rows rejected, more than the 0 that design's policy skip:10% allows; the first: line 4, column last_updated/,
     );
     expect(fake.calls).not.toContain('writeDataset');
@@ -290,7 +316,7 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'loaded', rejected: 1 });
+    expect(outcome).toMatchObject({ files: [{ result: 'loaded', rejected: 1 }] });
   });
 
   it('writes the columns the catalog does not know in _rescued, null for a line that has none', async () => {
@@ -309,7 +335,106 @@ describe('extractFile', () => {
 
     const outcome = await extractFile(message, fake.ports);
 
-    expect(outcome).toMatchObject({ result: 'loaded', unknownColumns: ['note'] });
+    expect(outcome).toMatchObject({ files: [{ result: 'loaded', unknownColumns: ['note'] }] });
     expect(fake.written[0]?.rows.map((row) => row._rescued)).toEqual([null, '{"note":"keep me"}']);
+  });
+});
+
+describe('extractFile of a claim of several files', () => {
+  const row = (id: number, name = 'Tote') =>
+    `${id},2024-11-01 00:00:00,${name},/d,f.json,2024-11-02 10:00:00`;
+  const files = {
+    'design/a.csv': `${header}\n${row(1)}\n${row(2)}\n`,
+    'design/b.csv': `${header}\n${row(3)}\n3,2024-11-01 00:00:00,Box,/d,c.json,soon\n`,
+    'design/c.csv': `${header}\n${row(4)}\n`,
+  };
+
+  function batchRequest(keys: string[]): FileChanged {
+    const pieces = keys.map((key) => ({ key, version: 'v1', bytes: 100 }));
+    return FileChanged.parse({ ...request(keys[0]), file: pieces[0], pieces });
+  }
+
+  it('quarantines a bad file alone with its reason, and writes the others into one dataset announced once', async () => {
+    const message = batchRequest(Object.keys(files));
+    const fake = fakePorts(message, [], { byKey: files });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome.files.map((piece) => [piece.file.key, piece.result])).toEqual([
+      ['design/a.csv', 'loaded'],
+      ['design/b.csv', 'quarantined'],
+      ['design/c.csv', 'loaded'],
+    ]);
+    expect(outcome.files[1]?.reason).toMatch(/^line 3, column last_updated: "soon" is not a timestamp/);
+    expect(fake.written).toEqual([{ key: inboxRawKey('design', message.pieces!), rows: expect.any(Array) }]);
+    expect(fake.written[0]?.rows.map((written) => written.design_id)).toEqual([1, 2, 4]);
+    expect(fake.published).toEqual([
+      expect.objectContaining({
+        kind: 'file',
+        file: message.pieces![0],
+        pieces: [message.pieces![0], message.pieces![2]],
+        object: expect.objectContaining({ rows: 3 }),
+      }),
+    ]);
+    expect(fake.recorded).toEqual([expect.objectContaining({ rows: 3, models: ['dim_design'] })]);
+    expect(fake.ledgerCalls.filter(([call]) => call === 'markLoaded')).toEqual([
+      ['markLoaded', message.pieces![0], { read: 2, loaded: 2, rejected: 0 }],
+      ['markLoaded', message.pieces![2], { read: 1, loaded: 1, rejected: 0 }],
+    ]);
+  });
+
+  it('loads nothing of a file of the claim whose bytes a file loaded before owns, and the others in full', async () => {
+    const copy = { ...files, 'design/copy.csv': files['design/a.csv'] };
+    const message = batchRequest(['design/copy.csv', 'design/c.csv']);
+    const fake = fakePorts(message, [], { byKey: copy, owners: { 'design/copy.csv': 'design/a.csv' } });
+
+    const outcome = await extractFile(message, fake.ports);
+
+    expect(outcome.files).toMatchObject([
+      { result: 'duplicate', duplicateOf: 'design/a.csv' },
+      { result: 'loaded', rows: 1 },
+    ]);
+    expect(fake.written[0]?.rows.map((written) => written.design_id)).toEqual([4]);
+    expect(fake.published[0]).toMatchObject({ file: message.pieces![1], pieces: [message.pieces![1]] });
+    expect(fake.ledgerCalls).toContainEqual([
+      'markLoaded',
+      message.pieces![0],
+      { read: 2, loaded: 0, rejected: 0 },
+    ]);
+  });
+
+  it('delivered again, writes the same folder and the same announcement, and leaves its quarantined file alone', async () => {
+    const message = batchRequest(Object.keys(files));
+    const fake = fakePorts(message, [], { byKey: files });
+    await extractFile(message, fake.ports);
+    const ledgerCallsBefore = fake.ledgerCalls.length;
+
+    const again = await extractFile(message, fake.ports);
+
+    expect(again.files.map((piece) => piece.result)).toEqual(['loaded', 'stale', 'loaded']);
+    expect(fake.written.map((written) => written.key)).toEqual([
+      inboxRawKey('design', message.pieces!),
+      inboxRawKey('design', message.pieces!),
+    ]);
+    expect(fake.written[1]?.rows).toEqual(fake.written[0]?.rows);
+    // The same message (its id, so downstream loads it once), stamped with the time it was sent again.
+    expect(fake.published[1]).toEqual({ ...fake.published[0], occurredAt: expect.any(String) });
+    const secondCalls = fake.ledgerCalls
+      .slice(ledgerCallsBefore)
+      .map(([call, file]) => [call, (file as { key: string }).key]);
+    expect(secondCalls).not.toContainEqual(['quarantine', 'design/b.csv']);
+    expect(secondCalls.filter(([call]) => call === 'markLoaded')).toEqual([
+      ['markLoaded', 'design/a.csv'],
+      ['markLoaded', 'design/c.csv'],
+    ]);
+  });
+
+  it('names the raw folder of a claim of one file by that file, as before claims held several', () => {
+    const file = { key: 'design/a.csv', version: 'v1' };
+
+    expect(inboxRawKey('design', [file])).toBe(inboxRawKey('design', file));
+    expect(inboxRawKey('design', [file, { key: 'design/b.csv', version: 'v1' }])).not.toBe(
+      inboxRawKey('design', file),
+    );
   });
 });

@@ -1,0 +1,50 @@
+import type { InboxEntry } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { batchesOf } from './claim-batches';
+
+const entry = (key: string, bytes = 10, table: string | null = key.split('/')[0] ?? null) =>
+  ({ key, version: 'v1', bytes, table }) as InboxEntry;
+const keysOf = (batches: ReturnType<typeof batchesOf>) =>
+  batches.map((batch) => [batch.table, batch.files.map((file) => file.key)]);
+
+describe('batchesOf', () => {
+  it('groups the due files by table, in their order, up to the budget of files, full batches first', () => {
+    const due = ['design/a', 'staff/a', 'design/b', 'design/c'].map((key) => entry(key));
+
+    expect(keysOf(batchesOf(due, { files: 2, bytes: 1000 }))).toEqual([
+      ['design', ['design/a', 'design/b']],
+      ['staff', ['staff/a']],
+      ['design', ['design/c']],
+    ]);
+  });
+
+  it('closes a batch before the file that would take it past the budget of bytes, and claims a larger file alone', () => {
+    const due = [
+      entry('design/a', 40),
+      entry('design/b', 40),
+      entry('design/big', 500),
+      entry('design/c', 10),
+    ];
+
+    expect(keysOf(batchesOf(due, { files: 10, bytes: 100 }))).toEqual([
+      ['design', ['design/a', 'design/b']],
+      ['design', ['design/big']],
+      ['design', ['design/c']],
+    ]);
+  });
+
+  it('keeps the names of one batch within what one queue message holds, whatever the budget of files', () => {
+    const longKey = (index: number) => `design/${String(index).padStart(1000, '0')}.csv`;
+    const due = Array.from({ length: 400 }, (_, index) => entry(longKey(index)));
+
+    const batches = batchesOf(due, { files: 1000, bytes: 1024 ** 3 });
+
+    expect(batches.length).toBeGreaterThan(1);
+    for (const batch of batches) expect(JSON.stringify(batch.files).length).toBeLessThan(200 * 1024);
+    expect(batches.flatMap((batch) => batch.files).length).toBe(400);
+  });
+
+  it('leaves out files with no table: they were quarantined on sight', () => {
+    expect(batchesOf([entry('orders.csv', 10, null)])).toEqual([]);
+  });
+});
