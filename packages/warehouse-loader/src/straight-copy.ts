@@ -8,6 +8,7 @@ import {
 } from '@totes/model';
 import type { ColumnBatch } from '@totes/runtime';
 import type pg from 'pg';
+import { currentKeys, currentRowsFromFactSql } from './current-rows';
 import { qualifiedTable, sourceVersionSql } from './ddl';
 import type { LoadTotals } from './load-ledger';
 import { assertReferencesPresent, referenceKeys } from './reference-keys';
@@ -50,6 +51,8 @@ const versionConflicts = new Set(['23505', '40P01']);
  * inserting it, or the rows hold it twice), the COPY fails, is undone, and null says to merge the rows from a
  * staging table instead, which applies the merge's rules to them. So does a deadlock with a transaction inserting
  * the same rows in another order.
+ *
+ * A fact's current rows are then brought up to date from the fact, for the source keys the rows named.
  */
 export async function copyStraight(
   client: pg.ClientBase,
@@ -60,10 +63,13 @@ export async function copyStraight(
 ): Promise<LoadTotals | null> {
   const references = model.kind === 'fact' && !checked ? referenceKeys(model) : undefined;
   const columns = processedColumnsOf(model);
+  // A fact's source keys, to bring its current rows up to date from the fact once its rows are in.
+  const keys = model.kind === 'fact' ? currentKeys(model) : undefined;
   await client.query('SAVEPOINT totes_copy_straight');
   let received: number;
   try {
-    const rows = references ? tap(batches, references.gather) : batches;
+    let rows = references ? tap(batches, references.gather) : batches;
+    if (keys) rows = tap(rows, keys.gather);
     received = await copyRows(client, qualifiedTable(schema, model), columns, rows);
   } catch (error) {
     if (!versionConflicts.has(String((error as { code?: unknown }).code))) throw error;
@@ -72,6 +78,8 @@ export async function copyStraight(
   }
   await client.query('RELEASE SAVEPOINT totes_copy_straight');
   if (model.kind === 'fact' && references) await assertReferencesPresent(client, schema, model, references);
+  if (model.kind === 'fact' && keys)
+    await client.query(currentRowsFromFactSql(schema, model), [keys.sorted()]);
   return { received, written: received };
 }
 

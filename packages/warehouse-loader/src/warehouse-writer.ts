@@ -1,6 +1,7 @@
 import { dependenciesOf, type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
 import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/runtime';
 import type pg from 'pg';
+import { currentRowsFromStagingSql } from './current-rows';
 import { checkDimensions, type DimensionWait } from './dimension-check';
 import { LoadIncompleteError } from './errors';
 import { type LoadTotals, loadLedger } from './load-ledger';
@@ -160,6 +161,8 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     if (model.kind === 'fact' && references)
       await assertReferencesPresent(client, warehouseSchema, model, references);
     const merged = await client.query(mergeSql(warehouseSchema, model));
+    // In the same transaction: the dashboard's current rows never disagree with the fact they come from.
+    if (model.kind === 'fact') await client.query(currentRowsFromStagingSql(warehouseSchema, model));
     return { received, written: merged.rowCount ?? 0 };
   };
 

@@ -4,11 +4,11 @@ import { compileSql } from './placeholders';
 import { currentVersionsSql, starSql } from './star';
 
 describe('star queries built from the model', () => {
-  it("read a fact's latest version of each source row by its version key, and leave deleted rows out", () => {
+  it("read a fact's current rows from the table the loader keeps them in, and leave deleted rows out", () => {
     const [sales] = factModels.filter((fact) => fact.name === 'fact_sales_order');
 
     expect(currentVersionsSql('wh', sales!)).toBe(
-      '(SELECT * FROM (SELECT DISTINCT ON ("sales_order_id") * FROM "wh"."fact_sales_order" ORDER BY "sales_order_id" DESC, "last_updated_date" DESC, "last_updated_time" DESC) AS latest WHERE latest."_deleted_at" IS NULL)',
+      '(SELECT * FROM "wh"."fact_sales_order_current" AS current_rows WHERE current_rows."_deleted_at" IS NULL)',
     );
   });
 

@@ -1,9 +1,9 @@
 import {
+  currentRowsTableOf,
   type DimensionModel,
   deletedAtColumn,
   type FactModel,
   factReferences,
-  factVersionKey,
   findModel,
   type WarehouseModel,
 } from '@totes/model';
@@ -133,16 +133,14 @@ function aggregateSql(
 }
 
 /**
- * A fact's current rows: of the versions of each source row the fact keeps, the latest (by its version key), and
- * only when that one does not mark the row deleted. Every key column is read in descending order, so PostgreSQL can
- * walk the fact's unique index on the version key backwards rather than sort the fact.
+ * A fact's current rows: of the versions of each source row the fact keeps, the latest, and only when that one does
+ * not mark the row deleted. The loader keeps the latest version of each row in the fact's current-rows table, in
+ * the load's own transaction (docs/dashboard.md): a read of it costs the rows it holds, not every version the fact
+ * has, nor a sort of them.
  */
 export function currentVersionsSql(schema: string, fact: FactModel): string {
-  const [key, ...version] = factVersionKey(fact);
-  if (!key) throw starError(`${fact.name} has no version key`);
-  const order = [key, ...version].map((column) => `${q(column)} DESC`).join(', ');
-  const latest = `SELECT DISTINCT ON (${q(key)}) * FROM ${q(schema)}.${q(fact.name)} ORDER BY ${order}`;
-  return `(SELECT * FROM (${latest}) AS latest WHERE latest.${q(deletedAtColumn)} IS NULL)`;
+  const current = currentRowsTableOf(fact);
+  return `(SELECT * FROM ${q(schema)}.${q(current.name)} AS current_rows WHERE current_rows.${q(deletedAtColumn)} IS NULL)`;
 }
 
 function factNamed(name: string): FactModel {
