@@ -43,6 +43,38 @@ describe('star queries built from the model', () => {
     );
   });
 
+  it('sum the rows per day first when a group is computed from the day, then add the measures up per group', () => {
+    const s = starSql('wh', 'fact_payment');
+    const period = `to_char(${s.col('created_date')}, 'YYYY-MM')`;
+    s.aggregate({
+      by: ['currency_id'],
+      also: { period, status: `CASE WHEN ${s.col('paid')} THEN 'paid' END` },
+      measures: { amount: `sum(${s.col('payment_amount')})`, payments: 'count(*)' },
+    });
+
+    const from = s.from();
+
+    expect(from).toContain(
+      'SELECT f."currency_id" AS "currency_id", f."created_date" AS "created_date", f."paid" AS "paid", ' +
+        'sum(f."payment_amount") AS "amount", count(*) AS "payments"\n      FROM (SELECT * FROM "wh"."fact_payment_current"',
+    );
+    expect(from).toContain(
+      `SELECT f."currency_id" AS "currency_id", to_char(f."created_date", 'YYYY-MM') AS "period", ` +
+        `CASE WHEN f."paid" THEN 'paid' END AS "status", sum(f."amount") AS "amount", sum(f."payments") AS "payments"`,
+    );
+    expect(from.match(/GROUP BY 1, 2, 3/g)).toHaveLength(2);
+  });
+
+  it('read the current rows once, with no per-day step, when no group is computed from the day', () => {
+    const s = starSql('wh', 'fact_payment');
+    s.aggregate({ by: ['currency_id'], measures: { payments: 'count(*)' } });
+
+    const from = s.from();
+
+    expect(from.match(/SELECT/g)).toHaveLength(3);
+    expect(from).toContain('SELECT f."currency_id" AS "currency_id", count(*) AS "payments"');
+  });
+
   it('refuse a column the model does not declare, on the fact or on the dimension', () => {
     const s = starSql('wh', 'fact_payment');
     s.aggregate({ by: ['currency_id'], measures: {} });
