@@ -40,7 +40,15 @@ export function currentRowsFromFactSql(schema: string, fact: FactModel): string 
   const { key } = currentRowsTableOf(fact);
   const lake = processedColumnsOf(fact).find((column) => column.name === key)?.lake ?? 'string';
   const type = stagingType[lake];
-  const rows = `(SELECT * FROM ${qualifiedTable(schema, fact)} WHERE ${q(key)} = ANY($1::${type}[]))`;
+  // Each key's latest version read down the fact's unique index on its version key, one probe per key. Not
+  // `= ANY($1)` (the planner estimates an array element by element: 0.44 s for 80 000 keys), nor a plain join to
+  // the keys (a hash join that reads the whole fact).
+  const latest = currentRowsTableOf(fact)
+    .version.map((column) => `f.${q(column)} DESC`)
+    .join(', ');
+  const rows = `(SELECT f.* FROM unnest($1::${type}[]) AS k (${q(key)})
+    CROSS JOIN LATERAL (SELECT * FROM ${qualifiedTable(schema, fact)} AS f
+      WHERE f.${q(key)} = k.${q(key)} ORDER BY ${latest} LIMIT 1) AS f)`;
   return upsertLatestSql(schema, fact, rows);
 }
 
