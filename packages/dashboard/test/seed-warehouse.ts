@@ -1,4 +1,4 @@
-import { currentRowsTableOf, type FactModel, findModel, sourceVersionColumn } from '@totes/model';
+import { type FactModel, findModel, sourceVersionColumn } from '@totes/model';
 import { currentRowsFromFactSql } from '@totes/warehouse-loader';
 import pg from 'pg';
 
@@ -20,12 +20,12 @@ export async function insertRows(pool: pg.Pool, schema: string, table: string, r
     );
   }
   const model = findModel(table);
-  if (model?.kind === 'fact') await refreshCurrentRows(pool, schema, model, rows);
+  if (model?.kind === 'fact') await refreshCurrentRows(pool, schema, model);
 }
 
-async function refreshCurrentRows(pool: pg.Pool, schema: string, fact: FactModel, rows: readonly Row[]) {
-  const { key } = currentRowsTableOf(fact);
-  await pool.query(currentRowsFromFactSql(schema, fact), [rows.map((row) => row[key])]);
+async function refreshCurrentRows(pool: pg.Pool, schema: string, fact: FactModel) {
+  // Every row of the fact, as the loader reads the rows a straight copy inserted: only newer versions are kept.
+  await pool.query(currentRowsFromFactSql(schema, fact), [0]);
 }
 
 const sale = (

@@ -102,11 +102,9 @@ function absentFromDimension(schema: string, dimension: DimensionModel, key: str
   return `NOT EXISTS (SELECT 1 FROM ${qualifiedTable(schema, dimension)} d WHERE d.${q(dimension.key)} = ${key} OFFSET 0)`;
 }
 
-/**
- * The distinct non-null values of a key column: integers and days (a date as its day number, turned into text only
- * for the query) straight from the column's buffer, anything else through its row form.
- */
-export function collectKeys({ column, data }: LakeVector, seen: Set<LakeValue>): void {
+// The distinct non-null values of a reference column: integers and days (a date as its day number, turned into
+// text only for the query) straight from the column's buffer, anything else through its row form.
+function collectKeys({ column, data }: LakeVector, seen: Set<LakeValue>): void {
   if (!data) return;
   if (column.lake === 'int32' || column.lake === 'date') {
     const values = data.values as Int32Array;

@@ -8,7 +8,7 @@ import {
 } from '@totes/model';
 import type { ColumnBatch } from '@totes/runtime';
 import type pg from 'pg';
-import { currentKeys, currentRowsFromFactSql } from './current-rows';
+import { currentRowsFromFactSql, lastRecordIdSql } from './current-rows';
 import { qualifiedTable, sourceVersionSql } from './ddl';
 import type { LoadTotals } from './load-ledger';
 import { assertReferencesPresent, referenceKeys } from './reference-keys';
@@ -52,7 +52,7 @@ const versionConflicts = new Set(['23505', '40P01']);
  * staging table instead, which applies the merge's rules to them. So does a deadlock with a transaction inserting
  * the same rows in another order.
  *
- * A fact's current rows are then brought up to date from the fact, for the source keys the rows named.
+ * A fact's current rows are then brought up to date from the rows the copy inserted (by their record ids).
  */
 export async function copyStraight(
   client: pg.ClientBase,
@@ -63,13 +63,16 @@ export async function copyStraight(
 ): Promise<LoadTotals | null> {
   const references = model.kind === 'fact' && !checked ? referenceKeys(model) : undefined;
   const columns = processedColumnsOf(model);
-  // A fact's source keys, to bring its current rows up to date from the fact once its rows are in.
-  const keys = model.kind === 'fact' ? currentKeys(model) : undefined;
+  // Every fact row the copy inserts gets a record id above this one: its current rows are brought up to date from them.
+  const before =
+    model.kind === 'fact'
+      ? (await client.query<{ id: string }>(lastRecordIdSql(model), [qualifiedTable(schema, model)])).rows[0]
+          ?.id
+      : undefined;
   await client.query('SAVEPOINT totes_copy_straight');
   let received: number;
   try {
-    let rows = references ? tap(batches, references.gather) : batches;
-    if (keys) rows = tap(rows, keys.gather);
+    const rows = references ? tap(batches, references.gather) : batches;
     received = await copyRows(client, qualifiedTable(schema, model), columns, rows);
   } catch (error) {
     if (!versionConflicts.has(String((error as { code?: unknown }).code))) throw error;
@@ -78,8 +81,7 @@ export async function copyStraight(
   }
   await client.query('RELEASE SAVEPOINT totes_copy_straight');
   if (model.kind === 'fact' && references) await assertReferencesPresent(client, schema, model, references);
-  if (model.kind === 'fact' && keys)
-    await client.query(currentRowsFromFactSql(schema, model), [keys.sorted()]);
+  if (model.kind === 'fact') await client.query(currentRowsFromFactSql(schema, model), [before ?? '0']);
   return { received, written: received };
 }
 
