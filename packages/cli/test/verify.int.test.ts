@@ -128,6 +128,7 @@ describe('verifyWarehouse against a warehouse the platform loaded', () => {
       'fact_sales_order: totals',
       'fact_sales_order: totals per currency',
       'fact_sales_order: totals per day',
+      'fact_sales_order: current rows',
     ]);
     const versions = checkOf(report, 'fact_sales_order', CheckName.factVersions);
     expect(versions.differences).toEqual([
@@ -172,6 +173,7 @@ describe('verifyWarehouse against a warehouse the platform loaded', () => {
       'fact_payment: totals',
       'fact_payment: totals per currency',
       'fact_payment: totals per day',
+      'fact_payment: current rows',
     ]);
     expect(checkOf(report, 'fact_payment', CheckName.factVersions).differences).toEqual([
       {
@@ -192,6 +194,33 @@ describe('verifyWarehouse against a warehouse the platform loaded', () => {
     ]);
     const [sum] = perCurrency.differences;
     expect(Number(sum?.warehouse) - Number(sum?.source)).toBeCloseTo(1, 2);
+  });
+
+  it("fails only a fact's current-rows check, naming the key, when its current-rows table keeps an older version", async () => {
+    const { rows } = await t.warehouse.query<{ payment_id: number; day: string }>(
+      `SELECT payment_id, last_updated_date::text AS day FROM fact_payment_current ORDER BY payment_id LIMIT 1`,
+    );
+    const kept = rows[0];
+
+    const report = await verifyWhile(
+      async () => {
+        await t.warehouse.query(
+          `UPDATE fact_payment_current SET last_updated_date = last_updated_date - 1 WHERE payment_id = $1`,
+          [kept?.payment_id],
+        );
+      },
+      async () => {
+        await t.warehouse.query(
+          'UPDATE fact_payment_current SET last_updated_date = $2::date WHERE payment_id = $1',
+          [kept?.payment_id, kept?.day],
+        );
+      },
+    );
+
+    expect(failedChecks(report)).toEqual(['fact_payment: current rows']);
+    expect(checkOf(report, 'fact_payment', CheckName.currentRows).differences).toEqual([
+      expect.objectContaining({ kind: DifferenceKind.stale, key: { payment_id: kept?.payment_id } }),
+    ]);
   });
 
   it('fails the fact_payment dimension references naming the key when a payment inserted by hand references a missing counterparty', async () => {

@@ -1,9 +1,13 @@
-import { sourceVersionColumn } from '@totes/model';
+import { type FactModel, findModel, sourceVersionColumn } from '@totes/model';
+import { currentRowsFromFactSql } from '@totes/warehouse-loader';
 import pg from 'pg';
 
 type Row = Record<string, string | number | boolean | null>;
 
-/** Inserts rows into a warehouse table; dimensions get a `_source_version`. Test data only, names from this file. */
+/**
+ * Inserts rows into a warehouse table; dimensions get a `_source_version`, and a fact's current rows are brought up
+ * to date as the loader does after it copies rows straight into the fact. Test data only, names from this file.
+ */
 export async function insertRows(pool: pg.Pool, schema: string, table: string, rows: readonly Row[]) {
   for (const row of rows) {
     const full =
@@ -15,6 +19,13 @@ export async function insertRows(pool: pg.Pool, schema: string, table: string, r
       Object.values(full),
     );
   }
+  const model = findModel(table);
+  if (model?.kind === 'fact') await refreshCurrentRows(pool, schema, model);
+}
+
+async function refreshCurrentRows(pool: pg.Pool, schema: string, fact: FactModel) {
+  // Every row of the fact, as the loader reads the rows a straight copy inserted: only newer versions are kept.
+  await pool.query(currentRowsFromFactSql(schema, fact), [0]);
 }
 
 const sale = (

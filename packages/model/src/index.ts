@@ -1,5 +1,7 @@
 export { wh } from './columns';
 export { currencyName, currencyNames } from './currencies';
+export type { CurrentRowsTable } from './current-rows';
+export { currentRowsTableOf } from './current-rows';
 export {
   deletedAtColumn,
   deletedAtDescription,

@@ -1,4 +1,11 @@
-import { deletedAtColumn, marksDeletes, type Row, type SourceTable, type WarehouseModel } from '@totes/model';
+import {
+  currentRowsTableOf,
+  deletedAtColumn,
+  marksDeletes,
+  type Row,
+  type SourceTable,
+  type WarehouseModel,
+} from '@totes/model';
 import { lakeTypes } from '@totes/runtime';
 import pg from 'pg';
 import { streamRows } from './stream-rows';
@@ -64,13 +71,15 @@ export async function readWarehouseTable(
   return rows;
 }
 
-/** The model's tables that the warehouse schema lacks. */
+/** The model's tables, and its facts' current-rows tables, that the warehouse schema lacks. */
 export async function missingWarehouseTables(
   client: pg.ClientBase,
   schema: string,
   models: readonly WarehouseModel[],
 ): Promise<string[]> {
-  const names = models.map((model) => model.name);
+  const names = models.flatMap((model) =>
+    model.kind === 'fact' ? [model.name, currentRowsTableOf(model).name] : [model.name],
+  );
   const { rows } = await client.query<{ table_name: string }>(
     'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2::text[])',
     [schema, names],

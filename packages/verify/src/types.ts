@@ -69,6 +69,11 @@ export const CheckName = {
   totalsPerDay: 'totals per day',
   /** Every dimension key a fact holds names a row of its dimension (the foreign keys are not enforced). */
   dimensionReferences: 'dimension references',
+  /**
+   * A fact's current-rows table (kept by the loader, read by the dashboard) holds the fact's latest version of
+   * every key, column for column, and nothing else. Here the "source" of a difference is the fact's latest version.
+   */
+  currentRows: 'current rows',
 } as const;
 export type CheckName = (typeof CheckName)[keyof typeof CheckName];
 

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { compareCalendar } from './compare-calendar';
 import { compareDimension } from './compare-dimension';
 import { compareFact } from './compare-fact';
+import { verifyCurrentRows } from './current-rows';
 import { verifyReferences } from './dimension-references';
 import { deriveDimensionRows, indexByKey, type PartnerRows } from './dimension-rows';
 import { VerifyError, VerifyErrorCode } from './errors';
@@ -34,7 +35,8 @@ interface Sides {
  *   gone from the source, and its row counts and measure sums over the latest versions match the source in all,
  *   per currency and per day;
  * - every dimension key a fact holds names a dimension row (one anti-join per reference: the warehouse's foreign
- *   keys are declared, not enforced).
+ *   keys are declared, not enforced);
+ * - each fact's current-rows table holds exactly its latest version of every key (what the dashboard reads).
  *
  * The source rows come from the source database or the lake's raw zone (a {@link SourceOfTruth}; a pool is the
  * source database). The sides are compared in TypeScript, each read in one consistent view; tables are streamed in
@@ -74,7 +76,8 @@ async function verifyModels(sides: Sides): Promise<VerifyReport> {
     if (model.kind === 'fact') {
       const comparison = await verifyFact(sides, model);
       const references = await verifyReferences(sides.warehouse, sides.schema, model, sides.sampleLimit);
-      checks.set(model.name, [...comparison.checks, references]);
+      const current = await verifyCurrentRows(sides.warehouse, sides.schema, model, sides.sampleLimit);
+      checks.set(model.name, [...comparison.checks, references, current]);
       for (const [calendar, dates] of comparison.referencedDates) {
         const all = referencedDates.get(calendar) ?? new Set<string>();
         for (const date of dates) all.add(date);

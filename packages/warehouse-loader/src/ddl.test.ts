@@ -37,8 +37,32 @@ describe('warehouseDdl', () => {
     expect(ddl.startsWith('CREATE SCHEMA IF NOT EXISTS "warehouse";\n\n')).toBe(true);
   });
 
-  it('creates the 11 tables, each only if it is missing', () => {
-    expect(ddl.match(/CREATE TABLE IF NOT EXISTS /g)).toHaveLength(11);
+  it("creates the 11 tables and each fact's current-rows table, each only if it is missing", () => {
+    expect(ddl.match(/CREATE TABLE IF NOT EXISTS /g)).toHaveLength(11 + 3);
+  });
+
+  it.each(facts)(
+    'keeps the current rows of %s by its source key, without the record id, deletions as tombstones',
+    (name, recordId, sourceId) => {
+      const statement = createTable(`${name}_current`);
+
+      expect(statement).toContain(`\n  PRIMARY KEY ("${sourceId}")\n);`);
+      expect(statement).toContain('\n  "_deleted_at" timestamp(3),\n');
+      expect(statement).not.toContain(recordId);
+      expect(ddl).toContain(
+        `CREATE INDEX IF NOT EXISTS "${name}_current_created_date_idx" ON "warehouse"."${name}_current" ("created_date");`,
+      );
+    },
+  );
+
+  it("fills a current-rows table from its fact's latest versions only while it is empty", () => {
+    expect(ddl).toContain(
+      'SELECT DISTINCT ON ("payment_id") "payment_id", "created_date", ' +
+        '"created_time", "last_updated_date", "last_updated_time", "transaction_id", "counterparty_id", ' +
+        '"payment_amount", "currency_id", "payment_type_id", "paid", "payment_date", "_deleted_at" FROM "warehouse"."fact_payment"\n' +
+        '  WHERE NOT EXISTS (SELECT 1 FROM "warehouse"."fact_payment_current")\n' +
+        '  ORDER BY "payment_id", "last_updated_date" DESC, "last_updated_time" DESC',
+    );
   });
 
   it.each(dimensionKeys)('gives %s the primary key %s', (name, key) => {
@@ -106,7 +130,7 @@ describe('warehouseDdl', () => {
     expect(older).toContain(
       'ALTER TABLE "warehouse"."fact_payment" DROP CONSTRAINT IF EXISTS "fact_payment_transaction_id_fkey";',
     );
-    expect(older.match(/CREATE TABLE IF NOT EXISTS /g)).toHaveLength(11);
+    expect(older.match(/CREATE TABLE IF NOT EXISTS /g)).toHaveLength(11 + 3);
   });
 
   it('creates every table before the foreign keys that point at them', () => {

@@ -1,4 +1,6 @@
 import {
+  type CurrentRowsTable,
+  currentRowsTableOf,
   type DimensionModel,
   deletedAtColumn,
   deletedAtSql,
@@ -24,11 +26,13 @@ export function qualifiedTable(schema: string, model: WarehouseModel): string {
   return `${q(schema)}.${q(model.name)}`;
 }
 
-function columnDdl(column: WarehouseColumn): string {
+/** A model column's definition in a CREATE TABLE. */
+export function columnDdl(column: WarehouseColumn): string {
   return `${q(column.name)} ${column.sql}${column.nullable ? '' : ' NOT NULL'}`;
 }
 
-const deletedAtDdl = `${q(deletedAtColumn)} ${deletedAtSql}`;
+/** The definition of `_deleted_at` in a CREATE TABLE. */
+export const deletedAtDdl = `${q(deletedAtColumn)} ${deletedAtSql}`;
 
 /** `_deleted_at` added in place to a table created before deletes were tracked. */
 function deletedAtMigration(schema: string, model: WarehouseModel): string[] {
@@ -52,6 +56,50 @@ function factDdl(schema: string, model: FactModel): string {
     `UNIQUE (${factVersionKey(model).map(q).join(', ')})`,
   ];
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, model)} (\n  ${columns.join(',\n  ')}\n);`;
+}
+
+/** The day the dashboard filters and groups a fact's current rows by: indexed. */
+export const currentRowsDayColumn = 'created_date';
+
+/** A fact's current-rows table, schema-qualified. */
+export function qualifiedCurrentTable(schema: string, fact: FactModel): string {
+  return `${q(schema)}.${q(currentRowsTableOf(fact).name)}`;
+}
+
+/** The columns a current row has: the fact's own, and `_deleted_at` (a deletion is kept, as its tombstone). */
+export function currentColumnsOf(fact: FactModel): string[] {
+  return [...fact.columns.map((column) => column.name), deletedAtColumn];
+}
+
+/**
+ * The DDL of a fact's current-rows table: created if missing, with its source key as primary key and an index on
+ * the day, and filled from the fact while it is empty (the migration of a warehouse loaded before it existed; a
+ * fact with rows always has current rows, since deletions are kept as tombstones).
+ */
+function currentRowsDdl(schema: string, fact: FactModel): string[] {
+  const current = currentRowsTableOf(fact);
+  const table = qualifiedCurrentTable(schema, fact);
+  const columns = [...fact.columns.map(columnDdl), deletedAtDdl, `PRIMARY KEY (${q(current.key)})`];
+  const list = currentColumnsOf(fact).map(q).join(', ');
+  const hasDay = fact.columns.some((column) => column.name === currentRowsDayColumn);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table} (\n  ${columns.join(',\n  ')}\n);`,
+    ...(hasDay
+      ? [
+          `CREATE INDEX IF NOT EXISTS ${q(`${current.name}_${currentRowsDayColumn}_idx`)} ON ${table} (${q(currentRowsDayColumn)});`,
+        ]
+      : []),
+    `INSERT INTO ${table} (${list})
+  SELECT DISTINCT ON (${q(current.key)}) ${list} FROM ${qualifiedTable(schema, fact)}
+  WHERE NOT EXISTS (SELECT 1 FROM ${table})
+  ORDER BY ${latestFirst(current)}
+  ON CONFLICT (${q(current.key)}) DO NOTHING;`,
+  ];
+}
+
+/** Each key's rows newest first: DISTINCT ON keeps the latest version. */
+export function latestFirst(current: CurrentRowsTable): string {
+  return [q(current.key), ...current.version.map((column) => `${q(column)} DESC`)].join(', ');
 }
 
 /** The first PostgreSQL (`server_version_num`) that can declare a foreign key `NOT ENFORCED`. */
@@ -101,5 +149,9 @@ export function warehouseDdl(schema: string, serverVersionNum: number): string {
       ? notEnforcedForeignKeysDdl(schema, fact)
       : droppedForeignKeysDdl(schema, fact),
   );
-  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables, ...added, ...foreignKeys].join('\n\n');
+  // After `_deleted_at` is added: a current-rows table made for an older warehouse is filled from its facts.
+  const current = factModels.flatMap((fact) => currentRowsDdl(schema, fact));
+  return [`CREATE SCHEMA IF NOT EXISTS ${q(schema)};`, ...tables, ...added, ...current, ...foreignKeys].join(
+    '\n\n',
+  );
 }

@@ -1,4 +1,5 @@
 export { copyBinary } from './copy-binary';
+export { currentRowsFromFactSql } from './current-rows';
 export { qualifiedTable, warehouseDdl } from './ddl';
 export {
   DimensionsNotReadyError,

@@ -4,7 +4,8 @@ import { warehouseDdl } from './ddl';
 
 /**
  * Creates the warehouse's star schemas and the platform's state schema in an empty database, and brings an older
- * one up to date (enforced foreign keys become `NOT ENFORCED`); a no-op after. The DDL suits the server's version.
+ * one up to date (enforced foreign keys become `NOT ENFORCED`; a fact's missing current-rows table is created and
+ * filled from the fact, once); a no-op after. The DDL suits the server's version.
  */
 export async function migrateWarehouse(
   pool: pg.Pool,

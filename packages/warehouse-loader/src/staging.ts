@@ -16,7 +16,7 @@ import { qualifiedTable } from './ddl';
 const q = pg.escapeIdentifier;
 
 /** The temporary table a load transaction COPYs its rows into before it merges them. */
-const stagingTable = 'totes_staging';
+export const stagingTable = 'totes_staging';
 
 /** The PostgreSQL type a lake column is staged (and compared) as. */
 export const stagingType: Record<LakeColumn['lake'], string> = {

@@ -8,6 +8,7 @@ import {
 } from '@totes/model';
 import type { ColumnBatch } from '@totes/runtime';
 import type pg from 'pg';
+import { currentRowsFromFactSql, lastRecordIdSql } from './current-rows';
 import { qualifiedTable, sourceVersionSql } from './ddl';
 import type { LoadTotals } from './load-ledger';
 import { assertReferencesPresent, referenceKeys } from './reference-keys';
@@ -50,6 +51,8 @@ const versionConflicts = new Set(['23505', '40P01']);
  * inserting it, or the rows hold it twice), the COPY fails, is undone, and null says to merge the rows from a
  * staging table instead, which applies the merge's rules to them. So does a deadlock with a transaction inserting
  * the same rows in another order.
+ *
+ * A fact's current rows are then brought up to date from the rows the copy inserted (by their record ids).
  */
 export async function copyStraight(
   client: pg.ClientBase,
@@ -60,6 +63,12 @@ export async function copyStraight(
 ): Promise<LoadTotals | null> {
   const references = model.kind === 'fact' && !checked ? referenceKeys(model) : undefined;
   const columns = processedColumnsOf(model);
+  // Every fact row the copy inserts gets a record id above this one: its current rows are brought up to date from them.
+  const before =
+    model.kind === 'fact'
+      ? (await client.query<{ id: string }>(lastRecordIdSql(model), [qualifiedTable(schema, model)])).rows[0]
+          ?.id
+      : undefined;
   await client.query('SAVEPOINT totes_copy_straight');
   let received: number;
   try {
@@ -72,6 +81,7 @@ export async function copyStraight(
   }
   await client.query('RELEASE SAVEPOINT totes_copy_straight');
   if (model.kind === 'fact' && references) await assertReferencesPresent(client, schema, model, references);
+  if (model.kind === 'fact') await client.query(currentRowsFromFactSql(schema, model), [before ?? '0']);
   return { received, written: received };
 }
 

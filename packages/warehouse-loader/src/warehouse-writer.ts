@@ -1,6 +1,7 @@
 import { dependenciesOf, type FactModel, processedColumnsOf, type WarehouseModel } from '@totes/model';
 import { type ColumnBatch, KillStep, killPoint, type RunLedger } from '@totes/runtime';
 import type pg from 'pg';
+import { currentRowsFromStagingSql } from './current-rows';
 import { checkDimensions, type DimensionWait } from './dimension-check';
 import { LoadIncompleteError } from './errors';
 import { type LoadTotals, loadLedger } from './load-ledger';
@@ -121,6 +122,9 @@ const notFirst: LoadOutcome = { received: 0, written: 0, firstDelivery: false };
  * present then is present in it, and the transaction does not ask again); otherwise inside each transaction, from
  * the keys gathered as its rows pass.
  *
+ * Every load of a fact keeps the fact's current-rows table (its latest version of each source row) in the same
+ * transaction: from the staging table after a merge, from the fact after a straight copy (see current-rows.ts).
+ *
  * A dataset of one part is loaded in one transaction that records the message in the load ledger and marks the
  * model loaded for its extraction in the run ledger. A larger one is loaded in chunks of parts, `loadParallelism`
  * transactions at a time, each recording its parts in the ledger; a last transaction records the message and
@@ -160,6 +164,8 @@ export function createWarehouseWriter(options: WarehouseWriterOptions): Warehous
     if (model.kind === 'fact' && references)
       await assertReferencesPresent(client, warehouseSchema, model, references);
     const merged = await client.query(mergeSql(warehouseSchema, model));
+    // In the same transaction: the dashboard's current rows never disagree with the fact they come from.
+    if (model.kind === 'fact') await client.query(currentRowsFromStagingSql(warehouseSchema, model));
     return { received, written: merged.rowCount ?? 0 };
   };
 

@@ -55,7 +55,7 @@ describe('the catalog of named queries', () => {
   it('uses the schemas it was built for', () => {
     const other = createQueryCatalog({ warehouse: 'stars', state: 'platform' });
 
-    expect(other.get('sales_totals').sql.text).toContain('"stars"."fact_sales_order"');
+    expect(other.get('sales_totals').sql.text).toContain('"stars"."fact_sales_order_current"');
     expect(other.get('recent_runs').sql.text).toContain('"platform".run');
   });
 

@@ -4,11 +4,11 @@ import { compileSql } from './placeholders';
 import { currentVersionsSql, starSql } from './star';
 
 describe('star queries built from the model', () => {
-  it("read a fact's latest version of each source row by its version key, and leave deleted rows out", () => {
+  it("read a fact's current rows from the table the loader keeps them in, and leave deleted rows out", () => {
     const [sales] = factModels.filter((fact) => fact.name === 'fact_sales_order');
 
     expect(currentVersionsSql('wh', sales!)).toBe(
-      '(SELECT * FROM (SELECT DISTINCT ON ("sales_order_id") * FROM "wh"."fact_sales_order" ORDER BY "sales_order_id" DESC, "last_updated_date" DESC, "last_updated_time" DESC) AS latest WHERE latest."_deleted_at" IS NULL)',
+      '(SELECT * FROM "wh"."fact_sales_order_current" AS current_rows WHERE current_rows."_deleted_at" IS NULL)',
     );
   });
 
@@ -41,6 +41,38 @@ describe('star queries built from the model', () => {
     expect(compiled.text).toContain(
       'f."currency_id" IN (SELECT "currency_id" FROM "wh"."dim_currency" WHERE "currency_code" = $3::text)',
     );
+  });
+
+  it('sum the rows per day first when a group is computed from the day, then add the measures up per group', () => {
+    const s = starSql('wh', 'fact_payment');
+    const period = `to_char(${s.col('created_date')}, 'YYYY-MM')`;
+    s.aggregate({
+      by: ['currency_id'],
+      also: { period, status: `CASE WHEN ${s.col('paid')} THEN 'paid' END` },
+      measures: { amount: `sum(${s.col('payment_amount')})`, payments: 'count(*)' },
+    });
+
+    const from = s.from();
+
+    expect(from).toContain(
+      'SELECT f."currency_id" AS "currency_id", f."created_date" AS "created_date", f."paid" AS "paid", ' +
+        'sum(f."payment_amount") AS "amount", count(*) AS "payments"\n      FROM (SELECT * FROM "wh"."fact_payment_current"',
+    );
+    expect(from).toContain(
+      `SELECT f."currency_id" AS "currency_id", to_char(f."created_date", 'YYYY-MM') AS "period", ` +
+        `CASE WHEN f."paid" THEN 'paid' END AS "status", sum(f."amount") AS "amount", sum(f."payments") AS "payments"`,
+    );
+    expect(from.match(/GROUP BY 1, 2, 3/g)).toHaveLength(2);
+  });
+
+  it('read the current rows once, with no per-day step, when no group is computed from the day', () => {
+    const s = starSql('wh', 'fact_payment');
+    s.aggregate({ by: ['currency_id'], measures: { payments: 'count(*)' } });
+
+    const from = s.from();
+
+    expect(from.match(/SELECT/g)).toHaveLength(3);
+    expect(from).toContain('SELECT f."currency_id" AS "currency_id", count(*) AS "payments"');
   });
 
   it('refuse a column the model does not declare, on the fact or on the dimension', () => {
