@@ -12,6 +12,9 @@ import { createLocalStore, type LocalFileSystem } from './local-store';
 /** A Node file system error, as `fs/promises` rejects with. */
 const fsError = (code: string) => Object.assign(new Error(`${code}: refused`), { code });
 
+/** A file system call that always rejects with `code` (typed as whichever call it stands for). */
+const refused = (code: string): never => (() => Promise.reject(fsError(code))) as never;
+
 /** The real file system, whose folder handles fail `sync` with `code`. */
 function foldersFailSync(code: string): LocalFileSystem {
   const open: LocalFileSystem['open'] = async (path, ...rest) => {
@@ -32,7 +35,7 @@ describe('local lake store, when the disk fails', () => {
   });
 
   it('reports a refused read as LakeReadFailedError with its cause, not as a missing object', async () => {
-    const store = createLocalStore(root, { ...fs, readFile: () => Promise.reject(fsError('EACCES')) });
+    const store = createLocalStore(root, { ...fs, readFile: refused('EACCES') });
 
     const error = await store.get('a/b').catch((caught: unknown) => caught);
 
@@ -46,7 +49,7 @@ describe('local lake store, when the disk fails', () => {
   });
 
   it('reports a refused existence check as LakeReadFailedError rather than answering that the object is absent', async () => {
-    const store = createLocalStore(root, { ...fs, stat: () => Promise.reject(fsError('EACCES')) });
+    const store = createLocalStore(root, { ...fs, stat: refused('EACCES') });
 
     const error = await store.exists('a/b').catch((caught: unknown) => caught);
 
@@ -57,7 +60,7 @@ describe('local lake store, when the disk fails', () => {
   it('reports a folder it cannot list as LakeReadFailedError rather than listing nothing', async () => {
     const store = createLocalStore(root, {
       ...fs,
-      readdir: () => Promise.reject(fsError('EACCES')) as never,
+      readdir: refused('EACCES'),
     });
 
     const error = await store.list('raw/').catch((caught: unknown) => caught);
@@ -67,7 +70,7 @@ describe('local lake store, when the disk fails', () => {
   });
 
   it('reports a refused delete as LakeWriteFailedError that says it was a delete', async () => {
-    const store = createLocalStore(root, { ...fs, rm: () => Promise.reject(fsError('EROFS')) });
+    const store = createLocalStore(root, { ...fs, rm: refused('EROFS') });
 
     const error = await store.delete('a/b').catch((caught: unknown) => caught);
 
@@ -93,7 +96,7 @@ describe('local lake store, when the disk fails', () => {
   });
 
   it('fails a conditional write that the disk refuses, leaving no temporary file', async () => {
-    const store = createLocalStore(root, { ...fs, link: () => Promise.reject(fsError('EPERM')) });
+    const store = createLocalStore(root, { ...fs, link: refused('EPERM') });
 
     const error = await store.putIfAbsent('a/b', new Uint8Array([1])).catch((caught: unknown) => caught);
 
