@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { lineThreshold, reportsDirectory } from './tools/coverage.mjs';
 
 // One project per package, per example and for the infrastructure: unit tests (`*.test.ts`) and integration tests
 // (`*.int.test.ts`) alike. Each integration test file starts its own Postgres, fauxqs and lake folder, so files run in
@@ -19,6 +20,16 @@ const runsAlone = new Set(['packages/soak']);
 
 export const config = defineConfig({
   test: {
+    // Off unless asked (`--coverage`); `npm test` asks on a full run. Every package's sources and the infrastructure
+    // count, except the bench and the soak harness: tools that measure the platform, not the platform.
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts', 'infra/**/*.ts'],
+      exclude: ['packages/bench/**', 'packages/soak/**', '**/*.test.ts', '**/test/**', '**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory,
+      thresholds: { lines: lineThreshold },
+    },
     projects: roots.map((root) => ({
       test: {
         name: root.replace(/^(packages|examples)\//, ''),

@@ -37,6 +37,9 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
+/** tools/coverage.mjs: what `npm test` measures and enforces. */
+type CoverageGate = typeof import('../../../tools/coverage.mjs');
+
 /** A GitHub Actions expression as it is written in a workflow: `${{ … }}`. */
 const expression = (inner: string) => `\${{ ${inner} }}`;
 
@@ -86,6 +89,25 @@ describe('the GitHub Actions workflows', () => {
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
     expect(ci.on.push).toEqual({ branches: ['main'] });
     expect(runs).toEqual([readmeCommand('npm test')]);
+  });
+
+  it('ci enforces coverage: its test step is a full `npm test`, which measures it and fails under 90 % of lines', async () => {
+    const ci = workflow('ci.yml');
+    const runs = (ci.jobs.check?.steps ?? []).map((step) => step.run).filter(Boolean);
+    const scripts = (
+      JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    const gate: CoverageGate = await import(`${root}tools/coverage.mjs`);
+    const { config } = await import(`${root}vitest.config.ts`);
+
+    expect(runs).toEqual(['npm test']);
+    expect(scripts.test).toBe('node tools/test.mjs');
+    expect(gate.vitestArguments([])).toContain('--coverage.enabled=true');
+    expect(gate.lineThreshold).toBeGreaterThanOrEqual(90);
+    expect(config.test?.coverage).toMatchObject({
+      provider: 'v8',
+      thresholds: { lines: gate.lineThreshold },
+    });
   });
 
   it('ci audits the production dependencies for high and critical advisories, with the pnpm the project pins', () => {

@@ -59,9 +59,10 @@ export async function serve(options: ServeOptions): Promise<void> {
 
 /**
  * Starts the platform, trying again after 1 s, 2 s, … up to 30 s between tries; undefined once told to stop. An
- * error that says retrying cannot help (a lake of another platform instance) is thrown at once.
+ * error that says retrying cannot help (a lake of another platform instance) is thrown at once. Exported for its
+ * test: `totes serve` itself runs only in child processes, which coverage does not see.
  */
-async function untilStarted<T>(
+export async function untilStarted<T>(
   logger: Logger,
   stopped: Promise<void>,
   isStopping: () => boolean,
