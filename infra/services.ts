@@ -241,6 +241,10 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
       $interpolate`s3://${lake.buckets.processed.name}/${lake.prefix}`;
   }
   if (access.inbox.length > 0) environment[LambdaVariable.inboxUrl] = input.inbox.url;
+  // The policies apply where files are read: the extractor's.
+  if (access.inbox.includes(LakeAction.get) && input.settings.inboxPolicy !== undefined) {
+    environment[LambdaVariable.inboxPolicies] = input.settings.inboxPolicy;
+  }
   if (access.secrets.includes(Credential.source)) {
     environment[LambdaVariable.sourceSecretArn] = secrets.source.arn;
   }

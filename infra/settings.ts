@@ -1,3 +1,4 @@
+import { ModelError, parseInboxPolicies } from '@totes/model';
 import { InfraError, InfraErrorCode } from './errors';
 import { StageKind, type StagePlan } from './stage';
 
@@ -29,6 +30,11 @@ export interface DeploySettings {
    * decompressed, before it is read, so it must hold the largest one.
    */
   readonly extractorTmpMb: number;
+  /**
+   * The stage's overrides of the model's inbox policies (`sales_order=skip:1%,payment=fail`), checked at deploy and
+   * given to the extractor as they were written; unset, the model's policies hold.
+   */
+  readonly inboxPolicy?: string;
 }
 
 /** The variables `sst deploy` reads. */
@@ -39,6 +45,7 @@ export const DeployVariable = {
   detectMode: 'TOTES_DETECT_MODE',
   detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
   extractorTmpMb: 'TOTES_EXTRACTOR_TMP_MB',
+  inboxPolicy: 'TOTES_INBOX_POLICY',
 } as const;
 
 /** The 30-minute freshness SLA Terrific Totes set for the pipeline this platform replaces. */
@@ -73,7 +80,21 @@ export function deploySettings(env: Env, plan: StagePlan): DeploySettings {
       min: 512,
       max: 10_240,
     }),
+    ...inboxPolicyOf(env),
   };
+}
+
+// Checked here, so that a typo fails the deploy rather than every extraction of the stage.
+function inboxPolicyOf(env: Env): { inboxPolicy?: string } {
+  const text = env[DeployVariable.inboxPolicy]?.trim();
+  if (!text) return {};
+  try {
+    parseInboxPolicies(text);
+  } catch (error) {
+    if (error instanceof ModelError) throw missing(`${DeployVariable.inboxPolicy}: ${error.message}`);
+    throw error;
+  }
+  return { inboxPolicy: text };
 }
 
 function sourceLocationOf(env: Env): string {

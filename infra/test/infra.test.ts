@@ -33,7 +33,12 @@ beforeAll(async () => {
   ]);
   [stages.staging, stages.alice] = await Promise.all([
     mockedStage('staging', { ...env, TOTES_DETECT_MODE: 'continuous', TOTES_DETECT_INTERVAL_MS: '500' }),
-    mockedStage('alice', { ...env, TOTES_FRESHNESS_SLA_S: '600', TOTES_EXTRACTOR_TMP_MB: '2048' }),
+    mockedStage('alice', {
+      ...env,
+      TOTES_FRESHNESS_SLA_S: '600',
+      TOTES_EXTRACTOR_TMP_MB: '2048',
+      TOTES_INBOX_POLICY: 'sales_order=skip:1%',
+    }),
   ]);
 }, 600_000);
 
@@ -207,6 +212,16 @@ describe('the inbox', () => {
       expect(envOf('pr-42', service)[LambdaVariable.inboxUrl], service).toBe(
         told ? `s3://${scopedName('pr-42', 'inbox')}-${mockAccount}/inbox` : undefined,
       );
+    }
+  });
+
+  it('gives the stage’s TOTES_INBOX_POLICY to the extractor, which reads the files, and to no other function', () => {
+    for (const service of Object.values(ServiceName)) {
+      const told = service === ServiceName.tableExtractor;
+      expect(envOf('alice', service)[LambdaVariable.inboxPolicies], service).toBe(
+        told ? 'sales_order=skip:1%' : undefined,
+      );
+      expect(envOf('pr-42', service)[LambdaVariable.inboxPolicies], service).toBeUndefined();
     }
   });
 

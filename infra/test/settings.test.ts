@@ -60,4 +60,16 @@ describe('deploy settings', () => {
       );
     }
   });
+
+  it('checks TOTES_INBOX_POLICY at deploy and keeps it as written, and has none unless told', () => {
+    const policy = 'sales_order=skip:1%,payment=fail';
+
+    expect(deploySettings({ ...env, TOTES_INBOX_POLICY: policy }, stagePlan('pr-42')).inboxPolicy).toBe(
+      policy,
+    );
+    expect(deploySettings(env, stagePlan('pr-42')).inboxPolicy).toBeUndefined();
+    expect(() =>
+      deploySettings({ ...env, TOTES_INBOX_POLICY: 'orders=skip:1%' }, stagePlan('pr-42')),
+    ).toThrow(/TOTES_INBOX_POLICY: .*orders/);
+  });
 });

@@ -1,3 +1,4 @@
+import { inboxPolicyOf } from '@totes/model';
 import { ConfigVariable, InvalidConfigError } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { granted, loadLambdaConfig } from './config';
@@ -33,6 +34,7 @@ describe('loadLambdaConfig', () => {
       rawLakeUrl: undefined,
       processedLakeUrl: 's3://totes-pr-42-processed-x/pr-42',
       inboxUrl: undefined,
+      inboxPolicies: {},
       sourceLocation: undefined,
       sourceSecretArn: undefined,
       warehouseSecretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-warehouse-AbCdEf',
@@ -71,6 +73,11 @@ describe('loadLambdaConfig', () => {
       /TOTES_INBOX_URL must be s3:\/\/bucket\/prefix/,
     ],
     [
+      'an inbox policy names no table of the catalog',
+      { ...base, TOTES_INBOX_POLICY: 'orders=skip:1%' },
+      /TOTES_INBOX_POLICY: .*orders/,
+    ],
+    [
       'the source location holds credentials',
       { ...base, TOTES_SOURCE_LOCATION: 'postgres://reader:pw@host:5432/totesys' },
       /must not hold credentials/,
@@ -89,6 +96,18 @@ describe('loadLambdaConfig', () => {
     expect(LambdaVariable.deleteCheckIntervalMs).toBe(ConfigVariable.deleteCheckIntervalMs);
     expect(LambdaVariable.loadParallelism).toBe(ConfigVariable.loadParallelism);
     expect(LambdaVariable.detectIntervalMs).toBe(ConfigVariable.detectIntervalMs);
+    expect(LambdaVariable.inboxPolicies).toBe(ConfigVariable.inboxPolicies);
+  });
+
+  it('reads the stage’s inbox policies over the model’s, and none when unset', () => {
+    const config = loadLambdaConfig({ ...base, TOTES_INBOX_POLICY: 'sales_order=skip:1%, payment=fail' });
+
+    expect(inboxPolicyOf('sales_order', config.inboxPolicies)).toEqual({
+      onBadRow: 'skip',
+      maxErrorRate: 0.01,
+    });
+    expect(inboxPolicyOf('payment', config.inboxPolicies)).toEqual({ onBadRow: 'fail', maxErrorRate: 0 });
+    expect(loadLambdaConfig(base).inboxPolicies).toEqual({});
   });
 
   it('reads the continuous detect mode and its interval', () => {

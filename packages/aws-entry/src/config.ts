@@ -1,8 +1,9 @@
-import { TopicName } from '@totes/model';
+import { type InboxPolicy, TopicName } from '@totes/model';
 import {
   defaultDeleteCheckIntervalMs,
   defaultLoadParallelism,
   InvalidConfigError,
+  inboxPolicies,
   postgresUrl,
 } from '@totes/runtime';
 import { DetectMode, LambdaVariable, topicVariable } from './contract';
@@ -29,6 +30,8 @@ export interface LambdaConfig {
   readonly processedLakeUrl?: string;
   /** `s3://…` of the inbox, when this function lists it or reads its files. */
   readonly inboxUrl?: string;
+  /** Per-table overrides of the model's inbox policies (`TOTES_INBOX_POLICY`); empty unless set. */
+  readonly inboxPolicies: Readonly<Record<string, InboxPolicy>>;
   /** Where the source lives, without credentials, for lineage events. */
   readonly sourceLocation?: string;
   /** The source credentials' secret, when this function reads the source. */
@@ -95,6 +98,7 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     rawLakeUrl: optional(LambdaVariable.rawLakeUrl),
     processedLakeUrl: optional(LambdaVariable.processedLakeUrl),
     inboxUrl: inbox(optional(LambdaVariable.inboxUrl)),
+    inboxPolicies: inboxPolicies(optional(LambdaVariable.inboxPolicies)),
     sourceLocation: location(optional(LambdaVariable.sourceLocation)),
     sourceSecretArn: optional(LambdaVariable.sourceSecretArn),
     warehouseSecretArn: optional(LambdaVariable.warehouseSecretArn),

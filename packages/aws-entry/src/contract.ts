@@ -34,6 +34,11 @@ export const LambdaVariable = {
    */
   inboxUrl: 'TOTES_INBOX_URL',
   /**
+   * Per-table overrides of the model's inbox policies (`sales_order=skip:1%,payment=fail`), the local stack's
+   * variable too; set only for the extractor, which applies them.
+   */
+  inboxPolicies: 'TOTES_INBOX_POLICY',
+  /**
    * Where the source lives, without credentials (`postgres://host:port/database`): names the source in the
    * OpenLineage events of functions that are not given the source secret.
    */

@@ -153,7 +153,13 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
   };
 }
 
-function inboxPolicies(
+/**
+ * The per-table inbox policies `TOTES_INBOX_POLICY` sets (`sales_order=skip:1%,payment=fail`), or `fallback` when it
+ * is unset: read alike by the local config and the Lambda entries.
+ *
+ * @throws {@link InvalidConfigError} naming the variable, for an unknown table or a malformed policy.
+ */
+export function inboxPolicies(
   text: string | undefined,
   fallback: Readonly<Record<string, InboxPolicy>> = {},
 ): Readonly<Record<string, InboxPolicy>> {

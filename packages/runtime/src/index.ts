@@ -10,6 +10,7 @@ export {
   defaultInboxUrl,
   defaultLoadParallelism,
   hasSourceDatabase,
+  inboxPolicies,
   loadConfig,
   noSourceUrl,
   postgresUrl,

@@ -64,13 +64,16 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
   };
 }
 
-/** The inbox's files on S3, and the ledger in the state schema; each table's policy is the model's. */
+/**
+ * The inbox's files on S3, and the ledger in the state schema; each table's policy is the model's, unless the stage's
+ * `TOTES_INBOX_POLICY` overrides it.
+ */
 function inboxPortsOf(runtime: LambdaRuntime, inboxUrl: string, warehouse: pg.Pool): InboxPorts {
   const store = createInboxStore(inboxUrl, { s3Client: runtime.aws().s3 });
   return {
     readFile: (key) => store.read(key),
     ledger: createInboxLedger(warehouse, runtime.config().stateSchema),
-    policyOf: (table) => inboxPolicyOf(table),
+    policyOf: (table) => inboxPolicyOf(table, runtime.config().inboxPolicies),
   };
 }
 

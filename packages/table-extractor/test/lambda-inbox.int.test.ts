@@ -75,6 +75,8 @@ beforeAll(async () => {
         TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys',
         TOTES_RAW_LAKE_URL: `s3://${lakeBucket}/${stage}`,
         TOTES_INBOX_URL: `s3://${inboxBucket}/inbox`,
+        // The stage's override of the model's policy for one table (the model's: fail at the first bad row).
+        TOTES_INBOX_POLICY: 'design=skip:50%',
         TOTES_TOPIC_EXTRACTED_ARN: endpoints.topics[TopicName.extracted],
         TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
       },
@@ -169,6 +171,23 @@ describe('the table-extractor Lambda entry with an inbox on S3', () => {
     expect(announced).toEqual([
       expect.objectContaining({ type: MessageType.tableExtracted, kind: ChangeKind.file, table: 'design' }),
     ]);
+  });
+
+  it('applies the stage’s TOTES_INBOX_POLICY: a design file with one bad row of two loads its good row', async () => {
+    const csv = [
+      'design_id,created_at,design_name,file_location,file_name,last_updated',
+      '910001,2024-01-01 00:00:00,Good,/d,good.json,2024-01-02 00:00:00',
+      '910002,2024-01-01 00:00:00,Bad,/d,bad.json,yesterday',
+    ].join('\n');
+    const request = await dropAndClaim('design', 'half-bad.csv', new TextEncoder().encode(`${csv}\n`));
+
+    const response = await handler({
+      Records: [sqsRecord(endpointOf('table-extractor'), 'm3', JSON.stringify(request))],
+    });
+    const [entry] = await createInboxLedger(warehouse, stateSchema).versionsOf('design/half-bad.csv');
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect([entry?.state, entry?.rowsLoaded, entry?.rowsRejected]).toEqual(['loaded', 1, 1]);
   });
 });
 
