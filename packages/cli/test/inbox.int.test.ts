@@ -456,6 +456,28 @@ describe('a platform with a source database and an inbox', () => {
     expect(await nameBefore(5)).toEqual(unchanged);
   });
 
+  it('keeps the newer row of a key that two files of one claim both give, though the older file is read after it', async () => {
+    const design = (name: string, lastUpdated: string) =>
+      'design_id,created_at,design_name,file_location,file_name,last_updated\n' +
+      `6,2022-11-03 14:20:49.962,${name},/usr/share,file.jpg,${lastUpdated}\n`;
+    await mkdir(join(t.inboxDir, 'design'), { recursive: true });
+    await writeFile(join(t.inboxDir, 'design', 'pair-a.csv'), design('Pair Newer', '2099-02-02 00:00:00'));
+    await writeFile(join(t.inboxDir, 'design', 'pair-b.csv'), design('Pair Older', '2099-01-01 00:00:00'));
+
+    await t.runOnce();
+
+    const entries = (await createInboxLedger(t.warehouse, t.config.stateSchema).list()).filter((entry) =>
+      entry.key.startsWith('design/pair-'),
+    );
+    expect(entries.map((entry) => [entry.state, entry.rowsLoaded])).toEqual([
+      ['loaded', 1],
+      ['loaded', 1],
+    ]);
+    expect(new Set(entries.map((entry) => entry.claimId)).size).toBe(1);
+    const { rows } = await t.warehouse.query('SELECT design_name FROM dim_design WHERE design_id = 6');
+    expect(rows).toEqual([{ design_name: 'Pair Newer' }]);
+  });
+
   it('loads, of a key a file gives twice, the row with the latest last_updated, even when it comes first', async () => {
     const line = (name: string, lastUpdated: string) =>
       JSON.stringify({
