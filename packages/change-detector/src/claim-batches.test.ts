@@ -44,6 +44,19 @@ describe('batchesOf', () => {
     expect(batches.flatMap((batch) => batch.files).length).toBe(400);
   });
 
+  it('counts the names in UTF-8 bytes, as SQS does, so keys in any script fit one message', () => {
+    // 340 three-byte characters: 1020 bytes a key, a third of that in UTF-16 code units.
+    const longKey = (index: number) => `design/${'設'.repeat(340)}-${index}.csv`;
+    const due = Array.from({ length: 400 }, (_, index) => entry(longKey(index)));
+
+    const batches = batchesOf(due, { files: 1000, bytes: 1024 ** 3 });
+
+    for (const batch of batches) {
+      expect(Buffer.byteLength(JSON.stringify(batch.files))).toBeLessThan(200 * 1024);
+    }
+    expect(batches.flatMap((batch) => batch.files).length).toBe(400);
+  });
+
   it('leaves out files with no table: they were quarantined on sight', () => {
     expect(batchesOf([entry('orders.csv', 10, null)])).toEqual([]);
   });

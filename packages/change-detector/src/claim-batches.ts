@@ -8,8 +8,8 @@ export interface ClaimBatch {
 }
 
 /**
- * What the pieces of one message may weigh in its JSON: an SQS message holds 256 KiB, and a key may be 1024
- * characters, so a budget of files alone could overflow it.
+ * What the pieces of one message may weigh in its JSON, in UTF-8 bytes: an SQS message holds 256 KiB, and a key
+ * may be 1024 bytes, so a budget of files alone could overflow it.
  */
 const maxPieceChars = 192 * 1024;
 /** The JSON around a piece's key and version: `{"key":"","version":"","bytes":…},`. */
@@ -33,7 +33,8 @@ export function batchesOf(
   };
   for (const entry of due) {
     if (!entry.table) continue;
-    const chars = entry.key.length + entry.version.length + pieceOverhead;
+    // Bytes, not characters: SQS counts a message's UTF-8 bytes, and a key may be written in any script.
+    const chars = Buffer.byteLength(entry.key) + Buffer.byteLength(entry.version) + pieceOverhead;
     const batch = open.get(entry.table);
     if (
       batch &&
