@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ModelBuilt, newEnvelope } from '@totes/contracts';
 import { findModel, processedColumnsOf, sourceVersionColumn, warehouseModels } from '@totes/model';
 import { createLake } from '@totes/runtime';
@@ -279,6 +279,28 @@ describe('operating the platform: dead letters, replay and status', () => {
     expect(unreachable.code).toBe(1);
     expect(human.out).toMatch(/CANNOT READ THE QUEUES: queue totes-gone-\S+ does not exist/);
     expect(human.code).toBe(1);
+  });
+
+  it('lists and shows the inbox events dead-letter queue where the stage has one, as on AWS', async () => {
+    // The local stack has no inbox events queue (fauxqs has no bucket notifications): made here as AWS has it.
+    const urls: string[] = [];
+    for (const name of ['inbox-events', 'inbox-events-dlq']) {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `totes-test-${name}` }));
+      urls.push(QueueUrl!);
+    }
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: urls[1], MessageBody: '{"not":"an S3 event"}' }));
+
+      const listed = JSON.parse((await totes('dlq', 'list', '--json')).out);
+      const shown = await totes('dlq', 'show', 'inbox-events-dlq');
+
+      expect(listed.queues).toHaveLength(14);
+      expect(listed.queues).toContainEqual(expect.objectContaining({ queue: 'inbox-events-dlq', depth: 1 }));
+      expect(shown.code).toBe(0);
+      expect(shown.out).toContain('an S3 event');
+    } finally {
+      for (const url of urls) await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    }
   });
 
   it('reports a lag created on purpose in status --json, and exits non-zero past the threshold', async () => {

@@ -4,34 +4,55 @@ import {
   QueueDoesNotExist,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { platformTopology, type QueueSpec, scopedName } from '@totes/model';
+import { platformTopology, type QueueBase, type QueueSpec, scopedName } from '@totes/model';
 import { redactSecrets } from '@totes/runtime';
 import { CliError, CliErrorCode } from '../errors';
 
-/** A platform queue and its dead-letter queue, found by name in one stage. */
+/**
+ * A platform queue and its dead-letter queue, found by name in one stage: a topic's queue, or the inbox's event
+ * notifications (fed by the bucket, so with no topic).
+ */
 export interface StageQueue {
-  readonly spec: QueueSpec;
+  readonly spec: QueueBase & Partial<Pick<QueueSpec, 'topic' | 'filterPolicy' | 'model'>>;
   readonly name: string;
   readonly url: string;
   readonly deadLetterName: string;
   readonly deadLetterUrl: string;
 }
 
-/** Finds every queue of the topology in a stage: the same names the platform created. */
+/**
+ * Finds every queue of the topology in a stage: the same names the platform created. The inbox's event queue is
+ * found where it exists (on AWS; the local stack has none, as fauxqs has no bucket notifications).
+ */
 export async function findStageQueues(sqs: SQSClient, stage: string): Promise<StageQueue[]> {
-  return Promise.all(
-    platformTopology().queues.map(async (spec) => {
-      const name = scopedName(stage, spec.name);
-      const deadLetterName = scopedName(stage, spec.deadLetterQueue);
-      return {
-        spec,
-        name,
-        deadLetterName,
-        url: await queueUrl(sqs, name),
-        deadLetterUrl: await queueUrl(sqs, deadLetterName),
-      };
-    }),
-  );
+  const topology = platformTopology();
+  const queues = await Promise.all(topology.queues.map((spec) => stageQueue(sqs, stage, spec)));
+  const events = scopedName(stage, topology.inboxEvents.name);
+  return (await queueExists(sqs, events))
+    ? [...queues, await stageQueue(sqs, stage, topology.inboxEvents)]
+    : queues;
+}
+
+async function stageQueue(sqs: SQSClient, stage: string, spec: StageQueue['spec']): Promise<StageQueue> {
+  const name = scopedName(stage, spec.name);
+  const deadLetterName = scopedName(stage, spec.deadLetterQueue);
+  return {
+    spec,
+    name,
+    deadLetterName,
+    url: await queueUrl(sqs, name),
+    deadLetterUrl: await queueUrl(sqs, deadLetterName),
+  };
+}
+
+async function queueExists(sqs: SQSClient, name: string): Promise<boolean> {
+  try {
+    await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    return true;
+  } catch {
+    // Not there, or no answer at all: the lookups of the topic's queues say which, and fail on the second.
+    return false;
+  }
 }
 
 /**
