@@ -19,12 +19,15 @@ export function queueEndpointOf(stage: string, queueName: string): QueueEndpoint
   };
 }
 
-/** An SQS record from `queue`, as Lambda's event source mapping delivers it. */
+/**
+ * An SQS record from `queue`, as Lambda's event source mapping delivers it. A platform message carries its `type`
+ * attribute; pass `messageAttributes: {}` for one that has none, as an S3 event notification.
+ */
 export function sqsRecord(
-  queue: QueueEndpoint,
+  queue: Pick<QueueEndpoint, 'arn'>,
   messageId: string,
   body: string,
-  options: { receiveCount?: number } = {},
+  options: { receiveCount?: number; messageAttributes?: SQSRecord['messageAttributes'] } = {},
 ): SQSRecord {
   return {
     messageId,
@@ -36,7 +39,9 @@ export function sqsRecord(
       SenderId: 'AIDAEXAMPLE',
       ApproximateFirstReceiveTimestamp: '1700000000001',
     },
-    messageAttributes: { type: { stringValue: 'table.changed', dataType: 'String' } },
+    messageAttributes: options.messageAttributes ?? {
+      type: { stringValue: 'table.changed', dataType: 'String' },
+    },
     md5OfBody: 'not-checked',
     eventSource: 'aws:sqs',
     eventSourceARN: queue.arn,

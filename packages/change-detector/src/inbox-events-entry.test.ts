@@ -1,3 +1,4 @@
+import { sqsRecord } from '@totes/aws-entry/testing';
 import type { InboxFile } from '@totes/contracts';
 import { createLogger } from '@totes/runtime';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -6,24 +7,11 @@ import { handleInboxEvents, isSqsEvent } from './inbox-events-entry';
 
 const bucket = 'totes-pr-42-inbox-123456789012';
 
-function record(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 's3',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
+// S3 notifications carry no message attributes.
+const record = (messageId: string, body: string): SQSRecord =>
+  sqsRecord({ arn: 'arn:aws:sqs:eu-west-2:123456789012:totes-pr-42-inbox-events' }, messageId, body, {
     messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-2:123456789012:totes-pr-42-inbox-events',
-    awsRegion: 'eu-west-2',
-  };
-}
+  });
 
 const created = (key: string) =>
   JSON.stringify({

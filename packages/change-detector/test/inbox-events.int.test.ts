@@ -1,6 +1,7 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createLambdaRuntime } from '@totes/aws-entry';
+import { sqsRecord } from '@totes/aws-entry/testing';
 import { ChangeKind, MessageType } from '@totes/contracts';
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
 import { platformTopology, ServiceName, TopicName } from '@totes/model';
@@ -128,23 +129,10 @@ async function put(key: string, body: string): Promise<string> {
 }
 
 function batch(...bodies: string[]): SQSEvent {
+  const queue = { arn: `arn:aws:sqs:us-east-1:000000000000:totes-${stage}-inbox-events` };
+  // S3 notifications carry no message attributes.
   return {
-    Records: bodies.map((body, index) => ({
-      messageId: `m${index}`,
-      receiptHandle: `r${index}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 's3',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:totes-${stage}-inbox-events`,
-      awsRegion: 'us-east-1',
-    })),
+    Records: bodies.map((body, index) => sqsRecord(queue, `m${index}`, body, { messageAttributes: {} })),
   };
 }
 
