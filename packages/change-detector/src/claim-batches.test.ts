@@ -1,6 +1,6 @@
 import type { InboxEntry } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { batchesOf } from './claim-batches';
+import { batchesOf, piecesOfFile } from './claim-batches';
 
 const entry = (key: string, bytes = 10, table: string | null = key.split('/')[0] ?? null) =>
   ({ key, version: 'v1', bytes, table }) as InboxEntry;
@@ -59,5 +59,47 @@ describe('batchesOf', () => {
 
   it('leaves out files with no table: they were quarantined on sight', () => {
     expect(batchesOf([entry('orders.csv', 10, null)])).toEqual([]);
+  });
+});
+
+describe('piecesOfFile', () => {
+  const large = (key: string, bytes = 1000) => ({ key, version: 'v1', bytes, readWhole: false });
+
+  it('cuts a plain CSV or JSON Lines file larger than a piece into ranges that cover it once, in order', () => {
+    for (const key of ['sales_order/big.csv', 'payment/big.jsonl']) {
+      const pieces = piecesOfFile(large(key, 1000), 300);
+
+      expect(pieces?.map((piece) => piece.range)).toEqual([
+        { index: 0, of: 4, start: 0, end: 250 },
+        { index: 1, of: 4, start: 250, end: 500 },
+        { index: 2, of: 4, start: 500, end: 750 },
+        { index: 3, of: 4, start: 750, end: 1000 },
+      ]);
+      expect(
+        pieces?.every((piece) => piece.key === key && piece.version === 'v1' && piece.bytes === 1000),
+      ).toBe(true);
+    }
+  });
+
+  it('reads whole a file no larger than a piece, a compressed or Parquet file, and one a read in pieces gave up on', () => {
+    expect(piecesOfFile(large('sales_order/small.csv', 300), 300)).toBeNull();
+    expect(piecesOfFile(large('sales_order/big.csv.gz'), 300)).toBeNull();
+    expect(piecesOfFile(large('sales_order/big.parquet'), 300)).toBeNull();
+    expect(piecesOfFile({ ...large('sales_order/big.csv'), readWhole: true }, 300)).toBeNull();
+  });
+
+  it('claims a large file alone, as pieces, between batches of small ones', () => {
+    const due = [
+      entry('sales_order/a.csv', 10),
+      { ...entry('sales_order/big.csv', 1000), readWhole: false },
+      entry('sales_order/b.csv', 10),
+    ];
+
+    const batches = batchesOf(due, { files: 10, bytes: 100, pieceBytes: 500 });
+
+    expect(batches.map((batch) => [batch.files.map((file) => file.key), batch.pieces?.length])).toEqual([
+      [['sales_order/big.csv'], 2],
+      [['sales_order/a.csv', 'sales_order/b.csv'], undefined],
+    ]);
   });
 });

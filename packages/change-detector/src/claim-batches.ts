@@ -1,10 +1,15 @@
-import type { InboxFile } from '@totes/contracts';
+import type { InboxFile, InboxPiece } from '@totes/contracts';
+import { InboxCompression, InboxFormat, parseInboxKey } from '@totes/model';
 import { defaultInboxBatch, type InboxBatchBudget, type InboxEntry } from '@totes/runtime';
 
-/** Files of one table claimed together, for one extraction. */
+/**
+ * Files of one table claimed together, for one extraction; or, with `pieces`, one large file claimed alone and
+ * cut into byte ranges, each read by a message of its own.
+ */
 export interface ClaimBatch {
   readonly table: string;
   readonly files: readonly InboxFile[];
+  readonly pieces?: readonly InboxPiece[];
 }
 
 /**
@@ -33,6 +38,11 @@ export function batchesOf(
   };
   for (const entry of due) {
     if (!entry.table) continue;
+    const pieces = piecesOfFile(entry, budget.pieceBytes ?? defaultInboxBatch.pieceBytes);
+    if (pieces) {
+      batches.push({ table: entry.table, files: [fileOf(entry)], pieces });
+      continue;
+    }
     // Bytes, not characters: SQS counts a message's UTF-8 bytes, and a key may be written in any script.
     const chars = Buffer.byteLength(entry.key) + Buffer.byteLength(entry.version) + pieceOverhead;
     const batch = open.get(entry.table);
@@ -44,11 +54,39 @@ export function batchesOf(
     )
       close(entry.table);
     const current = open.get(entry.table) ?? { files: [], bytes: 0, chars: 0 };
-    current.files.push({ key: entry.key, version: entry.version, bytes: entry.bytes });
+    current.files.push(fileOf(entry));
     current.bytes += entry.bytes;
     current.chars += chars;
     open.set(entry.table, current);
   }
   for (const table of [...open.keys()]) close(table);
   return batches;
+}
+
+/**
+ * The byte ranges a large file is read in: pieces of about `pieceBytes`, when the file is larger than that and its
+ * lines can be found from anywhere in it (plain CSV or JSON Lines: not compressed, not Parquet), and no read in
+ * pieces found it cannot be (`readWhole`). Null: the file is read whole.
+ */
+export function piecesOfFile(
+  entry: Pick<InboxEntry, 'key' | 'version' | 'bytes' | 'readWhole'>,
+  pieceBytes: number,
+): InboxPiece[] | null {
+  if (entry.readWhole || entry.bytes <= pieceBytes) return null;
+  const meaning = parseInboxKey(entry.key);
+  if (!meaning.ok || meaning.compression !== InboxCompression.none) return null;
+  if (meaning.format === InboxFormat.parquet) return null;
+  const of = Math.min(Math.ceil(entry.bytes / pieceBytes), maxPiecesPerFile);
+  const size = Math.ceil(entry.bytes / of);
+  return Array.from({ length: of }, (_unused, index) => ({
+    ...fileOf(entry),
+    range: { index, of, start: index * size, end: Math.min(entry.bytes, (index + 1) * size) },
+  }));
+}
+
+/** The most pieces one file is cut into: a file of many gigabytes has larger pieces, not more messages. */
+const maxPiecesPerFile = 256;
+
+function fileOf(entry: Pick<InboxEntry, 'key' | 'version' | 'bytes'>): InboxFile {
+  return { key: entry.key, version: entry.version, bytes: entry.bytes };
 }

@@ -65,9 +65,28 @@ export async function recordFiles(
   for (const batch of batchesOf(await inbox.ledger.due(now), inbox.batch)) {
     const id = newEnvelope({ runId, causationId: null });
     const claimed = await inbox.ledger.claimAll(batch.files, id.id, now, leaseMs);
-    if (claimed.length > 0) files.push(fileRequest(id, batch.table, claimed));
+    if (claimed.length === 0) continue;
+    if (batch.pieces) files.push(...pieceRequests(id, runId, batch.table, batch.pieces));
+    else files.push(fileRequest(id, batch.table, claimed));
   }
   return { files, quarantined };
+}
+
+/**
+ * One request per piece of a large file, all under the claim of the first (whose id is the claim's), so the pieces
+ * are read at once by as many extractors as there are.
+ */
+function pieceRequests(
+  claim: ReturnType<typeof newEnvelope>,
+  runId: string,
+  table: string,
+  pieces: readonly InboxPiece[],
+): FileChanged[] {
+  return pieces.map((piece, index) => {
+    const envelope = index === 0 ? claim : newEnvelope({ runId, causationId: null });
+    const { range: _range, ...file } = piece;
+    return { ...fileRequest(envelope, table, [piece]), file, pieces: [piece], claim: claim.id };
+  });
 }
 
 function fileRequest(

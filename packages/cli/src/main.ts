@@ -87,6 +87,8 @@ Environment:
                         sales_order=skip:1%,payment=fail. Default: fail on the first bad row.
   TOTES_INBOX_BATCH_FILES, TOTES_INBOX_BATCH_MIB  how many files, and MiB, of one table one claim
                         reads into one extraction. Default: 1000 files, 64 MiB.
+  TOTES_INBOX_PIECE_MIB the size of the pieces a larger plain CSV or JSON Lines file is cut into,
+                        each extracted in parallel. Default: 64.
   TOTES_STATE_DIR       where the local stack keeps its state. Default: .totes
   TOTES_DELETE_CHECK_INTERVAL_MS  how often each table's keys are reconciled with the lake to find
                         deleted rows. Default: 600000 (10 minutes); 0 turns it off.

@@ -22,6 +22,7 @@ import {
   createAwsClients,
   createDeleteCheckStore,
   createInboxLedger,
+  createInboxPieceLedger,
   createInboxStore,
   createLake,
   createPlatformInstanceStore,
@@ -183,6 +184,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const drift = createSchemaDriftStore(warehouse, config.stateSchema);
   const inboxStore = createInboxStore(config.inboxUrl, { s3Client: clients.s3 });
   const inboxLedger = createInboxLedger(warehouse, config.stateSchema);
+  const inboxPieces = createInboxPieceLedger(warehouse, config.stateSchema);
   // The detector owns the claims, so the process that runs it rewinds what a restart left unfinished.
   if (options.freshQueues && serves(ServiceName.changeDetector)) {
     const rewound = await runs.rewindUnfinished();
@@ -250,8 +252,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           completeRun,
           lateCommitMarginMs: config.lateCommitMarginMs,
           inbox: {
-            readFile: (key) => inboxStore.read(key),
+            readFile: (key, options) => inboxStore.read(key, options),
             ledger: inboxLedger,
+            pieces: inboxPieces,
             policyOf: (table) => inboxPolicyOf(table, config.inboxPolicies),
           },
         },

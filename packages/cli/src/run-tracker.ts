@@ -61,9 +61,12 @@ export function createRunTracker(): RunTracker {
           rows: change.rows,
         })),
         tablesChecked: (detections.get(runId)?.deleteChecks ?? []).map((check) => check.table),
-        filesRead: (detections.get(runId)?.files ?? []).flatMap((file) =>
-          piecesOf(file).map((piece) => piece.key),
-        ),
+        // A large file is read in pieces, a message each: it is still one file.
+        filesRead: [
+          ...new Set(
+            (detections.get(runId)?.files ?? []).flatMap((file) => piecesOf(file).map((piece) => piece.key)),
+          ),
+        ],
         rowsExtracted: rowsOf(ofRun(extracted).filter((message) => message.kind !== ChangeKind.deletes)),
         rowsDeleted: rowsOf(ofRun(extracted).filter((message) => message.kind === ChangeKind.deletes)),
         modelsBuilt: [...new Set(ofRun(built).map((message) => message.model))].sort(),

@@ -6,6 +6,7 @@ import { sourceTableNames } from '@totes/model';
 import {
   createLogger,
   createPool,
+  defaultInboxBatch,
   type LogLevel,
   loadConfig,
   noSourceUrl,
@@ -60,6 +61,8 @@ export async function startTestPlatform(options: {
   inboxPolicy?: string;
   /** The inbox on S3 (fauxqs), `s3://totes-test-inbox/inbox`, as on AWS, instead of a folder. */
   inboxOnS3?: boolean;
+  /** The size of the pieces a larger plain CSV or JSON Lines file is read in; 64 MiB by default. */
+  inboxPieceBytes?: number;
 }): Promise<TestPlatform> {
   const postgres = await startTestPostgres(
     options.postgresPassword ? { password: options.postgresPassword } : {},
@@ -80,6 +83,9 @@ export async function startTestPlatform(options: {
     lakeUrl: lakeDir,
     inboxUrl: options.inboxOnS3 ? `s3://${s3InboxBucket}/inbox` : inboxDir,
     stage: 'test',
+    ...(options.inboxPieceBytes
+      ? { inboxBatch: { ...defaultInboxBatch, pieceBytes: options.inboxPieceBytes } }
+      : {}),
   });
   const logLines: string[] = [];
   const tracker = createRunTracker();

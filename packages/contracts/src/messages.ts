@@ -84,11 +84,27 @@ export const InboxFile = z.object({
 export type InboxFile = z.infer<typeof InboxFile>;
 
 /**
- * What one claim asks the extractor to read: a whole inbox file. Claims are lists of pieces so that a later slice can
- * split one large file into byte ranges of it (an optional `range` here, several pieces of one file version) without
- * another message shape; today a piece is always a whole file.
+ * Which part of a large file one piece is: the `index`-th of `of` byte ranges `[start, end)` the detector cut it
+ * into. A piece reads the lines that start in its range (a CSV piece after the first also reads the header), so
+ * the pieces of a file read every line once, in parallel, wherever the cuts fall.
  */
-export const InboxPiece = InboxFile;
+export const InboxRange = z
+  .object({
+    index: z.number().int().nonnegative(),
+    of: z.number().int().min(2).max(10_000),
+    start: z.number().int().nonnegative(),
+    end: z.number().int().positive(),
+  })
+  .refine((range) => range.index < range.of && range.start < range.end, {
+    message: 'a range is the index-th of `of` pieces, and starts before it ends',
+  });
+export type InboxRange = z.infer<typeof InboxRange>;
+
+/**
+ * What one claim asks the extractor to read: a whole inbox file, or, with `range`, one byte range of a large file
+ * (see {@link InboxRange}).
+ */
+export const InboxPiece = InboxFile.extend({ range: InboxRange.optional() });
 export type InboxPiece = z.infer<typeof InboxPiece>;
 
 /** The most pieces one claim, or one announcement, names. */
@@ -110,6 +126,11 @@ export const FileChanged = z.object({
   table: Identifier,
   file: InboxFile,
   pieces: pieceList.optional(),
+  /**
+   * The ledger's claim this message reads under, when it is not the message's own id: each piece of a large file
+   * is a message of its own, and all read under one claim.
+   */
+  claim: z.string().uuid().optional(),
 });
 export type FileChanged = z.infer<typeof FileChanged>;
 
@@ -164,6 +185,11 @@ export type FileExtracted = z.infer<typeof FileExtracted>;
 /** The pieces a file message names: its `pieces`, or its one `file` for a message written before batches. */
 export function piecesOf(message: Pick<FileChanged, 'file' | 'pieces'>): readonly InboxPiece[] {
   return message.pieces ?? [message.file];
+}
+
+/** The ledger claim a file message reads under: its `claim`, or its own id. */
+export function claimOf(message: Pick<FileChanged, 'id' | 'claim'>): string {
+  return message.claim ?? message.id;
 }
 
 /** table-extractor → `extracted`: rows of a window or a file, or tombstones; builders read them all the same way. */

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       lakeUrl: 's3://totes-lake/dev',
       inboxUrl: resolve('.totes', 'inbox'),
       inboxPolicies: {},
-      inboxBatch: { files: 1000, bytes: 64 * 1024 * 1024 },
+      inboxBatch: { files: 1000, bytes: 64 * 1024 * 1024, pieceBytes: 64 * 1024 * 1024 },
       warehouseSchema: 'public',
       stateSchema: 'totes',
       detectIntervalMs: 1000,
@@ -58,11 +58,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, TOTES_INBOX_POLICY: 'design=drop' })).toThrow(/TOTES_INBOX_POLICY/);
   });
 
-  it('reads the inbox batch budget from TOTES_INBOX_BATCH_FILES and TOTES_INBOX_BATCH_MIB, and refuses a zero', () => {
-    const batch = { ...env, TOTES_INBOX_BATCH_FILES: '50', TOTES_INBOX_BATCH_MIB: '8' };
+  it('reads the inbox batch budget from TOTES_INBOX_BATCH_FILES, _BATCH_MIB and _PIECE_MIB, and refuses a zero', () => {
+    const batch = {
+      ...env,
+      TOTES_INBOX_BATCH_FILES: '50',
+      TOTES_INBOX_BATCH_MIB: '8',
+      TOTES_INBOX_PIECE_MIB: '16',
+    };
 
-    expect(loadConfig(batch).inboxBatch).toEqual({ files: 50, bytes: 8 * 1024 * 1024 });
+    expect(loadConfig(batch).inboxBatch).toEqual({
+      files: 50,
+      bytes: 8 * 1024 * 1024,
+      pieceBytes: 16 * 1024 * 1024,
+    });
+    expect(loadConfig(env).inboxBatch.pieceBytes).toBe(64 * 1024 * 1024);
     expect(() => loadConfig({ ...env, TOTES_INBOX_BATCH_FILES: '0' })).toThrow(/TOTES_INBOX_BATCH_FILES/);
+    expect(() => loadConfig({ ...env, TOTES_INBOX_PIECE_MIB: '0' })).toThrow(/TOTES_INBOX_PIECE_MIB/);
   });
 
   it('reads TOTES_SOURCE_URL=none as a platform with no source database', () => {

@@ -38,6 +38,7 @@ export const ConfigVariable = {
   inboxPolicies: 'TOTES_INBOX_POLICY',
   inboxBatchFiles: 'TOTES_INBOX_BATCH_FILES',
   inboxBatchMiB: 'TOTES_INBOX_BATCH_MIB',
+  inboxPieceMiB: 'TOTES_INBOX_PIECE_MIB',
   warehouseUrl: 'TOTES_WAREHOUSE_URL',
   lakeUrl: 'TOTES_LAKE_URL',
   warehouseSchema: 'TOTES_WAREHOUSE_SCHEMA',
@@ -67,15 +68,25 @@ export const defaultDeleteCheckIntervalMs = 10 * 60_000;
 /**
  * How much of the inbox one claim, and so one extraction, may take: many small files of one table are read into one
  * raw dataset, so the builders and the loader see one extraction, not one per file. A file larger than `bytes` is
- * claimed alone.
+ * claimed alone; one larger than `pieceBytes`, of a format that splits (plain CSV or JSON Lines), is cut into pieces
+ * of about that size, each read by a message of its own, in parallel.
  */
 export interface InboxBatchBudget {
   readonly files: number;
   readonly bytes: number;
+  /** The size of one piece of a large file; absent: the default, 64 MiB. */
+  readonly pieceBytes?: number;
 }
 
-/** The batch budget unless `TOTES_INBOX_BATCH_FILES` and `TOTES_INBOX_BATCH_MIB` say otherwise: 1000 files, 64 MiB. */
-export const defaultInboxBatch: InboxBatchBudget = { files: 1000, bytes: 64 * 1024 * 1024 };
+/**
+ * The batch budget unless `TOTES_INBOX_BATCH_FILES`, `TOTES_INBOX_BATCH_MIB` and `TOTES_INBOX_PIECE_MIB` say
+ * otherwise: 1000 files, 64 MiB, pieces of 64 MiB.
+ */
+export const defaultInboxBatch = {
+  files: 1000,
+  bytes: 64 * 1024 * 1024,
+  pieceBytes: 64 * 1024 * 1024,
+} as const satisfies Required<InboxBatchBudget>;
 
 /** Transactions per large dataset's load unless `TOTES_LOAD_PARALLELISM` says otherwise. */
 export const defaultLoadParallelism = 2;
@@ -116,6 +127,8 @@ export function loadConfig(env: Env = process.env, defaults: Partial<PlatformCon
         ) *
         1024 *
         1024,
+      // In MiB from the environment; in bytes from the defaults, so a test may cut a small file.
+      pieceBytes: pieceBytes(env[ConfigVariable.inboxPieceMiB], defaults.inboxBatch?.pieceBytes),
     },
     warehouseUrl: postgresUrl(
       ConfigVariable.warehouseUrl,
@@ -199,6 +212,11 @@ export function postgresUrl(name: string, value: string): string {
 function identifier(name: string, value: string, pattern = /^[a-z_][a-z0-9_]{0,62}$/): string {
   if (!pattern.test(value)) throw new InvalidConfigError(`${name} must match ${pattern}, got "${value}"`);
   return value;
+}
+
+function pieceBytes(mib: string | undefined, defaultBytes: number | undefined): number {
+  if (mib === undefined) return defaultBytes ?? defaultInboxBatch.pieceBytes;
+  return positiveInt(ConfigVariable.inboxPieceMiB, mib) * 1024 * 1024;
 }
 
 function positiveInt(name: string, value: string): number {

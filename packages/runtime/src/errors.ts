@@ -8,6 +8,7 @@ export const RuntimeErrorCode = {
   topologyMissing: 'TOPOLOGY_MISSING',
   publishFailed: 'PUBLISH_FAILED',
   messageRejected: 'MESSAGE_REJECTED',
+  inboxFileVersion: 'INBOX_FILE_VERSION',
 } as const;
 export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];
 
@@ -91,4 +92,15 @@ export class RejectedMessageError extends RuntimeError {
 /** Whether retrying cannot help: the error says so itself. */
 export function isPermanent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}
+
+/** An inbox file is no longer the version a reader asked for: it was replaced while its pieces were being read. */
+export class InboxFileVersionError extends RuntimeError {
+  override name = 'InboxFileVersionError';
+  constructor(readonly key: string) {
+    super(
+      RuntimeErrorCode.inboxFileVersion,
+      `${key} changed while it was being read in pieces: its new version is read on its own`,
+    );
+  }
 }

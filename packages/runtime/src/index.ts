@@ -16,6 +16,7 @@ export {
   postgresUrl,
 } from './config';
 export {
+  InboxFileVersionError,
   InvalidConfigError,
   isPermanent,
   RejectedMessageError,
@@ -25,7 +26,7 @@ export {
   UnknownTableError,
   UnreadableSourceValueError,
 } from './errors';
-export type { InboxStore } from './inbox/inbox-store';
+export type { InboxStore, ReadOptions } from './inbox/inbox-store';
 export { createInboxStore } from './inbox/inbox-store';
 export type { KillPointWorld } from './kill-point';
 export { createKillPoint, KillStep, killPoint, killPointMessage, killPointVariable } from './kill-point';
@@ -129,6 +130,8 @@ export type {
   RejectedRow,
 } from './state/inbox-ledger';
 export { createInboxLedger, InboxFileState } from './state/inbox-ledger';
+export type { InboxPieceLedger, PieceRecord, ReadPiece } from './state/inbox-pieces';
+export { createInboxPieceLedger } from './state/inbox-pieces';
 export type { PlatformInstanceStore, RecordedInstance } from './state/platform-instance';
 export { createPlatformInstanceStore } from './state/platform-instance';
 export { runCompletedMessage } from './state/run-completed';

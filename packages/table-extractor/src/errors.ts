@@ -6,6 +6,8 @@ export const TableExtractorErrorCode = {
   inboxRowProblem: 'INBOX_ROW_PROBLEM',
   inboxFileChanged: 'INBOX_FILE_CHANGED',
   noInbox: 'NO_INBOX',
+  unsplittableFile: 'UNSPLITTABLE_FILE',
+  badPieceMessage: 'BAD_PIECE_MESSAGE',
 } as const;
 export type TableExtractorErrorCode = (typeof TableExtractorErrorCode)[keyof typeof TableExtractorErrorCode];
 
@@ -85,5 +87,28 @@ export class NoInboxError extends TableExtractorError {
   override name = 'NoInboxError';
   constructor() {
     super(TableExtractorErrorCode.noInbox, 'this extractor has no inbox to read files from');
+  }
+}
+
+/**
+ * A piece of a large CSV file found a line break inside a quoted field: the file's lines cannot be found from the
+ * middle of it, so its pieces are given up and it is read whole.
+ */
+export class UnsplittableFileError extends TableExtractorError {
+  override name = 'UnsplittableFileError';
+  constructor(readonly reason: string) {
+    super(TableExtractorErrorCode.unsplittableFile, reason);
+  }
+}
+
+/**
+ * A file message names a byte range of a file with other pieces beside it, or reaches an extractor with no piece
+ * ledger: the detector writes neither, so the message is refused, not retried.
+ */
+export class BadPieceMessageError extends TableExtractorError {
+  override name = 'BadPieceMessageError';
+  readonly permanent = true;
+  constructor(problem: string) {
+    super(TableExtractorErrorCode.badPieceMessage, problem);
   }
 }

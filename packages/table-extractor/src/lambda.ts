@@ -4,6 +4,7 @@ import { inboxPolicyOf, ServiceName, sourceTableNames, TopicName } from '@totes/
 import {
   checkSourceSchema,
   createInboxLedger,
+  createInboxPieceLedger,
   createInboxStore,
   createRunLedger,
   createSchemaDriftStore,
@@ -71,8 +72,9 @@ async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
 function inboxPortsOf(runtime: LambdaRuntime, inboxUrl: string, warehouse: pg.Pool): InboxPorts {
   const store = createInboxStore(inboxUrl, { s3Client: runtime.aws().s3 });
   return {
-    readFile: (key) => store.read(key),
+    readFile: (key, options) => store.read(key, options),
     ledger: createInboxLedger(warehouse, runtime.config().stateSchema),
+    pieces: createInboxPieceLedger(warehouse, runtime.config().stateSchema),
     policyOf: (table) => inboxPolicyOf(table, runtime.config().inboxPolicies),
   };
 }

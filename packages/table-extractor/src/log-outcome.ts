@@ -71,6 +71,16 @@ function logPieceOutcome(table: string, outcome: PieceOutcome, log: Logger, alon
     });
   else if (outcome.result === 'stale')
     log.info('inbox file is claimed by another message; left to it', context);
+  else if (outcome.result === 'piece')
+    log.info('inbox file piece read; the last piece read finishes the file', {
+      ...context,
+      piece: outcome.range ? `${outcome.range.index + 1} of ${outcome.range.of}` : undefined,
+    });
+  else if (outcome.result === 'read-whole')
+    log.warn('inbox file cannot be read in pieces; it is claimed again, to be read whole', {
+      ...context,
+      reason: outcome.reason,
+    });
   // A file extracted with others is counted in the claim's one line.
   else if (alone)
     log.info('inbox file extracted', {

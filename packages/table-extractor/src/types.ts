@@ -4,6 +4,7 @@ import type {
   DeletesExtracted,
   FileExtracted,
   InboxFile,
+  InboxRange,
   LakeObject,
   TableChanged,
   TableExtracted,
@@ -15,6 +16,8 @@ import type {
   ColumnBatch,
   HorizonRequest,
   InboxLedger,
+  InboxPieceLedger,
+  ReadOptions,
   RunLedger,
   SchemaCheck,
   SchemaDriftStore,
@@ -65,9 +68,11 @@ export interface ExtractorPorts {
 
 /** What the extractor needs of the inbox. */
 export interface InboxPorts {
-  /** A file's bytes, as a stream. */
-  readFile(key: string): Promise<Readable>;
+  /** A file's bytes, as a stream: from `start`, and only while it is still `version`, when asked. */
+  readFile(key: string, options?: ReadOptions): Promise<Readable>;
   readonly ledger: Pick<InboxLedger, 'get' | 'recordContent' | 'markLoaded' | 'quarantine' | 'recordRejects'>;
+  /** What the pieces of a large file found, until the message that reads the last one finishes the file. */
+  readonly pieces?: InboxPieceLedger;
   /** A table's policy for bad rows: the model's, as this platform's config overrides it. The model's by default. */
   policyOf?(table: string): InboxPolicy;
 }
@@ -82,6 +87,10 @@ export const FileResult = {
   quarantined: 'quarantined',
   /** The message no longer holds the file's claim: another message reads it. */
   stale: 'stale',
+  /** One piece of a large file is read; the message that reads its last piece finishes the file. */
+  piece: 'piece',
+  /** It cannot be read in pieces (a quoted line break): it is claimed again, to be read whole. */
+  readWhole: 'read-whole',
 } as const;
 export type FileResult = (typeof FileResult)[keyof typeof FileResult];
 
@@ -99,6 +108,8 @@ export interface PieceOutcome {
   readonly superseded?: number;
   /** Rows of the file written to the raw zone. */
   readonly rows?: number;
+  /** The piece read, for a piece of a large file. */
+  readonly range?: InboxRange;
 }
 
 /** A claim of inbox files extracted: what became of each, and the one announcement of the rows written. */

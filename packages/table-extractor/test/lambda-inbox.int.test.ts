@@ -10,9 +10,11 @@ import {
   type AwsClients,
   createAwsClients,
   createInboxLedger,
+  createLake,
   createLogger,
   createPool,
   createRunLedger,
+  inboxRawKey,
   migrateState,
   provisionTopology,
   type TopologyEndpoints,
@@ -190,6 +192,87 @@ describe('the table-extractor Lambda entry with an inbox on S3', () => {
     expect([entry?.state, entry?.rowsLoaded, entry?.rowsRejected]).toEqual(['loaded', 1, 1]);
   });
 });
+
+describe('the table-extractor Lambda entry given a large file in pieces', () => {
+  it('reads each byte range with its own message, resumes a piece a crash cut short, and announces the file once', async () => {
+    const lines = await salesOrderLines();
+    const { file, claim } = await dropAndClaimWhole('sales_order', 'orders.jsonl', lines);
+    const ranges = thirds(file.bytes);
+    const pieces: FileChanged[] = ranges.map((range, index) => ({
+      ...(index === 0 ? claim : newEnvelope({ runId: claim.runId, causationId: null })),
+      type: MessageType.tableChanged,
+      kind: ChangeKind.file,
+      table: 'sales_order',
+      file,
+      pieces: [{ ...file, range }],
+      claim: claim.id,
+    }));
+    const lake = createLake(`s3://${lakeBucket}/${stage}`, { s3Client: clients.s3 });
+    const table = findSourceTable('sales_order')!;
+    const pieceFolder = `${inboxRawKey('sales_order', file)}/piece-0001`;
+    // A crash mid-piece left a part of the second piece behind, with rows of its own.
+    const key = table.columns.filter((column) => column.name === table.primaryKey);
+    const crashed = await lake.writeDataset(`${pieceFolder}-crashed`, key, [await firstRows(2)]);
+    await lake.store.put(`${pieceFolder}/part-00099.parquet`, await lake.store.get(crashed.parts[0]!));
+
+    const deliver = (message: FileChanged, id: string) =>
+      handler({ Records: [sqsRecord(endpointOf('table-extractor'), id, JSON.stringify(message))] });
+    const responses = [
+      await deliver(pieces[2]!, 'p3'),
+      await deliver(pieces[0]!, 'p1'),
+      await deliver(pieces[1]!, 'p2'),
+      await deliver(pieces[1]!, 'p2-again'),
+    ];
+    const [entry] = await createInboxLedger(warehouse, stateSchema).versionsOf(file.key);
+    const announced = (await drain(endpoints.queues['build-fact-sales-order']!.url))
+      .map((message) => JSON.parse(message.Body!))
+      .filter((message) => message.table === 'sales_order');
+    const rows = await lake.readAll(announced[0].object, table.columns);
+    const leftovers = await lake.readAll({ parts: [`${pieceFolder}/part-00099.parquet`] }, key);
+
+    expect(responses.map((response) => response.batchItemFailures)).toEqual([[], [], [], []]);
+    expect([entry?.state, entry?.rowsLoaded]).toEqual(['loaded', lines.rows]);
+    expect(announced).toHaveLength(1);
+    expect(announced[0].object.parts.every((part: string) => part.includes('/piece-'))).toBe(true);
+    expect(rows).toHaveLength(lines.rows);
+    expect(new Set(rows.map((row) => row.sales_order_id)).size).toBe(lines.rows);
+    expect(leftovers).toEqual([]);
+  });
+});
+
+/** The sales orders of the test's totesys as JSON Lines, as row_to_json writes them, and their count. */
+async function salesOrderLines(): Promise<Uint8Array & { rows: number }> {
+  const { rows } = await source.query<{ line: string }>(
+    'SELECT row_to_json(sales_order)::text AS line FROM sales_order ORDER BY sales_order_id',
+  );
+  return Object.assign(Buffer.from(rows.map((row) => `${row.line}\n`).join('')), { rows: rows.length });
+}
+
+/** The first `count` sales orders, as the raw zone holds them. */
+async function firstRows(count: number): Promise<Row[]> {
+  const { rows } = await source.query<{ sales_order_id: number }>(
+    'SELECT sales_order_id FROM sales_order ORDER BY sales_order_id LIMIT $1',
+    [count],
+  );
+  return rows.map((row) => ({ sales_order_id: row.sales_order_id }));
+}
+
+/** Puts a file into the inbox and claims it alone, as the detector claims a large file; returns it and the claim. */
+async function dropAndClaimWhole(table: string, name: string, bytes: Uint8Array) {
+  const claim = await dropAndClaim(table, name, bytes);
+  return { file: claim.file, claim };
+}
+
+/** Three byte ranges that cover a file of `size` bytes. */
+function thirds(size: number) {
+  const step = Math.ceil(size / 3);
+  return [0, 1, 2].map((index) => ({
+    index,
+    of: 3,
+    start: index * step,
+    end: Math.min(size, (index + 1) * step),
+  }));
+}
 
 function endpointOf(queue: string) {
   return endpoints.queues[queue]!;

@@ -6,17 +6,27 @@ import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/clie
 import { Upload } from '@aws-sdk/lib-storage';
 import type { InboxFile } from '@totes/contracts';
 import { awsRetryConfig } from '../aws-clients';
+import { InboxFileVersionError } from '../errors';
 import { formatLakeUrl, parseLakeUrl } from '../lake/index';
 
 /** The inbox's files, wherever they are: a local folder or an S3 prefix. Keys are relative to its root. */
 export interface InboxStore {
   /** Every file under the root, with its version and size; hidden files (`.name`, a copy in progress) are left out. */
   list(): Promise<InboxFile[]>;
-  /** The file's bytes as a stream, read as they are needed. */
-  read(key: string): Promise<Readable>;
+  /**
+   * The file's bytes as a stream, read as they are needed: from `start` when given (a ranged GET on S3), and
+   * only while the file is still `version` when given (else an {@link InboxFileVersionError}).
+   */
+  read(key: string, options?: ReadOptions): Promise<Readable>;
   /** Copies a local file into the inbox at `key`, whole: a listing never sees half of it. */
   putFile(key: string, path: string): Promise<void>;
   describe(): string;
+}
+
+/** Where to start reading a file, and the version it must still be. */
+export interface ReadOptions {
+  readonly start?: number;
+  readonly version?: string;
 }
 
 /**
@@ -40,13 +50,20 @@ function localInbox(root: string): InboxStore {
         if (!found?.isFile()) continue;
         files.push({
           key: relative(root, path).split(sep).join('/'),
-          version: `${found.size}-${Math.trunc(found.mtimeMs)}`,
+          version: localVersion(found),
           bytes: found.size,
         });
       }
       return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
-    read: async (key) => createReadStream(join(root, ...key.split('/'))),
+    async read(key, options = {}) {
+      const path = join(root, ...key.split('/'));
+      if (options.version !== undefined) {
+        const found = await stat(path);
+        if (localVersion(found) !== options.version) throw new InboxFileVersionError(key);
+      }
+      return createReadStream(path, { start: options.start ?? 0 });
+    },
     async putFile(key, path) {
       const target = join(root, ...key.split('/'));
       const temp = join(dirname(target), `.${crypto.randomUUID()}.tmp`);
@@ -59,6 +76,11 @@ function localInbox(root: string): InboxStore {
       }
     },
   };
+}
+
+/** A local file's version: its size and modification time. */
+function localVersion(found: { size: number; mtimeMs: number }): string {
+  return `${found.size}-${Math.trunc(found.mtimeMs)}`;
 }
 
 /** Every file path under a folder, hidden entries left out; a missing folder holds nothing. */
@@ -97,9 +119,21 @@ function s3Inbox(bucket: string, prefix: string, client: S3Client): InboxStore {
         }
       return files;
     },
-    async read(key) {
-      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
-      return response.Body as Readable;
+    async read(key, options = {}) {
+      try {
+        const response = await client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: objectKey(key),
+            ...(options.start ? { Range: `bytes=${options.start}-` } : {}),
+            ...(options.version !== undefined ? { IfMatch: options.version } : {}),
+          }),
+        );
+        return response.Body as Readable;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'PreconditionFailed') throw new InboxFileVersionError(key);
+        throw error;
+      }
     },
     async putFile(key, path) {
       // A multipart upload streams the file: an object of any size, never whole in memory.

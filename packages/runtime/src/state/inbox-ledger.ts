@@ -34,6 +34,8 @@ export interface InboxEntry extends InboxFile {
   readonly rowsRejected: number | null;
   /** The policy a replay asked for (`skip:5%`), over the table's; null when the table's own applies. */
   readonly policy: string | null;
+  /** Whether the file must be read whole, not in pieces: a read in pieces found it cannot be. */
+  readonly readWhole: boolean;
   readonly discoveredAt: Date;
   readonly claimedAt: Date | null;
   readonly finishedAt: Date | null;
@@ -103,7 +105,7 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
   const t = `${pg.escapeIdentifier(schema)}.inbox_file`;
   const select = `SELECT file_key, version, bytes::float8 AS bytes, table_name, state, content_sha256, duplicate_of,
     reason, claim_id, rows_read::float8 AS rows_read, rows_loaded::float8 AS rows_loaded,
-    rows_rejected::float8 AS rows_rejected, policy, discovered_at, claimed_at, finished_at FROM ${t}`;
+    rows_rejected::float8 AS rows_rejected, policy, read_whole, discovered_at, claimed_at, finished_at FROM ${t}`;
   const rejects = `${pg.escapeIdentifier(schema)}.inbox_reject`;
   const recordContent = async (file: InboxFile, sha256: string): Promise<string | null> => {
     const { rows } = await pool.query<{ duplicate_of: string | null }>(
@@ -128,7 +130,7 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
            AS f(key, version, bytes, table_name, reason)
          ON CONFLICT (file_key, version) DO NOTHING
          RETURNING file_key, version, bytes::float8 AS bytes, table_name, state, content_sha256, duplicate_of, reason,
-           claim_id, rows_read, rows_loaded, rows_rejected, policy, discovered_at, claimed_at, finished_at`,
+           claim_id, rows_read, rows_loaded, rows_rejected, policy, read_whole, discovered_at, claimed_at, finished_at`,
         [
           files.map((file) => file.key),
           files.map((file) => file.version),
@@ -149,7 +151,7 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
     },
     async claim(file, claimId, now, leaseMs) {
       const { rowCount } = await pool.query(
-        `UPDATE ${t} SET state = 'claimed', claim_id = $3, claimed_at = $4,
+        `UPDATE ${t} SET state = 'claimed', claim_id = $3, claimed_at = $4, finisher = NULL,
            lease_until = $4::timestamptz + make_interval(secs => $5::float8 / 1000)
          WHERE file_key = $1 AND version = $2
            AND (state = 'discovered' OR (state = 'claimed' AND lease_until < $4))`,
@@ -160,7 +162,7 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
     async claimAll(files, claimId, now, leaseMs) {
       if (files.length === 0) return [];
       const { rows } = await pool.query<{ file_key: string; version: string }>(
-        `UPDATE ${t} f SET state = 'claimed', claim_id = $3, claimed_at = $4,
+        `UPDATE ${t} f SET state = 'claimed', claim_id = $3, claimed_at = $4, finisher = NULL,
            lease_until = $4::timestamptz + make_interval(secs => $5::float8 / 1000)
          FROM unnest($1::text[], $2::text[]) AS c(file_key, version)
          WHERE f.file_key = c.file_key AND f.version = c.version
@@ -227,7 +229,7 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
       const { rows } = await pool.query(
         `WITH replayed AS (
            UPDATE ${t} SET state = 'discovered', policy = $3, reason = NULL, content_sha256 = NULL,
-             duplicate_of = NULL, claim_id = NULL, lease_until = NULL, claimed_at = NULL, finished_at = NULL,
+             duplicate_of = NULL, claim_id = NULL, lease_until = NULL, claimed_at = NULL, finished_at = NULL, finisher = NULL,
              rows_read = NULL, rows_loaded = NULL, rows_rejected = NULL
            WHERE file_key = $1 AND version = $2 AND state = 'quarantined' AND table_name IS NOT NULL
            RETURNING file_key, version),
@@ -240,7 +242,8 @@ export function createInboxLedger(pool: pg.Pool, schema: string): InboxLedger {
     },
     async releaseClaims() {
       await pool.query(
-        `UPDATE ${t} SET state = 'discovered', claim_id = NULL, lease_until = NULL WHERE state = 'claimed'`,
+        `UPDATE ${t} SET state = 'discovered', claim_id = NULL, lease_until = NULL, finisher = NULL
+         WHERE state = 'claimed'`,
       );
     },
     async list() {
@@ -293,6 +296,7 @@ function entryOf(row: Record<string, unknown>): InboxEntry {
     rowsLoaded: row.rows_loaded as number | null,
     rowsRejected: (row.rows_rejected ?? null) as number | null,
     policy: (row.policy ?? null) as string | null,
+    readWhole: row.read_whole === true,
     discoveredAt: row.discovered_at as Date,
     claimedAt: row.claimed_at as Date | null,
     finishedAt: row.finished_at as Date | null,

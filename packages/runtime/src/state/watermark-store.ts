@@ -146,6 +146,24 @@ CREATE UNIQUE INDEX IF NOT EXISTS inbox_file_content ON ${s}.inbox_file (content
   WHERE duplicate_of IS NULL AND state IN ('claimed', 'loaded') AND content_sha256 IS NOT NULL;
 ALTER TABLE ${s}.inbox_file ADD COLUMN IF NOT EXISTS rows_rejected bigint;
 ALTER TABLE ${s}.inbox_file ADD COLUMN IF NOT EXISTS policy text;
+-- A large file is read in pieces under one claim; the message that reads its last piece finishes it. A file that
+-- cannot be read in pieces (a quoted line break) is read whole the next time.
+ALTER TABLE ${s}.inbox_file ADD COLUMN IF NOT EXISTS finisher uuid;
+ALTER TABLE ${s}.inbox_file ADD COLUMN IF NOT EXISTS read_whole boolean NOT NULL DEFAULT false;
+-- What the read of each piece of a large file found (its counts, hash, parts and first rejects, and the keys it
+-- wrote, sorted), kept until the file is finished: a piece read again after a crash replaces its own record.
+CREATE TABLE IF NOT EXISTS ${s}.inbox_piece (
+  file_key text NOT NULL,
+  version text NOT NULL,
+  claim_id uuid NOT NULL,
+  piece integer NOT NULL,
+  pieces integer NOT NULL,
+  record jsonb NOT NULL,
+  keys bytea NOT NULL,
+  read_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (file_key, version, claim_id, piece),
+  FOREIGN KEY (file_key, version) REFERENCES ${s}.inbox_file (file_key, version) ON DELETE CASCADE
+);
 -- The rows of inbox files that could not be read as their table's, kept with the file's ledger entry (the first
 -- 1000 of a file): where each was, the column, why, and the record as it was, cut to 1 KiB.
 CREATE TABLE IF NOT EXISTS ${s}.inbox_reject (

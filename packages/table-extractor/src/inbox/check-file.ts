@@ -85,15 +85,28 @@ export async function checkFile(
 
 /** A file with more rejected rows than its policy allows is refused, saying how many and the first. */
 function refuseOverThreshold(table: SourceTable, policy: InboxPolicy, checked: Checked): Checked | Refused {
-  const read = checked.rows + checked.rejected;
-  if (withinPolicy(policy, checked.rejected, read)) return checked;
-  const first = checked.rejects[0]?.reason ?? '';
-  return {
-    problem:
-      `${checked.rejected} of ${read} rows rejected, more than the ${allowedRejects(policy, read)} that ` +
-      `${table.name}'s policy ${formatInboxPolicy(policy)} allows; the first: ${first}`,
-    rows: checked.rows,
-    rejected: checked.rejected,
-    rejects: checked.rejects,
-  };
+  const problem = overThreshold(
+    table,
+    policy,
+    checked.rows + checked.rejected,
+    checked.rejected,
+    checked.rejects,
+  );
+  if (problem === null) return checked;
+  return { problem, rows: checked.rows, rejected: checked.rejected, rejects: checked.rejects };
+}
+
+/** Why a file of `read` records, `rejected` of them bad, is over its table's policy; null when it is not. */
+export function overThreshold(
+  table: SourceTable,
+  policy: InboxPolicy,
+  read: number,
+  rejected: number,
+  rejects: readonly RejectedRow[],
+): string | null {
+  if (withinPolicy(policy, rejected, read)) return null;
+  return (
+    `${rejected} of ${read} rows rejected, more than the ${allowedRejects(policy, read)} that ` +
+    `${table.name}'s policy ${formatInboxPolicy(policy)} allows; the first: ${rejects[0]?.reason ?? ''}`
+  );
 }

@@ -1,16 +1,11 @@
 import { type FileChanged, type InboxPiece, piecesOf } from '@totes/contracts';
-import {
-  findSourceTable,
-  type InboxPolicy,
-  inboxPolicyOf,
-  parseInboxKey,
-  parseInboxPolicy,
-  type SourceTable,
-} from '@totes/model';
+import { findSourceTable, parseInboxKey, type SourceTable } from '@totes/model';
 import { NoInboxError, UnknownSourceTableError } from '../errors';
 import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts, PieceOutcome } from '../types';
 import { checkFile } from './check-file';
+import { extractPiece, isRanged } from './extract-piece';
+import { policyFor } from './file-policy';
 import { type ToWrite, writeFiles } from './write-files';
 
 /**
@@ -30,6 +25,8 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
   if (!inbox) throw new NoInboxError();
   const table = findSourceTable(message.table);
   if (!table) throw new UnknownSourceTableError(message.table);
+  const [first, ...others] = piecesOf(message);
+  if (first && isRanged(first)) return extractPiece(message, first, others.length, table, ports, inbox);
   const checks = await inTurns(piecesOf(message), checksAtOnce, (file) =>
     checkPiece(message, file, table, inbox),
   );
@@ -108,12 +105,6 @@ async function checkPiece(
   }
   const { rejects: _kept, ...checked } = check;
   return { file, checked: { ...checked, ...meaning } };
-}
-
-/** The policy a file is read under: the one a replay asked for, else its table's as the platform configures it. */
-function policyFor(inbox: InboxPorts, table: SourceTable, replayed: string | null): InboxPolicy {
-  if (replayed) return parseInboxPolicy(replayed);
-  return inbox.policyOf?.(table.name) ?? inboxPolicyOf(table.name);
 }
 
 function inClaimOrder(message: FileChanged, outcomes: readonly PieceOutcome[]): PieceOutcome[] {

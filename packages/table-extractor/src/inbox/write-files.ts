@@ -105,7 +105,10 @@ async function* rowsOfAll(
 }
 
 /** The rows of a file that no other row of their key supersedes, in the file's order. */
-async function* latestRows(batches: AsyncIterable<Row[]>, superseded: Superseded): AsyncGenerator<Row[]> {
+export async function* latestRows(
+  batches: AsyncIterable<Row[]>,
+  superseded: Superseded,
+): AsyncGenerator<Row[]> {
   let ordinal = 0;
   for await (const batch of batches) {
     if (superseded.count === 0) {
@@ -119,7 +122,7 @@ async function* latestRows(batches: AsyncIterable<Row[]>, superseded: Superseded
 }
 
 /** Every row with a `_rescued` value: a JSON Lines row, or a file, without unknown columns has none. */
-async function* withRescued(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+export async function* withRescued(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
   for await (const batch of batches) {
     for (const row of batch) row[rescuedColumn.name] ??= null;
     yield batch;
