@@ -1,5 +1,5 @@
 import type { InboxFile, InboxPiece } from '@totes/contracts';
-import { InboxCompression, InboxFormat, parseInboxKey } from '@totes/model';
+import { InboxCompression, parseInboxKey } from '@totes/model';
 import { defaultInboxBatch, type InboxBatchBudget, type InboxEntry } from '@totes/runtime';
 
 /**
@@ -64,9 +64,9 @@ export function batchesOf(
 }
 
 /**
- * The byte ranges a large file is read in: pieces of about `pieceBytes`, when the file is larger than that and its
- * lines can be found from anywhere in it (plain CSV or JSON Lines: not compressed, not Parquet), and no read in
- * pieces found it cannot be (`readWhole`). Null: the file is read whole.
+ * The byte ranges a large file is read in: pieces of about `pieceBytes`, when the file is larger than that and can be
+ * read from anywhere in it (not compressed: a CSV or JSON Lines piece reads the lines that start in its range, a
+ * Parquet piece the row groups), and no read in pieces found it cannot be (`readWhole`). Null: read it whole.
  */
 export function piecesOfFile(
   entry: Pick<InboxEntry, 'key' | 'version' | 'bytes' | 'readWhole'>,
@@ -75,7 +75,6 @@ export function piecesOfFile(
   if (entry.readWhole || entry.bytes <= pieceBytes) return null;
   const meaning = parseInboxKey(entry.key);
   if (!meaning.ok || meaning.compression !== InboxCompression.none) return null;
-  if (meaning.format === InboxFormat.parquet) return null;
   const of = Math.min(Math.ceil(entry.bytes / pieceBytes), maxPiecesPerFile);
   const size = Math.ceil(entry.bytes / of);
   return Array.from({ length: of }, (_unused, index) => ({

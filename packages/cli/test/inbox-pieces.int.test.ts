@@ -1,7 +1,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type SourceTableName, sourceTableNames } from '@totes/model';
-import { createInboxLedger, type InboxEntry } from '@totes/runtime';
+import { findSourceTable, type Row, type SourceTableName, sourceTableNames } from '@totes/model';
+import { createInboxLedger, type InboxEntry, inboxRawKey } from '@totes/runtime';
+import { looseParquet } from '@totes/table-extractor/testing';
 import { verifyWarehouse } from '@totes/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './harness';
@@ -76,6 +77,28 @@ describe('an inbox-only platform reading large files in pieces', () => {
       readWhole: false,
     });
     expect(pieces.rowCount).toBe(0);
+  });
+
+  it('reads a Parquet file in pieces, by its row groups, every row once', async () => {
+    const table = findSourceTable('payment')!;
+    const { rows } = await t.source.query<Row>('SELECT * FROM payment');
+    await writeFile(
+      join(t.inboxDir, 'payment', 'again.parquet'),
+      looseParquet(table, rows, { rowGroupRows: 40 }),
+    );
+
+    await t.runOnce();
+    const entry = await entryOf('payment/again.parquet');
+    const folders = (await pieceFolders('payment')).filter((folder) =>
+      folder.startsWith(inboxRawKey('payment', entry!).slice('raw/payment/'.length)),
+    );
+    const { rows: loaded } = await t.warehouse.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${t.config.warehouseSchema}".fact_payment`,
+    );
+
+    expect(entry).toMatchObject({ state: 'loaded', rowsRead: rows.length, rowsLoaded: rows.length });
+    expect(folders.length).toBeGreaterThan(2);
+    expect(loaded[0]?.n).toBe(rows.length);
   });
 
   it('reads whole, on the next cycle, a CSV file with a line break inside a quoted field', async () => {

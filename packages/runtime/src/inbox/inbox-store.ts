@@ -14,7 +14,7 @@ export interface InboxStore {
   /** Every file under the root, with its version and size; hidden files (`.name`, a copy in progress) are left out. */
   list(): Promise<InboxFile[]>;
   /**
-   * The file's bytes as a stream, read as they are needed: from `start` when given (a ranged GET on S3), and
+   * The file's bytes as a stream, read as they are needed: from `start` to before `end` when given (a ranged GET on S3), and
    * only while the file is still `version` when given (else an {@link InboxFileVersionError}).
    */
   read(key: string, options?: ReadOptions): Promise<Readable>;
@@ -23,9 +23,10 @@ export interface InboxStore {
   describe(): string;
 }
 
-/** Where to start reading a file, and the version it must still be. */
+/** Where to start (and end, exclusive) reading a file, and the version it must still be. */
 export interface ReadOptions {
   readonly start?: number;
+  readonly end?: number;
   readonly version?: string;
 }
 
@@ -62,7 +63,10 @@ function localInbox(root: string): InboxStore {
         const found = await stat(path);
         if (localVersion(found) !== options.version) throw new InboxFileVersionError(key);
       }
-      return createReadStream(path, { start: options.start ?? 0 });
+      return createReadStream(path, {
+        start: options.start ?? 0,
+        ...(options.end === undefined ? {} : { end: options.end - 1 }),
+      });
     },
     async putFile(key, path) {
       const target = join(root, ...key.split('/'));
@@ -125,7 +129,9 @@ function s3Inbox(bucket: string, prefix: string, client: S3Client): InboxStore {
           new GetObjectCommand({
             Bucket: bucket,
             Key: objectKey(key),
-            ...(options.start ? { Range: `bytes=${options.start}-` } : {}),
+            ...(options.start || options.end !== undefined
+              ? { Range: `bytes=${options.start ?? 0}-${options.end === undefined ? '' : options.end - 1}` }
+              : {}),
             ...(options.version !== undefined ? { IfMatch: options.version } : {}),
           }),
         );

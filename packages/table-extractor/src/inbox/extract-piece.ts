@@ -11,6 +11,7 @@ import {
   MessageType,
 } from '@totes/contracts';
 import {
+  InboxCompression,
   InboxFormat,
   type InboxPolicy,
   modelsDependingOn,
@@ -75,8 +76,8 @@ export async function extractPiece(
     return alone({ file, result: 'stale', range: piece.range });
   }
   const meaning = parseInboxKey(file.key);
-  if (!meaning.ok || meaning.table.name !== table.name || meaning.format === InboxFormat.parquet)
-    throw new BadPieceMessageError(`${file.key} is not a plain CSV or JSON Lines file of ${table.name}`);
+  if (!meaning.ok || meaning.table.name !== table.name || meaning.compression !== InboxCompression.none)
+    throw new BadPieceMessageError(`${file.key} is not an uncompressed file of ${table.name}`);
   const policy = policyFor(inbox, table, entry.policy);
   const datasetKey = pieceDatasetKey(table, file, piece.range.index);
   const read = await readPiece(

@@ -55,7 +55,31 @@ async function* rowsOfParquetFile(
   onUnknownColumns: (columns: readonly string[]) => void,
   onReject: OnReject,
 ): AsyncGenerator<Row[]> {
-  const file = await unreadable(async () => ParquetFile.fromFile(await openAsBlob(path)));
+  yield* rowsOfParquetBlob(table, await openAsBlob(path), onUnknownColumns, onReject);
+}
+
+/** A row group of a Parquet file, as its footer describes it. */
+export interface RowGroupSize {
+  readonly rows: number;
+  readonly compressedBytes: number;
+}
+
+/** Which row groups of a file to read (contiguous, in order), from the footer's row groups. */
+export type RowGroupChoice = (groups: readonly RowGroupSize[]) => number[];
+
+/**
+ * The rows of a table from a Parquet file that a Blob gives (read in slices as the reader asks: a file on disk, or
+ * ranged GETs of an object), as {@link rowsOfParquet} reads them; only the row groups `choose` picks, when given.
+ * Rows are numbered by their place in the file, whichever groups are read.
+ */
+export async function* rowsOfParquetBlob(
+  table: SourceTable,
+  blob: Blob,
+  onUnknownColumns: (columns: readonly string[]) => void = () => {},
+  onReject: OnReject = failOnReject,
+  choose?: RowGroupChoice,
+): AsyncGenerator<Row[]> {
+  const file = await unreadable(async () => ParquetFile.fromFile(blob));
   try {
     const schema = unreadable(() => {
       const ffi = file.schema().intoFFI();
@@ -72,8 +96,10 @@ async function* rowsOfParquetFile(
     checkTypes(schema, read);
     // Unknown columns are read too, to be kept in `_rescued`: those of a type Arrow reads as a plain value.
     const rescued = match.unknown.filter((name) => !typeProblem(fieldType(schema, name)));
-    let rowsBefore = 0;
-    for await (const batch of recordBatches(file, [...read.map((column) => column.name), ...rescued])) {
+    const groups = choose ? chosenGroups(file, choose) : undefined;
+    let rowsBefore = groups?.rowsBefore ?? 0;
+    const columns = [...read.map((column) => column.name), ...rescued];
+    for await (const batch of recordBatches(file, columns, groups?.indexes)) {
       const rows = rowsOfBatch(table, batch, rowsBefore, onReject, rescued);
       if (rows.length > 0) yield rows;
       rowsBefore += batch.numRows;
@@ -83,11 +109,36 @@ async function* rowsOfParquetFile(
   }
 }
 
-/** The file's record batches, a row group at a time, each copied out of wasm memory. */
-async function* recordBatches(file: ParquetFile, columns: string[]): AsyncGenerator<RecordBatch> {
-  // With no column to read, the reader would read none of the rows either.
-  if (columns.length === 0) return;
-  const stream = await unreadable(() => file.stream({ batchSize: batchRows, columns }));
+/** The row groups `choose` picks of the file's, and the rows of the groups before the first of them. */
+function chosenGroups(file: ParquetFile, choose: RowGroupChoice): { indexes: number[]; rowsBefore: number } {
+  const groups = unreadable(() => {
+    const metadata = file.metadata();
+    try {
+      return metadata.rowGroups().map((group) => {
+        const size = { rows: group.numRows(), compressedBytes: group.compressedSize() };
+        group.free();
+        return size;
+      });
+    } finally {
+      metadata.free();
+    }
+  });
+  const indexes = choose(groups);
+  const first = indexes[0] ?? groups.length;
+  return { indexes, rowsBefore: groups.slice(0, first).reduce((sum, group) => sum + group.rows, 0) };
+}
+
+/** The file's record batches (of the row groups given, else of all), a row group at a time, out of wasm memory. */
+async function* recordBatches(
+  file: ParquetFile,
+  columns: string[],
+  rowGroups?: number[],
+): AsyncGenerator<RecordBatch> {
+  // With no column to read, the reader would read none of the rows either; with no group, there is none to read.
+  if (columns.length === 0 || rowGroups?.length === 0) return;
+  const stream = await unreadable(() =>
+    file.stream({ batchSize: batchRows, columns, ...(rowGroups ? { rowGroups } : {}) }),
+  );
   const reader = stream.getReader();
   try {
     for (;;) {

@@ -15,11 +15,13 @@ import { rowsOfCsv } from './csv-rows';
 import { contentHash } from './file-bytes';
 import { rowsOfFile } from './file-rows';
 import { latestPerKey, type Superseded } from './latest-per-key';
+import { type RowGroupSize, rowsOfParquetBlob } from './parquet-rows';
 import { firstLine, rangeLines } from './range-lines';
+import { rangedBlob } from './ranged-blob';
 import { tallyRejects } from './rejects';
 import { latestRows, withRescued } from './write-files';
 
-/** One byte range of a large plain CSV or JSON Lines file, and where its rows go in the raw zone. */
+/** One byte range of a large uncompressed CSV, JSON Lines or Parquet file, and where its rows go in the raw zone. */
 export interface PieceToRead {
   readonly file: InboxFile;
   readonly range: InboxRange;
@@ -145,6 +147,8 @@ async function pieceRows(
   onUnknownColumns: (columns: readonly string[]) => void,
   onReject: Parameters<typeof rowsOfFile>[4],
 ): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
+  if (piece.format === InboxFormat.parquet)
+    return parquetPieceRows(piece, table, inbox, onUnknownColumns, onReject);
   const { file, range } = piece;
   const hash = contentHash();
   const stream = await inbox.readFile(file.key, {
@@ -162,6 +166,44 @@ async function pieceRows(
         )
       : rowsOfFile(table, piece.format, lines.bytes, onUnknownColumns, onReject);
   return { rows, sha256: () => hash.digest('hex'), lines: lines.lineFeeds };
+}
+
+/**
+ * The rows of a Parquet piece: the row groups that start in its range (by the footer's sizes, so every piece picks
+ * the same cut), read one at a time by ranged reads of the file; and the hash of its range, read first. Its rows
+ * are numbered by their place in the file, so its `lines` add nothing to the next pieces'.
+ */
+async function parquetPieceRows(
+  piece: PieceToRead,
+  table: SourceTable,
+  inbox: Pick<InboxPorts, 'readFile'>,
+  onUnknownColumns: (columns: readonly string[]) => void,
+  onReject: Parameters<typeof rowsOfFile>[4],
+): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
+  const { file, range } = piece;
+  const read = (start: number, end: number) =>
+    inbox.readFile(file.key, { start, end, version: file.version });
+  const hash = contentHash();
+  for await (const chunk of await read(range.start, range.end)) hash.update(chunk as Uint8Array);
+  const sha256 = hash.digest('hex');
+  const rows = rowsOfParquetBlob(table, rangedBlob(file.bytes, read), onUnknownColumns, onReject, (groups) =>
+    groupsStartingIn(groups, range),
+  );
+  return { rows, sha256: () => sha256, lines: () => 0 };
+}
+
+/** A Parquet file's magic number, before its first row group. */
+const parquetMagicBytes = 4;
+
+/** The row groups whose first byte (by the footer's compressed sizes, from the magic on) lies in the range. */
+export function groupsStartingIn(groups: readonly RowGroupSize[], range: InboxRange): number[] {
+  const chosen: number[] = [];
+  let position = parquetMagicBytes;
+  for (const [index, group] of groups.entries()) {
+    if (position >= range.start && position < range.end) chosen.push(index);
+    position += group.compressedBytes;
+  }
+  return chosen;
 }
 
 /** A CSV piece's bytes, after the file's header when the piece is not the first. */
