@@ -63,13 +63,27 @@ describe('parseBenchArgs', () => {
 
   it('runs the full loads unless --inbox asks for the inbox: 1 GiB of CSV, CSV only, 10 000 small files by default', () => {
     expect(defaultBenchOptions.inbox).toBeNull();
-    expect(parseBenchArgs(['--inbox'])?.inbox).toEqual({ mb: 1024, formats: ['csv'], smallFiles: 10_000 });
+    expect(parseBenchArgs(['--inbox'])?.inbox).toEqual({
+      mb: 1024,
+      formats: ['csv'],
+      smallFiles: 10_000,
+      extractors: 2,
+    });
   });
 
   it('reads the inbox options, all formats at once, and refuses them without --inbox', () => {
     expect(
-      parseBenchArgs(['--inbox', '--inbox-mb', '50', '--inbox-format=all', '--small-files', '0'])?.inbox,
-    ).toEqual({ mb: 50, formats: ['csv', 'parquet', 'csv.gz'], smallFiles: 0 });
+      parseBenchArgs([
+        '--inbox',
+        '--inbox-mb',
+        '50',
+        '--inbox-format=all',
+        '--small-files',
+        '0',
+        '--extractors',
+        '3',
+      ])?.inbox,
+    ).toEqual({ mb: 50, formats: ['csv', 'parquet', 'csv.gz'], smallFiles: 0, extractors: 3 });
     expect(parseBenchArgs(['--inbox', '--inbox-format', 'csv.gz'])?.inbox?.formats).toEqual(['csv.gz']);
     expect(() => parseBenchArgs(['--inbox', '--inbox-format', 'jsonl'])).toThrow(
       /--inbox-format must be one of csv, parquet, csv.gz or all/,

@@ -31,6 +31,11 @@ export interface InboxBenchOptions {
   readonly formats: readonly InboxBenchFormat[];
   /** Small files dropped at once, for files/s (`--small-files`); 0 skips them. */
   readonly smallFiles: number;
+  /**
+   * Table-extractor processes polling the one queue (`--extractors`), as Lambda runs several at once: the pieces
+   * of a large file are read by all of them.
+   */
+  readonly extractors: number;
 }
 
 /** The defaults of `pnpm bench --inbox`: 1 GiB of CSV, CSV only, 10 000 small files. */
@@ -38,6 +43,7 @@ export const defaultInboxBenchOptions: InboxBenchOptions = {
   mb: 1024,
   formats: [InboxBenchFormat.csv],
   smallFiles: 10_000,
+  extractors: 2,
 };
 
 /** What one `pnpm bench` invocation measures. */
@@ -151,6 +157,7 @@ Options:
   --inbox-mb N       with --inbox: the CSV's size in MiB, both tables together (default 1024)
   --inbox-format F   with --inbox: csv, parquet, csv.gz or all (default csv)
   --small-files K    with --inbox: K small files dropped at once, timed as files/s (default 10000; 0 skips)
+  --extractors N     with --inbox: table-extractor processes, as Lambda runs several at once (default 2)
   --help             this text`;
 
 /**
@@ -249,6 +256,10 @@ export function parseBenchArgs(
         break;
       case '--small-files':
         inboxOptions.smallFiles = integer(flag, value(), 0);
+        inboxFlags.push(flag);
+        break;
+      case '--extractors':
+        inboxOptions.extractors = integer(flag, value(), 1);
         inboxFlags.push(flag);
         break;
       default:

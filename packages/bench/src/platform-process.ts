@@ -80,6 +80,7 @@ export async function runPlatformProcess(): Promise<void> {
     });
     fleet = await startServiceFleet({
       layout: request.layout,
+      extractors: request.extractors ?? 1,
       launch: {
         nodeFlags: serviceNodeFlags(request.serviceHeapMb),
         bundle: request.serviceBundle,

@@ -33,6 +33,8 @@ export interface PlatformProcessRequest {
   readonly timeoutMs: number;
   /** One process per service, or all five in one (for the profiled load). */
   readonly layout: ServiceLayout;
+  /** Table-extractor processes in the layout of one process per service (as Lambda runs several); 1 by default. */
+  readonly extractors?: number;
   /** `--max-old-space-size` of each service process; null for V8's default. */
   readonly serviceHeapMb: number | null;
   /** The bundled service process (service-bundle.ts) to run with plain node; null runs the TypeScript under tsx. */

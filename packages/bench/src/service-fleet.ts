@@ -80,6 +80,8 @@ export const localStackProcessName = 'local-stack';
  */
 export async function startServiceFleet(options: {
   layout: ServiceLayout;
+  /** Table-extractor processes, all polling its queue, in the layout of one process per service. */
+  extractors?: number;
   /** How each service process runs: its node flags (e.g. its heap limit), bundled or under tsx. */
   launch: ServiceProcessLaunch;
   control: Platform;
@@ -88,7 +90,10 @@ export async function startServiceFleet(options: {
 }): Promise<ServiceFleet> {
   const groups: ServiceName[][] =
     options.layout === ServiceLayout.perService
-      ? Object.values(ServiceName).map((service) => [service])
+      ? [
+          ...Object.values(ServiceName).map((service) => [service]),
+          ...Array.from({ length: (options.extractors ?? 1) - 1 }, () => [ServiceName.tableExtractor]),
+        ]
       : [Object.values(ServiceName)];
   const processes = groups.map((services) =>
     forkServiceProcess({ ...options.request, services }, options.listeners, options.launch),

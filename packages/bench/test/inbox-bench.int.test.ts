@@ -24,7 +24,7 @@ describe('pnpm bench --inbox at 1 MiB, every format, 50 small files', () => {
         fleet: Fleet.bundled,
         out,
         timeoutMs: 300_000,
-        inbox: { mb: 1, formats: ['csv', 'parquet', 'csv.gz'], smallFiles: 50 },
+        inbox: { mb: 1, formats: ['csv', 'parquet', 'csv.gz'], smallFiles: 50, extractors: 2 },
       },
       {
         repoRoot: fileURLToPath(new URL('../../../', import.meta.url)),

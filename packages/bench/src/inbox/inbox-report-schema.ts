@@ -97,6 +97,8 @@ export const InboxBenchReportSchema = z.object({
     inboxMb: z.number().positive(),
     formats: list(z.enum(InboxBenchFormat)),
     smallFiles: count,
+    /** Table-extractor processes; reports before it ran one. */
+    extractors: z.number().int().positive().optional(),
     seed: z.number().int(),
     serviceHeapMb: z.number().int().positive().nullable(),
     fleet: BenchReportSchema.shape.options.shape.fleet.unwrap(),
