@@ -64,9 +64,10 @@ export function batchesOf(
 }
 
 /**
- * The byte ranges a large file is read in: pieces of about `pieceBytes`, when the file is larger than that and can be
- * read from anywhere in it (not compressed: a CSV or JSON Lines piece reads the lines that start in its range, a
- * Parquet piece the row groups), and no read in pieces found it cannot be (`readWhole`). Null: read it whole.
+ * The byte ranges a file larger than `pieceBytes` is read in, unless a read in pieces found it cannot be
+ * (`readWhole`; null: read it whole, twice). An uncompressed file is cut into pieces of about `pieceBytes` (a CSV
+ * or JSON Lines piece reads the lines that start in its range, a Parquet piece the row groups); a compressed one,
+ * read from its start, is one piece of itself, so it too is read in one pass.
  */
 export function piecesOfFile(
   entry: Pick<InboxEntry, 'key' | 'version' | 'bytes' | 'readWhole'>,
@@ -74,8 +75,12 @@ export function piecesOfFile(
 ): InboxPiece[] | null {
   if (entry.readWhole || entry.bytes <= pieceBytes) return null;
   const meaning = parseInboxKey(entry.key);
-  if (!meaning.ok || meaning.compression !== InboxCompression.none) return null;
-  const of = Math.min(Math.ceil(entry.bytes / pieceBytes), maxPiecesPerFile);
+  if (!meaning.ok) return null;
+  // A compressed stream is read from its start: one piece of the whole, read in one pass.
+  const of =
+    meaning.compression === InboxCompression.none
+      ? Math.min(Math.ceil(entry.bytes / pieceBytes), maxPiecesPerFile)
+      : 1;
   const size = Math.ceil(entry.bytes / of);
   return Array.from({ length: of }, (_unused, index) => ({
     ...fileOf(entry),

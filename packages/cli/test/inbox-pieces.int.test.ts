@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { findSourceTable, type Row, type SourceTableName, sourceTableNames } from '@totes/model';
 import { createInboxLedger, type InboxEntry, inboxRawKey } from '@totes/runtime';
 import { looseParquet } from '@totes/table-extractor/testing';
@@ -99,6 +101,24 @@ describe('an inbox-only platform reading large files in pieces', () => {
     expect(entry).toMatchObject({ state: 'loaded', rowsRead: rows.length, rowsLoaded: rows.length });
     expect(folders.length).toBeGreaterThan(2);
     expect(loaded[0]?.n).toBe(rows.length);
+  });
+
+  it('reads a large gzipped CSV file as one piece of itself, in one pass, a quoted line break and all', async () => {
+    const rows = Array.from({ length: 2000 }, (_unused, index) =>
+      designRow(960_000 + index, randomBytes(16).toString('hex')),
+    );
+    rows[7] = designRow(960_007, '"Two\nlines"');
+    await writeFile(join(t.inboxDir, 'design', 'big.csv.gz'), gzipSync(designCsv(rows)));
+
+    await t.runOnce();
+    const entry = await entryOf('design/big.csv.gz');
+    const folders = (await pieceFolders('design')).filter((folder) =>
+      folder.startsWith(inboxRawKey('design', entry!).slice('raw/design/'.length)),
+    );
+
+    expect(entry).toMatchObject({ state: 'loaded', rowsLoaded: 2000, readWhole: false });
+    expect(folders).toHaveLength(1);
+    expect(await designNamed(960_007)).toEqual(['Two\nlines']);
   });
 
   it('reads whole, on the next cycle, a CSV file with a line break inside a quoted field', async () => {

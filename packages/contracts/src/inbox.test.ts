@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newEnvelope } from './envelope';
-import { piecesOf } from './messages';
+import { claimOf, piecesOf } from './messages';
 import { parseMessage } from './parse';
 
 const envelope = () => newEnvelope({ runId: crypto.randomUUID(), causationId: null });
@@ -91,5 +91,37 @@ describe('file messages that name several pieces', () => {
     });
 
     expect(parseMessage(body)).toMatchObject({ ok: false, reason: 'INVALID_SHAPE' });
+  });
+});
+
+describe('file messages that name one byte range of a large file', () => {
+  const piece = (range: object) =>
+    JSON.stringify({
+      ...envelope(),
+      type: 'table.changed',
+      kind: 'file',
+      table: 'design',
+      file,
+      pieces: [{ ...file, range }],
+      claim: crypto.randomUUID(),
+    });
+
+  it('reads the range and the claim it is read under', () => {
+    const parsed = parseMessage(piece({ index: 1, of: 3, start: 40, end: 80 }), ['table.changed']);
+
+    expect(parsed.ok && parsed.message.kind === 'file' && claimOf(parsed.message)).toEqual(
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+    );
+    expect(parsed.ok && parsed.message.kind === 'file' && piecesOf(parsed.message)[0]?.range).toEqual({
+      index: 1,
+      of: 3,
+      start: 40,
+      end: 80,
+    });
+  });
+
+  it('rejects a range past its count of pieces, or one that ends before it starts', () => {
+    expect(parseMessage(piece({ index: 3, of: 3, start: 40, end: 80 }))).toMatchObject({ ok: false });
+    expect(parseMessage(piece({ index: 0, of: 3, start: 80, end: 40 }))).toMatchObject({ ok: false });
   });
 });

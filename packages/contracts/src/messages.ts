@@ -86,12 +86,13 @@ export type InboxFile = z.infer<typeof InboxFile>;
 /**
  * Which part of a large file one piece is: the `index`-th of `of` byte ranges `[start, end)` the detector cut it
  * into. A piece reads the lines that start in its range (a CSV piece after the first also reads the header), so
- * the pieces of a file read every line once, in parallel, wherever the cuts fall.
+ * the pieces of a file read every line once, in parallel, wherever the cuts fall. A large compressed file is one
+ * piece of itself (`of` 1): it is read as pieces are, in one pass.
  */
 export const InboxRange = z
   .object({
     index: z.number().int().nonnegative(),
-    of: z.number().int().min(2).max(10_000),
+    of: z.number().int().min(1).max(10_000),
     start: z.number().int().nonnegative(),
     end: z.number().int().positive(),
   })

@@ -76,12 +76,14 @@ export async function extractPiece(
     return alone({ file, result: 'stale', range: piece.range });
   }
   const meaning = parseInboxKey(file.key);
-  if (!meaning.ok || meaning.table.name !== table.name || meaning.compression !== InboxCompression.none)
-    throw new BadPieceMessageError(`${file.key} is not an uncompressed file of ${table.name}`);
+  if (!meaning.ok || meaning.table.name !== table.name)
+    throw new BadPieceMessageError(`${file.key} is not a file of ${table.name}`);
+  if (meaning.compression !== InboxCompression.none && piece.range.of > 1)
+    throw new BadPieceMessageError(`${file.key} is compressed: it is read from its start, as one piece`);
   const policy = policyFor(inbox, table, entry.policy);
   const datasetKey = pieceDatasetKey(table, file, piece.range.index);
   const read = await readPiece(
-    { file, range: piece.range, format: meaning.format, datasetKey },
+    { file, range: piece.range, format: meaning.format, compression: meaning.compression, datasetKey },
     table,
     policy,
     ports,

@@ -1,6 +1,7 @@
 import type { InboxFile, InboxRange, LakeObject } from '@totes/contracts';
 import {
   BadRowAction,
+  InboxCompression,
   InboxFormat,
   type InboxPolicy,
   type Row,
@@ -12,7 +13,7 @@ import { InboxFileProblemError, UnsplittableFileError } from '../errors';
 import type { ExtractorPorts, InboxPorts } from '../types';
 import { type CsvRecord, readCsvRecords } from './csv-records';
 import { rowsOfCsv } from './csv-rows';
-import { contentHash } from './file-bytes';
+import { contentHash, fileBytes } from './file-bytes';
 import { rowsOfFile } from './file-rows';
 import { latestPerKey, type Superseded } from './latest-per-key';
 import { type RowGroupSize, rowsOfParquetBlob } from './parquet-rows';
@@ -26,6 +27,7 @@ export interface PieceToRead {
   readonly file: InboxFile;
   readonly range: InboxRange;
   readonly format: InboxFormat;
+  readonly compression: InboxCompression;
   /** The piece's own raw dataset, inside the file's. */
   readonly datasetKey: string;
 }
@@ -147,6 +149,8 @@ async function pieceRows(
   onUnknownColumns: (columns: readonly string[]) => void,
   onReject: Parameters<typeof rowsOfFile>[4],
 ): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
+  if (piece.compression !== InboxCompression.none)
+    return wholeFileRows(piece, table, inbox, onUnknownColumns, onReject);
   if (piece.format === InboxFormat.parquet)
     return parquetPieceRows(piece, table, inbox, onUnknownColumns, onReject);
   const { file, range } = piece;
@@ -160,12 +164,30 @@ async function pieceRows(
     piece.format === InboxFormat.csv
       ? rowsOfCsv(
           table,
-          quotedBreaksRefused(readCsvRecords(withHeader(piece, inbox, lines.bytes))),
+          // One piece of a whole file has no cut for a quoted line break to fall in.
+          range.of === 1
+            ? readCsvRecords(lines.bytes)
+            : quotedBreaksRefused(readCsvRecords(withHeader(piece, inbox, lines.bytes))),
           onUnknownColumns,
           onReject,
         )
       : rowsOfFile(table, piece.format, lines.bytes, onUnknownColumns, onReject);
   return { rows, sha256: () => hash.digest('hex'), lines: lines.lineFeeds };
+}
+
+/** The rows of a compressed file, one piece of itself: its bytes as they come, decompressed, and their hash. */
+async function wholeFileRows(
+  piece: PieceToRead,
+  table: SourceTable,
+  inbox: Pick<InboxPorts, 'readFile'>,
+  onUnknownColumns: (columns: readonly string[]) => void,
+  onReject: Parameters<typeof rowsOfFile>[4],
+): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
+  const hash = contentHash();
+  const stream = await inbox.readFile(piece.file.key, { version: piece.file.version });
+  const bytes = fileBytes(stream, piece.compression, hash);
+  const rows = rowsOfFile(table, piece.format, bytes, onUnknownColumns, onReject);
+  return { rows, sha256: () => hash.digest('hex'), lines: () => 0 };
 }
 
 /**
