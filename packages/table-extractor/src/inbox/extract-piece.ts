@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
-  ChangeKind,
   claimOf,
-  derivedFrom,
   type FileChanged,
   type FileExtracted,
   type InboxFile,
   type InboxPiece,
   type InboxRange,
-  MessageType,
 } from '@totes/contracts';
 import {
   InboxCompression,
   InboxFormat,
   type InboxPolicy,
-  modelsDependingOn,
   parseInboxKey,
   type SourceTable,
 } from '@totes/model';
@@ -25,10 +21,10 @@ import {
   type ReadPiece,
   type RejectedRow,
 } from '@totes/runtime';
-import { announceUnwindowedExtraction } from '../announce-extraction';
 import { BadPieceMessageError } from '../errors';
 import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts, PieceOutcome } from '../types';
+import { announceFileRows } from './announce-file';
 import { overThreshold } from './check-file';
 import { policyFor } from './file-policy';
 import { pieceColumns, readPiece } from './read-piece';
@@ -189,23 +185,7 @@ async function announceFile(
     rows: records.reduce((sum, record) => sum + record.rows, 0),
     bytes: records.reduce((sum, record) => sum + record.bytes, 0),
   };
-  const extracted: FileExtracted = {
-    ...derivedFrom(message, 'extracted'),
-    type: MessageType.tableExtracted,
-    kind: ChangeKind.file,
-    table: table.name,
-    file,
-    object,
-  };
-  const models = object.rows === 0 ? [] : modelsDependingOn(table.name).map((model) => model.name);
-  await announceUnwindowedExtraction(ports, message, {
-    extractionId: extracted.id,
-    table: table.name,
-    rows: object.rows,
-    models,
-    extracted,
-  });
-  return models.length > 0 ? extracted : null;
+  return announceFileRows(message, table, ports, { file, object });
 }
 
 /** Rewrites every piece's raw dataset with no rows: a file that does not load leaves nothing in the raw zone. */

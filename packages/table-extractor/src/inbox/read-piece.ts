@@ -19,7 +19,7 @@ import { latestPerKey, type Superseded } from './latest-per-key';
 import { type RowGroupSize, rowsOfParquetBlob } from './parquet-rows';
 import { firstLine, rangeLines } from './range-lines';
 import { rangedBlob } from './ranged-blob';
-import { tallyRejects } from './rejects';
+import { type OnReject, tallyRejects } from './rejects';
 import { latestRows, withRescued } from './write-files';
 
 /** One byte range of a large uncompressed CSV, JSON Lines or Parquet file, and where its rows go in the raw zone. */
@@ -58,13 +58,13 @@ export async function readPiece(
   let read = 0;
   const hashed = { sha256: '', lines: 0 };
   const rows = async function* () {
-    const source = await pieceRows(
+    const source = await pieceRows({
       piece,
       table,
       inbox,
-      (columns) => (unknownColumns = columns),
-      tally.onReject,
-    );
+      onUnknownColumns: (columns) => (unknownColumns = columns),
+      onReject: tally.onReject,
+    });
     for await (const batch of source.rows) {
       read += batch.length;
       keys.add(table, batch);
@@ -127,13 +127,7 @@ async function rewriteLatest(
   superseded: Superseded,
 ): Promise<LakeObject> {
   // Its bad rows were tallied by the first read; the second skips them the same way.
-  const source = await pieceRows(
-    piece,
-    table,
-    inbox,
-    () => {},
-    () => {},
-  );
+  const source = await pieceRows({ piece, table, inbox, onUnknownColumns: () => {}, onReject: () => {} });
   return ports.writeDataset(
     piece.datasetKey,
     pieceColumns(table),
@@ -141,18 +135,27 @@ async function rewriteLatest(
   );
 }
 
-/** The rows of a piece's lines, and, once they are read, the hash of its range and how many lines it held. */
-async function pieceRows(
-  piece: PieceToRead,
-  table: SourceTable,
-  inbox: Pick<InboxPorts, 'readFile'>,
-  onUnknownColumns: (columns: readonly string[]) => void,
-  onReject: Parameters<typeof rowsOfFile>[4],
-): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
-  if (piece.compression !== InboxCompression.none)
-    return wholeFileRows(piece, table, inbox, onUnknownColumns, onReject);
-  if (piece.format === InboxFormat.parquet)
-    return parquetPieceRows(piece, table, inbox, onUnknownColumns, onReject);
+/** What a piece's rows are read with: the piece, its table, the inbox, and where unknown columns and bad rows go. */
+interface PieceReading {
+  readonly piece: PieceToRead;
+  readonly table: SourceTable;
+  readonly inbox: Pick<InboxPorts, 'readFile'>;
+  readonly onUnknownColumns: (columns: readonly string[]) => void;
+  readonly onReject: OnReject;
+}
+
+/** A piece's rows, and, once they are read, the hash of its bytes and the lines it held (0: rows are numbered in the file). */
+interface PieceRows {
+  readonly rows: AsyncGenerator<Row[]>;
+  sha256(): string;
+  lines(): number;
+}
+
+/** The rows of a piece: the lines of its range, its row groups, or a compressed file's, whole. */
+async function pieceRows(reading: PieceReading): Promise<PieceRows> {
+  const { piece, table, inbox, onUnknownColumns, onReject } = reading;
+  if (piece.compression !== InboxCompression.none) return wholeFileRows(reading);
+  if (piece.format === InboxFormat.parquet) return parquetPieceRows(reading);
   const { file, range } = piece;
   const hash = contentHash();
   const stream = await inbox.readFile(file.key, {
@@ -176,17 +179,12 @@ async function pieceRows(
 }
 
 /** The rows of a compressed file, one piece of itself: its bytes as they come, decompressed, and their hash. */
-async function wholeFileRows(
-  piece: PieceToRead,
-  table: SourceTable,
-  inbox: Pick<InboxPorts, 'readFile'>,
-  onUnknownColumns: (columns: readonly string[]) => void,
-  onReject: Parameters<typeof rowsOfFile>[4],
-): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
+async function wholeFileRows(reading: PieceReading): Promise<PieceRows> {
+  const { piece, inbox } = reading;
   const hash = contentHash();
   const stream = await inbox.readFile(piece.file.key, { version: piece.file.version });
   const bytes = fileBytes(stream, piece.compression, hash);
-  const rows = rowsOfFile(table, piece.format, bytes, onUnknownColumns, onReject);
+  const rows = rowsOfFile(reading.table, piece.format, bytes, reading.onUnknownColumns, reading.onReject);
   return { rows, sha256: () => hash.digest('hex'), lines: () => 0 };
 }
 
@@ -195,13 +193,8 @@ async function wholeFileRows(
  * the same cut), read one at a time by ranged reads of the file; and the hash of its range, read first. Its rows
  * are numbered by their place in the file, so its `lines` add nothing to the next pieces'.
  */
-async function parquetPieceRows(
-  piece: PieceToRead,
-  table: SourceTable,
-  inbox: Pick<InboxPorts, 'readFile'>,
-  onUnknownColumns: (columns: readonly string[]) => void,
-  onReject: Parameters<typeof rowsOfFile>[4],
-): Promise<{ rows: AsyncGenerator<Row[]>; sha256(): string; lines(): number }> {
+async function parquetPieceRows(reading: PieceReading): Promise<PieceRows> {
+  const { piece, table, inbox, onUnknownColumns, onReject } = reading;
   const { file, range } = piece;
   const read = (start: number, end: number) =>
     inbox.readFile(file.key, { start, end, version: file.version });

@@ -1,17 +1,9 @@
-import {
-  ChangeKind,
-  derivedFrom,
-  type FileChanged,
-  type FileExtracted,
-  type InboxPiece,
-  MessageType,
-  piecesOf,
-} from '@totes/contracts';
-import { modelsDependingOn, type Row, rescuedColumn, type SourceTable } from '@totes/model';
+import { type FileChanged, type FileExtracted, type InboxPiece, piecesOf } from '@totes/contracts';
+import { type Row, rescuedColumn, type SourceTable } from '@totes/model';
 import { inboxRawKey } from '@totes/runtime';
-import { announceUnwindowedExtraction } from '../announce-extraction';
 import { InboxFileChangedError } from '../errors';
 import type { ExtractorPorts, InboxPorts, PieceOutcome } from '../types';
+import { announceFileRows } from './announce-file';
 import type { Checked, FileShape } from './check-file';
 import { contentHash, fileBytes } from './file-bytes';
 import { rowsOfFile } from './file-rows';
@@ -46,22 +38,10 @@ export async function writeFiles(
   if (object.rows !== expected) throw new InboxFileChangedError(files[0]?.file.key ?? message.file.key);
   const written = files.map(({ file }) => file);
   const [first] = written as [InboxPiece, ...InboxPiece[]];
-  const extracted: FileExtracted = {
-    ...derivedFrom(message, 'extracted'),
-    type: MessageType.tableExtracted,
-    kind: ChangeKind.file,
-    table: table.name,
+  const extracted = await announceFileRows(message, table, ports, {
     file: first,
     ...(message.pieces ? { pieces: written } : {}),
     object,
-  };
-  const models = object.rows === 0 ? [] : modelsDependingOn(table.name).map((model) => model.name);
-  await announceUnwindowedExtraction(ports, message, {
-    extractionId: extracted.id,
-    table: table.name,
-    rows: object.rows,
-    models,
-    extracted,
   });
   const outcomes: PieceOutcome[] = [];
   for (const { file, checked } of files) {
@@ -80,7 +60,7 @@ export async function writeFiles(
       rejected: checked.rejected,
     });
   }
-  return { files: outcomes, extracted: models.length > 0 ? extracted : null };
+  return { files: outcomes, extracted };
 }
 
 /** The rows to write of each file in turn, each file's bytes and rows checked against its first read as it ends. */
