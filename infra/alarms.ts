@@ -148,16 +148,24 @@ function functionAlarms(input: AlarmsInput): NamedAlarm[] {
 /**
  * One alarm per source table over one SLA-long period: the largest lag reported in it passed the SLA, or nothing
  * was reported in it at all (missing data breaches), so a platform that stopped loading alarms too.
+ *
+ * On an inbox-only stage the same alarm watches files, and stays: the lag is still that of the table's runs, each
+ * now a claim of files (the loader reports a completed one's duration, the detector the age of an unfinished one or
+ * 0 on every invocation), so it fires for a file not in the warehouse within the SLA of its detection, or when
+ * detection stops; a table that gets no file reports 0 and stays quiet.
  */
 function freshnessAlarms(input: AlarmsInput): NamedAlarm[] {
   const { plan, settings } = input;
   // CloudWatch periods above a minute are whole minutes.
   const period = Math.ceil(settings.freshnessSlaSeconds / 60) * 60;
+  const sla = `${DeployVariable.freshnessSlaSeconds}=${settings.freshnessSlaSeconds} s`;
   return sourceTableNames.map(
     (table): NamedAlarm => [
       `${table}-freshness`,
       {
-        alarmDescription: `${table} is staler than ${DeployVariable.freshnessSlaSeconds}=${settings.freshnessSlaSeconds} s in ${plan.stage}, or stopped loading`,
+        alarmDescription: settings.inboxOnly
+          ? `A file of ${table} is not in the warehouse ${sla} after it was found in ${plan.stage}'s inbox, or detection stopped`
+          : `${table} is staler than ${sla} in ${plan.stage}, or stopped loading`,
         namespace: FreshnessMetric.namespace,
         metricName: FreshnessMetric.name,
         dimensions: { stage: plan.stage, table },

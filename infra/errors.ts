@@ -3,6 +3,7 @@ export const InfraErrorCode = {
   invalidStage: 'INVALID_STAGE',
   missingSetting: 'MISSING_SETTING',
   nameTooLong: 'NAME_TOO_LONG',
+  noSource: 'NO_SOURCE',
   unknownQueue: 'UNKNOWN_QUEUE',
 } as const;
 export type InfraErrorCode = (typeof InfraErrorCode)[keyof typeof InfraErrorCode];

@@ -1,5 +1,5 @@
 import type { BusQueue } from './bus';
-import { stageBucket } from './lake';
+import { type BucketStatements, stageBucket } from './lake';
 import type { StagePlan } from './stage';
 
 /** The prefix of the inbox's files in its bucket: `s3://<bucket>/inbox/<table>/<name>`. */
@@ -14,13 +14,39 @@ export interface InboxBucket {
 }
 
 /**
+ * What another team's principal may do in the inbox bucket: put an object (a multipart upload's create, parts and
+ * completion are all `s3:PutObject`) and abort a multipart upload it gave up on, which would otherwise keep its parts.
+ * Never read, list or delete: they drop files, and the platform's ledger is the only account of what was read.
+ */
+export const inboxWriterActions = ['s3:PutObject', 's3:AbortMultipartUpload'] as const;
+
+/**
  * The inbox's bucket, `totes-<stage>-inbox-<account ID>`, with the lake's data policy. A bucket of its own, not a
  * prefix of the raw zone's: the teams who drop files are granted this bucket and never the lake, S3 has one
  * notification configuration per bucket and this one is the inbox's alone, and its retention can differ.
+ *
+ * @param writers the IAM principal ARNs (`TOTES_INBOX_WRITERS`) the bucket's policy lets write under the prefix.
  */
-export function inboxBucket(plan: StagePlan): InboxBucket {
-  const bucket = stageBucket(plan, 'InboxBucket', 'inbox');
+export function inboxBucket(plan: StagePlan, writers: readonly string[] = []): InboxBucket {
+  const bucket = stageBucket(plan, 'InboxBucket', 'inbox', inboxWriterStatements(writers));
   return { bucket, prefix: inboxPrefix, url: $interpolate`s3://${bucket.name}/${inboxPrefix}` };
+}
+
+/**
+ * The bucket policy's statement for the writers, beside SST's HTTPS-only one: {@link inboxWriterActions} on the
+ * inbox's objects alone. An object another account writes belongs to this one (S3's default ownership for a new
+ * bucket, `BucketOwnerEnforced`), so the extractor reads it whatever ACL the writer sent.
+ */
+function inboxWriterStatements(writers: readonly string[]): BucketStatements | undefined {
+  if (writers.length === 0) return undefined;
+  return [
+    {
+      effect: 'allow',
+      principals: [{ type: 'aws', identifiers: [...writers] }],
+      actions: [...inboxWriterActions],
+      paths: [`${inboxPrefix}/*`],
+    },
+  ];
 }
 
 /**

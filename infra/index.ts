@@ -23,9 +23,10 @@ export interface DeployOptions {
 export const visibilityTimeoutFactor = 6;
 
 /**
- * Declares a whole stage: the lake, the inbox and its notifications, the bus derived from the platform topology, the
- * secrets, the five functions,
- * the detection schedule, and the alarms and dashboard that watch them. Returns the stage's outputs.
+ * Declares a whole stage: the lake, the inbox, its notifications and its writers, the bus derived from the platform
+ * topology, the secrets, the five functions, the detection schedule, and the alarms and dashboard that watch them.
+ * Returns the stage's outputs. An inbox-only stage (`TOTES_SOURCE_LOCATION=none`) is the same stage without the
+ * source: no source secret, and functions told there is none.
  */
 export function deploy(options: DeployOptions): Record<string, unknown> {
   const plan = stagePlan(options.stage);
@@ -35,8 +36,8 @@ export function deploy(options: DeployOptions): Record<string, unknown> {
   const visibilityTimeoutSeconds = (spec: { readonly consumer: ServiceName }) =>
     visibilityTimeoutFactor * timeoutSeconds(spec.consumer);
   const lake = lakeBuckets(plan);
-  const inbox = inboxBucket(plan);
-  const secrets = databaseSecrets(plan);
+  const inbox = inboxBucket(plan, settings.inboxWriters);
+  const secrets = databaseSecrets(plan, settings);
   const messaging = bus(plan, topology, visibilityTimeoutSeconds, inbox);
   notifyInboxEvents(inbox, messaging.inboxEvents);
   const functions = services({ plan, settings, topology, lake, inbox, secrets, bus: messaging });
@@ -58,6 +59,7 @@ export function deploy(options: DeployOptions): Record<string, unknown> {
     processedBucket: lake.buckets.processed.name,
     lakePrefix: lake.prefix,
     inboxUrl: inbox.url,
+    inboxOnly: settings.inboxOnly,
     detectMode: settings.detectMode,
     alertsTopic: alerting.topic.arn,
     ...Object.fromEntries(

@@ -33,13 +33,21 @@ export function lakeBuckets(plan: StagePlan): LakeBuckets {
   };
 }
 
+/** Statements added to a bucket's policy, beside SST's HTTPS-only one (a bucket has a single policy). */
+export type BucketStatements = NonNullable<sst.aws.BucketArgs['policy']>;
+
 /**
  * A bucket of the stage, `totes-<stage>-<role>-<account ID>`, with the lake's data policy: versioned and kept in
  * production, emptied and removed with any other stage.
  *
  * @throws {@link InfraError} when the name would pass S3's 63 characters.
  */
-export function stageBucket(plan: StagePlan, logicalName: string, role: string): sst.aws.Bucket {
+export function stageBucket(
+  plan: StagePlan,
+  logicalName: string,
+  role: string,
+  policy?: BucketStatements,
+): sst.aws.Bucket {
   const account = aws.getCallerIdentityOutput({}).accountId;
   const prefix = `${scopedName(plan.stage, role)}-`;
   if (prefix.length + accountIdLength > maxBucketName) {
@@ -52,6 +60,7 @@ export function stageBucket(plan: StagePlan, logicalName: string, role: string):
   return new sst.aws.Bucket(logicalName, {
     versioning: plan.retainData,
     cors: false,
+    ...(policy ? { policy } : {}),
     transform: { bucket: { bucket: $interpolate`${prefix}${account}`, forceDestroy: !plan.retainData } },
   });
 }

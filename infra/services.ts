@@ -3,6 +3,7 @@ import { ServiceName, scopedName, TopicName, type Topology } from '@totes/model'
 import type { Size } from '../.sst/platform/src/components/size';
 import runtimePackage from '../packages/runtime/package.json' with { type: 'json' };
 import type { Bus, BusQueue } from './bus';
+import { InfraError, InfraErrorCode } from './errors';
 import type { InboxBucket } from './inbox';
 import { type LakeBuckets, Zone } from './lake';
 import { logicalName } from './naming';
@@ -225,8 +226,34 @@ export function services(input: ServicesInput): Readonly<Record<ServiceName, sst
 /** The bundle of Amazon's CA certificates in Lambda's Node.js runtimes. */
 const lambdaAmazonCertificates = '/var/runtime/ca-cert.pem';
 
+/**
+ * The credentials a function is given on this stage: those {@link serviceAccess} names, less the source's on an
+ * inbox-only stage, which has none.
+ */
+export function credentialsOf(
+  service: ServiceName,
+  settings: Pick<DeploySettings, 'inboxOnly'>,
+): Credential[] {
+  return serviceAccess[service].secrets.filter(
+    (credential) => !(settings.inboxOnly && credential === Credential.source),
+  );
+}
+
+/** A credential's secret ARN; the source's is looked up only on a stage that has a source. */
+function secretArnOf(secrets: DatabaseSecrets, credential: Credential): $util.Output<string> {
+  const secret = secrets[credential];
+  if (!secret) {
+    throw new InfraError(
+      InfraErrorCode.noSource,
+      `the ${credential} secret is not looked up on an inbox-only stage`,
+    );
+  }
+  return secret.arn;
+}
+
 function environmentOf(service: ServiceName, input: ServicesInput): Record<string, $util.Input<string>> {
   const access = serviceAccess[service];
+  const credentials = credentialsOf(service, input.settings);
   const { plan, lake, secrets, bus } = input;
   const environment: Record<string, $util.Input<string>> = {
     [LambdaVariable.stage]: plan.stage,
@@ -245,17 +272,18 @@ function environmentOf(service: ServiceName, input: ServicesInput): Record<strin
   if (access.inbox.includes(LakeAction.get) && input.settings.inboxPolicy !== undefined) {
     environment[LambdaVariable.inboxPolicies] = input.settings.inboxPolicy;
   }
-  if (access.secrets.includes(Credential.source)) {
-    environment[LambdaVariable.sourceSecretArn] = secrets.source.arn;
+  if (credentials.includes(Credential.source)) {
+    environment[LambdaVariable.sourceSecretArn] = secretArnOf(secrets, Credential.source);
   }
-  if (access.secrets.includes(Credential.warehouse)) {
-    environment[LambdaVariable.warehouseSecretArn] = secrets.warehouse.arn;
+  if (credentials.includes(Credential.warehouse)) {
+    environment[LambdaVariable.warehouseSecretArn] = secretArnOf(secrets, Credential.warehouse);
   }
   // Since Node.js 20, Lambda loads Amazon's CA certificates (RDS's among them) only when told to; without them a
   // verified TLS connection to RDS fails.
   // The heap the bench measures the services' memory with (lambdaHeap), whatever the function's memory size.
   environment.NODE_OPTIONS = heapFlags().join(' ');
-  if (access.secrets.length > 0) environment.NODE_EXTRA_CA_CERTS = lambdaAmazonCertificates;
+  if (credentials.length > 0) environment.NODE_EXTRA_CA_CERTS = lambdaAmazonCertificates;
+  // `none` on an inbox-only stage: the functions then open no source, and the lineage names the inbox.
   if (access.lineage) environment[LambdaVariable.sourceLocation] = input.settings.sourceLocation;
   const { loadParallelism } = serviceSettings[service];
   if (loadParallelism !== undefined) environment[LambdaVariable.loadParallelism] = String(loadParallelism);
@@ -273,6 +301,7 @@ function permissionsOf(
   input: ServicesInput,
 ): sst.aws.FunctionPermissionArgs[] {
   const access = serviceAccess[service];
+  const credentials = credentialsOf(service, input.settings);
   const { lake, secrets, bus } = input;
   const permissions: sst.aws.FunctionPermissionArgs[] = [];
   if (consumed.length > 0) {
@@ -300,10 +329,10 @@ function permissionsOf(
       resources: access.publishes.map((topic) => bus.topics[topic].arn),
     });
   }
-  if (access.secrets.length > 0) {
+  if (credentials.length > 0) {
     permissions.push({
       actions: ['secretsmanager:GetSecretValue'],
-      resources: access.secrets.map((credential) => secrets[credential].arn),
+      resources: credentials.map((credential) => secretArnOf(secrets, credential)),
     });
   }
   for (const zone of Object.values(Zone)) {

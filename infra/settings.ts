@@ -1,4 +1,4 @@
-import { ModelError, parseInboxPolicies } from '@totes/model';
+import { ModelError, noSourceDatabase, parseInboxPolicies } from '@totes/model';
 import { InfraError, InfraErrorCode } from './errors';
 import { StageKind, type StagePlan } from './stage';
 
@@ -15,9 +15,20 @@ export type DetectMode = (typeof DetectMode)[keyof typeof DetectMode];
 export interface DeploySettings {
   /**
    * Where the source lives, without credentials (`postgres://host:5432/totesys`): names the source in the
-   * OpenLineage events. The credentials themselves stay in Secrets Manager.
+   * OpenLineage events. The credentials themselves stay in Secrets Manager. `none` ({@link noSourceDatabase}) on an
+   * inbox-only stage.
    */
   readonly sourceLocation: string;
+  /**
+   * The stage has no source database (`TOTES_SOURCE_LOCATION=none`, as `TOTES_SOURCE_URL=none` locally): its inbox is
+   * its only input, so no source secret is looked up or granted, and the detector lists only the inbox.
+   */
+  readonly inboxOnly: boolean;
+  /**
+   * The IAM principals (`arn:aws:iam::<account>:role/<name>`, `…:user/<name>`, `…:root`) of the other teams that
+   * drop files: the inbox bucket's policy lets them put objects under `inbox/`, and nothing else.
+   */
+  readonly inboxWriters: readonly string[];
   /** The email addresses the stage's alerts topic sends to (each confirms a link from AWS first). */
   readonly alertEmails: readonly string[];
   /** A source table whose lag passes this many seconds, or that stops reporting it for as long, alarms. */
@@ -46,6 +57,7 @@ export const DeployVariable = {
   detectIntervalMs: 'TOTES_DETECT_INTERVAL_MS',
   extractorTmpMb: 'TOTES_EXTRACTOR_TMP_MB',
   inboxPolicy: 'TOTES_INBOX_POLICY',
+  inboxWriters: 'TOTES_INBOX_WRITERS',
 } as const;
 
 /** The 30-minute freshness SLA Terrific Totes set for the pipeline this platform replaces. */
@@ -64,8 +76,11 @@ type Env = Readonly<Record<string, string | undefined>>;
  * @throws {@link InfraError} when one is missing, malformed, or holds credentials.
  */
 export function deploySettings(env: Env, plan: StagePlan): DeploySettings {
+  const sourceLocation = sourceLocationOf(env);
   return {
-    sourceLocation: sourceLocationOf(env),
+    sourceLocation,
+    inboxOnly: sourceLocation === noSourceDatabase,
+    inboxWriters: inboxWritersOf(env),
     alertEmails: alertEmailsOf(env),
     freshnessSlaSeconds: wholeNumberOf(env, DeployVariable.freshnessSlaSeconds, defaultFreshnessSlaSeconds, {
       min: 60,
@@ -101,9 +116,10 @@ function sourceLocationOf(env: Env): string {
   const sourceLocation = env[DeployVariable.sourceLocation]?.trim();
   if (!sourceLocation) {
     throw missing(
-      `${DeployVariable.sourceLocation} is not set: the source's postgres://host:port/database, without credentials`,
+      `${DeployVariable.sourceLocation} is not set: the source's postgres://host:port/database, without credentials, or ${noSourceDatabase} for a stage fed by its inbox alone`,
     );
   }
+  if (sourceLocation.toLowerCase() === noSourceDatabase) return noSourceDatabase;
   if (!/^postgres(ql)?:\/\/[^/@]+\/[^/?#]+$/.test(sourceLocation)) {
     throw missing(
       `${DeployVariable.sourceLocation} must be postgres://host:port/database, without credentials`,
@@ -112,18 +128,39 @@ function sourceLocationOf(env: Env): string {
   return sourceLocation;
 }
 
-function alertEmailsOf(env: Env): string[] {
-  const emails = (env[DeployVariable.alertEmails] ?? '')
+// An IAM role, user or account root, in any partition; no wildcard, no service, no assumed-role session.
+const principalArnPattern =
+  /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128})$/;
+
+function inboxWritersOf(env: Env): string[] {
+  const writers = listOf(env, DeployVariable.inboxWriters);
+  const invalid = writers.find((arn) => !principalArnPattern.test(arn));
+  if (invalid !== undefined) {
+    throw missing(
+      `${DeployVariable.inboxWriters} holds "${invalid}", not the ARN of an IAM role, user or account (arn:aws:iam::<account>:role/<name>, comma-separated)`,
+    );
+  }
+  return writers;
+}
+
+/** A comma-separated setting's entries, trimmed, empty ones dropped, each once. */
+function listOf(env: Env, variable: string): string[] {
+  const entries = (env[variable] ?? '')
     .split(',')
-    .map((email) => email.trim())
-    .filter((email) => email !== '');
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return [...new Set(entries)];
+}
+
+function alertEmailsOf(env: Env): string[] {
+  const emails = listOf(env, DeployVariable.alertEmails);
   const invalid = emails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
   if (invalid !== undefined) {
     throw missing(
       `${DeployVariable.alertEmails} holds "${invalid}", not an email address (comma-separated list)`,
     );
   }
-  return [...new Set(emails)];
+  return emails;
 }
 
 function wholeNumberOf(

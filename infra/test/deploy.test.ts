@@ -19,12 +19,20 @@ describe('a deploy refused before anything changes', () => {
   });
 
   it('refuses to deploy without the source location, or with credentials in it', () => {
-    expect(() => deploy({ stage: 'pr-42', env: {} })).toThrow(/TOTES_SOURCE_LOCATION is not set/);
+    expect(() => deploy({ stage: 'pr-42', env: {} })).toThrow(
+      /TOTES_SOURCE_LOCATION is not set: .* or none for a stage fed by its inbox alone/,
+    );
     expect(() =>
       deploy({
         stage: 'pr-42',
         env: { TOTES_SOURCE_LOCATION: 'postgres://reader:secret@totesys.internal:5432/totesys' },
       }),
     ).toThrow(/without credentials/);
+  });
+
+  it('refuses a malformed inbox writer, on an inbox-only stage as on any other', () => {
+    expect(() =>
+      deploy({ stage: 'pr-42', env: { TOTES_SOURCE_LOCATION: 'none', TOTES_INBOX_WRITERS: 'sales-team' } }),
+    ).toThrow(/TOTES_INBOX_WRITERS holds "sales-team"/);
   });
 });

@@ -20,6 +20,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const sourceLocation = 'postgres://totesys.internal:5432/totesys';
 const topology = platformTopology();
 const alertEmails = ['ops@totes.example', 'data@totes.example'];
+/** The other teams who drop files into the inbox-only stage's inbox. */
+const inboxWriters = ['arn:aws:iam::111122223333:role/sales-exports', 'arn:aws:iam::444455556666:root'];
 
 /** One mocked `sst deploy` per kind of stage, shared by every test below. */
 const stages: Record<string, MockedStage> = {};
@@ -40,6 +42,11 @@ beforeAll(async () => {
       TOTES_INBOX_POLICY: 'sales_order=skip:1%',
     }),
   ]);
+  // An inbox-only stage, as TOTES_SOURCE_URL=none runs locally, with other teams writing to its inbox.
+  stages.files = await mockedStage('files', {
+    TOTES_SOURCE_LOCATION: 'none',
+    TOTES_INBOX_WRITERS: inboxWriters.join(','),
+  });
 }, 600_000);
 
 const stage = (name: string): MockedStage => stages[name]!;
@@ -58,6 +65,7 @@ const Type = {
   bucket: 'aws:s3/bucket:Bucket',
   alarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
   dashboard: 'aws:cloudwatch/dashboard:Dashboard',
+  bucketPolicy: 'aws:s3/bucketPolicy:BucketPolicy',
 } as const;
 
 const arnOf = {
@@ -228,6 +236,90 @@ describe('the inbox', () => {
   it('gives the extractor the /tmp that TOTES_EXTRACTOR_TMP_MB sets, 4096 MB unless told, for Parquet files', () => {
     expect(functionOf('pr-42', ServiceName.tableExtractor).inputs.ephemeralStorage).toEqual({ size: 4096 });
     expect(functionOf('alice', ServiceName.tableExtractor).inputs.ephemeralStorage).toEqual({ size: 2048 });
+  });
+});
+
+describe('an inbox-only stage', () => {
+  const lineage: readonly ServiceName[] = [
+    ServiceName.changeDetector,
+    ServiceName.tableExtractor,
+    ServiceName.warehouseLoader,
+  ];
+
+  it('tells the functions that name the source in lineage that there is none, and gives none a source secret', () => {
+    for (const service of Object.values(ServiceName)) {
+      const env = envOf('files', service);
+
+      expect(env[LambdaVariable.sourceLocation], service).toBe(
+        lineage.includes(service) ? 'none' : undefined,
+      );
+      expect(env[LambdaVariable.sourceSecretArn], service).toBeUndefined();
+    }
+    expect(envOf('files', ServiceName.tableExtractor)[LambdaVariable.warehouseSecretArn]).toBe(
+      arnOf.secret('totes-dev-warehouse'),
+    );
+    expect(stage('files').outputs.inboxOnly).toBe(true);
+    expect(stage('pr-42').outputs.inboxOnly).toBe(false);
+  });
+
+  it('gives the detector and the extractor the inbox, their only input', () => {
+    for (const service of [ServiceName.changeDetector, ServiceName.tableExtractor]) {
+      expect(envOf('files', service)[LambdaVariable.inboxUrl]).toBe(
+        `s3://${scopedName('files', 'inbox')}-${mockAccount}/inbox`,
+      );
+    }
+  });
+
+  it('keeps each table’s freshness alarm, about its files: not loaded within the SLA, or detection stopped', () => {
+    for (const table of sourceTableNames) {
+      const alarm = named('files', Type.alarm, scopedName('files', `${table}-freshness`));
+
+      expect(alarm.inputs).toMatchObject({
+        metricName: 'SourceLagSeconds',
+        dimensions: { stage: 'files', table },
+        treatMissingData: 'breaching',
+      });
+      expect(alarm.inputs.alarmDescription).toBe(
+        `A file of ${table} is not in the warehouse TOTES_FRESHNESS_SLA_S=1800 s after it was found in files's inbox, or detection stopped`,
+      );
+    }
+  });
+});
+
+describe('the inbox writers', () => {
+  /** The statements of the bucket policy SST gives a bucket of a stage. */
+  const statementsOf = (stageName: string, role: string) => {
+    const bucket = `${scopedName(stageName, role)}-${mockAccount}`;
+    const policies = of(stageName, Type.bucketPolicy).filter((entry) => entry.inputs.bucket === bucket);
+    expect(policies, bucket).toHaveLength(1);
+    // biome-ignore lint/suspicious/noExplicitAny: a policy document's statements, read by path.
+    return JSON.parse(policies[0]!.inputs.policy).Statement as any[];
+  };
+  const httpsOnly = (bucketArn: string) => ({
+    effect: 'Deny',
+    principals: [{ type: '*', identifiers: ['*'] }],
+    actions: ['s3:*'],
+    resources: [bucketArn, `${bucketArn}/*`],
+    conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+  });
+
+  it('lets the principals in TOTES_INBOX_WRITERS put objects under inbox/, and abort their uploads, nothing more', () => {
+    expect(statementsOf('files', 'inbox')).toEqual([
+      httpsOnly(inboxBucketArn('files')),
+      {
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: inboxWriters }],
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [`${inboxBucketArn('files')}/inbox/*`],
+      },
+    ]);
+  });
+
+  it('grants them nothing in the lake, and grants no one anything where TOTES_INBOX_WRITERS is unset', () => {
+    for (const zone of ['raw', 'processed']) {
+      expect(statementsOf('files', zone)).toEqual([httpsOnly(arnOf.bucket('files', zone))]);
+    }
+    expect(statementsOf('pr-42', 'inbox')).toEqual([httpsOnly(inboxBucketArn('pr-42'))]);
   });
 });
 
@@ -422,6 +514,17 @@ describe('least privilege', () => {
     'grants %s exactly what it touches in its role’s inline policy',
     (service) => {
       expect(grantsOf('pr-42', service)).toEqual([...expected[service]].sort());
+    },
+  );
+
+  it.each(Object.values(ServiceName))(
+    'grants %s on an inbox-only stage what it touches there: all but the source secret',
+    (service) => {
+      const onFiles = expected[service]
+        .filter((grant) => grant !== `secretsmanager:GetSecretValue ${source}`)
+        .map((grant) => grant.replaceAll('pr-42', 'files'));
+
+      expect(grantsOf('files', service)).toEqual(onFiles.sort());
     },
   );
 
@@ -657,5 +760,7 @@ describe('stages', () => {
     expect(secretsOf('staging')).toEqual(['totes-staging-source', 'totes-staging-warehouse']);
     expect(secretsOf('pr-42')).toEqual(['totes-dev-source', 'totes-dev-warehouse']);
     expect(secretsOf('alice')).toEqual(['totes-dev-source', 'totes-dev-warehouse']);
+    // An inbox-only stage has no source: its secret is not looked up, and need not exist.
+    expect(secretsOf('files')).toEqual(['totes-dev-warehouse']);
   });
 });

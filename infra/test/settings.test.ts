@@ -1,3 +1,4 @@
+import { noSourceDatabase } from '@totes/model';
 import { describe, expect, it } from 'vitest';
 import { DetectMode, deploySettings } from '../settings';
 import { stagePlan } from '../stage';
@@ -71,5 +72,47 @@ describe('deploy settings', () => {
     expect(() =>
       deploySettings({ ...env, TOTES_INBOX_POLICY: 'orders=skip:1%' }, stagePlan('pr-42')),
     ).toThrow(/TOTES_INBOX_POLICY: .*orders/);
+  });
+
+  it('reads TOTES_SOURCE_LOCATION=none as an inbox-only stage, the word TOTES_SOURCE_URL=none uses locally', () => {
+    const inboxOnly = deploySettings({ TOTES_SOURCE_LOCATION: 'none' }, stagePlan('pr-42'));
+
+    expect(inboxOnly).toMatchObject({ sourceLocation: noSourceDatabase, inboxOnly: true });
+    expect(deploySettings({ TOTES_SOURCE_LOCATION: ' NONE ' }, stagePlan('pr-42')).inboxOnly).toBe(true);
+    expect(deploySettings(env, stagePlan('pr-42')).inboxOnly).toBe(false);
+  });
+
+  it('lets the principals in TOTES_INBOX_WRITERS write to the inbox, each once, and none unless told', () => {
+    const writers = [
+      'arn:aws:iam::111122223333:role/sales-exports',
+      'arn:aws:iam::111122223333:role/teams/finance/exporter',
+      'arn:aws:iam::444455556666:root',
+      'arn:aws-us-gov:iam::777788889999:user/batch.uploader@ops',
+    ];
+
+    expect(
+      deploySettings(
+        { ...env, TOTES_INBOX_WRITERS: ` ${writers.join(' , ')},,${writers[0]}` },
+        stagePlan('pr-42'),
+      ).inboxWriters,
+    ).toEqual(writers);
+    expect(deploySettings(env, stagePlan('pr-42')).inboxWriters).toEqual([]);
+  });
+
+  it.each([
+    ['a wildcard', '*'],
+    ['an account ID alone', '111122223333'],
+    ['an account of eleven digits', 'arn:aws:iam::11112222333:role/exporter'],
+    ['a role with no name', 'arn:aws:iam::111122223333:role/'],
+    ['a wildcard role', 'arn:aws:iam::111122223333:role/*'],
+    ['a service principal', 's3.amazonaws.com'],
+    ['an assumed-role session', 'arn:aws:sts::111122223333:assumed-role/exporter/session'],
+    ['a bucket', 'arn:aws:s3:::totes-pr-42-inbox-111122223333'],
+  ])('refuses %s in TOTES_INBOX_WRITERS, naming it', (_case, writer) => {
+    const writers = `arn:aws:iam::111122223333:role/exporter,${writer}`;
+
+    expect(() => deploySettings({ ...env, TOTES_INBOX_WRITERS: writers }, stagePlan('pr-42'))).toThrow(
+      `TOTES_INBOX_WRITERS holds "${writer}", not the ARN of an IAM role, user or account`,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { inboxPolicyOf } from '@totes/model';
-import { ConfigVariable, InvalidConfigError } from '@totes/runtime';
+import { ConfigVariable, InvalidConfigError, noSourceUrl } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { granted, loadLambdaConfig } from './config';
+import { checkInboxOnly, granted, loadLambdaConfig } from './config';
 import { LambdaVariable, topicVariable } from './contract';
 import { NotGrantedError } from './errors';
 
@@ -36,6 +36,7 @@ describe('loadLambdaConfig', () => {
       inboxUrl: undefined,
       inboxPolicies: {},
       sourceLocation: undefined,
+      inboxOnly: false,
       sourceSecretArn: undefined,
       warehouseSecretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-warehouse-AbCdEf',
       topics: { 'load-complete': 'arn:aws:sns:eu-west-2:1:totes-pr-42-load-complete' },
@@ -82,6 +83,15 @@ describe('loadLambdaConfig', () => {
       { ...base, TOTES_SOURCE_LOCATION: 'postgres://reader:pw@host:5432/totesys' },
       /must not hold credentials/,
     ],
+    [
+      'an inbox-only stage is given a source secret',
+      {
+        ...base,
+        TOTES_SOURCE_LOCATION: 'none',
+        TOTES_SOURCE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-source-AbCdEf',
+      },
+      /TOTES_SOURCE_SECRET_ARN is set, but TOTES_SOURCE_LOCATION=none says the stage has no source database/,
+    ],
   ])('refuses the config when %s, naming the variable', (_case, env, message) => {
     expect(() => loadLambdaConfig(env)).toThrow(InvalidConfigError);
     expect(() => loadLambdaConfig(env)).toThrow(message);
@@ -118,6 +128,39 @@ describe('loadLambdaConfig', () => {
     });
 
     expect([config.detectMode, config.detectIntervalMs]).toEqual(['continuous', 2000]);
+  });
+});
+
+describe('an inbox-only stage', () => {
+  const inbox = 's3://totes-pr-42-inbox-1/inbox';
+
+  it('reads TOTES_SOURCE_LOCATION=none as the local TOTES_SOURCE_URL=none: no source, and the lineage says so', () => {
+    const config = loadLambdaConfig({ ...base, TOTES_SOURCE_LOCATION: 'none', TOTES_INBOX_URL: inbox });
+
+    expect(config).toMatchObject({
+      inboxOnly: true,
+      sourceLocation: noSourceUrl,
+      sourceSecretArn: undefined,
+    });
+    expect(loadLambdaConfig({ ...base, TOTES_SOURCE_LOCATION: 'None' }).inboxOnly).toBe(true);
+    expect(
+      loadLambdaConfig({ ...base, TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys' })
+        .inboxOnly,
+    ).toBe(false);
+  });
+
+  it('requires the inbox of a function that detects or extracts there, naming both variables', () => {
+    const withoutInbox = loadLambdaConfig({ ...base, TOTES_SOURCE_LOCATION: 'none' });
+
+    expect(() => checkInboxOnly(withoutInbox)).toThrow(InvalidConfigError);
+    expect(() => checkInboxOnly(withoutInbox)).toThrow(
+      'TOTES_SOURCE_LOCATION=none: the stage reads its inbox alone, but TOTES_INBOX_URL is not set',
+    );
+    expect(() =>
+      checkInboxOnly(loadLambdaConfig({ ...base, TOTES_SOURCE_LOCATION: 'none', TOTES_INBOX_URL: inbox })),
+    ).not.toThrow();
+    // With a source, the inbox stays optional.
+    expect(() => checkInboxOnly(loadLambdaConfig(base))).not.toThrow();
   });
 });
 

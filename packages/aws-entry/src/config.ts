@@ -4,6 +4,7 @@ import {
   defaultLoadParallelism,
   InvalidConfigError,
   inboxPolicies,
+  noSourceUrl,
   postgresUrl,
 } from '@totes/runtime';
 import { DetectMode, LambdaVariable, topicVariable } from './contract';
@@ -32,8 +33,16 @@ export interface LambdaConfig {
   readonly inboxUrl?: string;
   /** Per-table overrides of the model's inbox policies (`TOTES_INBOX_POLICY`); empty unless set. */
   readonly inboxPolicies: Readonly<Record<string, InboxPolicy>>;
-  /** Where the source lives, without credentials, for lineage events. */
+  /**
+   * Where the source lives, without credentials, for lineage events; `none` ({@link noSourceUrl}) on an inbox-only
+   * stage, which the lineage names as the local platform's `TOTES_SOURCE_URL=none` is named.
+   */
   readonly sourceLocation?: string;
+  /**
+   * The stage has no source database (`TOTES_SOURCE_LOCATION=none`): the inbox is its only input, so the detector
+   * lists no table and nothing opens the source. False for a function not told where the source is (the builders).
+   */
+  readonly inboxOnly: boolean;
   /** The source credentials' secret, when this function reads the source. */
   readonly sourceSecretArn?: string;
   /** The warehouse credentials' secret, when this function touches the warehouse or the platform's state. */
@@ -80,6 +89,15 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
       `${LambdaVariable.detectMode} must be one of ${Object.values(DetectMode).join(', ')}, got "${detectMode}"`,
     );
   }
+  const sourceLocation = location(optional(LambdaVariable.sourceLocation));
+  const inboxOnly = sourceLocation === noSourceUrl;
+  const sourceSecretArn = optional(LambdaVariable.sourceSecretArn);
+  // A wiring mistake said at once, rather than a source opened on a stage that says it has none.
+  if (inboxOnly && sourceSecretArn !== undefined) {
+    throw new InvalidConfigError(
+      `${LambdaVariable.sourceSecretArn} is set, but ${LambdaVariable.sourceLocation}=${noSourceUrl} says the stage has no source database`,
+    );
+  }
   const topics: Partial<Record<TopicName, string>> = {};
   for (const topic of Object.values(TopicName)) {
     const arn = optional(topicVariable(topic));
@@ -99,8 +117,9 @@ export function loadLambdaConfig(env: Env): LambdaConfig {
     processedLakeUrl: optional(LambdaVariable.processedLakeUrl),
     inboxUrl: inbox(optional(LambdaVariable.inboxUrl)),
     inboxPolicies: inboxPolicies(optional(LambdaVariable.inboxPolicies)),
-    sourceLocation: location(optional(LambdaVariable.sourceLocation)),
-    sourceSecretArn: optional(LambdaVariable.sourceSecretArn),
+    sourceLocation,
+    inboxOnly,
+    sourceSecretArn,
     warehouseSecretArn: optional(LambdaVariable.warehouseSecretArn),
     topics,
   };
@@ -116,11 +135,26 @@ function inbox(value: string | undefined): string | undefined {
 
 function location(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  if (value.toLowerCase() === noSourceUrl) return noSourceUrl;
   const url = postgresUrl(LambdaVariable.sourceLocation, value);
   if (new URL(url).username || new URL(url).password) {
     throw new InvalidConfigError(`${LambdaVariable.sourceLocation} must not hold credentials`);
   }
   return url;
+}
+
+/**
+ * Checks that a function that detects or extracts was given the inbox when the stage is inbox-only: there it is the
+ * only input, and a detector without it would find nothing, forever, and say nothing.
+ *
+ * @throws {@link InvalidConfigError} naming both variables.
+ */
+export function checkInboxOnly(config: Pick<LambdaConfig, 'inboxOnly' | 'inboxUrl'>): void {
+  if (config.inboxOnly && config.inboxUrl === undefined) {
+    throw new InvalidConfigError(
+      `${LambdaVariable.sourceLocation}=${noSourceUrl}: the stage reads its inbox alone, but ${LambdaVariable.inboxUrl} is not set`,
+    );
+  }
 }
 
 /** The value of an optional setting that this function needs now, or a {@link NotGrantedError} naming it. */

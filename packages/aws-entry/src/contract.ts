@@ -40,7 +40,8 @@ export const LambdaVariable = {
   inboxPolicies: 'TOTES_INBOX_POLICY',
   /**
    * Where the source lives, without credentials (`postgres://host:port/database`): names the source in the
-   * OpenLineage events of functions that are not given the source secret.
+   * OpenLineage events of functions that are not given the source secret. `none` on an inbox-only stage, which has
+   * no source database: the functions then open none, and the detector lists only the inbox.
    */
   sourceLocation: 'TOTES_SOURCE_LOCATION',
   /** The ARN of the secret holding the read-only source credentials. */

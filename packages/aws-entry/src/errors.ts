@@ -4,6 +4,7 @@ export const AwsEntryErrorCode = {
   secretUnavailable: 'SECRET_UNAVAILABLE',
   unknownQueue: 'UNKNOWN_QUEUE',
   notGranted: 'NOT_GRANTED',
+  noSourceDatabase: 'NO_SOURCE_DATABASE',
   unknownLakeZone: 'UNKNOWN_LAKE_ZONE',
 } as const;
 export type AwsEntryErrorCode = (typeof AwsEntryErrorCode)[keyof typeof AwsEntryErrorCode];
@@ -52,6 +53,22 @@ export class NotGrantedError extends AwsEntryError {
   override name = 'NotGrantedError';
   constructor(what: string, variable: string) {
     super(AwsEntryErrorCode.notGranted, `this function was not given ${what}: ${variable} is not set`);
+  }
+}
+
+/**
+ * Something asked for the source database on an inbox-only stage (`TOTES_SOURCE_LOCATION=none`): a message about a
+ * table's database window, say, sent to a stage that has no database to read it from.
+ */
+export class NoSourceDatabaseError extends AwsEntryError {
+  override name = 'NoSourceDatabaseError';
+  /** No retry finds a database the stage does not have: the message is dead-lettered at once, with this reason. */
+  readonly permanent = true;
+  constructor() {
+    super(
+      AwsEntryErrorCode.noSourceDatabase,
+      'this stage has no source database (TOTES_SOURCE_LOCATION=none): it reads its inbox alone',
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 export type { LambdaConfig } from './config';
-export { granted, loadLambdaConfig } from './config';
+export { checkInboxOnly, granted, loadLambdaConfig } from './config';
 export type { HeapLimits } from './contract';
 export {
   DetectMode,
@@ -13,6 +13,7 @@ export {
   AwsEntryError,
   AwsEntryErrorCode,
   InvalidSecretError,
+  NoSourceDatabaseError,
   NotGrantedError,
   SecretUnavailableError,
   UnknownLakeZoneError,

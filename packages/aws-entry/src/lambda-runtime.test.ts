@@ -2,7 +2,7 @@ import { MessageType } from '@totes/contracts';
 import { ServiceName, TopicName } from '@totes/model';
 import { createLogger } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { NotGrantedError } from './errors';
+import { NoSourceDatabaseError, NotGrantedError } from './errors';
 import { createLambdaRuntime } from './lambda-runtime';
 
 const quiet = createLogger({}, { write: () => {} });
@@ -44,6 +44,37 @@ describe('createLambdaRuntime', () => {
     await expect(runtime.warehousePool()).rejects.toThrow(NotGrantedError);
     await expect(runtime.sourcePool()).rejects.toThrow(/TOTES_SOURCE_SECRET_ARN/);
     expect(asked).toEqual([]);
+  });
+
+  it('opens no source on an inbox-only stage, saying why, and still reads the warehouse and names the inbox', async () => {
+    const asked: string[] = [];
+    const warehouseArn = 'arn:aws:secretsmanager:eu-west-2:1:secret:totes-dev-warehouse-AbCdEf';
+    const runtime = createLambdaRuntime({
+      service: ServiceName.tableExtractor,
+      env: {
+        TOTES_STAGE: 'pr-42',
+        TOTES_WAREHOUSE_SCHEMA: 'totes_pr_42',
+        TOTES_STATE_SCHEMA: 'totes_pr_42_state',
+        TOTES_SOURCE_LOCATION: 'none',
+        TOTES_RAW_LAKE_URL: 's3://totes-pr-42-raw-1/pr-42',
+        TOTES_WAREHOUSE_SECRET_ARN: warehouseArn,
+      },
+      secrets: {
+        read: async (id) => {
+          asked.push(id);
+          return JSON.stringify({ url: 'postgres://loader:pw@warehouse.internal:5432/warehouse' });
+        },
+      },
+      logger: quiet,
+    });
+
+    await expect(runtime.sourcePool()).rejects.toThrow(NoSourceDatabaseError);
+    await expect(runtime.sourcePool()).rejects.toThrow(
+      'this stage has no source database (TOTES_SOURCE_LOCATION=none): it reads its inbox alone',
+    );
+    expect(asked).toEqual([]);
+    expect((await runtime.namespaces()).source).toEqual({ namespace: 'inbox', database: 'none' });
+    expect(asked).toEqual([warehouseArn]);
   });
 
   it('refuses to publish to a topic the function was not given', async () => {

@@ -16,7 +16,7 @@ import type { Context } from 'aws-lambda';
 import type pg from 'pg';
 import { granted, type LambdaConfig, loadLambdaConfig } from './config';
 import { LambdaVariable, topicVariable } from './contract';
-import { NotGrantedError } from './errors';
+import { NoSourceDatabaseError, NotGrantedError } from './errors';
 import { type ZonedLake, zonedLake } from './lake';
 import { createLambdaLogger, createPlatformMetrics, type PlatformMetrics } from './observability';
 import { createQueueResolver, type QueueResolver } from './queues';
@@ -31,7 +31,7 @@ export interface LambdaRuntime {
   readonly logger: Logger;
   config(): LambdaConfig;
   aws(): AwsClients;
-  /** A read-only pool on the source, from the source secret. */
+  /** A read-only pool on the source, from the source secret; refused on an inbox-only stage, which has none. */
   sourcePool(): Promise<pg.Pool>;
   /** A pool on the warehouse (which also holds the platform's state), from the warehouse secret. */
   warehousePool(): Promise<pg.Pool>;
@@ -88,12 +88,13 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   const warehouseUrl = lazyAsync(() =>
     databaseUrl(config().warehouseSecretArn, 'the warehouse secret', LambdaVariable.warehouseSecretArn),
   );
-  const sourcePool = lazyAsync(async () =>
-    createPool(
+  const sourcePool = lazyAsync(async () => {
+    if (config().inboxOnly) throw new NoSourceDatabaseError();
+    return createPool(
       await databaseUrl(config().sourceSecretArn, 'the source secret', LambdaVariable.sourceSecretArn),
       { readOnly: true, max: 2, applicationName: `totes-${service}` },
-    ),
-  );
+    );
+  });
   // The loader holds one connection per transaction of a large dataset's load.
   const warehousePool = lazyAsync(async () =>
     createPool(await warehouseUrl(), {

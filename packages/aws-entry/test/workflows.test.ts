@@ -3,6 +3,7 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DeployVariable } from '../../../infra/settings';
 
 // The parser imports its schema as JSON without an import attribute, which Node's loader refuses on its own.
 register(new URL('./json-import-hook.mjs', import.meta.url));
@@ -160,6 +161,14 @@ describe('the GitHub Actions workflows', () => {
     expect(credentials?.with).toMatchObject({ 'role-to-assume': expression('vars.AWS_DEPLOY_ROLE_ARN') });
     expect(steps.map((step) => step.run)).toContain('sst "$COMMAND" --stage "$STAGE"');
     expect(steps.map((step) => step.run)).toContain('npm run setup');
+  });
+
+  it('passes every setting sst deploy reads from the GitHub environment’s variable of the same name', () => {
+    const env = (workflow('sst.yml').jobs.sst as Job & { env?: Record<string, string> }).env ?? {};
+
+    for (const variable of Object.values(DeployVariable)) {
+      expect(env[variable], variable).toBe(expression(`vars.${variable}`));
+    }
   });
 
   it('lets every job that calls sst request an OIDC token, and no workflow hold long-lived AWS keys', () => {

@@ -1,4 +1,5 @@
 import {
+  checkInboxOnly,
   createLambdaRuntime,
   DetectMode,
   detectorPeriodMinutes,
@@ -70,13 +71,13 @@ export function createDetectorHandler(
   return async (_event, context) => {
     runtime.invoked(context);
     const config = runtime.config();
+    const inbox = inboxOf(runtime, config);
     const warehouse = await runtime.warehousePool();
     await migrateOnce(runtime, config);
-    const inbox = inboxOf(runtime, config);
+    // An inbox-only stage (TOTES_SOURCE_LOCATION=none) lists no table, only the inbox, as the local platform does.
+    const tables = config.inboxOnly ? [] : sourceTables;
     const cycle = () =>
-      runtime.withFreshCredentials(() =>
-        detectOnce(runtime, config, sourceTables, inbox && (() => inbox.list())),
-      );
+      runtime.withFreshCredentials(() => detectOnce(runtime, config, tables, inbox && (() => inbox.list())));
     const lock = detectorLockName(config.stage);
     let outcome: LockTry<CycleSummary[]>;
     if (config.detectMode === DetectMode.continuous && context) {
@@ -132,8 +133,11 @@ function summarise(cycles: readonly CycleSummary[]): DetectionSummary {
   };
 }
 
-/** The inbox the detector lists, when it was given one (`TOTES_INBOX_URL`). */
+/**
+ * The inbox the detector lists, when it was given one (`TOTES_INBOX_URL`); an inbox-only stage's detector must be.
+ */
 function inboxOf(runtime: LambdaRuntime, config: LambdaConfig): InboxStore | undefined {
+  checkInboxOnly(config);
   return config.inboxUrl === undefined
     ? undefined
     : createInboxStore(config.inboxUrl, { s3Client: runtime.aws().s3 });

@@ -1,6 +1,6 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createLambdaRuntime } from '@totes/aws-entry';
+import { createLambdaRuntime, type LambdaRuntimeOptions } from '@totes/aws-entry';
 import { sqsRecord } from '@totes/aws-entry/testing';
 import { ChangeKind, MessageType } from '@totes/contracts';
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
@@ -11,6 +11,7 @@ import {
   createLogger,
   createPool,
   FailureAttribute,
+  InvalidConfigError,
   provisionTopology,
   type TopologyEndpoints,
 } from '@totes/runtime';
@@ -199,5 +200,74 @@ describe('the detector’s inbox on AWS', () => {
       errorMessage: 'not an S3 event notification of the inbox: it has no Records',
       service: 'change-detector',
     });
+  });
+});
+
+describe('the detector of an inbox-only stage on AWS (TOTES_SOURCE_LOCATION=none)', () => {
+  const onlyBucket = 'totes-inboxonly-inbox-000000000000';
+  /** What infra/services.ts gives the detector of an inbox-only stage: no source secret, the source `none`. */
+  const inboxOnlyEnv = {
+    AWS_REGION: 'us-east-1',
+    TOTES_STAGE: stage,
+    TOTES_WAREHOUSE_SCHEMA: 'totes_inboxonly',
+    TOTES_STATE_SCHEMA: 'totes_inboxonly_state',
+    TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
+    TOTES_SOURCE_LOCATION: 'none',
+    TOTES_INBOX_URL: `s3://${onlyBucket}/inbox`,
+  };
+  const secretsAsked: string[] = [];
+  const runtimeOptions = (env: Record<string, string>): LambdaRuntimeOptions => ({
+    service: ServiceName.changeDetector,
+    env: {
+      ...env,
+      TOTES_TOPIC_CHANGES_ARN: endpoints.topics[TopicName.changes],
+      TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
+    },
+    secrets: {
+      read: async (id) => {
+        secretsAsked.push(id);
+        if (id === secretArnOf('warehouse')) return JSON.stringify({ url: postgres.url('warehouse') });
+        throw new Error(`no secret ${id}`);
+      },
+    },
+    awsEndpoint: localAws.endpoint,
+    logger: createLogger({}, { write: () => {} }),
+  });
+
+  it('lists the inbox alone, asks no table of a source, and claims what it finds, with no table failing', async () => {
+    localAws.createBucket(onlyBucket);
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: onlyBucket,
+        Key: 'inbox/payment_type/p.csv',
+        Body: 'payment_type_id\n1\n',
+      }),
+    );
+    const inboxOnly = createHandler(createLambdaRuntime(runtimeOptions(inboxOnlyEnv)));
+
+    const summary = (await inboxOnly({})) as DetectionSummary;
+    const requested = (await drain(endpoints.queues['table-extractor']!.url)).map((m) => JSON.parse(m.Body!));
+
+    expect(summary).toMatchObject({ changed: ['payment_type'], failed: [], cycles: 1 });
+    expect(requested).toEqual([
+      expect.objectContaining({
+        kind: ChangeKind.file,
+        file: expect.objectContaining({ key: 'payment_type/p.csv' }),
+      }),
+    ]);
+    // The stage with a source fails every table of its empty source; this one never asks for the source's secret.
+    expect(secretsAsked).toEqual([secretArnOf('warehouse')]);
+  });
+
+  it('refuses to run without the inbox, its only input, before it opens anything', async () => {
+    const { TOTES_INBOX_URL: _inbox, ...withoutInbox } = inboxOnlyEnv;
+    const asked = secretsAsked.length;
+    const noInbox = createHandler(createLambdaRuntime(runtimeOptions(withoutInbox)));
+
+    await expect(noInbox({})).rejects.toThrow(InvalidConfigError);
+    await expect(noInbox({})).rejects.toThrow(
+      'TOTES_SOURCE_LOCATION=none: the stage reads its inbox alone, but TOTES_INBOX_URL is not set',
+    );
+    expect(secretsAsked).toHaveLength(asked);
   });
 });

@@ -8,6 +8,12 @@ import { type LakeColumn, LakeType, type SourceTable } from './types';
 export const SourceInput = { database: 'database', inbox: 'inbox' } as const;
 export type SourceInput = (typeof SourceInput)[keyof typeof SourceInput];
 
+/**
+ * The word that says a platform has no source database, its inbox its only input: `TOTES_SOURCE_URL=none` locally,
+ * `TOTES_SOURCE_LOCATION=none` for a stage on AWS. One literal, so the two can never disagree.
+ */
+export const noSourceDatabase = 'none';
+
 /** The file formats the inbox reads: CSV with a header row, JSON Lines, and Parquet. */
 export const InboxFormat = { csv: 'csv', jsonLines: 'jsonl', parquet: 'parquet' } as const;
 export type InboxFormat = (typeof InboxFormat)[keyof typeof InboxFormat];

@@ -49,6 +49,7 @@ export {
   InboxCompression,
   InboxFormat,
   inboxExtensions,
+  noSourceDatabase,
   parseInboxKey,
   rescuedColumn,
   SourceInput,

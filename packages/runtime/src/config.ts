@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type InboxPolicy, ModelError, parseInboxPolicies } from '@totes/model';
+import { type InboxPolicy, ModelError, noSourceDatabase, parseInboxPolicies } from '@totes/model';
 import { InvalidConfigError } from './errors';
 
 /** The platform's settings, read from the environment. */
@@ -50,7 +50,7 @@ export const ConfigVariable = {
 } as const;
 
 /** `TOTES_SOURCE_URL=none`: no source database; the inbox is the platform's only input. */
-export const noSourceUrl = 'none';
+export const noSourceUrl = noSourceDatabase;
 
 /** Whether the platform reads a source database, or its inbox alone. */
 export function hasSourceDatabase(config: Pick<PlatformConfig, 'sourceUrl'>): boolean {

@@ -1,4 +1,10 @@
-import { createLambdaRuntime, createSqsHandler, type LambdaRuntime, type SqsHandler } from '@totes/aws-entry';
+import {
+  checkInboxOnly,
+  createLambdaRuntime,
+  createSqsHandler,
+  type LambdaRuntime,
+  type SqsHandler,
+} from '@totes/aws-entry';
 import { MessageType } from '@totes/contracts';
 import { inboxPolicyOf, ServiceName, sourceTableNames, TopicName } from '@totes/model';
 import {
@@ -21,7 +27,8 @@ import type { ExtractorPorts, InboxPorts } from './types';
 /**
  * The table-extractor's AWS entry: `changes` records in, raw Parquet in the raw zone, `extracted` out, through the
  * same core (`extractTable`) as the local poller. The watermarks and the run ledger live in the warehouse's state
- * schema, so this function reads the warehouse secret as well as the source secret. Given an inbox
+ * schema, so this function reads the warehouse secret as well as the source secret (none on an inbox-only stage,
+ * `TOTES_SOURCE_LOCATION=none`, which reads files alone and opens no source). Given an inbox
  * (`TOTES_INBOX_URL`), it reads the files the detector claimed, streamed from S3; a Parquet file goes through a
  * temporary file in `/tmp`, whose size the infrastructure sets.
  */
@@ -36,21 +43,27 @@ export function createExtractorHandler(runtime: LambdaRuntime): SqsHandler {
 
 async function portsOf(runtime: LambdaRuntime): Promise<ExtractorPorts> {
   const config = runtime.config();
-  const [source, warehouse, namespaces] = await Promise.all([
-    runtime.sourcePool(),
+  checkInboxOnly(config);
+  // The source is opened up front, as before; an inbox-only stage has none, and a database window sent to it fails
+  // on the pool, saying so (NoSourceDatabaseError).
+  const [, warehouse, namespaces] = await Promise.all([
+    config.inboxOnly ? undefined : runtime.sourcePool(),
     runtime.warehousePool(),
     runtime.namespaces(),
   ]);
+  const source = () => runtime.sourcePool();
   const publisher = runtime.publisher();
   const runs = createRunLedger(warehouse, config.stateSchema, sourceTableNames);
   return {
-    checkSchema: (table) => checkSourceSchema(source, table),
-    readWindow: (table, window, horizon) => readChangeWindow(source, table, window, undefined, horizon),
+    checkSchema: async (table) => checkSourceSchema(await source(), table),
+    async *readWindow(table, window, horizon) {
+      yield* readChangeWindow(await source(), table, window, undefined, horizon);
+    },
     writeColumns: runtime.lake().writeColumns,
     writeDataset: runtime.lake().writeDataset,
     listRaw: (prefix) => runtime.lake().list(prefix),
     readDataset: runtime.lake().readDataset,
-    sourceKeys: (table, from, to) => readSourceKeys(source, table, from, to),
+    sourceKeys: async (table, from, to) => readSourceKeys(await source(), table, from, to),
     publish: (extracted) => publisher.publish(TopicName.extracted, extracted),
     watermarks: createWatermarkStore(warehouse, config.stateSchema),
     runs,

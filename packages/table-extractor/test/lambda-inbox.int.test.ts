@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createLambdaRuntime } from '@totes/aws-entry';
+import { createLambdaRuntime, type LambdaRuntimeOptions } from '@totes/aws-entry';
 import { sqsRecord } from '@totes/aws-entry/testing';
 import { ChangeKind, type FileChanged, MessageType, newEnvelope } from '@totes/contracts';
 import { type LocalAws, startLocalAws, startTestPostgres, type TestPostgres } from '@totes/local-stack';
@@ -14,6 +14,7 @@ import {
   createLogger,
   createPool,
   createRunLedger,
+  FailureAttribute,
   inboxRawKey,
   migrateState,
   provisionTopology,
@@ -101,11 +102,16 @@ afterAll(async () => {
   await postgres?.dispose();
 });
 
-async function drain(queueUrl: string): Promise<Message[]> {
+async function drain(queueUrl: string, attributes?: string[]): Promise<Message[]> {
   const messages: Message[] = [];
   for (;;) {
     const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: attributes,
+      }),
     );
     if (Messages.length === 0) return messages;
     messages.push(...Messages);
@@ -237,6 +243,87 @@ describe('the table-extractor Lambda entry given a large file in pieces', () => 
     expect(rows).toHaveLength(lines.rows);
     expect(new Set(rows.map((row) => row.sales_order_id)).size).toBe(lines.rows);
     expect(leftovers).toEqual([]);
+  });
+});
+
+describe('the table-extractor Lambda entry of an inbox-only stage (TOTES_SOURCE_LOCATION=none)', () => {
+  const asked: string[] = [];
+  let inboxOnly: (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+  beforeAll(() => {
+    // What infra/services.ts gives the extractor of an inbox-only stage: no source secret, the source `none`.
+    const options: LambdaRuntimeOptions = {
+      service: ServiceName.tableExtractor,
+      env: {
+        AWS_REGION: 'us-east-1',
+        TOTES_STAGE: stage,
+        TOTES_WAREHOUSE_SCHEMA: 'totes_lambdainbox',
+        TOTES_STATE_SCHEMA: stateSchema,
+        TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
+        TOTES_SOURCE_LOCATION: 'none',
+        TOTES_RAW_LAKE_URL: `s3://${lakeBucket}/${stage}`,
+        TOTES_INBOX_URL: `s3://${inboxBucket}/inbox`,
+        TOTES_TOPIC_EXTRACTED_ARN: endpoints.topics[TopicName.extracted],
+        TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
+      },
+      secrets: {
+        read: async (id) => {
+          asked.push(id);
+          if (id !== secretArnOf('warehouse')) throw new Error(`no secret ${id}`);
+          return JSON.stringify({ url: postgres.url('warehouse') });
+        },
+      },
+      awsEndpoint: localAws.endpoint,
+      logger: createLogger({}, { write: () => {} }),
+    };
+    inboxOnly = createExtractorHandler(createLambdaRuntime(options));
+  });
+
+  it('reads a claimed file into the raw zone and announces it, never asking for a source', async () => {
+    const csv = 'staff_id,first_name,last_name,department_id,email_address,created_at,last_updated\n';
+    const row = '920001,Ada,Lovelace,1,ada@terrifictotes.com,2024-01-01 00:00:00,2024-01-02 00:00:00\n';
+    const request = await dropAndClaim('staff', 'only.csv', new TextEncoder().encode(csv + row));
+
+    const response = await inboxOnly({
+      Records: [sqsRecord(endpointOf('table-extractor'), 'o1', JSON.stringify(request))],
+    });
+    const [entry] = await createInboxLedger(warehouse, stateSchema).versionsOf('staff/only.csv');
+    const announced = (await drain(endpointOf('build-dim-staff').url)).map((message) =>
+      JSON.parse(message.Body!),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect([entry?.state, entry?.rowsLoaded]).toEqual(['loaded', 1]);
+    expect(announced).toEqual([
+      expect.objectContaining({ type: MessageType.tableExtracted, kind: ChangeKind.file, table: 'staff' }),
+    ]);
+    expect(new Set(asked)).toEqual(new Set([secretArnOf('warehouse')]));
+  });
+
+  it('dead-letters a database window at once, saying the stage has no source database', async () => {
+    const window = {
+      ...newEnvelope({ runId: crypto.randomUUID(), causationId: null }),
+      type: MessageType.tableChanged,
+      table: 'currency',
+      window: { after: null, rereadFrom: null, upTo: '2024-11-15T09:30:00.123' },
+      rows: 1,
+    };
+
+    const response = await inboxOnly({
+      Records: [sqsRecord(endpointOf('table-extractor'), 'o2', JSON.stringify(window))],
+    });
+    const deadLettered = await drain(endpointOf('table-extractor').deadLetterUrl, ['All']);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLettered.map((message) => JSON.parse(message.Body!).id)).toEqual([window.id]);
+    expect(
+      JSON.parse(deadLettered[0]!.MessageAttributes![FailureAttribute.failure]!.StringValue!),
+    ).toMatchObject({
+      errorName: 'NoSourceDatabaseError',
+      errorMessage:
+        'this stage has no source database (TOTES_SOURCE_LOCATION=none): it reads its inbox alone',
+    });
+    expect(new Set(asked)).toEqual(new Set([secretArnOf('warehouse')]));
   });
 });
 
