@@ -176,8 +176,8 @@ async function writeDataset(
   return writer.finish(columns);
 }
 
-/** Rows turned into Arrow columns at a time while a part is written: a few of the extractor's batches of rows. */
-const rowsPerColumns = 2048;
+/** Rows turned into Arrow columns at a time while a part is written: about one of the inbox reader's batches. */
+const rowsPerColumns = 1024;
 
 async function writeColumns(
   store: LakeStore,
