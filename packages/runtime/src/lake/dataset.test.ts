@@ -5,7 +5,7 @@ import type { LakeColumn, Row } from '@totes/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf } from './column-batch';
 import { createLake, type Lake, lakeOn } from './dataset';
-import { LakeObjectNotFoundError } from './errors';
+import { InvalidLakeValueError, LakeObjectNotFoundError } from './errors';
 import { createLocalStore } from './local-store';
 import { columnBatchOf } from './parquet-codec';
 
@@ -125,6 +125,33 @@ describe('datasets in a local lake', () => {
 
     expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([10, 10, 3]);
     expect(await lake.readAll(object, columns)).toEqual(rows);
+  });
+
+  it('writes a part of more rows than it turns into columns at once whole, read back as one batch', async () => {
+    const rows = salesRows(6000);
+
+    const object = await lake.writeDataset('ds', columns, [rows.slice(0, 2500), rows.slice(2500)], {
+      rowsPerPart: 5000,
+    });
+
+    expect((await collect(lake, object.parts)).map((batch) => batch.length)).toEqual([5000, 1000]);
+    expect(await lake.readAll(object, columns)).toEqual(rows);
+  });
+
+  it('names a bad value by its row within its part, however the part was gathered', async () => {
+    const bad = salesRows(12000);
+    bad[5000 + 4500] = { ...bad[9500], last_updated: 'yesterday' };
+
+    const written = lake.writeDataset('ds', columns, [bad.slice(0, 7000), bad.slice(7000)], {
+      rowsPerPart: 5000,
+    });
+
+    await expect(written).rejects.toThrow(InvalidLakeValueError);
+    await expect(written).rejects.toMatchObject({
+      part: expect.stringContaining('ds/part-00001.parquet'),
+      column: 'last_updated',
+      row: 4500,
+    });
   });
 
   it('reports the total bytes of the parts it wrote', async () => {

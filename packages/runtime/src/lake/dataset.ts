@@ -5,7 +5,15 @@ import type { ColumnBatch } from './column-batch';
 import { assertLakeKey, type LakeStore } from './lake-store';
 import { formatLakeUrl, type LakeLocation, parseLakeUrl } from './lake-url';
 import { createLocalStore } from './local-store';
-import { decodeParquet, encodeParquet, writeTable } from './parquet-codec';
+import {
+  type ColumnsOfRows,
+  columnsOfRows,
+  decodeParquet,
+  encodeParquet,
+  lakeFields,
+  writeBatches,
+  writeTable,
+} from './parquet-codec';
 import { decodeParquetColumns } from './parquet-columns';
 import { declaredColumns, fieldsOf } from './parquet-columns-encode';
 import { createS3Store } from './s3-store';
@@ -128,27 +136,48 @@ async function writeDataset(
   rowsPerPart: number,
 ): Promise<LakeObject> {
   const writer = partWriter(store, key, rowsPerPart);
+  const fields = lakeFields(columns);
+  // The part's rows are turned into Arrow columns every `rowsPerColumns` rows, so a row dies young (before the
+  // garbage collector copies it) and a part is held as column buffers, not as objects.
   let pending: Row[] = [];
+  let built: ColumnsOfRows[] = [];
+  let partRows = 0;
 
-  const flush = async () => {
-    const encoded = encodeParquet(columns, pending, `${writer.nextPart()} in lake ${store.describe()}`);
-    // Let go of the rows before the upload, so only the encoded part is held while it travels.
-    const rows = pending.length;
+  const build = () => {
+    const part = `${writer.nextPart()} in lake ${store.describe()}`;
+    built.push(columnsOfRows(columns, pending, part, partRows - pending.length));
     pending = [];
+  };
+  const flush = async () => {
+    if (pending.length > 0) build();
+    const encoded = writeBatches(fields, built);
+    // Let go of the columns before the upload, so only the encoded part is held while it travels.
+    const rows = partRows;
+    built = [];
+    partRows = 0;
     await writer.put(encoded, rows);
   };
 
   for await (const batch of batches) {
     for (let start = 0; start < batch.length; ) {
-      const end = Math.min(batch.length, start + rowsPerPart - pending.length);
+      const end = Math.min(
+        batch.length,
+        start + rowsPerPart - partRows,
+        start + rowsPerColumns - pending.length,
+      );
       for (let index = start; index < end; index++) pending.push(batch[index]!);
+      partRows += end - start;
       start = end;
-      if (pending.length === rowsPerPart) await flush();
+      if (partRows === rowsPerPart) await flush();
+      else if (pending.length === rowsPerColumns) build();
     }
   }
-  if (pending.length > 0) await flush();
+  if (partRows > 0) await flush();
   return writer.finish(columns);
 }
+
+/** Rows turned into Arrow columns at a time while a part is written: about one of the inbox reader's batches. */
+const rowsPerColumns = 1024;
 
 async function writeColumns(
   store: LakeStore,

@@ -27,8 +27,9 @@ export function isTimeInRange(ms: number): boolean {
 /** `'YYYY-MM-DDTHH:MM:SS.mmm'`, read as UTC, to epoch milliseconds; `undefined` if not that form or not real. */
 export function parseTimestamp(text: string): number | undefined {
   if (text.length !== 23 || text.charCodeAt(10) !== 84 /* T */) return undefined;
-  const day = parseDate(text.slice(0, 10));
-  const ms = parseTime(text.slice(11));
+  // Read in place: this runs for every timestamp the lake writes.
+  const day = dateAt(text, 0);
+  const ms = timeAt(text, 11);
   if (day === undefined || ms === undefined || ms >= msPerDay) return undefined;
   return day * msPerDay + ms;
 }
@@ -42,10 +43,15 @@ export function formatTimestamp(epochMs: number): string | undefined {
 
 /** `'YYYY-MM-DD'` to days since 1970-01-01; `undefined` if not that form or not a real day. */
 export function parseDate(text: string): number | undefined {
-  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
+  return text.length === 10 ? dateAt(text, 0) : undefined;
+}
+
+// `YYYY-MM-DD` at `at` to days since 1970-01-01.
+function dateAt(text: string, at: number): number | undefined {
+  if (text.charCodeAt(at + 4) !== 45 || text.charCodeAt(at + 7) !== 45) return undefined;
+  const year = digits(text, at, at + 4);
+  const month = digits(text, at + 5, at + 7);
+  const day = digits(text, at + 8, at + 10);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return daysFromCivil(year, month, day);
 }
@@ -59,17 +65,17 @@ export function formatDate(days: number): string | undefined {
 
 /** `'HH:MM:SS.mmm'` to milliseconds since midnight; `24:00:00.000` (which Postgres allows) is one full day. */
 export function parseTime(text: string): number | undefined {
-  if (
-    text.length !== 12 ||
-    text.charCodeAt(2) !== 58 ||
-    text.charCodeAt(5) !== 58 ||
-    text.charCodeAt(8) !== 46
-  )
+  return text.length === 12 ? timeAt(text, 0) : undefined;
+}
+
+// `HH:MM:SS.mmm` at `at` to milliseconds since midnight.
+function timeAt(text: string, at: number): number | undefined {
+  if (text.charCodeAt(at + 2) !== 58 || text.charCodeAt(at + 5) !== 58 || text.charCodeAt(at + 8) !== 46)
     return undefined;
-  const hours = digits(text, 0, 2);
-  const minutes = digits(text, 3, 5);
-  const seconds = digits(text, 6, 8);
-  const ms = digits(text, 9, 12);
+  const hours = digits(text, at, at + 2);
+  const minutes = digits(text, at + 3, at + 5);
+  const seconds = digits(text, at + 6, at + 8);
+  const ms = digits(text, at + 9, at + 12);
   if (hours < 0 || minutes < 0 || seconds < 0 || ms < 0 || minutes > 59 || seconds > 59) return undefined;
   const total = ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
   return total <= msPerDay ? total : undefined;

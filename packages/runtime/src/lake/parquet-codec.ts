@@ -45,16 +45,56 @@ export function encodeParquet(
   rows: readonly Row[],
   part = 'new Parquet part',
 ): Uint8Array {
-  const fields = columns.map((column) => new Field(column.name, arrowTypeOf(column), column.nullable));
-  const children = columns.map((column, index) => buildColumn(column, fields[index]!.type, rows, part));
-  return writeTable(fields, children, rows.length);
+  return writeBatches(lakeFields(columns), [columnsOfRows(columns, rows, part)]);
+}
+
+/** The Parquet fields of columns: their names, types and nullability. */
+export function lakeFields(columns: readonly LakeColumn[]): Field[] {
+  return columns.map((column) => new Field(column.name, arrowTypeOf(column), column.nullable));
+}
+
+/** Rows as Arrow columns, one Data of `length` values per field: one record batch of a part. */
+export interface ColumnsOfRows {
+  readonly length: number;
+  readonly children: readonly Data[];
+}
+
+/**
+ * Rows as the Arrow columns of `columns`, checked as {@link encodeParquet} checks them: a part can be built from
+ * several such batches ({@link writeBatches}), so its rows need not all be held at once.
+ *
+ * @param first the index of the first row within its part, for errors.
+ * @throws {@link InvalidLakeValueError} when a value does not fit its column.
+ */
+export function columnsOfRows(
+  columns: readonly LakeColumn[],
+  rows: readonly Row[],
+  part: string,
+  first = 0,
+): ColumnsOfRows {
+  return {
+    length: rows.length,
+    children: columns.map((column) => buildColumn(column, arrowTypeOf(column), rows, part, first)),
+  };
 }
 
 /** Arrow columns as one Parquet file ({@link parquetCompression}): the fields and one Data of `length` values for each. */
 export function writeTable(fields: readonly Field[], children: readonly Data[], length: number): Uint8Array {
+  return writeBatches(fields, [{ length, children }]);
+}
+
+/**
+ * Record batches of the same fields as one Parquet file ({@link parquetCompression}): the batches follow one
+ * another, as one row group while they are fewer than the writer's million rows.
+ */
+export function writeBatches(fields: readonly Field[], batches: readonly ColumnsOfRows[]): Uint8Array {
   const schema = new Schema([...fields]);
-  const data = makeData({ type: new Struct([...fields]), length, nullCount: 0, children: [...children] });
-  const ipc = tableToIPC(new Table(schema, new RecordBatch(schema, data)), 'stream');
+  const type = new Struct([...fields]);
+  const records = batches.map(
+    ({ length, children }) =>
+      new RecordBatch(schema, makeData({ type, length, nullCount: 0, children: [...children] })),
+  );
+  const ipc = tableToIPC(new Table(schema, records), 'stream');
 
   // writeParquet consumes (frees) both the wasm table and the properties; free the table if we never get there.
   const wasmTable = WasmTable.fromIPCStream(ipc);
@@ -107,14 +147,21 @@ export function columnBatchOf(
     length: rows.length,
     columns: columns.map((column) => ({
       column,
-      data: buildColumn(column, arrowTypeOf(column), rows, part),
+      data: buildColumn(column, arrowTypeOf(column), rows, part, 0),
     })),
   };
 }
 
 // Columns are built straight into Arrow's buffers (values, validity bitmap, UTF-8 bytes and offsets), not through
-// Arrow's builders: one pass per column, no per-value allocation but the strings themselves.
-function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], part: string): Data {
+// Arrow's builders: one pass per column, no per-value allocation but the strings themselves. `first` is the index of
+// the first row within its part, for errors.
+function buildColumn(
+  column: LakeColumn,
+  type: DataType,
+  rows: readonly Row[],
+  part: string,
+  first: number,
+): Data {
   const length = rows.length;
   const name = column.name;
   let nullBitmap: Uint8Array | undefined;
@@ -124,7 +171,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
     if (!column.nullable)
       invalid(
         column,
-        index,
+        first + index,
         part,
         `is ${value === null ? 'null' : 'missing'} but the column is not nullable`,
       );
@@ -160,7 +207,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
           value < 2 ** 31
         )
           number = value;
-        if (number === undefined) invalid(column, index, part, reasonOf(column, value));
+        if (number === undefined) invalid(column, first + index, part, reasonOf(column, value));
         data[index] = number as number;
       }
       return finish({ data });
@@ -172,7 +219,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
         const value = rows[index]![name];
         if (isNull(value, index)) continue;
         const ms = typeof value === 'string' ? parseTimestamp(value) : undefined;
-        if (ms === undefined) invalid(column, index, part, reasonOf(column, value));
+        if (ms === undefined) invalid(column, first + index, part, reasonOf(column, value));
         const high = Math.floor((ms as number) / twoTo32);
         halves[2 * index] = (ms as number) - high * twoTo32;
         halves[2 * index + 1] = high;
@@ -184,7 +231,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
       for (let index = 0; index < length; index++) {
         const value = rows[index]![name];
         if (isNull(value, index)) continue;
-        if (typeof value !== 'boolean') invalid(column, index, part, reasonOf(column, value));
+        if (typeof value !== 'boolean') invalid(column, first + index, part, reasonOf(column, value));
         if (value) data[index >> 3]! |= 1 << (index & 7);
       }
       return finish({ data });
@@ -196,7 +243,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
         const value = rows[index]![name];
         if (isNull(value, index)) continue;
         if (typeof value !== 'string' || !writeDecimal(value, shape, data, index))
-          invalid(column, index, part, reasonOf(column, value));
+          invalid(column, first + index, part, reasonOf(column, value));
       }
       return finish({ data });
     }
@@ -211,7 +258,7 @@ function buildColumn(column: LakeColumn, type: DataType, rows: readonly Row[], p
           continue;
         }
         if (typeof value !== 'string' || (decimal && !isDecimalText(value)))
-          invalid(column, index, part, reasonOf(column, value));
+          invalid(column, first + index, part, reasonOf(column, value));
         texts[index] = value as string;
       }
       // One UTF-8 encoding of the whole column; when it is all ASCII, byte offsets are character offsets.

@@ -50,6 +50,7 @@ describe('coerceValue', () => {
     [stamp, '2024-01-01 24:00:00', /not a timestamp/],
     [stamp, '2024-01-01 00:00:00.1234', /finer than milliseconds/],
     [column(LakeType.boolean, { sql: 'boolean' }), 'maybe', /not a boolean/],
+    [column(LakeType.boolean, { sql: 'boolean' }), 'constructor', /not a boolean/],
     [column(LakeType.string, { sql: 'character varying(3)' }), 'EURO', /longer than 3 characters/],
   ])('refuses what cannot be stored exactly: %o %j', (target, text, reason) => {
     const coerced = coerceValue(target, text);

@@ -2,6 +2,7 @@ import { type FileHandle, mkdtemp, open, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row, SourceTable } from '@totes/model';
+import { parseTimestamp } from '@totes/runtime';
 
 /** The rows of a file that lose to another row of their primary key in the same file. */
 export interface Superseded {
@@ -84,9 +85,12 @@ export function latestPerKey(
   };
 }
 
-/** `last_updated` as epoch milliseconds: the lake's text form is UTC to the millisecond. */
+/**
+ * `last_updated` as epoch milliseconds: the lake's text form is UTC to the millisecond, read by arithmetic (no
+ * string or Date per row).
+ */
 function stampOf(value: unknown): number {
-  return typeof value === 'string' ? Date.parse(`${value}Z`) : Number.NEGATIVE_INFINITY;
+  return typeof value === 'string' ? (parseTimestamp(value) ?? Number.NaN) : Number.NEGATIVE_INFINITY;
 }
 
 /** The run's entries sorted by key, then by their order in the file, as (key, stamp, ordinal) triples. */
