@@ -39,14 +39,15 @@ export interface ReadPiece {
 export interface InboxPieceLedger {
   /**
    * Records the read of one piece of the file under its claim `claimId` (again, when read again). Returns whether
-   * the message `messageId` is the one to finish the file: every piece is read and no other message finishes it.
+   * the claim still held the file, being read (else nothing is recorded), and whether the message `messageId` is
+   * the one to finish the file: every piece is read and no other message finishes it.
    */
   recordPiece(
     file: Pick<InboxFile, 'key' | 'version'>,
     claimId: string,
     messageId: string,
     piece: ReadPiece,
-  ): Promise<{ finishes: boolean }>;
+  ): Promise<{ held: boolean; finishes: boolean }>;
   /** The pieces read under the claim, in the file's order. */
   piecesOf(file: Pick<InboxFile, 'key' | 'version'>, claimId: string): Promise<ReadPiece[]>;
   /** Forgets the file's pieces: it is loaded or quarantined, and its entry says so. */
@@ -67,10 +68,11 @@ export function createInboxPieceLedger(pool: pg.Pool, schema: string): InboxPiec
       inTransaction(pool, async (client) => {
         // The file's row, locked, orders the pieces that end at once: exactly one sees them all read.
         const held = await client.query(
-          `SELECT 1 FROM ${files} WHERE file_key = $1 AND version = $2 AND claim_id = $3 FOR UPDATE`,
+          `SELECT 1 FROM ${files} WHERE file_key = $1 AND version = $2 AND claim_id = $3 AND state = 'claimed'
+           FOR UPDATE`,
           [file.key, file.version, claimId],
         );
-        if (held.rowCount !== 1) return { finishes: false };
+        if (held.rowCount !== 1) return { held: false, finishes: false };
         // Each piece read renews the claim's lease, so a file of many pieces keeps it while its pieces are read;
         // the lease, grown with the time the file has taken, still runs out when its reads stop.
         await client.query(
@@ -97,13 +99,13 @@ export function createInboxPieceLedger(pool: pg.Pool, schema: string): InboxPiec
           `SELECT count(*)::int AS n FROM ${pieces} WHERE file_key = $1 AND version = $2 AND claim_id = $3`,
           [file.key, file.version, claimId],
         );
-        if (rows[0]?.n !== piece.record.of) return { finishes: false };
+        if (rows[0]?.n !== piece.record.of) return { held: true, finishes: false };
         const taken = await client.query(
           `UPDATE ${files} SET finisher = $4 WHERE file_key = $1 AND version = $2 AND claim_id = $3
              AND (finisher IS NULL OR finisher = $4)`,
           [file.key, file.version, claimId, messageId],
         );
-        return { finishes: taken.rowCount === 1 };
+        return { held: true, finishes: taken.rowCount === 1 };
       }),
     async piecesOf(file, claimId) {
       const { rows } = await pool.query<{ record: PieceRecord; keys: Buffer }>(

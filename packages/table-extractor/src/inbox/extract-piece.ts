@@ -67,8 +67,10 @@ export async function extractPiece(
   });
   const entry = await inbox.ledger.get(file);
   if (entry?.claimId !== claim || entry.state !== 'claimed') {
-    // As for a stale claim of whole files: the run that sent it is not left waiting for this table.
-    await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
+    // Claimed again by another message: as for a stale claim of whole files, the run that sent this one is not left
+    // waiting for the table. Finished under this claim (a redelivery): the finishing message closed the run's share.
+    if (entry?.claimId !== claim)
+      await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
     return alone({ file, result: 'stale', range: piece.range });
   }
   const meaning = parseInboxKey(file.key);
@@ -85,8 +87,13 @@ export async function extractPiece(
     ports,
     inbox,
   );
-  const { finishes } = await pieces.recordPiece(file, claim, message.id, read);
-  if (!finishes) return alone({ file, result: 'piece', range: piece.range, rows: read.record.rows });
+  const recorded = await pieces.recordPiece(file, claim, message.id, read);
+  if (!recorded.held) {
+    // The file was finished (or claimed again) while this piece was read: what it wrote is nobody's.
+    await ports.writeDataset(datasetKey, pieceColumns(table), noRows());
+    return alone({ file, result: 'stale', range: piece.range });
+  }
+  if (!recorded.finishes) return alone({ file, result: 'piece', range: piece.range, rows: read.record.rows });
   return finishFile(message, { file, format: meaning.format, table, policy }, ports, inbox, pieces);
 }
 
@@ -196,12 +203,11 @@ async function emptyPieces(
   records: readonly PieceRecord[],
 ): Promise<void> {
   for (const record of records)
-    await ports.writeDataset(
-      pieceDatasetKey(table, file, record.index),
-      pieceColumns(table),
-      (async function* () {})(),
-    );
+    await ports.writeDataset(pieceDatasetKey(table, file, record.index), pieceColumns(table), noRows());
 }
+
+/** A dataset's worth of no rows: written over a piece's folder, it empties the parts there. */
+async function* noRows(): AsyncGenerator<never> {}
 
 function totals(records: readonly PieceRecord[]) {
   const sum = (pick: (record: PieceRecord) => number) =>
