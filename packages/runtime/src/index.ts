@@ -26,6 +26,8 @@ export {
   UnknownTableError,
   UnreadableSourceValueError,
 } from './errors';
+export type { Gate } from './gate';
+export { createGate } from './gate';
 export type { InboxStore, ReadOptions } from './inbox/inbox-store';
 export { createInboxStore } from './inbox/inbox-store';
 export type { KillPointWorld } from './kill-point';

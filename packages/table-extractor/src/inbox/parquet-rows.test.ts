@@ -15,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { InboxFileProblemError } from '../errors';
 import { looseParquet, parquetOf } from '../testing';
-import { rowsOfParquet } from './parquet-rows';
+import { rowsOfParquet, rowsOfParquetBlob } from './parquet-rows';
 import type { OnReject } from './rejects';
 
 const salesOrder = findSourceTable('sales_order') as SourceTable;
@@ -227,5 +227,68 @@ describe('rowsOfParquet', () => {
 
     await expect(read).rejects.toThrow(InboxFileProblemError);
     await expect(batchesOf(table, bytes())).rejects.toThrow(reason);
+  });
+});
+
+describe('Parquet files read from a Blob', () => {
+  const file = looseParquet(
+    currency,
+    [
+      {
+        currency_id: 1,
+        currency_code: 'GBP',
+        created_at: '2024-01-01T00:00:00.000',
+        last_updated: '2024-01-01T00:00:00.000',
+      },
+      {
+        currency_id: 2,
+        currency_code: 'USD',
+        created_at: '2024-01-01T00:00:00.000',
+        last_updated: '2024-01-01T00:00:00.000',
+      },
+      {
+        currency_id: 3,
+        currency_code: 'EUR',
+        created_at: '2024-01-01T00:00:00.000',
+        last_updated: '2024-01-01T00:00:00.000',
+      },
+    ],
+    { rowGroupRows: 1 },
+  );
+
+  it('reads only the row groups chosen, numbering a bad row by its place in the file', async () => {
+    const orders = looseParquet(salesOrder, [order(1), order(2), order(3, { unit_price: '1.005001' })], {
+      rowGroupRows: 1,
+    });
+    const rejected: number[] = [];
+    const rows: Row[] = [];
+
+    const chosen = rowsOfParquetBlob(
+      salesOrder,
+      new Blob([orders]),
+      () => {},
+      (reject) => rejected.push(reject.at),
+      () => [1, 2],
+    );
+    for await (const batch of chosen) rows.push(...batch);
+
+    expect(rows.map((row) => row.sales_order_id)).toEqual([2]);
+    expect(rejected).toEqual([3]);
+  });
+
+  it('reads one file at a time in a process: a second reader waits until the first is done', async () => {
+    const first = rowsOfParquetBlob(currency, new Blob([file]));
+    const second = rowsOfParquetBlob(currency, new Blob([file]));
+    await first.next();
+    let secondStarted = false;
+    const secondNext = second.next().then(() => (secondStarted = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const startedWhileFirstOpen = secondStarted;
+    await first.return(undefined);
+    await secondNext;
+    await second.return(undefined);
+
+    expect(startedWhileFirstOpen).toBe(false);
+    expect(secondStarted).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Row, SourceTable } from '@totes/model';
-import { isValidAt, readDecimal } from '@totes/runtime';
+import { createGate, isValidAt, readDecimal } from '@totes/runtime';
 import type { Data, DataType, Decimal, RecordBatch, Schema, Timestamp, Vector } from 'apache-arrow';
 import { DateUnit, TimeUnit, Type } from 'apache-arrow';
 import { parseRecordBatch, parseSchema } from 'arrow-js-ffi';
@@ -78,6 +78,27 @@ export async function* rowsOfParquetBlob(
   onUnknownColumns: (columns: readonly string[]) => void = () => {},
   onReject: OnReject = failOnReject,
   choose?: RowGroupChoice,
+): AsyncGenerator<Row[]> {
+  const exit = await parquetReaders.enter();
+  try {
+    yield* rowsOfOpenedParquet(table, blob, onUnknownColumns, onReject, choose);
+  } finally {
+    exit();
+  }
+}
+
+/**
+ * One Parquet file read at a time in a process: parquet-wasm's memory grows to what its readers hold at once (a row
+ * group's column chunks each) and never shrinks, so two pieces read at once would keep twice that for good.
+ */
+const parquetReaders = createGate(1);
+
+async function* rowsOfOpenedParquet(
+  table: SourceTable,
+  blob: Blob,
+  onUnknownColumns: (columns: readonly string[]) => void,
+  onReject: OnReject,
+  choose: RowGroupChoice | undefined,
 ): AsyncGenerator<Row[]> {
   const file = await unreadable(async () => ParquetFile.fromFile(blob));
   try {
