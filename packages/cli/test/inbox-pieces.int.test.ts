@@ -153,6 +153,22 @@ describe('an inbox-only platform reading large files in pieces', () => {
     expect(await designNamed(940_000)).toEqual(['Newest']);
   });
 
+  it('reads in pieces a file whose pieces cover overlapping ranges of keys, none given twice', async () => {
+    // Keys from both ends in turn: every piece spans most of the range, yet no key is in two pieces.
+    const ids = Array.from({ length: 400 }, (_unused, index) =>
+      index % 2 === 0 ? 970_000 + index / 2 : 970_399 - (index - 1) / 2,
+    );
+    await drop('interleaved.csv', designCsv(ids.map((id) => designRow(id, `Interleaved ${id}`))));
+
+    await t.runOnce();
+
+    expect(await entryOf('design/interleaved.csv')).toMatchObject({
+      state: 'loaded',
+      readWhole: false,
+      rowsLoaded: 400,
+    });
+  });
+
   it('quarantines a file whose last piece holds a bad row, naming its line in the file, and loads no row of it', async () => {
     const rows = designRows(950_000);
     rows[390] = designRow(950_390, 'Late', 'not a time');

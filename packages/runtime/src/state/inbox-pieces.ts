@@ -27,6 +27,9 @@ export interface PieceRecord {
   readonly unsplittable: string | null;
   /** Its first rejected rows, placed by their line in the piece (see {@link PieceRecord.lines}). */
   readonly rejects: readonly RejectedRow[];
+  /** The least and greatest primary key it wrote (null: none): pieces whose ranges meet may share a key. */
+  readonly minKey: number | null;
+  readonly maxKey: number | null;
 }
 
 /** A piece's record and the primary keys it wrote, sorted, each once, as little-endian int32s. */
@@ -48,8 +51,10 @@ export interface InboxPieceLedger {
     messageId: string,
     piece: ReadPiece,
   ): Promise<{ held: boolean; finishes: boolean }>;
-  /** The pieces read under the claim, in the file's order. */
-  piecesOf(file: Pick<InboxFile, 'key' | 'version'>, claimId: string): Promise<ReadPiece[]>;
+  /** What the pieces read under the claim found, in the file's order (without their keys). */
+  piecesOf(file: Pick<InboxFile, 'key' | 'version'>, claimId: string): Promise<PieceRecord[]>;
+  /** The keys one piece wrote, sorted, each once. */
+  keysOf(file: Pick<InboxFile, 'key' | 'version'>, claimId: string, piece: number): Promise<Int32Array>;
   /** Forgets the file's pieces: it is loaded or quarantined, and its entry says so. */
   forgetPieces(file: Pick<InboxFile, 'key' | 'version'>): Promise<void>;
   /**
@@ -108,11 +113,21 @@ export function createInboxPieceLedger(pool: pg.Pool, schema: string): InboxPiec
         return { held: true, finishes: taken.rowCount === 1 };
       }),
     async piecesOf(file, claimId) {
-      const { rows } = await pool.query<{ record: PieceRecord; keys: Buffer }>(
-        `SELECT record, keys FROM ${pieces} WHERE file_key = $1 AND version = $2 AND claim_id = $3 ORDER BY piece`,
+      const { rows } = await pool.query<{ record: PieceRecord }>(
+        `SELECT record FROM ${pieces} WHERE file_key = $1 AND version = $2 AND claim_id = $3 ORDER BY piece`,
         [file.key, file.version, claimId],
       );
-      return rows.map((row) => ({ record: row.record, keys: new Uint8Array(row.keys) }));
+      return rows.map((row) => row.record);
+    },
+    async keysOf(file, claimId, piece) {
+      // As base64: bytea as text is hex, twice its size, and a piece's keys are megabytes.
+      const { rows } = await pool.query<{ keys: string }>(
+        `SELECT encode(keys, 'base64') AS keys FROM ${pieces}
+         WHERE file_key = $1 AND version = $2 AND claim_id = $3 AND piece = $4`,
+        [file.key, file.version, claimId, piece],
+      );
+      // A copy, aligned for the int32s.
+      return new Int32Array(new Uint8Array(Buffer.from(rows[0]?.keys ?? '', 'base64')).buffer);
     },
     async forgetPieces(file) {
       await pool.query(`DELETE FROM ${pieces} WHERE file_key = $1 AND version = $2`, [

@@ -14,13 +14,7 @@ import {
   parseInboxKey,
   type SourceTable,
 } from '@totes/model';
-import {
-  type InboxPieceLedger,
-  inboxRawKey,
-  type PieceRecord,
-  type ReadPiece,
-  type RejectedRow,
-} from '@totes/runtime';
+import { type InboxPieceLedger, inboxRawKey, type PieceRecord, type RejectedRow } from '@totes/runtime';
 import { BadPieceMessageError } from '../errors';
 import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts, PieceOutcome } from '../types';
@@ -124,8 +118,7 @@ async function finishFile(
   ledger: InboxPieceLedger,
 ): Promise<FileOutcome> {
   const { file, table } = finishing;
-  const read = await ledger.piecesOf(file, claimOf(message));
-  const records = read.map((piece) => piece.record);
+  const records = await ledger.piecesOf(file, claimOf(message));
   const outcome = async (
     result: PieceOutcome,
     extracted: FileExtracted | null = null,
@@ -136,7 +129,9 @@ async function finishFile(
     }
     return { kind: 'file', table: table.name, files: [result], extracted };
   };
-  const unsplittable = records.find((record) => record.unsplittable)?.unsplittable ?? keyInTwoPieces(read);
+  const unsplittable =
+    records.find((record) => record.unsplittable)?.unsplittable ??
+    (await keyInTwoPieces(records, (piece) => ledger.keysOf(file, claimOf(message), piece)));
   if (unsplittable) {
     await ledger.readWhole(file, claimOf(message));
     return outcome({ file, result: 'read-whole', reason: unsplittable });
@@ -246,21 +241,32 @@ function inFileLines(
 
 /**
  * A key that two pieces both hold, as a reason to read the file whole: only a whole read picks the latest of
- * each key. Each piece's keys are sorted and distinct, so a key twice among them all is in two pieces. Holds four
- * bytes per row of the file.
+ * each key. Pieces whose key ranges do not meet share no key (the usual case: an export in key order), and their
+ * keys are never read. Otherwise each piece's keys (sorted, distinct) are read, and a key twice among them all is
+ * in two pieces: four bytes per row of the file, held for the check.
  */
-function keyInTwoPieces(pieces: readonly ReadPiece[]): string | null {
-  const total = pieces.reduce((sum, piece) => sum + piece.keys.byteLength / 4, 0);
-  const all = new Int32Array(total);
+async function keyInTwoPieces(
+  records: readonly PieceRecord[],
+  keysOf: (piece: number) => Promise<Int32Array>,
+): Promise<string | null> {
+  const ranged = records
+    .filter((record) => record.minKey !== null && record.maxKey !== null)
+    .sort((a, b) => (a.minKey as number) - (b.minKey as number));
+  const apart = ranged.every(
+    (record, index) => index === 0 || (record.minKey as number) > (ranged[index - 1]?.maxKey as number),
+  );
+  if (apart) return null;
+  const all = new Int32Array(records.reduce((sum, record) => sum + record.rows, 0));
   let at = 0;
-  for (const piece of pieces) {
-    all.set(new Int32Array(piece.keys.buffer, piece.keys.byteOffset, piece.keys.byteLength / 4), at);
-    at += piece.keys.byteLength / 4;
+  for (const record of ranged) {
+    const keys = await keysOf(record.index);
+    all.set(keys, at);
+    at += keys.length;
   }
-  all.sort();
-  for (let index = 1; index < all.length; index++)
-    if (all[index] === all[index - 1])
-      return `key ${all[index]} is in two pieces of the file: it is read whole, so its latest row wins`;
+  const sorted = all.subarray(0, at).sort();
+  for (let index = 1; index < sorted.length; index++)
+    if (sorted[index] === sorted[index - 1])
+      return `key ${sorted[index]} is in two pieces of the file: it is read whole, so its latest row wins`;
   return null;
 }
 

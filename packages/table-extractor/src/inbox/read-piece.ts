@@ -74,7 +74,14 @@ export async function readPiece(
     hashed.sha256 = source.sha256();
     hashed.lines = source.lines();
   };
-  const base = { index: piece.range.index, of: piece.range.of, superseded: 0, unsplittable: null };
+  const base = {
+    index: piece.range.index,
+    of: piece.range.of,
+    superseded: 0,
+    unsplittable: null,
+    minKey: null,
+    maxKey: null,
+  };
   const ended = (problem: string | null, unsplittable: string | null = null): ReadPiece => ({
     record: {
       ...base,
@@ -96,6 +103,7 @@ export async function readPiece(
     let object = await ports.writeDataset(piece.datasetKey, pieceColumns(table), withRescued(rows()));
     const superseded = await versions.finish();
     if (superseded.count > 0) object = await rewriteLatest(piece, table, ports, inbox, superseded);
+    const sorted = keys.sorted();
     if (object.rows !== read - superseded.count)
       throw new InboxFileProblemError('the piece changed as it was read');
     return {
@@ -105,8 +113,9 @@ export async function readPiece(
         parts: object.parts,
         rows: object.rows,
         bytes: object.bytes,
+        ...sorted.range,
       },
-      keys: keys.sorted(),
+      keys: sorted.keys,
     };
   } catch (error) {
     if (error instanceof UnsplittableFileError) return ended(null, error.reason);
@@ -270,12 +279,15 @@ function keyGatherer() {
       }
       for (const row of rows) keys[count++] = row[table.primaryKey] as number;
     },
-    sorted(): Uint8Array {
+    sorted(): { keys: Uint8Array; range: { minKey: number | null; maxKey: number | null } } {
       const sorted = keys.subarray(0, count).sort();
       let distinct = 0;
       for (let index = 0; index < sorted.length; index++)
         if (index === 0 || sorted[index] !== sorted[index - 1]) sorted[distinct++] = sorted[index] as number;
-      return new Uint8Array(sorted.buffer, sorted.byteOffset, distinct * 4);
+      return {
+        keys: new Uint8Array(sorted.buffer, sorted.byteOffset, distinct * 4),
+        range: { minKey: sorted[0] ?? null, maxKey: distinct > 0 ? (sorted[distinct - 1] as number) : null },
+      };
     },
   };
 }
