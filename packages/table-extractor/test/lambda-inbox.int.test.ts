@@ -327,6 +327,43 @@ describe('the table-extractor Lambda entry of an inbox-only stage (TOTES_SOURCE_
   });
 });
 
+describe('the table-extractor Lambda entry given a file replaced while its pieces are read', () => {
+  it('quarantines the old version, saying it changed, and announces none of its pieces', async () => {
+    const lines = await salesOrderLines();
+    const { file, claim } = await dropAndClaimWhole('sales_order', 'replaced.jsonl', lines);
+    const pieces: FileChanged[] = thirds(file.bytes).map((range, index) => ({
+      ...(index === 0 ? claim : newEnvelope({ runId: claim.runId, causationId: null })),
+      type: MessageType.tableChanged,
+      kind: ChangeKind.file,
+      table: 'sales_order',
+      file,
+      pieces: [{ ...file, range }],
+      claim: claim.id,
+    }));
+    const deliver = (message: FileChanged, id: string) =>
+      handler({ Records: [sqsRecord(endpointOf('table-extractor'), id, JSON.stringify(message))] });
+
+    await deliver(pieces[0]!, 'r1');
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: inboxBucket,
+        Key: `inbox/${file.key}`,
+        Body: Buffer.concat([lines, lines]),
+      }),
+    );
+    const responses = [await deliver(pieces[1]!, 'r2'), await deliver(pieces[2]!, 'r3')];
+    const [entry] = await createInboxLedger(warehouse, stateSchema).versionsOf(file.key);
+    const announced = (await drain(endpoints.queues['build-fact-sales-order']!.url))
+      .map((message) => JSON.parse(message.Body!))
+      .filter((message) => message.file?.key === file.key);
+
+    expect(responses.map((response) => response.batchItemFailures)).toEqual([[], []]);
+    expect(entry?.state).toBe('quarantined');
+    expect(entry?.reason).toContain('changed while it was being read in pieces');
+    expect(announced).toEqual([]);
+  });
+});
+
 /** The sales orders of the test's totesys as JSON Lines, as row_to_json writes them, and their count. */
 async function salesOrderLines(): Promise<Uint8Array & { rows: number }> {
   const { rows } = await source.query<{ line: string }>(
