@@ -68,21 +68,12 @@ beforeAll(async () => {
   handler = createExtractorHandler(
     createLambdaRuntime({
       service: ServiceName.tableExtractor,
-      env: {
-        AWS_REGION: 'us-east-1',
-        TOTES_STAGE: stage,
-        TOTES_WAREHOUSE_SCHEMA: 'totes_lambdainbox',
-        TOTES_STATE_SCHEMA: stateSchema,
+      env: stageEnv({
         TOTES_SOURCE_SECRET_ARN: secretArnOf('source'),
-        TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
         TOTES_SOURCE_LOCATION: 'postgres://totesys.internal:5432/totesys',
-        TOTES_RAW_LAKE_URL: `s3://${lakeBucket}/${stage}`,
-        TOTES_INBOX_URL: `s3://${inboxBucket}/inbox`,
         // The stage's override of the model's policy for one table (the model's: fail at the first bad row).
         TOTES_INBOX_POLICY: 'design=skip:50%',
-        TOTES_TOPIC_EXTRACTED_ARN: endpoints.topics[TopicName.extracted],
-        TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
-      },
+      }),
       secrets: {
         read: async (id) => {
           const url = urls[id];
@@ -95,6 +86,22 @@ beforeAll(async () => {
     }),
   );
 });
+
+/** What infra/services.ts gives the extractor of this stage, with `extra` for its source and policies. */
+function stageEnv(extra: Record<string, string>): Record<string, string | undefined> {
+  return {
+    AWS_REGION: 'us-east-1',
+    TOTES_STAGE: stage,
+    TOTES_WAREHOUSE_SCHEMA: 'totes_lambdainbox',
+    TOTES_STATE_SCHEMA: stateSchema,
+    TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
+    TOTES_RAW_LAKE_URL: `s3://${lakeBucket}/${stage}`,
+    TOTES_INBOX_URL: `s3://${inboxBucket}/inbox`,
+    TOTES_TOPIC_EXTRACTED_ARN: endpoints.topics[TopicName.extracted],
+    TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
+    ...extra,
+  };
+}
 
 afterAll(async () => {
   await Promise.all([warehouse?.end(), source?.end()]);
@@ -203,16 +210,7 @@ describe('the table-extractor Lambda entry given a large file in pieces', () => 
   it('reads each byte range with its own message, resumes a piece a crash cut short, and announces the file once', async () => {
     const lines = await salesOrderLines();
     const { file, claim } = await dropAndClaimWhole('sales_order', 'orders.jsonl', lines);
-    const ranges = thirds(file.bytes);
-    const pieces: FileChanged[] = ranges.map((range, index) => ({
-      ...(index === 0 ? claim : newEnvelope({ runId: claim.runId, causationId: null })),
-      type: MessageType.tableChanged,
-      kind: ChangeKind.file,
-      table: 'sales_order',
-      file,
-      pieces: [{ ...file, range }],
-      claim: claim.id,
-    }));
+    const pieces = thirdsOf(claim);
     const lake = createLake(`s3://${lakeBucket}/${stage}`, { s3Client: clients.s3 });
     const table = findSourceTable('sales_order')!;
     const pieceFolder = `${inboxRawKey('sales_order', file)}/piece-0001`;
@@ -221,8 +219,6 @@ describe('the table-extractor Lambda entry given a large file in pieces', () => 
     const crashed = await lake.writeDataset(`${pieceFolder}-crashed`, key, [await firstRows(2)]);
     await lake.store.put(`${pieceFolder}/part-00099.parquet`, await lake.store.get(crashed.parts[0]!));
 
-    const deliver = (message: FileChanged, id: string) =>
-      handler({ Records: [sqsRecord(endpointOf('table-extractor'), id, JSON.stringify(message))] });
     const responses = [
       await deliver(pieces[2]!, 'p3'),
       await deliver(pieces[0]!, 'p1'),
@@ -254,18 +250,7 @@ describe('the table-extractor Lambda entry of an inbox-only stage (TOTES_SOURCE_
     // What infra/services.ts gives the extractor of an inbox-only stage: no source secret, the source `none`.
     const options: LambdaRuntimeOptions = {
       service: ServiceName.tableExtractor,
-      env: {
-        AWS_REGION: 'us-east-1',
-        TOTES_STAGE: stage,
-        TOTES_WAREHOUSE_SCHEMA: 'totes_lambdainbox',
-        TOTES_STATE_SCHEMA: stateSchema,
-        TOTES_WAREHOUSE_SECRET_ARN: secretArnOf('warehouse'),
-        TOTES_SOURCE_LOCATION: 'none',
-        TOTES_RAW_LAKE_URL: `s3://${lakeBucket}/${stage}`,
-        TOTES_INBOX_URL: `s3://${inboxBucket}/inbox`,
-        TOTES_TOPIC_EXTRACTED_ARN: endpoints.topics[TopicName.extracted],
-        TOTES_TOPIC_LOAD_COMPLETE_ARN: endpoints.topics[TopicName.loadComplete],
-      },
+      env: stageEnv({ TOTES_SOURCE_LOCATION: 'none' }),
       secrets: {
         read: async (id) => {
           asked.push(id);
@@ -331,17 +316,7 @@ describe('the table-extractor Lambda entry given a file replaced while its piece
   it('quarantines the old version, saying it changed, and announces none of its pieces', async () => {
     const lines = await salesOrderLines();
     const { file, claim } = await dropAndClaimWhole('sales_order', 'replaced.jsonl', lines);
-    const pieces: FileChanged[] = thirds(file.bytes).map((range, index) => ({
-      ...(index === 0 ? claim : newEnvelope({ runId: claim.runId, causationId: null })),
-      type: MessageType.tableChanged,
-      kind: ChangeKind.file,
-      table: 'sales_order',
-      file,
-      pieces: [{ ...file, range }],
-      claim: claim.id,
-    }));
-    const deliver = (message: FileChanged, id: string) =>
-      handler({ Records: [sqsRecord(endpointOf('table-extractor'), id, JSON.stringify(message))] });
+    const pieces = thirdsOf(claim);
 
     await deliver(pieces[0]!, 'r1');
     await clients.s3.send(
@@ -385,6 +360,24 @@ async function firstRows(count: number): Promise<Row[]> {
 async function dropAndClaimWhole(table: string, name: string, bytes: Uint8Array) {
   const claim = await dropAndClaim(table, name, bytes);
   return { file: claim.file, claim };
+}
+
+/** The claim of a file cut into three byte ranges, as the detector writes it: a message per range, one claim. */
+function thirdsOf(claim: FileChanged): FileChanged[] {
+  return thirds(claim.file.bytes).map((range, index) => ({
+    ...(index === 0 ? claim : newEnvelope({ runId: claim.runId, causationId: null })),
+    type: MessageType.tableChanged,
+    kind: ChangeKind.file,
+    table: claim.table,
+    file: claim.file,
+    pieces: [{ ...claim.file, range }],
+    claim: claim.id,
+  }));
+}
+
+/** One message delivered to the extractor's Lambda entry, as SQS hands it over. */
+function deliver(message: FileChanged, id: string) {
+  return handler({ Records: [sqsRecord(endpointOf('table-extractor'), id, JSON.stringify(message))] });
 }
 
 /** Three byte ranges that cover a file of `size` bytes. */
