@@ -68,6 +68,7 @@ export interface InboxPieceLedger {
 export function createInboxPieceLedger(pool: pg.Pool, schema: string): InboxPieceLedger {
   const files = `${pg.escapeIdentifier(schema)}.inbox_file`;
   const pieces = `${pg.escapeIdentifier(schema)}.inbox_piece`;
+  const forgetFile = `DELETE FROM ${pieces} WHERE file_key = $1 AND version = $2`;
   return {
     recordPiece: (file, claimId, messageId, piece) =>
       inTransaction(pool, async (client) => {
@@ -130,10 +131,7 @@ export function createInboxPieceLedger(pool: pg.Pool, schema: string): InboxPiec
       return new Int32Array(new Uint8Array(Buffer.from(rows[0]?.keys ?? '', 'base64')).buffer);
     },
     async forgetPieces(file) {
-      await pool.query(`DELETE FROM ${pieces} WHERE file_key = $1 AND version = $2`, [
-        file.key,
-        file.version,
-      ]);
+      await pool.query(forgetFile, [file.key, file.version]);
     },
     readWhole: (file, claimId) =>
       inTransaction(pool, async (client) => {
@@ -143,10 +141,7 @@ export function createInboxPieceLedger(pool: pg.Pool, schema: string): InboxPiec
            WHERE file_key = $1 AND version = $2 AND claim_id = $3 AND state = 'claimed'`,
           [file.key, file.version, claimId],
         );
-        await client.query(`DELETE FROM ${pieces} WHERE file_key = $1 AND version = $2`, [
-          file.key,
-          file.version,
-        ]);
+        await client.query(forgetFile, [file.key, file.version]);
         return rowCount === 1;
       }),
   };

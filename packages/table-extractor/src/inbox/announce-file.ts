@@ -9,6 +9,7 @@ import {
 } from '@totes/contracts';
 import { modelsDependingOn, type SourceTable } from '@totes/model';
 import { announceUnwindowedExtraction } from '../announce-extraction';
+import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts } from '../types';
 
 /**
@@ -44,4 +45,16 @@ export async function announceFileRows(
     extracted,
   });
   return models.length > 0 ? extracted : null;
+}
+
+/**
+ * Closes the run's share of the table for a file message that wrote no rows (quarantined, a duplicate, stale, or
+ * sent back to be read whole): recorded at the table's watermark, which a file never moves.
+ */
+export async function closeFileExtraction(
+  message: FileChanged,
+  table: SourceTable,
+  ports: ExtractorPorts,
+): Promise<void> {
+  await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
 }

@@ -1,8 +1,8 @@
 import { type FileChanged, type InboxPiece, piecesOf } from '@totes/contracts';
 import { findSourceTable, parseInboxKey, type SourceTable } from '@totes/model';
 import { NoInboxError, UnknownSourceTableError } from '../errors';
-import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts, PieceOutcome } from '../types';
+import { closeFileExtraction } from './announce-file';
 import { checkFile } from './check-file';
 import { extractPiece, isRanged } from './extract-piece';
 import { policyFor } from './file-policy';
@@ -25,15 +25,14 @@ export async function extractFile(message: FileChanged, ports: ExtractorPorts): 
   if (!inbox) throw new NoInboxError();
   const table = findSourceTable(message.table);
   if (!table) throw new UnknownSourceTableError(message.table);
-  const [first, ...others] = piecesOf(message);
-  if (first && isRanged(first)) return extractPiece(message, first, others.length, table, ports, inbox);
-  const checks = await inTurns(piecesOf(message), checksAtOnce, (file) =>
-    checkPiece(message, file, table, inbox),
-  );
+  const pieces = piecesOf(message);
+  const [first] = pieces;
+  if (first && isRanged(first)) return extractPiece(message, first, pieces.length - 1, table, ports, inbox);
+  const checks = await inTurns(pieces, checksAtOnce, (file) => checkPiece(message, file, table, inbox));
   const outcomes = checks.filter((check): check is PieceOutcome => !('checked' in check));
   const toWrite = checks.filter((check): check is ToWrite => 'checked' in check);
   if (toWrite.length === 0) {
-    await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
+    await closeFileExtraction(message, table, ports);
     return { kind: 'file', table: table.name, files: outcomes, extracted: null };
   }
   const written = await writeFiles(message, table, ports, inbox, toWrite);

@@ -16,9 +16,8 @@ import {
 } from '@totes/model';
 import { type InboxPieceLedger, inboxRawKey, type PieceRecord, type RejectedRow } from '@totes/runtime';
 import { BadPieceMessageError } from '../errors';
-import { closeStoppedExtraction } from '../extract-table';
 import type { ExtractorPorts, FileOutcome, InboxPorts, PieceOutcome } from '../types';
-import { announceFileRows } from './announce-file';
+import { announceFileRows, closeFileExtraction } from './announce-file';
 import { overThreshold } from './check-file';
 import { policyFor } from './file-policy';
 import { pieceColumns, readPiece } from './read-piece';
@@ -63,8 +62,7 @@ export async function extractPiece(
   if (entry?.claimId !== claim || entry.state !== 'claimed') {
     // Claimed again by another message: as for a stale claim of whole files, the run that sent this one is not left
     // waiting for the table. Finished under this claim (a redelivery): the finishing message closed the run's share.
-    if (entry?.claimId !== claim)
-      await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
+    if (entry?.claimId !== claim) await closeFileExtraction(message, table, ports);
     return alone({ file, result: 'stale', range: piece.range });
   }
   const meaning = parseInboxKey(file.key);
@@ -125,7 +123,7 @@ async function finishFile(
   ): Promise<FileOutcome> => {
     if (!extracted) {
       await emptyPieces(ports, table, file, records);
-      await closeStoppedExtraction(message, table, ports, (await ports.watermarks.get(table.name)).watermark);
+      await closeFileExtraction(message, table, ports);
     }
     return { kind: 'file', table: table.name, files: [result], extracted };
   };
